@@ -1,0 +1,1 @@
+"""Daftar project package: settings, URLs and the WSGI/ASGI entry points."""

@@ -1,0 +1,247 @@
+"""Daftar settings.
+
+Everything that varies between machines comes from ``daftar.env.CONFIG``; this module only
+turns that into Django settings. With no environment at all Daftar runs embedded: SQLite in
+``var/``, papers on local disk, the database search backend and background tasks run inline.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from daftar.env import BASE_DIR, CONFIG
+
+DEBUG = CONFIG.debug
+SECRET_KEY = CONFIG.secret_key
+ALLOWED_HOSTS = CONFIG.allowed_hosts
+CSRF_TRUSTED_ORIGINS = CONFIG.csrf_trusted_origins
+DAFTAR_PRODUCTION = CONFIG.production
+DAFTAR_SITE_URL = CONFIG.site_url
+
+INSTALLED_APPS = [
+    # Daftar's own apps come first so their templates win over the libraries'.
+    "workspace",
+    "workflows",
+    "documents",
+    "search",
+    "cgu",
+    "portal_pages",
+    # Wagtail (the public site)
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    # Workflows, API, tasks
+    "viewflow",
+    "viewflow.workflow",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_filters",
+    "django_tasks",
+    "django_tasks_db",
+    # Django
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "daftar.urls"
+WSGI_APPLICATION = "daftar.wsgi.application"
+ASGI_APPLICATION = "daftar.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "workspace.context_processors.desk",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": CONFIG.database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Answers "may this user act for this post?" for Viewflow's per-post task permissions.
+    "workspace.auth_backends.PostHoldingBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workspace:home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Internationalisation: English and Urdu (right to left).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("ur", _("Urdu"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Karachi"
+USE_I18N = True
+USE_TZ = True
+WAGTAIL_I18N_ENABLED = False
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+
+# Static files and papers.
+STATIC_URL = "/static/"
+STATIC_ROOT = CONFIG.extra["static_root"]
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = CONFIG.extra["media_root"]
+
+if CONFIG.s3:
+    _s3_options = {
+        "bucket_name": CONFIG.s3["bucket_name"],
+        "endpoint_url": CONFIG.s3["endpoint_url"],
+        "region_name": CONFIG.s3["region_name"],
+        "access_key": CONFIG.s3["access_key"],
+        "secret_key": CONFIG.s3["secret_key"],
+        # Private bucket: every object is served through a permission-checked view or a
+        # short-lived presigned URL, never a public one.
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        "file_overwrite": False,
+    }
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if CONFIG.production
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+FILE_UPLOAD_PERMISSIONS = 0o640
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+WHITENOISE_USE_FINDERS = not CONFIG.production
+
+# Background work: django-tasks. Inline unless a worker runs (`manage.py db_worker`).
+if CONFIG.tasks_backend == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Cache: Redis when configured (rate limits must be shared between workers), else local.
+if CONFIG.redis_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CONFIG.redis_url,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Search: the file index (see search/). Elasticsearch when ELASTICSEARCH_URL is set.
+DAFTAR_SEARCH_BACKEND = "elasticsearch" if CONFIG.elasticsearch_url else "database"
+ELASTICSEARCH_URL = CONFIG.elasticsearch_url
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# Email
+if CONFIG.email_url:
+    import environ as _environ
+
+    vars().update(_environ.Env.email_url_config(CONFIG.email_url))
+elif CONFIG.production:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = "Daftar <no-reply@daftar.invalid>"
+
+# Wagtail
+WAGTAIL_SITE_NAME = "Daftar"
+WAGTAILADMIN_BASE_URL = CONFIG.site_url
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx"]
+
+# REST API
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Daftar API",
+    "DESCRIPTION": "The staff API of the Daftar e-office.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["daftar.api_schema.only_daftar_api"],
+}
+
+# Audit trail: independent hash chains, so audited writes by different users do not queue
+# behind one lock. See workspace/audit.py.
+DAFTAR_AUDIT_CHAINS = 16
+
+# Security. Production is `check --deploy` clean; the embedded default runs on plain HTTP.
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if CONFIG.production:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = CONFIG.extra["secure_ssl_redirect"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SILENCED_SYSTEM_CHECKS = []
+    if not CONFIG.extra["secure_ssl_redirect"]:
+        # TLS ends at the proxy, which redirects plain HTTP itself.
+        SILENCED_SYSTEM_CHECKS.append("security.W008")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"daftar": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}

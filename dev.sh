@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Daftar's two commands (see README):
+#   ./dev.sh demo   install, migrate, load the demo data and serve http://127.0.0.1:8000
+#   ./dev.sh test   install everything the tests need and run the whole suite
+# Embedded by default: SQLite in var/, papers on local disk, database search, inline tasks.
+# Set DATABASE_URL (and friends, see README) to use PostgreSQL and other real services.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+VENV=${DAFTAR_VENV:-.venv}
+PY="$VENV/bin/python"
+
+say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+apt_install() {
+  command -v apt-get >/dev/null || return 1
+  say "Installing Debian packages: $*"
+  if [ ! -f /tmp/.daftar-apt-updated ]; then as_root apt-get update -qq && touch /tmp/.daftar-apt-updated; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+install() {  # $1: "" for the app, "dev" for the app and its test tools
+  local extra=${1:-}
+  if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then apt_install python3-venv; fi
+  if [ ! -x "$PY" ]; then say "Creating the virtual environment in $VENV"; python3 -m venv "$VENV"; fi
+  # Reinstall only when pyproject.toml changed.
+  local stamp="$VENV/.daftar-installed-${extra:-app}"
+  local want; want=$(sha256sum pyproject.toml | cut -c1-16)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "Installing Python packages${extra:+ (with $extra tools)}"
+    "$PY" -m pip install -q --upgrade pip
+    "$PY" -m pip install -q -e ".${extra:+[$extra]}"
+    echo "$want" > "$stamp"
+  fi
+  # python-magic needs the libmagic C library.
+  if ! "$PY" -c 'import magic' 2>/dev/null; then apt_install libmagic1; fi
+}
+
+install_test_tools() {
+  # Headless Chromium for browser tests: Debian's package, never a browser download.
+  if [ ! -x /usr/bin/chromium ]; then apt_install chromium fonts-dejavu-core || say "No Chromium: browser tests will skip."; fi
+  # axe-core for accessibility checks, from npm (pinned in package.json).
+  if command -v npm >/dev/null && [ ! -f node_modules/axe-core/axe.min.js ]; then
+    say "Installing axe-core from npm"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 || npm install --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+}
+
+case "${1:-}" in
+  demo)
+    install
+    say "Preparing the database"
+    "$PY" manage.py migrate --no-input -v0
+    "$PY" manage.py seed_demo
+    say "Daftar is running on http://127.0.0.1:8000  (staff desk: /desk/, CMS: /cms/; Ctrl+C stops it)"
+    exec "$PY" manage.py runserver 127.0.0.1:8000 --insecure
+    ;;
+  test)
+    shift
+    install dev
+    install_test_tools
+    say "Running the test suite on ${DATABASE_URL:-SQLite (embedded)}"
+    exec "$PY" -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
+    ;;
+  messages)
+    # Refresh the Urdu catalogue from the sources, then compile it (needs gettext).
+    install dev
+    "$PY" manage.py makemessages -l ur --no-obsolete -i ".venv/*" -i "node_modules/*" -i "var/*" -i "tests/*"
+    "$PY" scripts/po_fill.py --missing || echo "(these still need Urdu: fill them, then run ./dev.sh messages again)"
+    "$PY" manage.py compilemessages -l ur -v0 --ignore ".venv/*"
+    ;;
+  *)
+    echo "usage: ./dev.sh demo | ./dev.sh test [pytest args] | ./dev.sh messages" >&2
+    exit 2
+    ;;
+esac

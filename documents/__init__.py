@@ -1,0 +1,1 @@
+"""Every paper that enters Daftar: intake pipeline, validation, PDF work, storage."""

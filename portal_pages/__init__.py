@@ -1,0 +1,1 @@
+"""The public site on Wagtail: tracking for citizens, published performance."""

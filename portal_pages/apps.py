@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalPagesConfig(AppConfig):
+    name = "portal_pages"
+    verbose_name = _("Public site")
+    default_auto_field = "django.db.models.BigAutoField"

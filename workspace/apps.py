@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkspaceConfig(AppConfig):
+    name = "workspace"
+    verbose_name = _("Workspace")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from workspace import checks  # noqa: F401  (registers system checks)

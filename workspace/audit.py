@@ -1,0 +1,163 @@
+"""Write and verify the audit trail.
+
+``record()`` is the single call every service makes, inside its own transaction:
+
+    audit.record(actor=user, action="file.mark", obj=file, post=from_post,
+                 before={"post": 3}, after={"post": 7})
+
+Rows are spread over ``DAFTAR_AUDIT_CHAINS`` independent hash chains chosen by the acting user,
+so that audited writes by different officers do not all queue behind one row lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from workspace.models import AuditChainHead, AuditEvent
+
+GENESIS = "0" * 64
+
+
+def _jsonable(value):
+    """Normalise to what a JSONField gives back, so the hash survives the round trip."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def compute_hash(event: AuditEvent) -> str:
+    payload = {
+        "chain": event.chain,
+        "seq": event.seq,
+        "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": event.actor_id,
+        "post": event.post_id,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "before": event.before,
+        "after": event.after,
+        "prev": event.prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _lock_head(chain: int) -> AuditChainHead:
+    heads = AuditChainHead.objects.select_for_update()
+    head = heads.filter(chain=chain).first()
+    if head is None:
+        # ignore_conflicts: a concurrent first writer may create it; then we lock theirs.
+        AuditChainHead.objects.bulk_create([AuditChainHead(chain=chain)], ignore_conflicts=True)
+        head = heads.get(chain=chain)
+    return head
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    post=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+) -> AuditEvent:
+    """Append one audit row in the caller's transaction. ``actor`` is required: there is no
+    unaudited write. Raises if called outside a transaction, because then the row and the
+    change it describes could disagree."""
+    if actor is None or not getattr(actor, "pk", None):
+        raise ValueError("audit.record needs the acting user.")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must run inside the transaction of the change.")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)
+    chain = actor.pk % settings.DAFTAR_AUDIT_CHAINS
+    head = _lock_head(chain)
+    event = AuditEvent(
+        chain=chain,
+        seq=head.seq + 1,
+        at=timezone.now(),
+        actor_id=actor.pk,
+        post_id=getattr(post, "pk", post),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:255],
+        before=_jsonable(before),
+        after=_jsonable(after),
+        prev_hash=head.hash or GENESIS,
+    )
+    event.hash = compute_hash(event)
+    event.save(force_insert=True)
+    head.seq, head.hash = event.seq, event.hash
+    head.save(update_fields=["seq", "hash"])
+    return event
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict:
+    """The named fields of an instance as a dict for ``before``/``after``."""
+    out = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        out[name] = getattr(instance, field.attname)
+    return out
+
+
+@dataclass
+class Problem:
+    chain: int
+    seq: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"chain {self.chain}" + (f", row {self.seq}" if self.seq is not None else "")
+        return f"{where}: {self.message}"
+
+
+def verify(progress: Callable[[int], None] | None = None) -> Iterator[Problem]:
+    """Walk every chain and yield each break: a changed row (its hash no longer matches its
+    contents), a removed or inserted row (sequence gap, or prev_hash not the previous hash),
+    or a chain whose head does not match its last row (rows deleted from the end)."""
+    heads = {h.chain: h for h in AuditChainHead.objects.all()}
+    last: dict[int, AuditEvent] = {}
+    count = 0
+    events = AuditEvent.objects.order_by("chain", "seq").iterator(chunk_size=5000)
+    for event in events:
+        prev = last.get(event.chain)
+        expected_seq = prev.seq + 1 if prev else 1
+        expected_prev = prev.hash if prev else GENESIS
+        if event.seq != expected_seq:
+            yield Problem(event.chain, event.seq, f"expected row {expected_seq} here")
+        if event.prev_hash != expected_prev:
+            yield Problem(event.chain, event.seq, "does not link to the row before it")
+        if compute_hash(event) != event.hash:
+            yield Problem(event.chain, event.seq, "contents do not match its hash (altered)")
+        last[event.chain] = event
+        count += 1
+        if progress and count % 10_000 == 0:
+            progress(count)
+    for chain in sorted(set(heads) | set(last)):
+        head, tail = heads.get(chain), last.get(chain)
+        head_seq = head.seq if head else 0
+        tail_seq = tail.seq if tail else 0
+        if head_seq != tail_seq or (head and tail and head.hash != tail.hash):
+            yield Problem(
+                chain, None, f"chain head says {head_seq} rows, the table ends at {tail_seq}"
+            )
+    if progress:
+        progress(count)

@@ -1,0 +1,24 @@
+"""Per-post permissions: a user may act for a post while they hold it.
+
+Viewflow asks ``user.has_perm(task.owner_permission, post)`` for a task sitting at a post;
+this backend answers yes while the user holds that post (regular or additional charge).
+Global permissions are left to Django's ModelBackend.
+"""
+
+from workspace.models import Post
+from workspace.selectors import holds_post
+
+DESK_PERMISSION = "workflows.act_at_post"
+
+
+class PostHoldingBackend:
+    def authenticate(self, request, **credentials):
+        return None
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if perm != DESK_PERMISSION or not isinstance(obj, Post):
+            return False
+        return holds_post(user=user_obj, post=obj)
+
+    def get_user(self, user_id):
+        return None

@@ -1,0 +1,29 @@
+"""Load Daftar's demo data. Safe to run again: what exists is left as it is."""
+
+from django.core.management.base import BaseCommand
+
+from workspace import demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisation, officers, files and figures (idempotent)."
+
+    def handle(self, *args, **options):
+        def say(msg):
+            self.stdout.write(msg)
+            self.stdout.flush()
+
+        # The steps, in order. Each app's seeding is called by name, no signals.
+        say("Organisation: departments, sections, posts and officers")
+        logins = demo.seed_organisation(progress=say)
+        for step_name, step in demo.later_steps():
+            say(step_name)
+            step(progress=say)
+
+        say("")
+        say(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/desk/"))
+        say(f"Every demo login has the password:  {demo.DEMO_PASSWORD}")
+        say("")
+        say(f"  {'username':<24} {'department':<6} post")
+        for login in logins:
+            say(f"  {login.username:<24} {login.department:<6} {login.post}")
