@@ -265,5 +265,7 @@ def seed_organisation(progress=print) -> list[DemoLogin]:
 
 
 def later_steps():
-    """Seeding steps of the other apps, in the order they depend on each other."""
-    return []
+    """Seeding steps of the other apps, in the order they depend on each other.
+    Each is ``(heading, callable(progress=...))``; each app adds its own line here."""
+    steps = []
+    return steps

@@ -1,0 +1,5 @@
+"""Staff screens of the cgu app."""
+
+app_name = "cgu"
+
+urlpatterns: list = []

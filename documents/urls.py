@@ -1,0 +1,5 @@
+"""Staff screens of the documents app."""
+
+app_name = "documents"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Staff screens of the search app."""
+
+app_name = "search"
+
+urlpatterns: list = []
