@@ -115,6 +115,11 @@ class Post(models.Model):
         verbose_name=_("reports to"),
         help_text=_("The post a file is put up to from this one."),
     )
+    may_approve = models.BooleanField(
+        _("may approve"),
+        default=False,
+        help_text=_("Holds the power (own or delegated) to approve notes and drafts."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = PostQuerySet.as_manager()

@@ -21,6 +21,7 @@ ORG_FIELDS = {
         "designation_ur",
         "level",
         "reports_to",
+        "may_approve",
         "is_active",
     ],
     "workspace.holding": ["post", "user", "kind", "starts_at", "ends_at"],
