@@ -1,0 +1,338 @@
+"""Public tracking references and the public projection of a citizen's matter.
+
+A reference is ten characters from a 32-symbol alphabet without the look-alikes 0/O and 1/I
+(``23456789ABCDEFGHJKLMNPQRSTUVWXYZ``): nine random symbols and a check symbol, shown as
+``K7M2Q-X9PT4``. The check symbol is Damm's algorithm over a totally anti-symmetric
+quasigroup of order 32 (``x ∘ y = α·(x ⊕ y)`` in GF(2⁵)), so every single wrong symbol and
+every swap of two neighbours is caught before the database is asked.
+
+``public_status()`` is the only way the public site reads a receipt: it answers with a
+``PublicStatus`` that holds nothing but public facts (stage in plain words, office at
+department and section level, dates, time limit, hold reason, next step, outcome) — never a
+name, a note, a paper or anything graded above unclassified — and with ``None`` alike for an
+unknown reference and a wrong second factor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.db.models import Max, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+BODY_LENGTH = 9
+LENGTH = BODY_LENGTH + 1
+_VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.]+")
+
+# GF(2^5) with the irreducible polynomial x^5 + x^2 + 1.
+_POLY = 0b100101
+
+
+def _times_alpha(x: int) -> int:
+    x <<= 1
+    return x ^ _POLY if x & 0b100000 else x
+
+
+def _damm_step(interim: int, digit: int) -> int:
+    """x ∘ y = α·(x ⊕ y): a quasigroup, totally anti-symmetric because α ∉ {0, 1}, with a zero
+    diagonal (x ∘ x = 0), which is what Damm's scheme needs."""
+    return _times_alpha(interim ^ digit)
+
+
+def _interim(values) -> int:
+    interim = 0
+    for value in values:
+        interim = _damm_step(interim, value)
+    return interim
+
+
+def check_character(body: str) -> str:
+    """The check symbol for ``body`` (symbols of ALPHABET)."""
+    return ALPHABET[_interim(_VALUE[ch] for ch in body)]
+
+
+def normalise(raw: str) -> str:
+    """Upper-case, without spaces and dashes: ``" k7m2q - x9pt4 "`` → ``"K7M2QX9PT4"``."""
+    return _SEPARATORS.sub("", raw or "").upper()
+
+
+def is_valid(ref: str) -> bool:
+    """Well formed with a correct check symbol (after ``normalise``). Says nothing about
+    whether such a matter exists."""
+    ref = normalise(ref)
+    if len(ref) != LENGTH or any(ch not in _VALUE for ch in ref):
+        return False
+    return _interim(_VALUE[ch] for ch in ref) == 0
+
+
+def display(ref: str) -> str:
+    """``K7M2QX9PT4`` → ``K7M2Q-X9PT4``, the way it is printed and shown."""
+    ref = normalise(ref)
+    return f"{ref[:5]}-{ref[5:]}" if len(ref) == LENGTH else ref
+
+
+def _random_reference() -> str:
+    body = "".join(secrets.choice(ALPHABET) for _ in range(BODY_LENGTH))
+    return body + check_character(body)
+
+
+def new_reference() -> str:
+    """A fresh reference, random (not sequential) and not yet used by any receipt.
+
+    32⁹ ≈ 3.5·10¹³ bodies, so a clash is rare; the unique constraint on
+    ``Receipt.tracking_ref`` stays the last word."""
+    from workspace.models import Receipt
+
+    for _attempt in range(8):
+        ref = _random_reference()
+        if not Receipt.objects.filter(tracking_ref=ref).exists():
+            return ref
+    raise RuntimeError("could not find an unused tracking reference")  # pragma: no cover
+
+
+def normalise_second_factor(raw: str) -> str:
+    """The digits of what the citizen typed (``"12-34"`` → ``"1234"``)."""
+    return "".join(ch for ch in (raw or "") if ch.isdigit())[-8:]
+
+
+# ---- the public projection ------------------------------------------------------------------
+
+
+class Stage:
+    """Where a matter stands, in words a citizen understands."""
+
+    RECEIVED = "received"
+    EXAMINATION = "examination"
+    DECISION = "decision"
+    ON_HOLD = "on_hold"
+    DECIDED = "decided"
+
+    LABELS = {
+        RECEIVED: _("Received and registered"),
+        EXAMINATION: _("Being examined"),
+        DECISION: _("Awaiting a decision by a senior officer"),
+        ON_HOLD: _("On hold"),
+        DECIDED: _("Decided"),
+    }
+    NEXT_STEPS = {
+        RECEIVED: _(
+            "The office will examine your application and put it on a file. "
+            "This page will show when that happens."
+        ),
+        EXAMINATION: _(
+            "The office is examining your application. When it has done so, it will put it up "
+            "to the officer who can decide."
+        ),
+        DECISION: _("The officer competent to decide will pass orders on your application."),
+        ON_HOLD: _(
+            "The office will take your application up again as soon as the matter can proceed. "
+            "You do not need to apply again."
+        ),
+        DECIDED: _(
+            "Your application has been decided. The office will send you the decision in "
+            "writing if it has not done so already."
+        ),
+    }
+    ORDER = [RECEIVED, EXAMINATION, DECISION, DECIDED]
+
+
+HOLD_REASON_PARKED = _(
+    "The office is waiting for something it needs before it can go on, such as a report, "
+    "papers or comments from another office."
+)
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What the public may know about a citizen's matter, and nothing more."""
+
+    reference: str
+    stage: str
+    stage_label: str
+    #: where the matter stands in the usual order (the stage it is held at, while on hold)
+    position: str
+    department: str
+    section: str
+    received_on: dt.date
+    in_office_since: dt.date
+    time_limit_days: int | None
+    due_on: dt.date | None
+    is_overdue: bool
+    decided_on: dt.date | None
+    hold_reason: str
+    next_step: str
+    outcome: str
+
+    @property
+    def office(self) -> str:
+        return f"{self.section}, {self.department}"
+
+    @property
+    def steps(self) -> list[dict]:
+        """The usual stages in order, each done, current or to come (for a progress line)."""
+        at = Stage.ORDER.index(self.position)
+        out = []
+        for i, code in enumerate(Stage.ORDER):
+            state = "done" if i < at else ("current" if i == at else "todo")
+            if code == Stage.DECIDED and self.stage == Stage.DECIDED:
+                state = "done"
+            out.append({"code": code, "label": str(Stage.LABELS[code]), "state": state})
+        return out
+
+    def as_dict(self) -> dict:
+        """For the JSON API: plain values, dates in ISO 8601."""
+        return {
+            "reference": self.reference,
+            "stage": self.stage,
+            "stage_label": self.stage_label,
+            "steps": [{"stage": s["code"], "state": s["state"]} for s in self.steps],
+            "office": {"department": self.department, "section": self.section},
+            "received_on": self.received_on.isoformat(),
+            "in_office_since": self.in_office_since.isoformat(),
+            "time_limit_days": self.time_limit_days,
+            "due_on": self.due_on.isoformat() if self.due_on else None,
+            "is_overdue": self.is_overdue,
+            "decided_on": self.decided_on.isoformat() if self.decided_on else None,
+            "hold_reason": self.hold_reason,
+            "next_step": self.next_step,
+            "outcome": self.outcome,
+        }
+
+
+# compare_digest against this when there is no receipt, so both failures cost the same.
+_NO_MATCH = "\x00\x00\x00\x00"
+
+
+def _factor_matches(given: str, receipt) -> bool:
+    cnic = receipt.citizen_cnic_last4 if receipt else ""
+    mobile = receipt.citizen_mobile_last4 if receipt else ""
+    # Both comparisons always run (``|``, not ``or``), in constant time.
+    by_cnic = hmac.compare_digest(given.encode(), (cnic or _NO_MATCH).encode())
+    by_mobile = hmac.compare_digest(given.encode(), (mobile or _NO_MATCH).encode())
+    return bool(receipt) & (by_cnic | by_mobile)
+
+
+def _load(reference: str):
+    """The receipt behind a reference with everything the projection needs, in one query."""
+    from workspace.models import Movement, Receipt
+
+    closed_at = (
+        Movement.objects.filter(file=OuterRef("file_id"), kind=Movement.Kind.CLOSE)
+        .order_by()
+        .values("file")
+        .annotate(last=Max("at"))
+        .values("last")
+    )
+    return (
+        Receipt.objects.filter(tracking_ref=reference, is_citizen_matter=True)
+        .select_related(
+            "section__department",
+            "holding_post__section__department",
+            "file__holding_post__section__department",
+        )
+        .annotate(closed_at=Subquery(closed_at))
+        .first()
+    )
+
+
+def _is_public(receipt) -> bool:
+    from workspace.models import Grading
+
+    if receipt.grading != Grading.UNCLASSIFIED:
+        return False
+    return receipt.file is None or receipt.file.grading == Grading.UNCLASSIFIED
+
+
+def _local_date(value: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(value) if value else None
+
+
+def _project(receipt, *, today: dt.date) -> PublicStatus:
+    from workspace.models import File, Post, Receipt
+
+    file = receipt.file if receipt.status != Receipt.Status.PENDING else None
+    post = file.holding_post if file and file.holding_post_id else receipt.holding_post
+    section = post.section
+    hold_reason = ""
+    decided_on = None
+    if receipt.status == Receipt.Status.DISPOSED or (
+        file and file.status in (File.Status.CLOSED, File.Status.RECORD_ROOM)
+    ):
+        stage = Stage.DECIDED
+        decided_on = _local_date(getattr(receipt, "closed_at", None))
+        in_office_since = decided_on or (
+            _local_date(file.desk_since) if file else receipt.received_on
+        )
+    elif file is None:
+        stage = Stage.RECEIVED
+        in_office_since = _local_date(receipt.diarised_at) or receipt.received_on
+    else:
+        high = post.may_approve or post.level >= Post.Level.DEPUTY_SECRETARY
+        stage = Stage.DECISION if high else Stage.EXAMINATION
+        in_office_since = _local_date(file.desk_since)
+    position = stage
+    if file is not None and file.status == File.Status.PARKED:
+        stage = Stage.ON_HOLD
+        hold_reason = str(HOLD_REASON_PARKED)
+
+    due_on = None
+    if receipt.time_limit_days:
+        due_on = receipt.received_on + dt.timedelta(days=receipt.time_limit_days)
+    is_overdue = bool(due_on) and stage != Stage.DECIDED and today > due_on
+    return PublicStatus(
+        reference=display(receipt.tracking_ref),
+        stage=stage,
+        stage_label=str(Stage.LABELS[stage]),
+        position=position,
+        department=section.department.name,
+        section=section.name,
+        received_on=receipt.received_on,
+        in_office_since=max(in_office_since, receipt.received_on),
+        time_limit_days=receipt.time_limit_days,
+        due_on=due_on,
+        is_overdue=is_overdue,
+        decided_on=decided_on,
+        hold_reason=hold_reason,
+        next_step=str(Stage.NEXT_STEPS[stage]),
+        outcome=receipt.outcome if stage == Stage.DECIDED else "",
+    )
+
+
+def public_status(*, reference: str, second_factor: str) -> PublicStatus | None:
+    """Where a citizen's matter stands, for the public site.
+
+    ``None`` — the one answer for a malformed or unknown reference, a wrong second factor, a
+    matter that is not a citizen's, and one graded above unclassified (on the receipt or its
+    file), so the answer never tells which. The second factor is the last four digits of the
+    CNIC or of the mobile number given when the matter was diarised."""
+    ref = normalise(reference)
+    factor = normalise_second_factor(second_factor)
+    receipt = _load(ref) if is_valid(ref) else None
+    if len(factor) != 4:
+        factor = _NO_MATCH[:-1]  # still compared, never equal
+    if not _factor_matches(factor, receipt):
+        return None
+    if not _is_public(receipt):
+        return None
+    return _project(receipt, today=timezone.localdate())
+
+
+__all__ = [
+    "ALPHABET",
+    "LENGTH",
+    "PublicStatus",
+    "Stage",
+    "check_character",
+    "display",
+    "is_valid",
+    "new_reference",
+    "normalise",
+    "public_status",
+]
