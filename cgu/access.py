@@ -1,0 +1,74 @@
+"""Who may do what in the CGU: the one place these rules live (as ``workspace.access`` is for
+files and papers).
+
+- CGU staff are the holders (regular or additional charge) of posts in the Finance
+  Department's Corporate Governance Unit section. They enter returns, see every return and
+  the compliance screens.
+- Reviewers are CGU staff at Section Officer level or above; a reviewer may not decide on a
+  return they entered themselves (four eyes).
+- The head of the CGU is the highest CGU post; the escalation list is addressed to it.
+- Everyone, signed in or not, sees published figures only (``cgu.selectors``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from workspace.models import Post, Section
+from workspace.selectors import posts_held_by
+
+# Where the CGU sits in the organisation (department code, section code).
+CGU_DEPARTMENT, CGU_SECTION = getattr(settings, "DAFTAR_CGU_SECTION", ("FD", "CGU"))
+REVIEWER_MIN_LEVEL = Post.Level.SECTION_OFFICER
+
+
+def cgu_section() -> Section | None:
+    return Section.objects.filter(department__code=CGU_DEPARTMENT, code=CGU_SECTION).first()
+
+
+def cgu_posts_of(user):
+    """The CGU posts ``user`` holds now, highest first."""
+    return (
+        posts_held_by(user=user)
+        .filter(section__department__code=CGU_DEPARTMENT, section__code=CGU_SECTION)
+        .order_by("-level", "pk")
+    )
+
+
+def acting_cgu_post(user) -> Post | None:
+    """The CGU post through which ``user`` acts (their highest), or None."""
+    return cgu_posts_of(user).first()
+
+
+def is_cgu_staff(user) -> bool:
+    return getattr(user, "is_authenticated", False) and cgu_posts_of(user).exists()
+
+
+def reviewing_post(user, *, section_id: int | None = None) -> Post | None:
+    """The CGU post at reviewer level through which ``user`` may review, or None."""
+    posts = cgu_posts_of(user).filter(level__gte=REVIEWER_MIN_LEVEL)
+    if section_id is not None:
+        posts = posts.filter(section_id=section_id)
+    return posts.first()
+
+
+def may_review(user) -> bool:
+    return getattr(user, "is_authenticated", False) and reviewing_post(user) is not None
+
+
+def head_post() -> Post | None:
+    """The head of the CGU: the highest active post of the section."""
+    return (
+        Post.objects.filter(
+            section__department__code=CGU_DEPARTMENT,
+            section__code=CGU_SECTION,
+            is_active=True,
+        )
+        .order_by("-level", "pk")
+        .first()
+    )
+
+
+def is_cgu_head(user) -> bool:
+    head = head_post()
+    return head is not None and cgu_posts_of(user).filter(pk=head.pk).exists()

@@ -1,0 +1,533 @@
+"""Reads of the CGU's data for screens, the API, the report and the public site.
+
+**Public selectors** (safe for anyone, signed in or not) return *published* figures only:
+the latest accepted version of each PSE's return for each period (``KpiReturn.is_published``,
+which a database constraint allows only on accepted returns). Submitted, under-review,
+returned and superseded figures never come out of them. They are:
+
+``public_entities``, ``published_returns``, ``published_figures``, ``published_periods``,
+``entity_series``, ``department_series``, ``province_series``, ``kpi_by_department``,
+``kpi_ranking``, ``not_reported``.
+
+**Staff selectors** (CGU screens; the caller checks ``cgu.access.is_cgu_staff``) see every
+version: ``compliance``, ``escalations``, ``returns_list``, ``return_detail``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from cgu.models import (
+    KpiDefinition,
+    KpiReturn,
+    KpiValue,
+    PublicSectorEntity,
+    Reminder,
+    ReportingPeriod,
+)
+from workspace.models import Department
+
+CENT = Decimal("0.01")
+ESCALATE_AFTER_DAYS = 30
+ESCALATE_AFTER_REMINDERS = 2
+
+
+def _q2(value) -> Decimal:
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------- public: published only
+
+
+def public_entities(*, department=None, entity_type: str | None = None) -> QuerySet:
+    """The registry as the public sees it: active PSEs with their department (contact
+    details are for staff). Ordered by department, then code."""
+    qs = PublicSectorEntity.objects.filter(is_active=True).select_related("department")
+    if department is not None:
+        qs = qs.filter(department=department)
+    if entity_type:
+        qs = qs.filter(type=entity_type)
+    return qs
+
+
+def published_returns(*, period=None, department=None, entity=None) -> QuerySet:
+    """The published version of each PSE's return (at most one per PSE and period)."""
+    qs = KpiReturn.objects.filter(is_published=True).select_related("entity__department", "period")
+    if period is not None:
+        qs = qs.filter(period=period)
+    if department is not None:
+        qs = qs.filter(entity__department=department)
+    if entity is not None:
+        qs = qs.filter(entity=entity)
+    return qs.order_by("period__ends_on", "entity__department__code", "entity__code")
+
+
+def published_figures(
+    *,
+    entity=None,
+    department=None,
+    kpi=None,
+    period=None,
+    entity_type: str | None = None,
+) -> QuerySet:
+    """Accepted figures only: ``KpiValue`` rows of published returns, optionally for one
+    entity, department, KPI, period or entity type. Each row comes with ``kpi``,
+    ``kpi_return.period`` and ``kpi_return.entity.department`` loaded (no extra queries).
+    Ordered by period, department, entity, KPI."""
+    qs = KpiValue.objects.filter(kpi_return__is_published=True).select_related(
+        "kpi", "kpi_return__period", "kpi_return__entity__department"
+    )
+    if entity is not None:
+        qs = qs.filter(kpi_return__entity=entity)
+    if department is not None:
+        qs = qs.filter(kpi_return__entity__department=department)
+    if kpi is not None:
+        qs = qs.filter(kpi=kpi)
+    if period is not None:
+        qs = qs.filter(kpi_return__period=period)
+    if entity_type:
+        qs = qs.filter(kpi_return__entity__type=entity_type)
+    return qs.order_by(
+        "kpi_return__period__ends_on",
+        "kpi_return__entity__department__code",
+        "kpi_return__entity__code",
+        "kpi__position",
+    )
+
+
+def published_periods(*, kind: str | None = None) -> QuerySet:
+    """Periods with at least one published return, oldest first."""
+    qs = ReportingPeriod.objects.filter(
+        pk__in=KpiReturn.objects.filter(is_published=True).values("period_id")
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("ends_on", "kind")
+
+
+@dataclass(frozen=True)
+class Point:
+    """One period's figure in a series; ``entities`` is how many PSEs it combines."""
+
+    period: ReportingPeriod
+    value: Decimal
+    entities: int = 1
+
+
+@dataclass
+class Series:
+    kpi: KpiDefinition
+    points: list[Point] = field(default_factory=list)
+
+    @property
+    def latest(self) -> Point | None:
+        return self.points[-1] if self.points else None
+
+
+def _kpis_by_id(ids) -> dict[int, KpiDefinition]:
+    return {k.pk: k for k in KpiDefinition.objects.filter(pk__in=set(ids))}
+
+
+def _periods_by_id(ids) -> dict[int, ReportingPeriod]:
+    return {p.pk: p for p in ReportingPeriod.objects.filter(pk__in=set(ids))}
+
+
+def entity_series(entity, *, kind: str = ReportingPeriod.Kind.QUARTERLY) -> list[Series]:
+    """Each KPI's published figures for one PSE over the periods of ``kind``, oldest first."""
+    by_kpi: dict[int, Series] = {}
+    for v in published_figures(entity=entity).filter(kpi_return__period__kind=kind):
+        series = by_kpi.setdefault(v.kpi_id, Series(kpi=v.kpi))
+        series.points.append(Point(period=v.kpi_return.period, value=v.value))
+    return sorted(by_kpi.values(), key=lambda s: (s.kpi.position, s.kpi.code))
+
+
+def _aggregate(qs) -> list[Series]:
+    rows = list(
+        qs.values("kpi_id", "kpi_return__period_id").annotate(
+            total=Sum("value"), mean=Avg("value"), n=Count("id")
+        )
+    )
+    kpis = _kpis_by_id(r["kpi_id"] for r in rows)
+    periods = _periods_by_id(r["kpi_return__period_id"] for r in rows)
+    by_kpi: dict[int, Series] = {}
+    for r in rows:
+        kpi = kpis[r["kpi_id"]]
+        value = r["mean"] if kpi.aggregation == KpiDefinition.Aggregation.MEAN else r["total"]
+        series = by_kpi.setdefault(kpi.pk, Series(kpi=kpi))
+        series.points.append(
+            Point(period=periods[r["kpi_return__period_id"]], value=_q2(value), entities=r["n"])
+        )
+    for series in by_kpi.values():
+        series.points.sort(key=lambda p: p.period.ends_on)
+    return sorted(by_kpi.values(), key=lambda s: (s.kpi.position, s.kpi.code))
+
+
+def department_series(department, *, kind: str = ReportingPeriod.Kind.QUARTERLY) -> list[Series]:
+    """Each KPI's published figures of a department's PSEs combined per period (amounts
+    added up, rates averaged: ``KpiDefinition.aggregation``), oldest first."""
+    return _aggregate(
+        KpiValue.objects.filter(
+            kpi_return__is_published=True,
+            kpi_return__entity__department=department,
+            kpi_return__period__kind=kind,
+        )
+    )
+
+
+def province_series(
+    *, kind: str = ReportingPeriod.Kind.QUARTERLY, kpi=None, entity_type: str | None = None
+) -> list[Series]:
+    """Like ``department_series`` for all PSEs (optionally one KPI or entity type)."""
+    qs = KpiValue.objects.filter(kpi_return__is_published=True, kpi_return__period__kind=kind)
+    if kpi is not None:
+        qs = qs.filter(kpi=kpi)
+    if entity_type:
+        qs = qs.filter(kpi_return__entity__type=entity_type)
+    return _aggregate(qs)
+
+
+@dataclass(frozen=True)
+class DepartmentFigure:
+    department: Department
+    value: Decimal
+    entities: int
+
+
+def kpi_by_department(kpi: KpiDefinition, period: ReportingPeriod) -> list[DepartmentFigure]:
+    """One KPI for one period, combined per department (published figures only)."""
+    rows = (
+        KpiValue.objects.filter(kpi_return__is_published=True, kpi=kpi, kpi_return__period=period)
+        .values("kpi_return__entity__department_id")
+        .annotate(total=Sum("value"), mean=Avg("value"), n=Count("id"))
+    )
+    rows = list(rows)
+    departments = Department.objects.in_bulk([r["kpi_return__entity__department_id"] for r in rows])
+    use_mean = kpi.aggregation == KpiDefinition.Aggregation.MEAN
+    out = [
+        DepartmentFigure(
+            department=departments[r["kpi_return__entity__department_id"]],
+            value=_q2(r["mean"] if use_mean else r["total"]),
+            entities=r["n"],
+        )
+        for r in rows
+    ]
+    return sorted(out, key=lambda f: f.department.code)
+
+
+def kpi_ranking(kpi: KpiDefinition, period: ReportingPeriod, *, department=None) -> QuerySet:
+    """One KPI's published figures for one period, one row per PSE, highest first."""
+    return published_figures(kpi=kpi, period=period, department=department).order_by(
+        "-value", "kpi_return__entity__code"
+    )
+
+
+def not_reported(period: ReportingPeriod, *, department=None) -> QuerySet:
+    """Active PSEs with no published figures for ``period`` (they have not filed, or their
+    return is not accepted yet). The public sees only this, never why."""
+    qs = public_entities(department=department).exclude(
+        pk__in=KpiReturn.objects.filter(period=period, is_published=True).values("entity_id")
+    )
+    return qs
+
+
+# ---------------------------------------------------------------- staff: compliance
+
+
+class FilingState:
+    ON_TIME = "on_time"
+    LATE = "late"
+    OVERDUE = "overdue"  # not filed, deadline passed
+    NOT_DUE = "not_due"  # not filed, deadline not yet passed
+
+
+@dataclass
+class EntityCompliance:
+    """One PSE's filing for a period. ``first_received_on`` is when version 1 arrived;
+    lateness is judged on it. ``latest`` is the newest version (None if never filed)."""
+
+    entity: PublicSectorEntity
+    state: str
+    first_received_on: dt.date | None = None
+    latest: KpiReturn | None = None
+    versions: int = 0
+    days_late: int = 0
+    reminders: int = 0
+    last_reminded: dt.datetime | None = None
+
+    @property
+    def filed(self) -> bool:
+        return self.state in (FilingState.ON_TIME, FilingState.LATE)
+
+    @property
+    def owes_return(self) -> bool:
+        """Still owes the CGU a clean return: never filed after the deadline, or its latest
+        version was returned and not yet resubmitted."""
+        if self.state == FilingState.OVERDUE:
+            return True
+        return self.latest is not None and self.latest.status == KpiReturn.Status.RETURNED
+
+
+@dataclass
+class ComplianceCounts:
+    """Counts for a department (or, with ``department=None``, all of them)."""
+
+    department: Department | None
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    not_due: int = 0
+    accepted: int = 0
+    awaiting_review: int = 0
+    returned: int = 0
+
+    @property
+    def filed(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def not_filed(self) -> int:
+        return self.overdue + self.not_due
+
+    @property
+    def rate(self) -> Decimal:
+        """Compliance rate: per cent of expected PSEs that filed (on time or late)."""
+        return _q2(Decimal(100) * self.filed / self.expected) if self.expected else Decimal(0)
+
+    @property
+    def on_time_rate(self) -> Decimal:
+        return _q2(Decimal(100) * self.on_time / self.expected) if self.expected else Decimal(0)
+
+    def add(self, row: EntityCompliance) -> None:
+        self.expected += 1
+        setattr(self, row.state, getattr(self, row.state) + 1)
+        if row.latest is not None:
+            if row.latest.status == KpiReturn.Status.ACCEPTED:
+                self.accepted += 1
+            elif row.latest.is_open:
+                self.awaiting_review += 1
+            elif row.latest.status == KpiReturn.Status.RETURNED:
+                self.returned += 1
+
+
+@dataclass
+class PeriodCompliance:
+    period: ReportingPeriod
+    on: dt.date
+    rows: list[EntityCompliance]
+    totals: ComplianceCounts
+    departments: list[ComplianceCounts]
+
+    def with_state(self, state: str) -> list[EntityCompliance]:
+        return [r for r in self.rows if r.state == state]
+
+    @property
+    def owing(self) -> list[EntityCompliance]:
+        return [r for r in self.rows if r.owes_return]
+
+
+def compliance(period: ReportingPeriod, *, on: dt.date | None = None) -> PeriodCompliance:
+    """Who filed on time, who filed late, who never filed (overdue once the deadline has
+    passed), per PSE and per department, as of ``on`` (today by default). A fixed number
+    of queries whatever the number of PSEs."""
+    on = on or timezone.localdate()
+    entities = list(PublicSectorEntity.objects.filter(is_active=True).select_related("department"))
+    returns = (
+        KpiReturn.objects.filter(period=period)
+        .select_related("submitted_by", "reviewed_by")
+        .order_by("entity_id", "version")
+    )
+    by_entity: dict[int, list[KpiReturn]] = defaultdict(list)
+    for r in returns:
+        r.period = period
+        by_entity[r.entity_id].append(r)
+    reminders = {
+        row["entity_id"]: row
+        for row in Reminder.objects.filter(period=period)
+        .values("entity_id")
+        .annotate(n=Count("id"), last=Max("created_at"))
+    }
+    rows = []
+    for entity in entities:
+        versions = by_entity.get(entity.pk, [])
+        reminded = reminders.get(entity.pk, {})
+        row = EntityCompliance(
+            entity=entity,
+            state=FilingState.NOT_DUE,
+            versions=len(versions),
+            reminders=reminded.get("n", 0),
+            last_reminded=reminded.get("last"),
+        )
+        if versions:
+            for v in versions:
+                v.entity = entity
+            row.first_received_on = versions[0].received_on
+            row.latest = versions[-1]
+            row.days_late = max(0, (row.first_received_on - period.deadline).days)
+            row.state = FilingState.LATE if row.days_late else FilingState.ON_TIME
+        elif on > period.deadline:
+            row.state = FilingState.OVERDUE
+            row.days_late = (on - period.deadline).days
+        rows.append(row)
+    totals = ComplianceCounts(department=None)
+    per_dept: dict[int, ComplianceCounts] = {}
+    for row in rows:
+        totals.add(row)
+        dept = row.entity.department
+        per_dept.setdefault(dept.pk, ComplianceCounts(department=dept)).add(row)
+    departments = sorted(per_dept.values(), key=lambda c: c.department.code)
+    return PeriodCompliance(period=period, on=on, rows=rows, totals=totals, departments=departments)
+
+
+@dataclass
+class Escalation:
+    """A PSE the head of the CGU should take up: it owes a return long after the deadline,
+    or after repeated reminders."""
+
+    entity: PublicSectorEntity
+    period: ReportingPeriod
+    days_overdue: int
+    reminders: int
+    returned: bool  # it filed, but its latest version was returned and not resubmitted
+    periods_owed: int = 1  # how many periods this entity owes in all
+
+
+def escalations(
+    *,
+    on: dt.date | None = None,
+    after_days: int = ESCALATE_AFTER_DAYS,
+    after_reminders: int = ESCALATE_AFTER_REMINDERS,
+    lookback_days: int = 730,
+) -> list[Escalation]:
+    """The escalation list for the head of the CGU: for every period whose deadline passed
+    in the last ``lookback_days``, each PSE that still owes a clean return ``after_days``
+    past the deadline or after ``after_reminders`` reminders. Most overdue first."""
+    on = on or timezone.localdate()
+    periods = {
+        p.pk: p
+        for p in ReportingPeriod.objects.filter(
+            deadline__lt=on, deadline__gte=on - dt.timedelta(days=lookback_days)
+        )
+    }
+    entities = {
+        e.pk: e
+        for e in PublicSectorEntity.objects.filter(is_active=True).select_related("department")
+    }
+    latest_status: dict[tuple[int, int], str] = {}
+    for r in (
+        KpiReturn.objects.filter(period_id__in=periods)
+        .order_by("entity_id", "period_id", "version")
+        .values("entity_id", "period_id", "status")
+    ):
+        latest_status[(r["entity_id"], r["period_id"])] = r["status"]
+    reminder_counts = {
+        (r["entity_id"], r["period_id"]): r["n"]
+        for r in Reminder.objects.filter(period_id__in=periods)
+        .values("entity_id", "period_id")
+        .annotate(n=Count("id"))
+    }
+    out = []
+    for period in periods.values():
+        days = (on - period.deadline).days
+        for entity in entities.values():
+            status = latest_status.get((entity.pk, period.pk))
+            if status is not None and status != KpiReturn.Status.RETURNED:
+                continue
+            reminders = reminder_counts.get((entity.pk, period.pk), 0)
+            if days >= after_days or reminders >= after_reminders:
+                out.append(
+                    Escalation(
+                        entity=entity,
+                        period=period,
+                        days_overdue=days,
+                        reminders=reminders,
+                        returned=status == KpiReturn.Status.RETURNED,
+                    )
+                )
+    owed = defaultdict(int)
+    for e in out:
+        owed[e.entity.pk] += 1
+    for e in out:
+        e.periods_owed = owed[e.entity.pk]
+    out.sort(key=lambda e: (-e.periods_owed, -e.days_overdue, e.entity.code))
+    return out
+
+
+# ---------------------------------------------------------------- staff: returns
+
+
+def returns_list(
+    *, status: str | None = None, period=None, entity=None, department=None
+) -> QuerySet:
+    """Every version of every return, newest first, with what a list shows loaded and
+    ``value_count`` annotated."""
+    qs = KpiReturn.objects.select_related(
+        "entity__department", "period", "submitted_by", "reviewed_by"
+    ).annotate(value_count=Count("values"))
+    if status:
+        qs = qs.filter(status=status)
+    if period is not None:
+        qs = qs.filter(period=period)
+    if entity is not None:
+        qs = qs.filter(entity=entity)
+    if department is not None:
+        qs = qs.filter(entity__department=department)
+    return qs.order_by("-submitted_at", "-pk")
+
+
+def return_detail(pk: int) -> KpiReturn:
+    """One return with its values (and their KPIs) and its other versions."""
+    return (
+        KpiReturn.objects.select_related(
+            "entity__department",
+            "entity__monitoring_file",
+            "period",
+            "submitted_by",
+            "reviewed_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "values",
+                queryset=KpiValue.objects.select_related("kpi").order_by(
+                    "kpi__position", "kpi__code"
+                ),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def versions_of(kpi_return: KpiReturn) -> QuerySet:
+    return (
+        KpiReturn.objects.filter(entity_id=kpi_return.entity_id, period_id=kpi_return.period_id)
+        .select_related("submitted_by", "reviewed_by")
+        .order_by("-version")
+    )
+
+
+def entities_list(*, department=None, entity_type=None, q: str = "") -> QuerySet:
+    """The registry for staff, with each PSE's number of returns and latest published
+    period annotated."""
+    qs = PublicSectorEntity.objects.select_related("department", "monitoring_file").annotate(
+        return_count=Count("returns", distinct=True),
+        last_published=Max("returns__period__ends_on", filter=Q(returns__is_published=True)),
+    )
+    if department is not None:
+        qs = qs.filter(department=department)
+    if entity_type:
+        qs = qs.filter(type=entity_type)
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(name_en__icontains=q) | Q(name_ur__icontains=q))
+    return qs.order_by("department__code", "code")
+
+
+def current_period(*, on: dt.date | None = None, kind: str = ReportingPeriod.Kind.QUARTERLY):
+    """The latest period of ``kind`` that has ended (the one returns are coming in for)."""
+    on = on or timezone.localdate()
+    return ReportingPeriod.objects.filter(kind=kind, ends_on__lt=on).order_by("-ends_on").first()
