@@ -1,0 +1,301 @@
+"""Approving or returning notes and drafts, and issuing approved drafts.
+
+An approval records who, at which post, when, and the sha256 of exactly what was decided on;
+it is final (the database refuses changes). Deciding and issuing are steps of FileFlow."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workspace import audit
+from workspace.errors import ActionRefused, ValidationError
+from workspace.models import Approval, DispatchEntry, Draft, File, Movement, NoteParagraph, Post
+from workspace.services import desk, numbering
+from workspace.services.movement import _arrive, _finalise_drafts, came_from
+
+
+def content_hash(obj) -> str:
+    """The hash of exactly what is being approved: its words and its identity."""
+    if isinstance(obj, NoteParagraph):
+        payload = {
+            "kind": "paragraph",
+            "file": obj.file.number,
+            "number": obj.number,
+            "text": obj.text,
+            "author": obj.author_id,
+            "post": obj.post_id,
+        }
+    else:
+        payload = {
+            "kind": "draft",
+            "file": obj.file.number,
+            "number": obj.number,
+            "subject": obj.subject,
+            "addressees": obj.addressees,
+            "body": obj.body,
+        }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _decide(*, actor, file, target, decision, remarks, send_to):
+    remarks = (remarks or "").strip()
+    if decision not in Approval.Decision.values:
+        raise ValidationError({"decision": _("Choose approve or return.")})
+    if decision == Approval.Decision.RETURNED and not remarks:
+        raise ValidationError({"remarks": _("Say why you are returning it.")})
+    with transaction.atomic():
+        file = desk.lock_file(file.pk)
+        desk.require_open(file)
+        post = desk.acting_post(actor=actor, file=file)
+        if not post.may_approve:
+            raise ActionRefused(
+                _("%(post)s has no power to approve; put the file up to the competent officer.")
+                % {"post": post}
+            )
+        target = type(target).objects.select_for_update().get(pk=target.pk)
+        if target.file_id != file.pk:
+            raise ValidationError(_("That is not part of this file."))
+        is_paragraph = isinstance(target, NoteParagraph)
+        if is_paragraph:
+            if not target.is_final:
+                raise ActionRefused(
+                    _("You cannot approve a paragraph still being written at your own desk.")
+                )
+            if target.approvals.filter(decision=Approval.Decision.APPROVED).exists():
+                raise ActionRefused(
+                    _("Paragraph %(n)s is already approved.") % {"n": target.number}
+                )
+        elif target.status not in {Draft.Status.DRAFT}:
+            raise ActionRefused(
+                _("This draft is %(s)s; only a draft put up for approval can be decided.")
+                % {"s": target.get_status_display().lower()}
+            )
+        next_post = send_to or came_from(file)
+        if next_post is None:
+            raise ActionRefused(_("Choose the post to send the file to after your decision."))
+        desk.require_receivable(next_post)
+        now = timezone.now()
+        if remarks:
+            number = (file.paragraphs.aggregate(m=Max("number"))["m"] or 0) + 1
+            NoteParagraph.objects.create(
+                file=file, number=number, text=remarks, author=actor, post=post
+            )
+        approval = Approval.objects.create(
+            file=file,
+            paragraph=target if is_paragraph else None,
+            draft=None if is_paragraph else target,
+            decision=decision,
+            remarks=remarks,
+            by=actor,
+            post=post,
+            at=now,
+            content_hash=content_hash(target),
+        )
+        if not is_paragraph:
+            target.status = (
+                Draft.Status.APPROVED
+                if decision == Approval.Decision.APPROVED
+                else Draft.Status.RETURNED
+            )
+            target.save(update_fields=["status"])
+        step = desk.drive(
+            actor=actor, file=file, action="decide", next_post=next_post, ref=approval.pk
+        )
+        _finalise_drafts(file, now)
+        kind = (
+            Movement.Kind.APPROVE
+            if decision == Approval.Decision.APPROVED
+            else Movement.Kind.RETURN
+        )
+        desk.record_movement(
+            actor=actor,
+            file=file,
+            kind=kind,
+            from_post=post,
+            to_post=next_post,
+            remarks=remarks,
+            task=step.completed_task,
+        )
+        _arrive(file, next_post)
+        audit.record(
+            actor=actor,
+            action=f"{'note' if is_paragraph else 'draft'}.{decision}",
+            obj=file,
+            post=post,
+            after={
+                "target": str(target),
+                "hash": approval.content_hash,
+                "remarks": remarks,
+                "to_post": next_post.pk,
+            },
+        )
+        desk.after_commit_reindex(file)
+    approval.refresh_from_db()
+    return approval
+
+
+def note_decide(
+    *,
+    actor,
+    file: File,
+    paragraph: NoteParagraph,
+    decision: str,
+    remarks: str = "",
+    send_to: Post | None = None,
+) -> Approval:
+    """Approve or return a note: the decision is recorded, then the file goes back down (to the
+    post that put it up, unless another is chosen) — one action."""
+    return _decide(
+        actor=actor,
+        file=file,
+        target=paragraph,
+        decision=decision,
+        remarks=remarks,
+        send_to=send_to,
+    )
+
+
+def draft_decide(
+    *,
+    actor,
+    file: File,
+    draft: Draft,
+    decision: str,
+    remarks: str = "",
+    send_to: Post | None = None,
+) -> Approval:
+    """Approve or return a draft for approval (DFA); the file then goes back down."""
+    return _decide(
+        actor=actor, file=file, target=draft, decision=decision, remarks=remarks, send_to=send_to
+    )
+
+
+def _clean_draft(subject, addressees, body):
+    errors = {}
+    if not (subject or "").strip():
+        errors["subject"] = _("Give the letter a subject.")
+    if not (addressees or "").strip():
+        errors["addressees"] = _("Name at least one addressee.")
+    if not (body or "").strip():
+        errors["body"] = _("Write the text of the letter.")
+    if errors:
+        raise ValidationError(errors)
+    return subject.strip(), addressees.strip(), body.strip()
+
+
+def draft_create(*, actor, file: File, subject: str, addressees: str, body: str) -> Draft:
+    """Attach a draft letter for approval to the file, at the holding post."""
+    subject, addressees, body = _clean_draft(subject, addressees, body)
+    with transaction.atomic():
+        file = desk.lock_file(file.pk)
+        desk.require_open(file)
+        post = desk.acting_post(actor=actor, file=file)
+        number = (file.drafts.aggregate(m=Max("number"))["m"] or 0) + 1
+        draft = Draft.objects.create(
+            file=file,
+            number=number,
+            subject=subject,
+            addressees=addressees,
+            body=body,
+            author=actor,
+            post=post,
+        )
+        audit.record(
+            actor=actor,
+            action="draft.create",
+            obj=file,
+            post=post,
+            after={"draft": number, "subject": subject},
+        )
+        desk.after_commit_reindex(file)
+    return draft
+
+
+def draft_edit(*, actor, draft: Draft, subject: str, addressees: str, body: str) -> Draft:
+    """Revise a draft (a returned one, or one not yet decided) at the holding post."""
+    subject, addressees, body = _clean_draft(subject, addressees, body)
+    with transaction.atomic():
+        file = desk.lock_file(draft.file_id)
+        desk.require_open(file)
+        post = desk.acting_post(actor=actor, file=file)
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
+        if draft.status not in {Draft.Status.DRAFT, Draft.Status.RETURNED}:
+            raise ActionRefused(_("An approved or issued draft cannot be changed."))
+        before = {"subject": draft.subject, "addressees": draft.addressees, "body": draft.body}
+        draft.subject, draft.addressees, draft.body = subject, addressees, body
+        draft.status = Draft.Status.DRAFT
+        draft.save(update_fields=["subject", "addressees", "body", "status"])
+        audit.record(
+            actor=actor,
+            action="draft.edit",
+            obj=file,
+            post=post,
+            before=before,
+            after={"subject": subject, "addressees": addressees, "body": body},
+        )
+    return draft
+
+
+def draft_issue(*, actor, file: File, draft: Draft) -> DispatchEntry:
+    """Issue an approved draft with the section's next outgoing number; it enters the dispatch
+    register. The approved text must be exactly what is issued."""
+    with transaction.atomic():
+        file = desk.lock_file(file.pk)
+        desk.require_open(file)
+        post = desk.acting_post(actor=actor, file=file)
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
+        if draft.file_id != file.pk:
+            raise ValidationError(_("That draft is not part of this file."))
+        if draft.status != Draft.Status.APPROVED:
+            raise ActionRefused(
+                _("Only an approved draft can be issued; this one is %(s)s.")
+                % {"s": draft.get_status_display().lower()}
+            )
+        approval = (
+            draft.approvals.filter(decision=Approval.Decision.APPROVED).order_by("-at").first()
+        )
+        if approval is None or approval.content_hash != content_hash(draft):
+            raise ActionRefused(_("The draft differs from what was approved; it cannot be issued."))
+        year = timezone.localdate().year
+        section = file.section
+        serial = numbering.take(f"outgoing:{section.pk}:{year}")
+        entry = DispatchEntry.objects.create(
+            section=section,
+            year=year,
+            serial=serial,
+            outgoing_number=f"{section.department.code}/{section.code}/O-{serial}/{year}",
+            draft=draft,
+            addressees=draft.addressees,
+            issued_by=actor,
+            issued_post=post,
+        )
+        draft.status = Draft.Status.ISSUED
+        draft.save(update_fields=["status"])
+        step = desk.drive(actor=actor, file=file, action="issue", next_post=post, ref=entry.pk)
+        desk.record_movement(
+            actor=actor,
+            file=file,
+            kind=Movement.Kind.ISSUE,
+            from_post=post,
+            to_post=post,
+            remarks=entry.outgoing_number,
+            task=step.completed_task,
+        )
+        _arrive(file, post)
+        audit.record(
+            actor=actor,
+            action="draft.issue",
+            obj=file,
+            post=post,
+            after={"draft": draft.number, "outgoing_number": entry.outgoing_number},
+        )
+        desk.after_commit_reindex(file)
+    entry.refresh_from_db()
+    return entry

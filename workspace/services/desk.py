@@ -1,0 +1,192 @@
+"""The machinery every file action shares: locking the file, checking the acting post, and
+driving FileFlow one step. Private to the services; screens call the services, not this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.status import STATUS
+
+from workspace.errors import ActionRefused, NotFound
+from workspace.models import File, Movement, Post
+from workspace.selectors import holds_post
+
+OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+LOCK_TIMEOUT_MS = 5000
+
+BUSY = gettext_lazy(
+    "Someone else is acting on this file at this moment. Wait a second and try again."
+)
+NOT_YOURS = gettext_lazy(
+    "This file is not at a post you hold. Only the post holding a file can act on it."
+)
+
+
+def lock_file(file_id: int) -> File:
+    """Lock the file row for the rest of the transaction, waiting at most LOCK_TIMEOUT_MS.
+    Every file action takes this lock first, so actions on one file queue in one order."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
+    try:
+        with transaction.atomic():
+            return (
+                File.objects.select_for_update(of=("self",))
+                .select_related("holding_post__section__department", "department", "section")
+                .get(pk=file_id)
+            )
+    except File.DoesNotExist:
+        raise NotFound(_("No such file."))
+    except DatabaseError:
+        raise ActionRefused(BUSY)
+
+
+def acting_post(*, actor, file: File) -> Post:
+    """The post through which ``actor`` acts on ``file``: the post holding it, if the actor
+    holds that post now (regular or additional charge)."""
+    post = file.holding_post
+    if post is None or not holds_post(user=actor, post=post):
+        raise ActionRefused(NOT_YOURS)
+    return post
+
+
+def require_open(file: File, *, allow_parked: bool = False) -> None:
+    allowed = {File.Status.OPEN} | ({File.Status.PARKED} if allow_parked else set())
+    if file.status not in allowed:
+        raise ActionRefused(
+            _("File %(number)s is %(status)s; this cannot be done now.")
+            % {"number": file.number, "status": file.get_status_display().lower()}
+        )
+
+
+def require_receivable(post: Post) -> None:
+    """A department where Daftar is not live cannot receive a file electronically."""
+    if not post.is_active:
+        raise ActionRefused(_("%(post)s is no longer an active post.") % {"post": post})
+    dept = post.section.department
+    if not dept.is_live:
+        raise ActionRefused(
+            _(
+                "%(dept)s is not on Daftar yet, so it cannot receive files electronically. "
+                "Send the file physically, or mark it to a post in a live department."
+            )
+            % {"dept": dept.name}
+        )
+
+
+@dataclass
+class Step:
+    """The result of driving the flow one step."""
+
+    completed_task: object
+    process: object
+
+
+def current_process(file: File):
+    from workflows.models import FileProcess
+
+    process = FileProcess.objects.filter(file=file, finished__isnull=True).order_by("-pk").first()
+    if process is None:
+        raise ActionRefused(_("File %(number)s is not on any desk.") % {"number": file.number})
+    return process
+
+
+def drive(
+    *,
+    actor,
+    file: File,
+    action: str,
+    next_post: Post | None,
+    ref: int | None = None,
+    authorised: bool = False,
+) -> Step:
+    """Complete the file's open desk task and let FileFlow route to the next node.
+
+    Permission is checked here, because Viewflow checks it only in its own HTTP views: the
+    actor must be able to assign and execute the desk task (hold its post now). ``authorised``
+    is for the one action taken by a post that does not hold the file — a recall — whose
+    service has checked its own rule."""
+    from workflows.file_movement import FileFlow
+
+    process = current_process(file)
+    task_model = FileFlow.task_class
+    task = (
+        task_model.objects.filter(
+            process_id=process.pk, flow_task=FileFlow.desk, status__in=OPEN_TASK
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if task is None:
+        raise ActionRefused(BUSY)
+    try:
+        with FileFlow.lock(process.pk):
+            task.refresh_from_db()
+            if task.status not in OPEN_TASK:
+                raise ActionRefused(
+                    _("This file has just been moved by someone else. Reload to see where it is.")
+                )
+            flow_task = task.flow_task
+            if not authorised and not flow_task.can_assign(actor, task):
+                raise ActionRefused(NOT_YOURS)
+            process.route_action = action
+            process.route_post = next_post
+            process.route_ref = ref
+            process.save(update_fields=["route_action", "route_post", "route_ref"])
+            # Let the gateway and the next node read the route without re-loading the process.
+            task.process = process
+            activation = flow_task.activation_class(task)
+            activation.assign(actor)
+            activation.start(None)
+            if not authorised and not flow_task.can_execute(actor, task):
+                raise ActionRefused(_("You may not act on this file."))
+            activation.execute()
+    except FlowLockFailed:
+        raise ActionRefused(BUSY)
+    return Step(completed_task=task, process=process)
+
+
+def record_movement(
+    *,
+    actor,
+    file: File,
+    kind: str,
+    from_post: Post | None,
+    to_post: Post | None,
+    remarks: str = "",
+    due_on=None,
+    task=None,
+) -> Movement:
+    now = timezone.now()
+    desk_seconds = max(0, int((now - file.desk_since).total_seconds())) if from_post else 0
+    return Movement.objects.create(
+        file=file,
+        kind=kind,
+        from_post=from_post,
+        to_post=to_post,
+        by=actor,
+        at=now,
+        remarks=remarks,
+        due_on=due_on,
+        desk_seconds=desk_seconds,
+        task=task,
+    )
+
+
+def after_commit_reindex(file: File) -> None:
+    """Tell the search index the file changed, once the change is committed."""
+    file_id = file.pk
+
+    def _reindex():
+        import search
+
+        hook = getattr(search, "file_changed", None)
+        if hook is not None:
+            hook(file_id)
+
+    transaction.on_commit(_reindex)

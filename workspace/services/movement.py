@@ -1,0 +1,321 @@
+"""Moving files between posts: mark, put up, send back, recall; park, resume, close, reopen,
+record room. Each is one transaction: lock the file, check, drive FileFlow one step, update
+the file's custody mirror, write the movement and the audit row."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workspace import audit
+from workspace.errors import ActionRefused, ValidationError
+from workspace.models import File, Movement, NoteParagraph, Post
+from workspace.selectors import holds_post
+from workspace.services import desk
+
+MOVE_KINDS = {Movement.Kind.MARK, Movement.Kind.PUT_UP, Movement.Kind.SEND_BACK}
+DECISION_KINDS = {Movement.Kind.APPROVE, Movement.Kind.RETURN, Movement.Kind.RECALL}
+
+
+def _finalise_drafts(file: File, at) -> int:
+    """Once a file moves on, the paragraphs written at the desk it leaves become final."""
+    return NoteParagraph.objects.filter(file=file, is_final=False).update(
+        is_final=True, finalised_at=at
+    )
+
+
+def _arrive(file: File, post: Post | None, *, due_on=None, status=None) -> None:
+    file.holding_post = post
+    file.desk_since = timezone.now()
+    file.due_on = due_on
+    fields = ["holding_post", "desk_since", "due_on", "updated_at"]
+    if status:
+        file.status = status
+        fields.append("status")
+    file.save(update_fields=fields)
+
+
+def _move(*, actor, file, to_post, kind, remarks="", due_on=None) -> Movement:
+    """``to_post`` is a Post, or a callable choosing it from the locked file and its post —
+    so "put up" and "send back" read where the file is *now*, not where the caller saw it."""
+    with transaction.atomic():
+        file = desk.lock_file(file.pk)
+        desk.require_open(file)
+        from_post = desk.acting_post(actor=actor, file=file)
+        if callable(to_post):
+            to_post = to_post(file, from_post)
+        if to_post.pk == from_post.pk:
+            raise ActionRefused(_("The file is already at %(post)s.") % {"post": from_post})
+        desk.require_receivable(to_post)
+        if due_on is not None and due_on < timezone.localdate():
+            raise ValidationError({"due_on": _("The due date cannot be in the past.")})
+        step = desk.drive(actor=actor, file=file, action=kind, next_post=to_post)
+        _finalise_drafts(file, timezone.now())
+        movement = desk.record_movement(
+            actor=actor,
+            file=file,
+            kind=kind,
+            from_post=from_post,
+            to_post=to_post,
+            remarks=remarks,
+            due_on=due_on,
+            task=step.completed_task,
+        )
+        _arrive(file, to_post, due_on=due_on)
+        audit.record(
+            actor=actor,
+            action=f"file.{kind}",
+            obj=file,
+            post=from_post,
+            before={"post": from_post.pk},
+            after={"post": to_post.pk, "remarks": remarks, "due_on": due_on},
+        )
+        desk.after_commit_reindex(file)
+    return movement
+
+
+def file_mark(
+    *, actor, file: File, to_post: Post, remarks: str = "", due_on: date | None = None
+) -> Movement:
+    """Mark the file to any post, in this department or another live one."""
+    return _move(
+        actor=actor,
+        file=file,
+        to_post=to_post,
+        kind=Movement.Kind.MARK,
+        remarks=remarks,
+        due_on=due_on,
+    )
+
+
+def file_put_up(*, actor, file: File, remarks: str = "", due_on: date | None = None) -> Movement:
+    """Put the file up to the post the holding post reports to, for orders."""
+
+    def above(file, post):
+        if post.reports_to_id is None:
+            raise ActionRefused(_("This post reports to no one; mark the file to a post instead."))
+        return Post.objects.select_related("section__department").get(pk=post.reports_to_id)
+
+    return _move(
+        actor=actor,
+        file=file,
+        to_post=above,
+        kind=Movement.Kind.PUT_UP,
+        remarks=remarks,
+        due_on=due_on,
+    )
+
+
+def came_from(file: File) -> Post | None:
+    """The post that last marked, put up or sent the file to where it is now."""
+    last = (
+        Movement.objects.filter(
+            file=file, to_post=file.holding_post_id, kind__in=MOVE_KINDS | DECISION_KINDS
+        )
+        .select_related("from_post__section__department")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return last.from_post if last else None
+
+
+def file_send_back(
+    *, actor, file: File, to_post: Post | None = None, remarks: str = ""
+) -> Movement:
+    """Send the file back down: to the post it came from, unless another is chosen."""
+
+    def below(file, post):
+        target = to_post or came_from(file)
+        if target is None:
+            raise ActionRefused(
+                _("The file did not come from another post; choose where to send it.")
+            )
+        return target
+
+    return _move(
+        actor=actor, file=file, to_post=below, kind=Movement.Kind.SEND_BACK, remarks=remarks
+    )
+
+
+def file_recall(*, actor, file: File, reason: str) -> Movement:
+    """Take back a file I sent, before its new desk has acted on it. The reason is recorded."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for recalling the file.")})
+    with transaction.atomic():
+        file = desk.lock_file(file.pk)
+        desk.require_open(file)
+        last = (
+            Movement.objects.filter(file=file, kind__in=MOVE_KINDS)
+            .select_related("from_post__section__department")
+            .order_by("-at", "-pk")
+            .first()
+        )
+        if last is None or last.to_post_id != file.holding_post_id or last.from_post is None:
+            raise ActionRefused(_("There is no movement of this file that you can recall."))
+        sender = last.from_post
+        if not holds_post(user=actor, post=sender):
+            raise ActionRefused(_("Only the post that sent the file can recall it."))
+        if NoteParagraph.objects.filter(
+            file=file, post_id=file.holding_post_id, created_at__gt=last.at
+        ).exists():
+            raise ActionRefused(
+                _("The file cannot be recalled: %(post)s has already noted on it.")
+                % {"post": file.holding_post}
+            )
+        holder = file.holding_post
+        step = desk.drive(
+            actor=actor, file=file, action=Movement.Kind.RECALL, next_post=sender, authorised=True
+        )
+        movement = desk.record_movement(
+            actor=actor,
+            file=file,
+            kind=Movement.Kind.RECALL,
+            from_post=holder,
+            to_post=sender,
+            remarks=reason,
+            task=step.completed_task,
+        )
+        _arrive(file, sender)
+        audit.record(
+            actor=actor,
+            action="file.recall",
+            obj=file,
+            post=sender,
+            before={"post": holder.pk},
+            after={"post": sender.pk, "reason": reason},
+        )
+        desk.after_commit_reindex(file)
+    return movement
+
+
+def _status_change(*, actor, file, kind, new_status, from_statuses, remarks=""):
+    with transaction.atomic():
+        file = desk.lock_file(file.pk)
+        if file.status not in from_statuses:
+            raise ActionRefused(
+                _("File %(number)s is %(status)s; this cannot be done now.")
+                % {"number": file.number, "status": file.get_status_display().lower()}
+            )
+        post = desk.acting_post(actor=actor, file=file)
+        before = file.status
+        movement = desk.record_movement(
+            actor=actor, file=file, kind=kind, from_post=post, to_post=post, remarks=remarks
+        )
+        file.status = new_status
+        file.save(update_fields=["status", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=f"file.{kind}",
+            obj=file,
+            post=post,
+            before={"status": before},
+            after={"status": new_status, "remarks": remarks},
+        )
+        desk.after_commit_reindex(file)
+    return movement
+
+
+def file_park(*, actor, file: File, remarks: str = "") -> Movement:
+    """Park the file at its desk (awaiting something outside); it leaves the inbox."""
+    return _status_change(
+        actor=actor,
+        file=file,
+        kind=Movement.Kind.PARK,
+        new_status=File.Status.PARKED,
+        from_statuses={File.Status.OPEN},
+        remarks=remarks,
+    )
+
+
+def file_resume(*, actor, file: File, remarks: str = "") -> Movement:
+    """Take a parked file out of park; it returns to the inbox."""
+    return _status_change(
+        actor=actor,
+        file=file,
+        kind=Movement.Kind.RESUME,
+        new_status=File.Status.OPEN,
+        from_statuses={File.Status.PARKED},
+        remarks=remarks,
+    )
+
+
+def file_close(*, actor, file: File, remarks: str = "") -> Movement:
+    """Close the file: its journey (the flow process) ends; it stays with the closing post."""
+    with transaction.atomic():
+        file = desk.lock_file(file.pk)
+        desk.require_open(file, allow_parked=True)
+        post = desk.acting_post(actor=actor, file=file)
+        step = desk.drive(actor=actor, file=file, action="close", next_post=None)
+        _finalise_drafts(file, timezone.now())
+        movement = desk.record_movement(
+            actor=actor,
+            file=file,
+            kind=Movement.Kind.CLOSE,
+            from_post=post,
+            to_post=post,
+            remarks=remarks,
+            task=step.completed_task,
+        )
+        before = file.status
+        file.status = File.Status.CLOSED
+        file.save(update_fields=["status", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="file.close",
+            obj=file,
+            post=post,
+            before={"status": before},
+            after={"status": file.status, "remarks": remarks},
+        )
+        desk.after_commit_reindex(file)
+    return movement
+
+
+def file_reopen(*, actor, file: File, remarks: str = "") -> Movement:
+    """Reopen a closed file at the post that holds it: a new journey starts there."""
+    from workflows.file_movement import FileFlow
+
+    with transaction.atomic():
+        file = desk.lock_file(file.pk)
+        if file.status != File.Status.CLOSED:
+            raise ActionRefused(
+                _("Only a closed file can be reopened; this one is %(status)s.")
+                % {"status": file.get_status_display().lower()}
+            )
+        post = desk.acting_post(actor=actor, file=file)
+        FileFlow.start.run(file=file, post=post)
+        movement = desk.record_movement(
+            actor=actor,
+            file=file,
+            kind=Movement.Kind.REOPEN,
+            from_post=post,
+            to_post=post,
+            remarks=remarks,
+        )
+        _arrive(file, post, status=File.Status.OPEN)
+        audit.record(
+            actor=actor,
+            action="file.reopen",
+            obj=file,
+            post=post,
+            before={"status": File.Status.CLOSED},
+            after={"status": File.Status.OPEN, "remarks": remarks},
+        )
+        desk.after_commit_reindex(file)
+    return movement
+
+
+def file_to_record_room(*, actor, file: File, remarks: str = "") -> Movement:
+    """Send a closed file to the record room."""
+    return _status_change(
+        actor=actor,
+        file=file,
+        kind=Movement.Kind.RECORD_ROOM,
+        new_status=File.Status.RECORD_ROOM,
+        from_statuses={File.Status.CLOSED},
+        remarks=remarks,
+    )

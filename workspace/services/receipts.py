@@ -1,0 +1,149 @@
+"""Diarising incoming letters (dak) and passing them between desks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workspace import audit
+from workspace.errors import ActionRefused, ValidationError
+from workspace.models import Grading, Post, Priority, Receipt
+from workspace.selectors import holds_post
+from workspace.services import desk, numbering
+
+RECEIPT_FIELDS = [
+    "diary_number",
+    "diary_year",
+    "sender",
+    "subject",
+    "letter_number",
+    "letter_date",
+    "received_on",
+    "mode",
+    "priority",
+    "grading",
+    "holding_post",
+    "is_citizen_matter",
+    "tracking_ref",
+]
+
+
+def receipt_diarise(
+    *,
+    actor,
+    post: Post,
+    sender: str,
+    subject: str,
+    sender_address: str = "",
+    letter_number: str = "",
+    letter_date: date | None = None,
+    received_on: date | None = None,
+    mode: str = Receipt.Mode.PHYSICAL,
+    priority: int = Priority.ROUTINE,
+    grading: int = Grading.UNCLASSIFIED,
+    mark_to: Post | None = None,
+    citizen_name: str = "",
+    citizen_cnic_last4: str = "",
+    citizen_mobile_last4: str = "",
+    time_limit_days: int | None = None,
+) -> Receipt:
+    """Diarise a letter in the section of ``post`` with the next diary number of the year
+    (gap-free: taken under a row lock, returned if the transaction rolls back). A citizen's
+    matter gets a public tracking reference."""
+    if not holds_post(user=actor, post=post):
+        raise ActionRefused(_("You can diarise only at a post you hold."))
+    if not post.section.department.is_live:
+        raise ActionRefused(
+            _("%(dept)s is not on Daftar yet.") % {"dept": post.section.department.name}
+        )
+    received_on = received_on or timezone.localdate()
+    errors = {}
+    if letter_date and letter_date > received_on:
+        errors["letter_date"] = _("The letter cannot be dated after the day it was received.")
+    if received_on > timezone.localdate():
+        errors["received_on"] = _("The date received cannot be in the future.")
+    is_citizen = bool(citizen_name.strip())
+    for field, value in [
+        ("citizen_cnic_last4", citizen_cnic_last4),
+        ("citizen_mobile_last4", citizen_mobile_last4),
+    ]:
+        if value and (len(value) != 4 or not value.isdigit()):
+            errors[field] = _("Enter exactly four digits.")
+    if is_citizen and not (citizen_cnic_last4 or citizen_mobile_last4):
+        errors["citizen_cnic_last4"] = _(
+            "A citizen's matter needs the last four digits of the CNIC or of the mobile number, "
+            "so the citizen can track it."
+        )
+    if errors:
+        raise ValidationError(errors)
+    target = mark_to or post
+    if target.pk != post.pk:
+        desk.require_receivable(target)
+    year = received_on.year
+    with transaction.atomic():
+        number = numbering.take(f"diary:{post.section_id}:{year}")
+        receipt = Receipt(
+            section=post.section,
+            diary_year=year,
+            diary_number=number,
+            sender=sender.strip(),
+            sender_address=sender_address.strip(),
+            letter_number=letter_number.strip(),
+            letter_date=letter_date,
+            received_on=received_on,
+            mode=mode,
+            subject=subject.strip(),
+            priority=priority,
+            grading=grading,
+            holding_post=target,
+            diarised_by=actor,
+            is_citizen_matter=is_citizen,
+            citizen_name=citizen_name.strip(),
+            citizen_cnic_last4=citizen_cnic_last4,
+            citizen_mobile_last4=citizen_mobile_last4,
+            time_limit_days=time_limit_days,
+        )
+        if is_citizen:
+            from workspace import tracking
+
+            receipt.tracking_ref = tracking.new_reference()
+        receipt.full_clean()
+        receipt.save()
+        audit.record(
+            actor=actor,
+            action="receipt.diarise",
+            obj=receipt,
+            post=post,
+            after=audit.snapshot(receipt, RECEIPT_FIELDS),
+        )
+    return receipt
+
+
+def receipt_mark(*, actor, receipt: Receipt, to_post: Post, remarks: str = "") -> Receipt:
+    """Pass a pending receipt to another post (e.g. from the diarist to the Section Officer)."""
+    with transaction.atomic():
+        receipt = (
+            Receipt.objects.select_for_update().select_related("holding_post").get(pk=receipt.pk)
+        )
+        if receipt.status != Receipt.Status.PENDING:
+            raise ActionRefused(_("Receipt %(r)s is already on a file.") % {"r": receipt})
+        if not holds_post(user=actor, post=receipt.holding_post_id):
+            raise ActionRefused(_("Receipt %(r)s is not at a post you hold.") % {"r": receipt})
+        if to_post.pk == receipt.holding_post_id:
+            raise ActionRefused(_("The receipt is already at %(post)s.") % {"post": to_post})
+        desk.require_receivable(to_post)
+        before = receipt.holding_post_id
+        receipt.holding_post = to_post
+        receipt.save(update_fields=["holding_post"])
+        audit.record(
+            actor=actor,
+            action="receipt.mark",
+            obj=receipt,
+            post=before,
+            before={"post": before},
+            after={"post": to_post.pk, "remarks": remarks},
+        )
+    return receipt
