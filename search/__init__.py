@@ -19,3 +19,9 @@ def health() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return {"backend": backend}
+
+
+def paper_text_extracted(version_id: int) -> None:
+    """Called by ``documents.tasks.extract_text`` once a paper version's text is stored
+    (``documents.models.PaperText``). The search app indexes the files the paper is on."""
+    return None

@@ -1,0 +1,180 @@
+"""Text and thumbnails from stored versions, off the request path (``documents.tasks``).
+
+Everything reads from a temporary file, never the whole object in memory, and PDFs are read
+page by page with pypdf's parsed-object cache emptied as it goes, so a 500-page PDF is
+extracted in bounded memory. Text is NFKC-normalised so that shaped Urdu (presentation forms)
+and ligatures are searchable as ordinary letters.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import shutil
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
+from documents import storage
+from documents.conf import limit
+from documents.intake import types
+from documents.intake.pdf_checks import open_pdf
+
+logger = logging.getLogger("daftar.documents")
+
+PAGE_BREAK = "\f"
+# Drop pypdf's cache of parsed objects every so many pages.
+_CACHE_SPAN = 25
+
+
+@dataclass
+class Extracted:
+    text: str | None  # None: this type has no text to extract (a scanned image)
+    page_count: int | None
+
+
+def local_copy(name: str):
+    """The stored object copied into a temporary file (spooled to disk when big)."""
+    copy = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
+    with storage.open_object(name) as source:
+        shutil.copyfileobj(source, copy, 1024 * 1024)
+    copy.seek(0)
+    return copy
+
+
+def pdf_pages(stream) -> Iterator[str]:
+    reader = open_pdf(stream)
+    for index in range(len(reader.pages)):
+        try:
+            text = reader.pages[index].extract_text() or ""
+        except Exception:  # one bad page must not lose the rest
+            logger.warning("Text of page %d could not be extracted", index + 1, exc_info=True)
+            text = ""
+        yield text
+        if index % _CACHE_SPAN == _CACHE_SPAN - 1:
+            reader.resolved_objects.clear()
+
+
+def extract_pdf(stream) -> Extracted:
+    max_chars = limit("DAFTAR_TEXT_MAX_CHARS")
+    pages, total = [], 0
+    for text in pdf_pages(stream):
+        if total < max_chars:
+            text = text[: max_chars - total]
+            pages.append(text)
+            total += len(text)
+        else:
+            pages.append("")
+    return Extracted(PAGE_BREAK.join(pages), len(pages))
+
+
+def _xml_text(archive: zipfile.ZipFile, name: str, paragraph_tags: set[str]) -> str:
+    """Text of one XML part, streamed paragraph by paragraph (memory stays small)."""
+    out: list[str] = []
+    with archive.open(name) as part:
+        # Safe to parse: intake refused any part with a DOCTYPE or ENTITY declaration.
+        for _event, element in ElementTree.iterparse(part, events=("end",)):  # noqa: S314
+            if element.tag.rsplit("}", 1)[-1] in paragraph_tags:
+                out.append("".join(element.itertext()))
+                out.append("\n")
+                element.clear()
+    return "".join(out)
+
+
+def extract_docx(stream) -> Extracted:
+    with zipfile.ZipFile(stream) as archive:
+        return Extracted(_xml_text(archive, "word/document.xml", {"p"}), None)
+
+
+def extract_odf(stream) -> Extracted:
+    with zipfile.ZipFile(stream) as archive:
+        return Extracted(_xml_text(archive, "content.xml", {"p", "h"}), None)
+
+
+def extract_xlsx(stream) -> Extracted:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(stream, read_only=True, data_only=True)
+    lines, total, max_chars = [], 0, limit("DAFTAR_TEXT_MAX_CHARS")
+    try:
+        for sheet in workbook.worksheets:
+            lines.append(sheet.title)
+            for row in sheet.iter_rows(values_only=True):
+                line = "\t".join("" if v is None else str(v) for v in row).rstrip("\t")
+                if line:
+                    lines.append(line)
+                    total += len(line)
+                if total > max_chars:
+                    break
+    finally:
+        workbook.close()
+    return Extracted("\n".join(lines), len(workbook.sheetnames))
+
+
+def extract_csv(stream) -> Extracted:
+    text = stream.read().decode("utf-8-sig", "replace")
+    rows = csv.reader(io.StringIO(text, newline=""))
+    return Extracted("\n".join("\t".join(row) for row in rows), None)
+
+
+def extract_image(stream) -> Extracted:
+    from PIL import Image
+
+    image = Image.open(stream)
+    return Extracted(None, getattr(image, "n_frames", 1))
+
+
+EXTRACTORS = {
+    types.PDF: extract_pdf,
+    types.DOCX: extract_docx,
+    types.XLSX: extract_xlsx,
+    types.ODT: extract_odf,
+    types.ODS: extract_odf,
+    types.CSV: extract_csv,
+    types.PNG: extract_image,
+    types.JPEG: extract_image,
+    types.TIFF: extract_image,
+}
+
+
+def extract(version) -> Extracted:
+    with local_copy(version.storage_name) as stream:
+        result = EXTRACTORS[version.mime_type](stream)
+    if result.text is not None:
+        text = unicodedata.normalize("NFKC", result.text).replace("\x00", "")
+        result.text = text[: limit("DAFTAR_TEXT_MAX_CHARS")]
+    return result
+
+
+# --- thumbnails ---------------------------------------------------------------------------
+
+THUMBNAIL_PX = 320
+
+
+def thumbnail(version) -> bytes | None:
+    """A small JPEG of the first page: the image itself, or for a scanned PDF the picture on
+    its first page. Text-only PDFs and office files have none (no renderer is installed)."""
+    from PIL import Image
+
+    with local_copy(version.storage_name) as stream:
+        if version.mime_type in (types.PNG, types.JPEG, types.TIFF):
+            image = Image.open(stream)
+            image.seek(0)
+        elif version.mime_type == types.PDF:
+            page = open_pdf(stream).pages[0]
+            pictures = list(page.images)
+            if not pictures:
+                return None
+            image = max(pictures, key=lambda p: p.image.size[0] * p.image.size[1]).image
+        else:
+            return None
+        image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX * 2))
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=80)
+        return out.getvalue()

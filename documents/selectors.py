@@ -1,0 +1,56 @@
+"""Reads of papers for screens and for other apps, scoped to what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from documents import pdf, storage
+from documents.intake import spooled, types
+from documents.models import Paper, PaperVersion
+from workspace.access import can_view_paper
+from workspace.errors import NotFound
+
+
+def papers_uploaded_by(*, user) -> QuerySet[Paper]:
+    """The papers ``user`` uploaded, newest first, with their current version."""
+    return (
+        Paper.objects.filter(created_by=user)
+        .select_related("current_version")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def paper_for(*, user, paper_id: int) -> Paper:
+    paper = Paper.objects.select_related("created_by", "frozen_by").filter(pk=paper_id).first()
+    if paper is None or not can_view_paper(user=user, paper=paper):
+        raise NotFound()
+    return paper
+
+
+def versions_of(*, paper: Paper) -> QuerySet[PaperVersion]:
+    return paper.versions.select_related("created_by", "derived_from").order_by("-number")
+
+
+def version_for(*, user, version_id: int) -> PaperVersion:
+    """A version ``user`` may open, or ``NotFound``."""
+    version = PaperVersion.objects.select_related("paper").filter(pk=version_id).first()
+    if version is None or not can_view_paper(user=user, paper=version.paper):
+        raise NotFound()
+    return version
+
+
+def version_content(version: PaperVersion) -> bytes:
+    with storage.open_object(version.storage_name) as stored:
+        return stored.read()
+
+
+def version_as_pdf(version: PaperVersion) -> bytes | None:
+    """The version as PDF bytes for ``pdf.assemble``/``pdf.stamp``: a PDF as stored, a scan
+    converted; ``None`` for office files and tables, which have no printed form here."""
+    family = types.ACCEPTED.get(version.mime_type)
+    if family is None or family.family not in ("pdf", "image"):
+        return None
+    content = version_content(version)
+    if family.family == "image":
+        return pdf.images_to_pdf_bytes([spooled(content)])
+    return content

@@ -1,0 +1,337 @@
+"""Writes on papers. Each takes the acting user, works in one transaction with its audit row,
+and keeps storage and rows in step: the object is written first, then the rows are committed;
+if the rows fail the object is deleted at once, and objects of deleted rows are deleted only
+after the commit.
+
+(When a caller wraps one of these in its own ``transaction.atomic`` and that outer
+transaction later rolls back, the object cannot be removed at that moment: Django has no
+rollback hook. ``manage.py documents_verify --delete-orphans`` finds and removes such objects.)
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from django.db import transaction
+from django.db.models import Max, ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from documents import intake as pipeline
+from documents import pdf, storage
+from documents.conf import limit
+from documents.intake import types
+from documents.intake.base import Intake
+from documents.models import Paper, PaperVersion
+from workspace import audit
+from workspace.access import can_view_paper
+from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+
+logger = logging.getLogger("daftar.documents")
+
+
+def _require_active(actor) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise PermissionDenied(_("Sign in with an active account to work with papers."))
+
+
+def _require_view(actor, paper: Paper) -> None:
+    _require_active(actor)
+    if not can_view_paper(user=actor, paper=paper):
+        raise PermissionDenied(_("You cannot work on this paper."))
+
+
+def _kind(kind: str) -> str:
+    if kind not in Paper.Kind.values:
+        raise ValidationError(_("Choose what kind of paper this is."), code="kind")
+    return kind
+
+
+def _frozen(paper: Paper) -> ActionRefused:
+    return ActionRefused(
+        _(
+            "This paper is part of an approved note or an issued letter and can no longer be "
+            "changed (%(reason)s). Upload the new text as a new paper."
+        )
+        % {"reason": paper.frozen_reason}
+    )
+
+
+def _title(title: str, intake: Intake) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        name = intake.display_name
+        title = name.rsplit(".", 1)[0] if "." in name else name
+    return title[:255]
+
+
+def _store(
+    *,
+    actor,
+    intake: Intake,
+    action: str,
+    paper: Paper | None = None,
+    kind: str = "",
+    title: str = "",
+    derived_from: PaperVersion | None = None,
+    note: str = "",
+    audit_extra: dict | None = None,
+) -> PaperVersion:
+    """Write the object, then the rows and the audit row in one transaction; compensate."""
+    try:
+        name = storage.save_object(intake.storage_name, intake.stream, intake.mime)
+    except Exception as exc:
+        logger.exception("Storing an upload failed")
+        raise ActionRefused(
+            _(
+                "The paper could not be stored just now, so nothing was saved. Try again in a "
+                "few minutes; if it keeps failing, tell the IT cell."
+            )
+        ) from exc
+    committed: list[bool] = []
+    try:
+        with transaction.atomic():
+            if paper is None:
+                paper = Paper(title=_title(title, intake), kind=kind, created_by=actor)
+                paper.full_clean()
+                paper.save(force_insert=True)
+                number = 1
+            else:
+                paper = Paper.objects.select_for_update().get(pk=paper.pk)
+                if paper.is_frozen:
+                    raise _frozen(paper)
+                number = (paper.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+            version = PaperVersion(
+                paper=paper,
+                number=number,
+                storage_name=name,
+                original_filename=intake.display_name,
+                sha256=intake.sha256,
+                size=intake.size,
+                mime_type=intake.mime,
+                page_count=intake.page_count,
+                derived_from=derived_from,
+                note=note[:255],
+                created_by=actor,
+            )
+            version.full_clean(validate_unique=False, validate_constraints=False)
+            version.save(force_insert=True)
+            paper.current_version = version
+            paper.save(update_fields=["current_version"])
+            audit.record(
+                actor=actor,
+                action=action,
+                obj=version,
+                after={
+                    "paper": paper.pk,
+                    "kind": paper.kind,
+                    "version": number,
+                    "file": intake.display_name,
+                    "type": intake.mime,
+                    "size": intake.size,
+                    "pages": intake.page_count,
+                    "sha256": intake.sha256,
+                    "received_sha256": intake.received_sha256,
+                    "changes": intake.changes,
+                    **(audit_extra or {}),
+                },
+            )
+            transaction.on_commit(partial(committed.append, True))
+            transaction.on_commit(partial(_after_commit, version.pk), robust=True)
+    except BaseException:
+        if not committed:
+            storage.delete_quietly(name)
+        raise
+    return version
+
+
+def _after_commit(version_id: int) -> None:
+    from documents.tasks import extract_text
+
+    extract_text.enqueue(version_id)
+
+
+def paper_upload(*, actor, upload, kind: str, title: str = "") -> PaperVersion:
+    """Take in one uploaded file as a new paper (its version 1), through the whole intake
+    pipeline. Refusals raise ``ValidationError`` with a message for the clerk."""
+    _require_active(actor)
+    intake = pipeline.run(pipeline.from_upload(upload, kind=_kind(kind)))
+    return _store(actor=actor, intake=intake, action="paper.upload", kind=kind, title=title)
+
+
+def paper_add_version(*, actor, paper: Paper, upload) -> PaperVersion:
+    """Add a new version to a paper; the old versions stay as they were. Refused once the
+    paper is frozen."""
+    _require_view(actor, paper)
+    paper.refresh_from_db(fields=["frozen_at", "frozen_reason"])
+    if paper.is_frozen:
+        raise _frozen(paper)
+    intake = pipeline.run(pipeline.from_upload(upload, kind=paper.kind))
+    return _store(actor=actor, intake=intake, action="paper.add_version", paper=paper)
+
+
+def paper_freeze(*, actor, paper: Paper, reason: str) -> Paper:
+    """Make a paper final because it is part of an approved note or an issued letter: no new
+    versions from now on. Freezing a frozen paper changes nothing."""
+    _require_view(actor, paper)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError(_("Say why the paper is being frozen."), code="reason")
+    with transaction.atomic():
+        paper = Paper.objects.select_for_update().select_related("current_version").get(pk=paper.pk)
+        if paper.is_frozen:
+            return paper
+        paper.frozen_at = timezone.now()
+        paper.frozen_by = actor
+        paper.frozen_reason = reason[:255]
+        paper.full_clean()
+        paper.save(update_fields=["frozen_at", "frozen_by", "frozen_reason"])
+        current = paper.current_version
+        audit.record(
+            actor=actor,
+            action="paper.freeze",
+            obj=paper,
+            before={"frozen": False},
+            after={
+                "frozen": True,
+                "reason": paper.frozen_reason,
+                "version": current.number if current else None,
+                "sha256": current.sha256 if current else None,
+            },
+        )
+    return paper
+
+
+def images_to_pdf(*, actor, uploads, title: str) -> PaperVersion:
+    """Combine scanned images (PNG, JPEG, TIFF; in the order given) into one PDF, kept as a
+    new scanned paper. Each image goes through the intake checks first, metadata removed."""
+    _require_active(actor)
+    uploads = list(uploads)
+    if not uploads:
+        raise ValidationError(_("Choose at least one scanned image."), code="no_images")
+    if len(uploads) > limit("DAFTAR_SCANS_MAX_IMAGES"):
+        raise ValidationError(
+            _("At most %(limit)d images can be combined at once.")
+            % {"limit": limit("DAFTAR_SCANS_MAX_IMAGES")},
+            code="too_many_images",
+        )
+    sources: list[Intake] = []
+    for upload in uploads:
+        source = pipeline.from_upload(upload, kind=Paper.Kind.SCAN)
+        pipeline.check_size(source)
+        pipeline.sniff_type(source)
+        if types.ACCEPTED[source.mime].family != "image":
+            raise ValidationError(
+                _(
+                    "%(name)s is not a scanned image. Only PNG, JPEG and TIFF images can be "
+                    "combined into a PDF."
+                )
+                % {"name": pipeline.clean_display_name(source.original_name)},
+                code="not_an_image",
+            )
+        pipeline.run(source, pipeline.STEPS[2:])
+        sources.append(source)
+    combined = pdf.images_to_pdf_bytes(s.stream for s in sources)
+    title = " ".join((title or "").split())
+    intake = pipeline.run(
+        pipeline.from_bytes(combined, kind=Paper.Kind.SCAN, name=f"{title or 'scan'}.pdf")
+    )
+    return _store(
+        actor=actor,
+        intake=intake,
+        action="paper.combine_scans",
+        kind=Paper.Kind.SCAN,
+        title=title,
+        note=_("Combined from %(count)d scanned images") % {"count": len(sources)},
+        audit_extra={
+            "sources": [{"file": s.display_name, "sha256": s.received_sha256} for s in sources]
+        },
+    )
+
+
+def paper_stamp(*, actor, version: PaperVersion, text: str, corner: str = "top-right"):
+    """Stamp ``text`` (a diary number and date, or a flag label) on the first page and keep
+    the result as the paper's new version, made from ``version``. A scanned image is turned
+    into a PDF first. Refused once the paper is frozen."""
+    paper = version.paper
+    _require_view(actor, paper)
+    paper.refresh_from_db(fields=["frozen_at", "frozen_reason"])
+    if paper.is_frozen:
+        raise _frozen(paper)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Write what the stamp should say."), code="stamp_text")
+    family = types.ACCEPTED[version.mime_type].family
+    if family not in ("pdf", "image"):
+        raise ActionRefused(_("Only PDFs and scanned images can be stamped."))
+    with storage.open_object(version.storage_name) as stored:
+        content = stored.read()
+    if family == "image":
+        content = pdf.images_to_pdf_bytes([pipeline.spooled(content)])
+    stamped = pdf.stamp(content, text, corner=corner)
+    stem = version.download_name.rsplit(".", 1)[0]
+    intake = pipeline.run(pipeline.from_bytes(stamped, kind=paper.kind, name=f"{stem}.pdf"))
+    return _store(
+        actor=actor,
+        intake=intake,
+        action="paper.stamp",
+        paper=paper,
+        derived_from=version,
+        note=text.replace("\n", " · "),
+        audit_extra={"stamp": text, "from_version": version.number},
+    )
+
+
+def paper_discard(*, actor, paper: Paper) -> None:
+    """Remove a paper uploaded by mistake, with all its versions, while it is on nothing:
+    only its uploader, never once frozen or put on a receipt or file."""
+    _require_view(actor, paper)
+    if paper.created_by_id != actor.pk:
+        raise PermissionDenied(_("Only the person who uploaded a paper can discard it."))
+    with transaction.atomic():
+        paper = Paper.objects.select_for_update().get(pk=paper.pk)
+        if paper.is_frozen:
+            raise _frozen(paper)
+        versions = list(paper.versions.order_by("-number"))
+        names = [n for v in versions for n in (v.storage_name, v.thumbnail_name)]
+        audit.record(
+            actor=actor,
+            action="paper.discard",
+            obj=paper,
+            before={
+                "title": paper.title,
+                "kind": paper.kind,
+                "versions": [{"number": v.number, "sha256": v.sha256} for v in versions],
+            },
+        )
+        try:
+            with transaction.atomic():
+                paper.current_version = None
+                paper.save(update_fields=["current_version"])
+                for version in versions:
+                    version.delete()
+                paper.delete()
+        except ProtectedError:
+            raise ActionRefused(
+                _("This paper is on a receipt or a file and cannot be discarded.")
+            ) from None
+        storage.delete_on_commit(names)
+
+
+def paper_download_record(*, actor, version: PaperVersion) -> None:
+    """Check that ``actor`` may open this version and write the download to the audit trail.
+    Raises ``NotFound`` otherwise (the view answers 404, so existence is not told)."""
+    if (
+        actor is None
+        or not getattr(actor, "is_authenticated", False)
+        or not can_view_paper(user=actor, paper=version.paper)
+    ):
+        raise NotFound()
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="paper.download",
+            obj=version,
+            after={"paper": version.paper_id, "version": version.number, "sha256": version.sha256},
+        )
