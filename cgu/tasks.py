@@ -1,0 +1,66 @@
+"""Background work of the CGU (django-tasks): reminder emails. Enqueued on commit by the
+services, run inline in the embedded setup and by ``manage.py db_worker`` in production."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from cgu.models import Reminder
+
+logger = logging.getLogger("daftar.cgu")
+
+
+def reminder_text(reminder: Reminder) -> tuple[str, str]:
+    """Subject and body of a reminder, in English and then Urdu (PSEs correspond in both)."""
+    entity, period = reminder.entity, reminder.period
+    parts = []
+    subjects = []
+    for language in ("en", "ur"):
+        with translation.override(language):
+            subjects.append(_("KPI return for %(period)s: reminder") % {"period": period.code})
+            if reminder.reason == "returned":
+                ask = _(
+                    "Your KPI return for %(period)s was returned to you with reasons. Please "
+                    "correct it and resubmit it to the Corporate Governance Unit."
+                )
+            else:
+                ask = _(
+                    "Your KPI return for %(period)s was due on %(deadline)s and has not been "
+                    "received. Please file it with the Corporate Governance Unit at once."
+                )
+            name = entity.name_ur if language == "ur" and entity.name_ur else entity.name_en
+            parts.append(
+                "\n\n".join(
+                    [
+                        _("To: %(entity)s (%(code)s)") % {"entity": name, "code": entity.code},
+                        ask % {"period": period.code, "deadline": period.deadline.isoformat()},
+                        _("Corporate Governance Unit, Finance Department"),
+                    ]
+                )
+            )
+    return " / ".join(subjects), "\n\n— — —\n\n".join(parts)
+
+
+@task()
+def send_reminder_email(reminder_id: int) -> str:
+    """Email one reminder and record whether it went."""
+    reminder = Reminder.objects.select_related("entity", "period").get(pk=reminder_id)
+    if reminder.delivery != Reminder.Delivery.QUEUED:
+        return reminder.delivery
+    subject, body = reminder_text(reminder)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reminder.email])
+    except Exception:
+        logger.exception("Reminder %s to %s failed", reminder.pk, reminder.email)
+        reminder.delivery = Reminder.Delivery.FAILED
+    else:
+        reminder.delivery = Reminder.Delivery.SENT
+    reminder.delivered_at = timezone.now()
+    reminder.save(update_fields=["delivery", "delivered_at"])
+    return reminder.delivery

@@ -1,0 +1,72 @@
+"""Races on PostgreSQL: two reviewers accepting the same return at the same moment, and two
+clerks entering the same entity's return at once. Exactly one wins; the other gets a clean
+refusal, not a database error."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+
+from cgu.models import KpiReturn
+from cgu.services import return_accept, return_submit
+from tests.cgu.conftest import uni_rows
+from workspace.errors import ActionRefused
+from workspace.models import AuditEvent
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def race(*calls):
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, fn):
+        try:
+            barrier.wait()
+            results[i] = fn()
+        except Exception as exc:  # the loser's refusal
+            results[i] = exc
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_double_accept_race(cgu, submitted):
+    results = race(
+        lambda: return_accept(actor=cgu.so_user, kpi_return=submitted),
+        lambda: return_accept(actor=cgu.head_user, kpi_return=submitted),
+    )
+    winners = [r for r in results if isinstance(r, KpiReturn)]
+    losers = [r for r in results if isinstance(r, Exception)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert isinstance(losers[0], ActionRefused), repr(losers[0])
+    # The loser waited for the winner's lock, then found the return decided.
+    assert "already been accepted" in str(losers[0])
+    assert KpiReturn.objects.filter(is_published=True).count() == 1
+    assert AuditEvent.objects.filter(action="kpi_return.accept").count() == 1
+
+
+def test_double_submit_race(cgu):
+    def enter(user):
+        return lambda: return_submit(
+            actor=user,
+            entity=cgu.uni,
+            period=cgu.q3,
+            rows=uni_rows(),
+            received_on=dt.date(2025, 10, 2),
+        )
+
+    results = race(enter(cgu.asst_user), enter(cgu.so_user))
+    assert sum(isinstance(r, KpiReturn) for r in results) == 1, results
+    loser = next(r for r in results if isinstance(r, Exception))
+    assert isinstance(loser, ActionRefused), repr(loser)
+    assert "already has a return" in str(loser)
+    assert KpiReturn.objects.count() == 1
