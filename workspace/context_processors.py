@@ -7,8 +7,7 @@ from workspace.selectors import holdings_of
 # The staff navigation: (url name, label). Entries whose URL does not exist yet are skipped,
 # so an app adds its screen here and it appears once its URLconf is wired.
 STAFF_NAV = [
-    ("workspace:home", _("Desk")),
-    ("workspace:inbox", _("Inbox")),
+    ("workspace:home", _("Inbox")),
     ("workspace:sent", _("Sent")),
     ("workspace:parked", _("Parked")),
     ("workspace:receipts", _("Receipts")),

@@ -1,0 +1,17 @@
+"""Building blocks for desk tests, through the services."""
+
+from workspace.services import files, receipts
+
+
+def open_file(
+    o, *, at=None, user=None, subject="Release of funds for development schemes", **kwargs
+):
+    post = at or o.asst
+    user = user or o.asst_user
+    return files.file_open(actor=user, post=post, subject_head=o.head, subject=subject, **kwargs)
+
+
+def diarise(o, **kwargs):
+    kwargs.setdefault("sender", "Accountant General KP")
+    kwargs.setdefault("subject", "Budget release")
+    return receipts.receipt_diarise(actor=o.asst_user, post=o.asst, **kwargs)

@@ -1,0 +1,138 @@
+"""Forms of the desk screens. They only parse input; services validate and act."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from workspace.models import Grading, Post, Priority, Receipt, SubjectHead
+
+
+class PostChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, post):
+        return f"{post.designation} — {post.section.name}, {post.section.department.code}"
+
+
+def _posts():
+    return (
+        Post.objects.filter(is_active=True, section__department__is_live=True)
+        .select_related("section__department")
+        .order_by("section__department__code", "section__code", "-level")
+    )
+
+
+class MarkForm(forms.Form):
+    to_post = PostChoiceField(queryset=Post.objects.none(), label=_("Mark to"))
+    remarks = forms.CharField(
+        label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    due_on = forms.DateField(
+        label=_("Due by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_post"].queryset = _posts()
+
+
+class RemarksForm(forms.Form):
+    remarks = forms.CharField(
+        label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    due_on = forms.DateField(
+        label=_("Due by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approved", _("Approve")), ("returned", _("Return"))]
+    )
+    remarks = forms.CharField(
+        label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DraftForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    addressees = forms.CharField(
+        label=_("To"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One addressee per line."),
+    )
+    body = forms.CharField(label=_("Text of the letter"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class OpenFileForm(forms.Form):
+    post = PostChoiceField(queryset=Post.objects.none(), label=_("Open at"))
+    subject_head = forms.ModelChoiceField(
+        queryset=SubjectHead.objects.none(), label=_("Subject head")
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=500)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.ROUTINE
+    )
+    grading = forms.TypedChoiceField(
+        label=_("Security grading"),
+        choices=Grading.choices,
+        coerce=int,
+        initial=Grading.UNCLASSIFIED,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        posts = Post.objects.held_by(user).select_related("section__department")
+        self.fields["post"].queryset = posts
+        self.fields["subject_head"].queryset = SubjectHead.objects.filter(
+            department__in=posts.values("section__department")
+        ).select_related("department")
+        if posts.count() == 1:
+            self.fields["post"].initial = posts.first()
+
+
+class DiariseForm(forms.Form):
+    post = PostChoiceField(queryset=Post.objects.none(), label=_("Diarise at"))
+    sender = forms.CharField(label=_("From (sender)"), max_length=300)
+    sender_address = forms.CharField(label=_("Sender's address"), max_length=500, required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=500)
+    letter_number = forms.CharField(label=_("Letter number"), max_length=120, required=False)
+    letter_date = forms.DateField(
+        label=_("Letter date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_on = forms.DateField(
+        label=_("Received on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    mode = forms.ChoiceField(label=_("Mode"), choices=Receipt.Mode.choices)
+    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
+    grading = forms.TypedChoiceField(
+        label=_("Security grading"), choices=Grading.choices, coerce=int
+    )
+    citizen_name = forms.CharField(
+        label=_("Citizen's name (for an application or complaint)"), max_length=200, required=False
+    )
+    citizen_cnic_last4 = forms.CharField(
+        label=_("Last four digits of CNIC"), max_length=4, required=False
+    )
+    citizen_mobile_last4 = forms.CharField(
+        label=_("Last four digits of mobile"), max_length=4, required=False
+    )
+    time_limit_days = forms.IntegerField(
+        label=_("Time limit (days)"), min_value=1, max_value=365, required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        posts = Post.objects.held_by(user).select_related("section__department")
+        self.fields["post"].queryset = posts
+        if posts.count() == 1:
+            self.fields["post"].initial = posts.first()
+
+
+class ReceiptMarkForm(MarkForm):
+    due_on = None

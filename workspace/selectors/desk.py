@@ -1,0 +1,250 @@
+"""Reads for the desk screens and the API, already scoped to what the user may see.
+Each makes a fixed number of queries whatever the number of rows (tests count them)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from workspace import access
+from workspace.models import (
+    Approval,
+    DispatchEntry,
+    Draft,
+    Enclosure,
+    File,
+    Movement,
+    NoteParagraph,
+    Post,
+    Receipt,
+)
+
+POST_RELATED = "holding_post__section__department"
+
+
+def _encode(values) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode()
+
+
+def _decode(cursor: str | None):
+    if not cursor:
+        return None
+    try:
+        return json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError):
+        return None
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str | None
+
+
+def inbox_files(*, user, cursor: str | None = None, limit: int = 50) -> Page:
+    """Open files at every post the user holds, most urgent first, then longest at the desk.
+    Keyset-paginated on (priority, desk_since, id) — the inbox's composite index."""
+    posts = access.my_post_ids(user)
+    qs = (
+        File.objects.filter(holding_post__in=posts, status=File.Status.OPEN)
+        .select_related(POST_RELATED)
+        .order_by("-priority", "desk_since", "pk")
+    )
+    after = _decode(cursor)
+    if after:
+        prio, since, pk = after[0], parse_datetime(after[1]), after[2]
+        qs = qs.filter(
+            Q(priority__lt=prio)
+            | Q(priority=prio, desk_since__gt=since)
+            | Q(priority=prio, desk_since=since, pk__gt=pk)
+        )
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = (
+        _encode([rows[-1].priority, rows[-1].desk_since.isoformat(), rows[-1].pk]) if more else None
+    )
+    return Page(rows, nxt)
+
+
+def inbox_receipts(*, user, limit: int = 50):
+    """Pending receipts at the user's posts, most urgent and oldest first."""
+    posts = access.my_post_ids(user)
+    return list(
+        Receipt.objects.filter(holding_post__in=posts, status=Receipt.Status.PENDING)
+        .select_related(POST_RELATED, "section__department")
+        .order_by("-priority", "diarised_at", "pk")[:limit]
+    )
+
+
+def inbox_counts(*, user) -> dict:
+    posts = access.my_post_ids(user)
+    today = timezone.localdate()
+    files = File.objects.filter(holding_post__in=posts)
+    return {
+        "files": files.filter(status=File.Status.OPEN).count(),
+        "overdue": files.filter(status=File.Status.OPEN, due_on__lt=today).count(),
+        "parked": files.filter(status=File.Status.PARKED).count(),
+        "receipts": Receipt.objects.filter(
+            holding_post__in=posts, status=Receipt.Status.PENDING
+        ).count(),
+    }
+
+
+def sent_items(*, user, cursor: str | None = None, limit: int = 50) -> Page:
+    """Files the user's posts sent on (marked, put up, sent back, decided), newest first."""
+    posts = access.my_post_ids(user)
+    qs = (
+        Movement.objects.filter(
+            from_post__in=posts,
+            kind__in=[
+                Movement.Kind.MARK,
+                Movement.Kind.PUT_UP,
+                Movement.Kind.SEND_BACK,
+                Movement.Kind.APPROVE,
+                Movement.Kind.RETURN,
+            ],
+        )
+        .select_related("file", "to_post__section__department", "from_post__section__department")
+        .order_by("-at", "-pk")
+    )
+    after = _decode(cursor)
+    if after:
+        at, pk = parse_datetime(after[0]), after[1]
+        qs = qs.filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = _encode([rows[-1].at.isoformat(), rows[-1].pk]) if more else None
+    return Page(rows, nxt)
+
+
+def parked_files(*, user, limit: int = 200):
+    posts = access.my_post_ids(user)
+    return list(
+        File.objects.filter(holding_post__in=posts, status=File.Status.PARKED)
+        .select_related(POST_RELATED)
+        .order_by("desk_since")[:limit]
+    )
+
+
+def file_for(*, user, pk: int) -> File | None:
+    """The file if the user may see it, else None (the view answers 404)."""
+    return (
+        access.visible_files(user)
+        .select_related(POST_RELATED, "department", "section", "subject_head", "opened_by")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass
+class Stay:
+    post: Post | None
+    arrived: datetime
+    left: datetime | None
+    seconds: int
+
+
+def file_page(*, file: File) -> dict:
+    """Everything the file page shows, in a fixed number of queries."""
+    approvals = Approval.objects.select_related("by", "post__section__department").order_by("at")
+    paragraphs = list(
+        NoteParagraph.objects.filter(file=file)
+        .select_related("author", "post__section__department")
+        .prefetch_related(
+            Prefetch("approvals", queryset=approvals),
+            Prefetch("refers_to_flags", queryset=Enclosure.objects.only("pk", "flag", "file_id")),
+            Prefetch("refers_to_files", queryset=File.objects.only("pk", "number")),
+        )
+        .order_by("number")
+    )
+    enclosures = list(
+        Enclosure.objects.filter(file=file)
+        .select_related("receipt", "added_post")
+        .order_by("position")
+    )
+    drafts = list(
+        Draft.objects.filter(file=file)
+        .select_related("author", "post__section__department", "dispatch")
+        .prefetch_related(Prefetch("approvals", queryset=approvals))
+        .order_by("number")
+    )
+    movements = list(
+        Movement.objects.filter(file=file)
+        .select_related("by", "from_post__section__department", "to_post__section__department")
+        .order_by("at", "pk")
+    )
+    return {
+        "paragraphs": paragraphs,
+        "enclosures": enclosures,
+        "drafts": drafts,
+        "movements": movements,
+        "stays": desk_stays(file, movements),
+    }
+
+
+def desk_stays(file: File, movements: list[Movement]) -> list[Stay]:
+    """How long the file sat at each desk: from arriving at a post to leaving it."""
+    stays: list[Stay] = []
+    for m in movements:
+        if m.to_post_id is None or (m.to_post_id == m.from_post_id and stays):
+            continue
+        if stays and stays[-1].left is None:
+            stays[-1].left = m.at
+            stays[-1].seconds = int((m.at - stays[-1].arrived).total_seconds())
+        stays.append(Stay(post=m.to_post, arrived=m.at, left=None, seconds=0))
+    if stays and stays[-1].left is None:
+        stays[-1].seconds = int((timezone.now() - stays[-1].arrived).total_seconds())
+    return stays
+
+
+def receipts_for(*, user, limit: int = 100):
+    """Receipts diarised in the user's sections or marked to their posts, newest first."""
+    posts = access.my_post_ids(user)
+    sections = Post.objects.filter(pk__in=posts).values("section_id")
+    return list(
+        access.visible_receipts(user)
+        .filter(Q(holding_post__in=posts) | Q(section__in=sections))
+        .select_related(POST_RELATED, "section__department", "file")
+        .order_by("-diarised_at", "-pk")[:limit]
+    )
+
+
+def receipt_for(*, user, pk: int) -> Receipt | None:
+    return (
+        access.visible_receipts(user)
+        .select_related(POST_RELATED, "section__department", "file", "diarised_by")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def dispatch_register(*, user, limit: int = 200):
+    """The dispatch registers of the sections of the user's posts."""
+    posts = access.my_post_ids(user)
+    sections = Post.objects.filter(pk__in=posts).values("section_id")
+    return list(
+        DispatchEntry.objects.filter(section__in=sections)
+        .select_related("draft__file", "issued_post__section__department", "issued_by", "section")
+        .order_by("-issued_at")[:limit]
+    )
+
+
+def marking_choices():
+    """Posts a file can be marked to: active posts of live departments, grouped by department."""
+    posts = (
+        Post.objects.filter(is_active=True, section__department__is_live=True)
+        .select_related("section__department")
+        .order_by("section__department__code", "section__code", "-level")
+    )
+    groups: dict = {}
+    for post in posts:
+        groups.setdefault(post.section.department, []).append(post)
+    return groups

@@ -1,0 +1,34 @@
+"""Small presentation helpers for the desk screens."""
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+@register.filter
+def days_since(value) -> int:
+    if not value:
+        return 0
+    return max(0, (timezone.now() - value).days)
+
+
+@register.filter
+def duration(seconds) -> str:
+    """3 days 4 hours / 5 hours 10 minutes / 12 minutes."""
+    seconds = int(seconds or 0)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return _("%(d)s d %(h)s h") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
+    return ngettext("%(m)s minute", "%(m)s minutes", minutes) % {"m": minutes}
+
+
+@register.filter
+def is_overdue(due_on) -> bool:
+    return bool(due_on) and due_on < timezone.localdate()

@@ -1,0 +1,48 @@
+"""The inbox, sent items, parked files and the dispatch register."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from workspace.selectors import desk as sel
+
+
+@login_required
+def inbox(request):
+    page = sel.inbox_files(user=request.user, cursor=request.GET.get("after"))
+    return render(
+        request,
+        "workspace/inbox.html",
+        {
+            "files": page.rows,
+            "next_cursor": page.next_cursor,
+            "receipts": sel.inbox_receipts(user=request.user),
+            "counts": sel.inbox_counts(user=request.user),
+            "now": timezone.now(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def sent(request):
+    page = sel.sent_items(user=request.user, cursor=request.GET.get("after"))
+    return render(
+        request, "workspace/sent.html", {"movements": page.rows, "next_cursor": page.next_cursor}
+    )
+
+
+@login_required
+def parked(request):
+    return render(
+        request,
+        "workspace/parked.html",
+        {"files": sel.parked_files(user=request.user), "now": timezone.now()},
+    )
+
+
+@login_required
+def dispatch(request):
+    return render(
+        request, "workspace/dispatch.html", {"entries": sel.dispatch_register(user=request.user)}
+    )

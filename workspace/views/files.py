@@ -1,0 +1,296 @@
+"""The file page and every action taken on a file."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workspace import access
+from workspace.forms import (
+    DecisionForm,
+    DraftForm,
+    MarkForm,
+    NoteForm,
+    OpenFileForm,
+    ReasonForm,
+    RemarksForm,
+)
+from workspace.models import Draft, Enclosure, File, NoteParagraph
+from workspace.selectors import desk as sel
+from workspace.services import approvals, correspondence, files, movement, notes
+from workspace.views.common import form_errors, run
+
+
+def _file_or_404(request, pk) -> File:
+    file = sel.file_for(user=request.user, pk=pk)
+    if file is None:
+        raise Http404
+    return file
+
+
+@login_required
+def file_detail(request, pk):
+    file = _file_or_404(request, pk)
+    at_my_desk = file.holding_post_id in access.my_post_ids(request.user)
+    context = {
+        "file": file,
+        **sel.file_page(file=file),
+        "at_my_desk": at_my_desk,
+        "can_decide": at_my_desk and file.holding_post.may_approve,
+        "note_form": NoteForm(),
+        "marking_groups": sel.marking_choices() if at_my_desk else {},
+        "remarks_form": RemarksForm(),
+        "draft_form": DraftForm(),
+        "decision_form": DecisionForm(),
+        "reason_form": ReasonForm(),
+        "came_from": movement.came_from(file) if at_my_desk else None,
+        "pending_receipts": sel.inbox_receipts(user=request.user) if at_my_desk else [],
+    }
+    return render(request, "workspace/file_detail.html", context)
+
+
+@login_required
+def file_open(request):
+    form = OpenFileForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        file = run(request, files.file_open, _("File opened."), **form.cleaned_data)
+        if file:
+            return redirect("workspace:file", pk=file.pk)
+    elif request.method == "POST":
+        form_errors(request, form)
+    return render(request, "workspace/file_open.html", {"form": form})
+
+
+def _action(request, pk, call):
+    file = _file_or_404(request, pk)
+    call(file)
+    return redirect("workspace:file", pk=file.pk)
+
+
+@login_required
+@require_POST
+def note_add(request, pk):
+    def call(file):
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            flags = Enclosure.objects.filter(file=file, pk__in=request.POST.getlist("flags"))
+            run(
+                request,
+                notes.note_add,
+                _("Paragraph added."),
+                file=file,
+                text=form.cleaned_data["text"],
+                refers_to_flags=flags,
+            )
+        else:
+            form_errors(request, form)
+
+    return _action(request, pk, call)
+
+
+@login_required
+@require_POST
+def note_edit(request, pk, number):
+    def call(file):
+        paragraph = get_object_or_404(NoteParagraph, file=file, number=number)
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            run(
+                request,
+                notes.note_edit,
+                _("Paragraph changed."),
+                paragraph=paragraph,
+                text=form.cleaned_data["text"],
+            )
+        else:
+            form_errors(request, form)
+
+    return _action(request, pk, call)
+
+
+@login_required
+@require_POST
+def note_delete(request, pk, number):
+    def call(file):
+        paragraph = get_object_or_404(NoteParagraph, file=file, number=number)
+        run(request, notes.note_delete, _("Paragraph withdrawn."), paragraph=paragraph)
+
+    return _action(request, pk, call)
+
+
+@login_required
+@require_POST
+def file_mark(request, pk):
+    def call(file):
+        form = MarkForm(request.POST)
+        if form.is_valid():
+            run(
+                request,
+                movement.file_mark,
+                _("File marked to %(post)s.") % {"post": form.cleaned_data["to_post"]},
+                file=file,
+                **form.cleaned_data,
+            )
+        else:
+            form_errors(request, form)
+
+    return _action(request, pk, call)
+
+
+@login_required
+@require_POST
+def file_move(request, pk, action):
+    """Put up, send back, park, take out of park, close, reopen, record room: remarks only."""
+    services = {
+        "put_up": (movement.file_put_up, _("File put up.")),
+        "send_back": (movement.file_send_back, _("File sent back.")),
+        "park": (movement.file_park, _("File parked.")),
+        "resume": (movement.file_resume, _("File taken out of park.")),
+        "close": (movement.file_close, _("File closed.")),
+        "reopen": (movement.file_reopen, _("File reopened.")),
+        "record_room": (movement.file_to_record_room, _("File sent to the record room.")),
+    }
+    if action not in services:
+        raise Http404
+    service, done = services[action]
+
+    def call(file):
+        form = RemarksForm(request.POST)
+        if not form.is_valid():
+            form_errors(request, form)
+            return
+        kwargs = {"remarks": form.cleaned_data["remarks"]}
+        if action == "put_up":
+            kwargs["due_on"] = form.cleaned_data["due_on"]
+        run(request, service, done, file=file, **kwargs)
+
+    return _action(request, pk, call)
+
+
+@login_required
+@require_POST
+def file_recall(request, pk):
+    def call(file):
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            run(
+                request,
+                movement.file_recall,
+                _("File recalled."),
+                file=file,
+                reason=form.cleaned_data["reason"],
+            )
+        else:
+            form_errors(request, form)
+
+    # The sender no longer holds the file but may see it (it passed through their post).
+    return _action(request, pk, call)
+
+
+@login_required
+@require_POST
+def enclose_receipt(request, pk):
+    def call(file):
+        receipt = sel.receipt_for(user=request.user, pk=request.POST.get("receipt") or 0)
+        if receipt is None:
+            raise Http404
+        run(
+            request,
+            correspondence.enclosure_add,
+            _("Receipt put on the file."),
+            file=file,
+            receipt=receipt,
+            is_puc=bool(request.POST.get("is_puc")),
+        )
+
+    return _action(request, pk, call)
+
+
+@login_required
+@require_POST
+def mark_puc(request, pk, flag):
+    def call(file):
+        enclosure = get_object_or_404(Enclosure, file=file, flag=flag)
+        run(
+            request,
+            correspondence.puc_mark,
+            _("Flag %(flag)s is now the paper under consideration.") % {"flag": flag},
+            enclosure=enclosure,
+        )
+
+    return _action(request, pk, call)
+
+
+@login_required
+@require_POST
+def note_decide(request, pk, number):
+    def call(file):
+        paragraph = get_object_or_404(NoteParagraph, file=file, number=number)
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            done = (
+                _("Approved and sent down.")
+                if form.cleaned_data["decision"] == "approved"
+                else _("Returned.")
+            )
+            run(
+                request,
+                approvals.note_decide,
+                done,
+                file=file,
+                paragraph=paragraph,
+                **form.cleaned_data,
+            )
+        else:
+            form_errors(request, form)
+
+    return _action(request, pk, call)
+
+
+@login_required
+@require_POST
+def draft_add(request, pk):
+    def call(file):
+        form = DraftForm(request.POST)
+        if form.is_valid():
+            run(request, approvals.draft_create, _("Draft added."), file=file, **form.cleaned_data)
+        else:
+            form_errors(request, form)
+
+    return _action(request, pk, call)
+
+
+@login_required
+@require_POST
+def draft_decide(request, pk, number):
+    def call(file):
+        draft = get_object_or_404(Draft, file=file, number=number)
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            done = (
+                _("Draft approved.")
+                if form.cleaned_data["decision"] == "approved"
+                else _("Draft returned.")
+            )
+            run(request, approvals.draft_decide, done, file=file, draft=draft, **form.cleaned_data)
+        else:
+            form_errors(request, form)
+
+    return _action(request, pk, call)
+
+
+@login_required
+@require_POST
+def draft_issue(request, pk, number):
+    def call(file):
+        draft = get_object_or_404(Draft, file=file, number=number)
+        entry = run(request, approvals.draft_issue, None, file=file, draft=draft)
+        if entry:
+            from django.contrib import messages
+
+            messages.success(
+                request, _("Issued as %(number)s.") % {"number": entry.outgoing_number}
+            )
+
+    return _action(request, pk, call)

@@ -1,0 +1,106 @@
+"""Diarising receipts and passing them on."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workspace import access
+from workspace.forms import DiariseForm, OpenFileForm, ReceiptMarkForm
+from workspace.selectors import desk as sel
+from workspace.services import files, receipts
+from workspace.views.common import form_errors, run
+
+
+@login_required
+def receipt_list(request):
+    return render(
+        request, "workspace/receipts.html", {"receipts": sel.receipts_for(user=request.user)}
+    )
+
+
+@login_required
+def receipt_diarise(request):
+    form = DiariseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        receipt = run(request, receipts.receipt_diarise, None, **data)
+        if receipt:
+            from django.contrib import messages
+
+            messages.success(request, _("Diarised as %(label)s.") % {"label": receipt.diary_label})
+            return redirect("workspace:receipt", pk=receipt.pk)
+    elif request.method == "POST":
+        form_errors(request, form)
+    return render(request, "workspace/receipt_form.html", {"form": form})
+
+
+@login_required
+def receipt_detail(request, pk):
+    receipt = sel.receipt_for(user=request.user, pk=pk)
+    if receipt is None:
+        raise Http404
+    at_my_desk = receipt.holding_post_id in access.my_post_ids(request.user)
+    open_form = OpenFileForm(
+        user=request.user,
+        initial={
+            "subject": receipt.subject,
+            "priority": receipt.priority,
+            "grading": receipt.grading,
+            "post": receipt.holding_post,
+        },
+    )
+    return render(
+        request,
+        "workspace/receipt_detail.html",
+        {
+            "receipt": receipt,
+            "at_my_desk": at_my_desk,
+            "mark_form": ReceiptMarkForm(),
+            "open_form": open_form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def receipt_mark(request, pk):
+    receipt = sel.receipt_for(user=request.user, pk=pk)
+    if receipt is None:
+        raise Http404
+    form = ReceiptMarkForm(request.POST)
+    if form.is_valid():
+        run(
+            request,
+            receipts.receipt_mark,
+            _("Receipt marked."),
+            receipt=receipt,
+            to_post=form.cleaned_data["to_post"],
+            remarks=form.cleaned_data["remarks"],
+        )
+    else:
+        form_errors(request, form)
+    return redirect("workspace:receipt", pk=receipt.pk)
+
+
+@login_required
+@require_POST
+def receipt_open_file(request, pk):
+    receipt = sel.receipt_for(user=request.user, pk=pk)
+    if receipt is None:
+        raise Http404
+    form = OpenFileForm(request.POST, user=request.user)
+    if form.is_valid():
+        file = run(
+            request,
+            files.file_open,
+            _("File opened on the receipt."),
+            receipt=receipt,
+            **form.cleaned_data,
+        )
+        if file:
+            return redirect("workspace:file", pk=file.pk)
+    else:
+        form_errors(request, form)
+    return redirect("workspace:receipt", pk=receipt.pk)
