@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import unicodedata
@@ -48,7 +49,11 @@ def check_size(intake: Intake) -> None:
 
 def sniff_type(intake: Intake) -> None:
     """Decide the type from the content with libmagic, against the allow-list."""
-    mime = magic.from_buffer(intake.head(SNIFF_BYTES), mime=True)
+    head = intake.head(SNIFF_BYTES)
+    mime = magic.from_buffer(head, mime=True)
+    if mime == "text/plain" and intake.kind in types.OFFICE_KINDS and _looks_like_csv(head):
+        # libmagic calls a short table plain text; a consistent grid of columns is a table.
+        mime = types.CSV
     if mime in types.EXECUTABLES:
         raise ValidationError(
             _(
@@ -107,6 +112,24 @@ def sniff_type(intake: Intake) -> None:
         )
     intake.mime = mime
     intake.extension = file_type.extension
+
+
+def _looks_like_csv(head: bytes) -> bool:
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    if len(head) == SNIFF_BYTES:
+        lines = lines[:-1]  # the last line may be cut off
+    if len(lines) < 2:
+        return False
+    try:
+        dialect = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|")
+    except csv.Error:
+        return False
+    widths = {len(row) for row in csv.reader(lines, dialect)}
+    return len(widths) == 1 and widths.pop() >= 2
 
 
 # Bidirectional controls can make "invoice\u202efdp.exe" display as "invoiceexe.pdf".
