@@ -251,6 +251,15 @@ class KpiReturn(models.Model):
         _("reasons for return"), blank=True, help_text=_("What the entity must correct.")
     )
     is_published = models.BooleanField(_("published"), default=False)
+    paper = models.ForeignKey(
+        "documents.Paper",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded original"),
+        help_text=_("The uploaded file as received, kept by the documents pipeline."),
+    )
     original_filename = models.CharField(_("uploaded file"), max_length=255, blank=True)
     original_sha256 = models.CharField(_("SHA-256 of the upload"), max_length=64, blank=True)
     enclosure = models.ForeignKey(

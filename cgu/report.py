@@ -489,3 +489,59 @@ def _render_pdf(data: ReportData) -> bytes:
     )
     doc.build(story, onFirstPage=page_footer, onLaterPages=page_footer)
     return out.getvalue()
+
+
+def return_pdf(*, entity, period, version: int, values: dict) -> bytes:
+    """A one-page PDF of a return entered in the form or the API, so that it goes on the
+    monitoring file as a paper like an uploaded one."""
+    with translation.override("en"):
+        return _return_pdf(entity=entity, period=period, version=version, values=values)
+
+
+def _return_pdf(*, entity, period, version, values) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    kpis = {k.pk: k for k in KpiDefinition.objects.filter(pk__in=values)}
+    rows = [[_("Code"), _("KPI"), _("Unit"), _("Value")]]
+    for kpi in sorted(kpis.values(), key=lambda k: (k.position, k.code)):
+        rows.append([kpi.code, kpi.name_en, kpi.get_unit_display(), fmt(values[kpi.pk], kpi)])
+    story = [
+        Paragraph(_("KPI return"), styles["Title"]),
+        Paragraph(
+            f"{entity.name_en} ({entity.code}) · {_('period')} {period.code} · "
+            f"{_('version')} {version}",
+            styles["Heading3"],
+        ),
+        Paragraph(
+            _("Figures entered in Daftar by the Corporate Governance Unit."), styles["BodyText"]
+        ),
+        Spacer(1, 5 * mm),
+        Table(
+            rows,
+            colWidths=[32 * mm, 80 * mm, 28 * mm, 30 * mm],
+            style=TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), "Helvetica", 9),
+                    ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 9),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e3f1ed")),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d7dde5")),
+                    ("ALIGN", (3, 1), (3, -1), "RIGHT"),
+                ]
+            ),
+            hAlign="LEFT",
+        ),
+    ]
+    out = io.BytesIO()
+    SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        title=f"KPI return {entity.code} {period.code} v{version}",
+        author="Corporate Governance Unit, Finance Department",
+        invariant=1,
+    ).build(story)
+    return out.getvalue()

@@ -487,6 +487,7 @@ def return_detail(pk: int) -> KpiReturn:
         KpiReturn.objects.select_related(
             "entity__department",
             "entity__monitoring_file",
+            "enclosure__file",
             "period",
             "submitted_by",
             "reviewed_by",

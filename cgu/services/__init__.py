@@ -5,7 +5,7 @@ its audit row there; email and other effects that leave the database run on comm
 from cgu.services.compliance import reminders_send
 from cgu.services.registry import entity_save, kpi_save, monitoring_file_open, period_save
 from cgu.services.reports import report_generate
-from cgu.services.returns import return_resubmit, return_submit
+from cgu.services.returns import return_put_on_file, return_resubmit, return_submit
 from cgu.services.review import return_accept, return_send_back, return_take_up
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "reminders_send",
     "report_generate",
     "return_accept",
+    "return_put_on_file",
     "return_resubmit",
     "return_send_back",
     "return_submit",

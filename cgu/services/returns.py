@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cgu import intake
+from cgu import intake, report
 from cgu.models import KpiReturn, KpiValue, PublicSectorEntity, ReportingPeriod
 from cgu.services._common import cap_lock_wait, require_cgu_post
 from workspace import audit
 from workspace.errors import ActionRefused, NotFound, ValidationError
+from workspace.models import File
+from workspace.selectors import holds_post
+
+logger = logging.getLogger("daftar.cgu")
 
 
 def _read(rows, upload) -> intake.Parsed:
@@ -68,6 +75,7 @@ def _create_version(
     values: dict,
     received_on: dt.date,
     source: str,
+    paper,
 ) -> KpiReturn:
     from workflows.kpi_review import KpiReviewFlow
 
@@ -80,6 +88,7 @@ def _create_version(
         received_on=received_on,
         submitted_by=actor,
         submitted_at=timezone.now(),
+        paper=paper,
         original_filename=parsed.filename,
         original_sha256=parsed.sha256,
     )
@@ -90,16 +99,92 @@ def _create_version(
         for kpi_id, value in values.items()
     )
     KpiReviewFlow.start.run(kpi_return=kpi_return)
-    _put_on_monitoring_file(actor=actor, kpi_return=kpi_return, parsed=parsed)
+    _put_on_monitoring_file(actor=actor, kpi_return=kpi_return)
     return kpi_return
 
 
-def _put_on_monitoring_file(*, actor, kpi_return: KpiReturn, parsed: intake.Parsed) -> None:
-    """Put the return on the entity's monitoring file as correspondence, so it moves and is
-    noted like any other paper. Waits for the desk's correspondence service and the
-    documents pipeline (see the report of issue 7); until then the return records the
-    uploaded file's name and SHA-256."""
-    return None
+@contextmanager
+def _original_kept(*, actor, entity, period, version: int, parsed: intake.Parsed, values: dict):
+    """Keep the return as a paper through the documents pipeline (its checks, storage and
+    audit), in its own transaction before the return's: the uploaded file as received, or,
+    for figures entered in the form or the API, a one-page PDF of them. A refusal there (a
+    formula in a cell, say) refuses the return; if the return then fails, the paper is
+    discarded again, so no stored object outlives it."""
+    from documents.models import Paper
+    from documents.services import paper_discard, paper_upload
+
+    if parsed.content:
+        upload = SimpleUploadedFile(parsed.filename or "return", parsed.content, parsed.mime_type)
+    else:
+        pdf = report.return_pdf(entity=entity, period=period, version=version, values=values)
+        name = f"kpi-return-{entity.code}-{period.code}-v{version}.pdf"
+        upload = SimpleUploadedFile(name, pdf, "application/pdf")
+    try:
+        paper = paper_upload(
+            actor=actor,
+            upload=upload,
+            kind=Paper.Kind.KPI_RETURN,
+            title=f"KPI return {entity.code} {period.code} v{version}",
+        ).paper
+    except ValidationError as exc:
+        raise intake.ReturnRejected([intake.RowError(None, "", m) for m in exc.messages])
+    try:
+        yield paper
+    except BaseException:
+        try:
+            paper_discard(actor=actor, paper=paper)
+        except Exception:  # keep the original error; documents_verify lists leftovers
+            logger.exception("Could not discard paper %s of a failed return", paper.pk)
+        raise
+
+
+def _put_on_monitoring_file(*, actor, kpi_return: KpiReturn) -> None:
+    """Put the return on the entity's monitoring file as correspondence (the next flag, the
+    paper under consideration), so it moves and is noted like any other paper. Done at once
+    when the file is open and at a post the actor holds; otherwise the return waits, listed
+    as not yet on file, for the officer holding the file (``return_put_on_file``)."""
+    file = kpi_return.entity.monitoring_file
+    if file is None or file.status not in (File.Status.OPEN, File.Status.PARKED):
+        return
+    if not holds_post(user=actor, post=file.holding_post_id):
+        return
+    _enclose(actor=actor, kpi_return=kpi_return, file=file)
+
+
+def _enclose(*, actor, kpi_return: KpiReturn, file: File) -> None:
+    from workspace.services.correspondence import enclosure_add
+
+    title = f"KPI return {kpi_return.period.code}, version {kpi_return.version}"
+    if kpi_return.original_filename:
+        title += f" ({kpi_return.original_filename})"
+    kpi_return.enclosure = enclosure_add(
+        actor=actor, file=file, title=title, paper=kpi_return.paper, is_puc=True
+    )
+    kpi_return.save(update_fields=["enclosure"])
+
+
+def return_put_on_file(*, actor, kpi_return: KpiReturn) -> KpiReturn:
+    """Put a return that is not yet on its entity's monitoring file on it, by the officer
+    holding the file now."""
+    require_cgu_post(actor)
+    with transaction.atomic():
+        kpi_return = (
+            KpiReturn.objects.select_for_update(of=("self",))
+            .select_related("entity__monitoring_file", "period", "paper")
+            .get(pk=kpi_return.pk)
+        )
+        if kpi_return.enclosure_id is not None:
+            raise ActionRefused(_("This return is already on the monitoring file."))
+        file = kpi_return.entity.monitoring_file
+        if file is None:
+            raise ActionRefused(
+                _("%(entity)s has no monitoring file yet.") % {"entity": kpi_return.entity.code}
+            )
+        if kpi_return.paper_id is None:
+            raise ActionRefused(_("This return has no paper to put on a file."))
+        # enclosure_add checks that the actor holds the file's post, and audits the flag.
+        _enclose(actor=actor, kpi_return=kpi_return, file=file)
+    return kpi_return
 
 
 def _snapshot(kpi_return: KpiReturn, values: dict) -> dict:
@@ -114,6 +199,23 @@ def _snapshot(kpi_return: KpiReturn, values: dict) -> dict:
         "file": kpi_return.original_filename,
         "sha256": kpi_return.original_sha256,
     }
+
+
+def _refuse_if_filed(entity, period) -> None:
+    latest = KpiReturn.objects.filter(entity=entity, period=period).order_by("-version").first()
+    if latest is not None:
+        raise ActionRefused(
+            _(
+                "%(entity)s already has a return for %(period)s (version %(version)s, "
+                "%(status)s). Resubmit it as a new version instead."
+            )
+            % {
+                "entity": entity.code,
+                "period": period.code,
+                "version": latest.version,
+                "status": latest.get_status_display().lower(),
+            }
+        )
 
 
 def return_submit(
@@ -137,22 +239,13 @@ def return_submit(
     _check_dates(period, received_on)
     parsed = _read(rows, upload)
     values = intake.validate(entity=entity, period=period, rows=parsed.rows)
-    with transaction.atomic():
+    _refuse_if_filed(entity, period)
+    kept = _original_kept(
+        actor=actor, entity=entity, period=period, version=1, parsed=parsed, values=values
+    )
+    with kept as paper, transaction.atomic():
         entity = _lock_entity(entity)
-        latest = KpiReturn.objects.filter(entity=entity, period=period).order_by("-version").first()
-        if latest is not None:
-            raise ActionRefused(
-                _(
-                    "%(entity)s already has a return for %(period)s (version %(version)s, "
-                    "%(status)s). Resubmit it as a new version instead."
-                )
-                % {
-                    "entity": entity.code,
-                    "period": period.code,
-                    "version": latest.version,
-                    "status": latest.get_status_display().lower(),
-                }
-            )
+        _refuse_if_filed(entity, period)
         kpi_return = _create_version(
             actor=actor,
             post=post,
@@ -163,6 +256,7 @@ def return_submit(
             values=values,
             received_on=received_on,
             source=source or parsed.source,
+            paper=paper,
         )
         audit.record(
             actor=actor,
@@ -172,6 +266,25 @@ def return_submit(
             after=_snapshot(kpi_return, values),
         )
     return kpi_return
+
+
+def _refuse_unless_latest_and_decided(kpi_return: KpiReturn) -> KpiReturn:
+    latest = (
+        KpiReturn.objects.filter(entity_id=kpi_return.entity_id, period_id=kpi_return.period_id)
+        .order_by("-version")
+        .first()
+    )
+    if latest.pk != kpi_return.pk:
+        raise ActionRefused(
+            _("Version %(version)s is newer; resubmit from the latest version.")
+            % {"version": latest.version}
+        )
+    if latest.is_open:
+        raise ActionRefused(
+            _("Version %(version)s is still %(status)s; wait for its review.")
+            % {"version": latest.version, "status": latest.get_status_display().lower()}
+        )
+    return latest
 
 
 def return_resubmit(
@@ -192,19 +305,18 @@ def return_resubmit(
     _check_dates(period, received_on)
     parsed = _read(rows, upload)
     values = intake.validate(entity=entity, period=period, rows=parsed.rows)
-    with transaction.atomic():
+    _refuse_unless_latest_and_decided(kpi_return)
+    kept = _original_kept(
+        actor=actor,
+        entity=entity,
+        period=period,
+        version=kpi_return.version + 1,
+        parsed=parsed,
+        values=values,
+    )
+    with kept as paper, transaction.atomic():
         entity = _lock_entity(entity)
-        latest = KpiReturn.objects.filter(entity=entity, period=period).order_by("-version")[0]
-        if latest.pk != kpi_return.pk:
-            raise ActionRefused(
-                _("Version %(version)s is newer; resubmit from the latest version.")
-                % {"version": latest.version}
-            )
-        if latest.is_open:
-            raise ActionRefused(
-                _("Version %(version)s is still %(status)s; wait for its review.")
-                % {"version": latest.version, "status": latest.get_status_display().lower()}
-            )
+        latest = _refuse_unless_latest_and_decided(kpi_return)
         new = _create_version(
             actor=actor,
             post=post,
@@ -215,6 +327,7 @@ def return_resubmit(
             values=values,
             received_on=received_on,
             source=source or parsed.source,
+            paper=paper,
         )
         audit.record(
             actor=actor,

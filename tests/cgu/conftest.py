@@ -147,3 +147,9 @@ def submitted(cgu):
         rows=uni_rows(),
         received_on=dt.date(2025, 10, 20),
     )
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Papers (uploaded returns, generated reports) go to a temporary folder, not var/."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")

@@ -1,0 +1,173 @@
+"""Compliance on a constructed period: who filed on time, late, never; per department;
+reminders by email through the task backend; the escalation list."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+
+from cgu import selectors
+from cgu.models import Reminder
+from cgu.selectors import FilingState
+from cgu.services import reminders_send, return_accept, return_send_back, return_submit
+from tests.cgu.conftest import hosp_rows, uni_rows
+from tests.cgu.factories import EntityFactory
+from workspace.errors import ActionRefused, PermissionDenied
+from workspace.models import AuditEvent
+
+ON = dt.date(2025, 11, 15)  # 15 days after the 2025-Q3 deadline (31 October)
+
+
+@pytest.fixture
+def period(cgu):
+    """UOP on time and accepted; AWKUM late and returned; LRH-MTI on time, under review;
+    three more HED universities and one HD hospital never filed (one without email); one
+    inactive entity that is not expected."""
+    uop = return_submit(
+        actor=cgu.asst_user,
+        entity=cgu.uni,
+        period=cgu.q3,
+        rows=uni_rows(),
+        received_on=dt.date(2025, 10, 30),
+    )
+    return_accept(actor=cgu.so_user, kpi_return=uop)
+    awkum = return_submit(
+        actor=cgu.asst_user,
+        entity=cgu.uni2,
+        period=cgu.q3,
+        rows=uni_rows(),
+        received_on=dt.date(2025, 11, 3),
+    )
+    return_send_back(actor=cgu.so_user, kpi_return=awkum, reasons="Totals do not add up.")
+    return_submit(
+        actor=cgu.asst_user,
+        entity=cgu.hosp,
+        period=cgu.q3,
+        rows=hosp_rows(),
+        received_on=dt.date(2025, 10, 31),
+    )
+    for code in ["ICP", "UET", "KMU"]:
+        EntityFactory(code=code, department=cgu.hed)
+    EntityFactory(code="KTH-MTI", type="teaching_hospital", department=cgu.hd, contact_email="")
+    EntityFactory(code="OLD", department=cgu.hed, is_active=False)
+    return cgu.q3
+
+
+def test_states_per_entity(cgu, period):
+    report = selectors.compliance(period, on=ON)
+    states = {row.entity.code: row.state for row in report.rows}
+    assert states == {
+        "UOP": FilingState.ON_TIME,
+        "AWKUM": FilingState.LATE,
+        "LRH-MTI": FilingState.ON_TIME,
+        "ICP": FilingState.OVERDUE,
+        "UET": FilingState.OVERDUE,
+        "KMU": FilingState.OVERDUE,
+        "KTH-MTI": FilingState.OVERDUE,
+    }
+    awkum = next(r for r in report.rows if r.entity.code == "AWKUM")
+    assert (awkum.days_late, awkum.latest.status, awkum.owes_return) == (3, "returned", True)
+    assert sorted(r.entity.code for r in report.owing) == ["AWKUM", "ICP", "KMU", "KTH-MTI", "UET"]
+
+
+def test_counts_and_rates_per_department(cgu, period):
+    report = selectors.compliance(period, on=ON)
+    t = report.totals
+    assert (t.expected, t.on_time, t.late, t.overdue, t.not_due) == (7, 2, 1, 4, 0)
+    assert (t.filed, t.accepted, t.awaiting_review, t.returned) == (3, 1, 1, 1)
+    assert str(t.rate) == "42.86"
+    by_dept = {c.department.code: c for c in report.departments}
+    hed, hd = by_dept["HED"], by_dept["HD"]
+    assert (hed.expected, hed.filed, hed.on_time, str(hed.rate), str(hed.on_time_rate)) == (
+        5,
+        2,
+        1,
+        "40.00",
+        "20.00",
+    )
+    assert (hd.expected, hd.filed, str(hd.rate)) == (2, 1, "50.00")
+
+
+def test_before_the_deadline_nobody_is_overdue(cgu, period):
+    report = selectors.compliance(period, on=dt.date(2025, 10, 31))
+    assert report.totals.overdue == 0
+    assert report.totals.not_due == 4
+    # AWKUM filed after that day in this constructed history: still counted as filed late.
+    assert report.totals.late == 1
+
+
+def test_compliance_query_count_does_not_grow(cgu, period, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        selectors.compliance(period, on=ON)
+    for i in range(20):
+        EntityFactory(code=f"X{i}", department=cgu.hed)
+    with django_assert_max_num_queries(3):
+        assert selectors.compliance(period, on=ON).totals.expected == 27
+
+
+def test_reminders_email_the_owing_entities_on_commit(
+    cgu, period, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        sent = reminders_send(actor=cgu.asst_user, period=period, on=ON)
+    assert sorted(r.entity.code for r in sent) == ["AWKUM", "ICP", "KMU", "KTH-MTI", "UET"]
+    assert len(callbacks) == 4  # KTH-MTI has no email: a phone follow-up instead
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "awkum@example.org",
+        "icp@example.org",
+        "kmu@example.org",
+        "uet@example.org",
+    ]
+    awkum_mail = next(m for m in mail.outbox if m.to == ["awkum@example.org"])
+    assert "returned to you" in awkum_mail.body and "2025-Q3" in awkum_mail.subject
+    assert awkum_mail.body.count("— — —") == 1  # English, then Urdu
+    delivery = dict(Reminder.objects.values_list("entity__code", "delivery"))
+    assert delivery == {
+        "AWKUM": "sent",
+        "ICP": "sent",
+        "KMU": "sent",
+        "UET": "sent",
+        "KTH-MTI": "no_email",
+    }
+    event = AuditEvent.objects.get(action="cgu.reminders_send")
+    assert event.after["no_email"] == ["KTH-MTI"]
+
+
+def test_reminders_once_a_day_and_not_before_the_deadline(
+    cgu, period, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send(actor=cgu.asst_user, period=period, on=ON)
+        again = reminders_send(actor=cgu.so_user, period=period, on=ON)
+    assert again == []
+    assert len(mail.outbox) == 4
+    with pytest.raises(ActionRefused, match="no one is late yet"):
+        reminders_send(actor=cgu.asst_user, period=period, on=dt.date(2025, 10, 31))
+    with pytest.raises(PermissionDenied):
+        reminders_send(actor=cgu.budget_so_user, period=period, on=ON)
+
+
+def test_escalation_list(cgu, period, django_capture_on_commit_callbacks):
+    def q3(rows):
+        return [e for e in rows if e.period == period]
+
+    # 15 days late and not yet reminded: not for the head yet.
+    assert q3(selectors.escalations(on=ON)) == []
+    # Reminded twice: escalated.
+    Reminder.objects.bulk_create(
+        Reminder(
+            entity=cgu.uni2, period=period, email="a@b.c", reason="returned", sent_by=cgu.asst_user
+        )
+        for _ in range(2)
+    )
+    assert [(e.entity.code, e.returned) for e in q3(selectors.escalations(on=ON))] == [
+        ("AWKUM", True)
+    ]
+    # 30 days past the deadline everyone still owing is escalated; Q2 nobody filed at all.
+    later = selectors.escalations(on=dt.date(2025, 11, 30))
+    codes = [(e.entity.code, e.period.code) for e in later]
+    assert ("AWKUM", "2025-Q3") in codes and ("ICP", "2025-Q3") in codes
+    assert ("UOP", "2025-Q3") not in codes and ("LRH-MTI", "2025-Q3") not in codes
+    assert ("UOP", "2025-Q2") in codes  # Q2 (due 31 July) was never filed by anyone
+    first = later[0]
+    assert first.periods_owed == 2  # owes both quarters: listed first
