@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
-from workspace.models import File, Grading, Movement, Post, Receipt
+from workspace.models import Enclosure, File, Grading, Movement, Post, Receipt
 
 
 def my_post_ids(user) -> list[int]:
@@ -69,4 +69,8 @@ def can_view_paper(*, user, paper) -> bool:
     on nothing yet is visible to its uploader only."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return paper.created_by_id == user.pk
+    if paper.created_by_id == user.pk:
+        return True
+    if Enclosure.objects.filter(paper_id=paper.pk, file__in=visible_files(user)).exists():
+        return True
+    return visible_receipts(user).filter(papers=paper.pk).exists()

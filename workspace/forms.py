@@ -6,6 +6,24 @@ from django.utils.translation import gettext_lazy as _
 from workspace.models import Grading, Post, Priority, Receipt, SubjectHead
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
 class PostChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, post):
         return f"{post.designation} — {post.section.name}, {post.section.department.code}"
@@ -132,6 +150,12 @@ class DiariseForm(forms.Form):
         self.fields["post"].queryset = posts
         if posts.count() == 1:
             self.fields["post"].initial = posts.first()
+
+
+class PaperForm(forms.Form):
+    upload = forms.FileField(label=_("Paper"))
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    is_puc = forms.BooleanField(label=_("as the paper under consideration"), required=False)
 
 
 class ReceiptMarkForm(MarkForm):

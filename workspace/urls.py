@@ -23,6 +23,7 @@ urlpatterns = [
     path("files/<int:pk>/mark/", files.file_mark, name="file_mark"),
     path("files/<int:pk>/recall/", files.file_recall, name="file_recall"),
     path("files/<int:pk>/enclose/", files.enclose_receipt, name="enclose_receipt"),
+    path("files/<int:pk>/papers/", files.enclose_paper, name="enclose_paper"),
     path("files/<int:pk>/flags/<str:flag>/puc/", files.mark_puc, name="mark_puc"),
     path("files/<int:pk>/drafts/", files.draft_add, name="draft_add"),
     path("files/<int:pk>/drafts/<int:number>/decide/", files.draft_decide, name="draft_decide"),

@@ -188,6 +188,9 @@ class Receipt(models.Model):
     tracking_ref = models.CharField(
         _("tracking reference"), max_length=16, unique=True, null=True, blank=True
     )
+    papers = models.ManyToManyField(
+        "documents.Paper", blank=True, related_name="receipts", verbose_name=_("scanned papers")
+    )
     time_limit_days = models.PositiveSmallIntegerField(
         _("time limit (days)"), null=True, blank=True
     )
@@ -242,6 +245,14 @@ class Enclosure(models.Model):
     title = models.CharField(_("title"), max_length=300)
     receipt = models.ForeignKey(
         Receipt, on_delete=models.PROTECT, null=True, blank=True, related_name="enclosures"
+    )
+    paper = models.ForeignKey(
+        "documents.Paper",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enclosures",
+        verbose_name=_("paper"),
     )
     is_puc = models.BooleanField(_("paper under consideration"), default=False)
     added_by = models.ForeignKey(

@@ -167,7 +167,7 @@ def file_page(*, file: File) -> dict:
     )
     enclosures = list(
         Enclosure.objects.filter(file=file)
-        .select_related("receipt", "added_post")
+        .select_related("receipt__section__department", "added_post", "paper")
         .order_by("position")
     )
     drafts = list(

@@ -9,14 +9,23 @@ import hashlib
 import json
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workspace import audit
 from workspace.errors import ActionRefused, ValidationError
-from workspace.models import Approval, DispatchEntry, Draft, File, Movement, NoteParagraph, Post
-from workspace.services import desk, numbering
+from workspace.models import (
+    Approval,
+    DispatchEntry,
+    Draft,
+    Enclosure,
+    File,
+    Movement,
+    NoteParagraph,
+    Post,
+)
+from workspace.services import desk, numbering, papers
 from workspace.services.movement import _arrive, _finalise_drafts, came_from
 
 
@@ -98,6 +107,14 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
             at=now,
             content_hash=content_hash(target),
         )
+        if is_paragraph and decision == Approval.Decision.APPROVED:
+            # The papers an approved note rests on become immutable.
+            cited = Enclosure.objects.filter(Q(cited_by=target) | Q(file=file, is_puc=True))
+            papers.freeze_all(
+                actor=actor,
+                papers=[e.paper for e in cited.select_related("paper") if e.paper_id],
+                reason=_("Part of approved note %(para)s") % {"para": target},
+            )
         if not is_paragraph:
             target.status = (
                 Draft.Status.APPROVED

@@ -11,7 +11,7 @@ from workspace.errors import ActionRefused, ValidationError
 from workspace.models import Enclosure, File, Receipt
 from workspace.models.files import flag_label
 from workspace.selectors import holds_post
-from workspace.services import desk
+from workspace.services import desk, papers
 
 
 def enclosure_add(
@@ -71,6 +71,23 @@ def enclosure_add(
             },
         )
         desk.after_commit_reindex(file)
+    return enclosure
+
+
+def paper_enclose(*, actor, file: File, upload, title: str = "", is_puc: bool = False) -> Enclosure:
+    """Upload a paper (through the documents pipeline) and put it on the file under the next
+    flag, stamped with its flag label. Nothing is left behind if either step fails."""
+    with papers.uploaded(actor=actor, uploads=[upload], kind="attachment", title=title) as versions:
+        enclosure = enclosure_add(
+            actor=actor,
+            file=file,
+            paper=versions[0].paper,
+            title=title or versions[0].paper.title,
+            is_puc=is_puc,
+        )
+    papers.stamp_quietly(
+        actor=actor, version=versions[0], text=_("Flag %(flag)s") % {"flag": enclosure.flag}
+    )
     return enclosure
 
 

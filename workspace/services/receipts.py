@@ -12,7 +12,7 @@ from workspace import audit
 from workspace.errors import ActionRefused, ValidationError
 from workspace.models import Grading, Post, Priority, Receipt
 from workspace.selectors import holds_post
-from workspace.services import desk, numbering
+from workspace.services import desk, numbering, papers
 
 RECEIPT_FIELDS = [
     "diary_number",
@@ -49,10 +49,12 @@ def receipt_diarise(
     citizen_cnic_last4: str = "",
     citizen_mobile_last4: str = "",
     time_limit_days: int | None = None,
+    scans=(),
 ) -> Receipt:
     """Diarise a letter in the section of ``post`` with the next diary number of the year
     (gap-free: taken under a row lock, returned if the transaction rolls back). A citizen's
-    matter gets a public tracking reference."""
+    matter gets a public tracking reference. ``scans`` (uploaded files) go through the
+    documents pipeline and get the diary number stamped on their first page."""
     if not holds_post(user=actor, post=post):
         raise ActionRefused(_("You can diarise only at a post you hold."))
     if not post.section.department.is_live:
@@ -83,41 +85,77 @@ def receipt_diarise(
     if target.pk != post.pk:
         desk.require_receivable(target)
     year = received_on.year
+    with papers.uploaded(actor=actor, uploads=scans, kind="scan", title=subject) as versions:
+        receipt = _diarise(
+            actor=actor,
+            post=post,
+            target=target,
+            year=year,
+            versions=versions,
+            fields=dict(
+                sender=sender,
+                sender_address=sender_address,
+                letter_number=letter_number,
+                letter_date=letter_date,
+                received_on=received_on,
+                mode=mode,
+                subject=subject,
+                priority=priority,
+                grading=grading,
+                is_citizen=is_citizen,
+                citizen_name=citizen_name,
+                citizen_cnic_last4=citizen_cnic_last4,
+                citizen_mobile_last4=citizen_mobile_last4,
+                time_limit_days=time_limit_days,
+            ),
+        )
+    stamp = f"{receipt.diary_label}\n{receipt.received_on:%d-%m-%Y}"
+    for version in versions:
+        papers.stamp_quietly(actor=actor, version=version, text=stamp)
+    return receipt
+
+
+def _diarise(*, actor, post, target, year, versions, fields) -> Receipt:
+    f = fields
     with transaction.atomic():
         number = numbering.take(f"diary:{post.section_id}:{year}")
         receipt = Receipt(
             section=post.section,
             diary_year=year,
             diary_number=number,
-            sender=sender.strip(),
-            sender_address=sender_address.strip(),
-            letter_number=letter_number.strip(),
-            letter_date=letter_date,
-            received_on=received_on,
-            mode=mode,
-            subject=subject.strip(),
-            priority=priority,
-            grading=grading,
+            sender=f["sender"].strip(),
+            sender_address=f["sender_address"].strip(),
+            letter_number=f["letter_number"].strip(),
+            letter_date=f["letter_date"],
+            received_on=f["received_on"],
+            mode=f["mode"],
+            subject=f["subject"].strip(),
+            priority=f["priority"],
+            grading=f["grading"],
             holding_post=target,
             diarised_by=actor,
-            is_citizen_matter=is_citizen,
-            citizen_name=citizen_name.strip(),
-            citizen_cnic_last4=citizen_cnic_last4,
-            citizen_mobile_last4=citizen_mobile_last4,
-            time_limit_days=time_limit_days,
+            is_citizen_matter=f["is_citizen"],
+            citizen_name=f["citizen_name"].strip(),
+            citizen_cnic_last4=f["citizen_cnic_last4"],
+            citizen_mobile_last4=f["citizen_mobile_last4"],
+            time_limit_days=f["time_limit_days"],
         )
-        if is_citizen:
+        if f["is_citizen"]:
             from workspace import tracking
 
             receipt.tracking_ref = tracking.new_reference()
         receipt.full_clean()
         receipt.save()
+        receipt.papers.set([v.paper for v in versions])
         audit.record(
             actor=actor,
             action="receipt.diarise",
             obj=receipt,
             post=post,
-            after=audit.snapshot(receipt, RECEIPT_FIELDS),
+            after={
+                **audit.snapshot(receipt, RECEIPT_FIELDS),
+                "papers": [v.paper_id for v in versions],
+            },
         )
     return receipt
 

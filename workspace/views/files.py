@@ -42,6 +42,7 @@ def file_detail(request, pk):
         "marking_groups": sel.marking_choices() if at_my_desk else {},
         "remarks_form": RemarksForm(),
         "draft_form": DraftForm(),
+        "paper_form": PaperForm(),
         "decision_form": DecisionForm(),
         "reason_form": ReasonForm(),
         "came_from": movement.came_from(file) if at_my_desk else None,
@@ -203,6 +204,25 @@ def enclose_receipt(request, pk):
             receipt=receipt,
             is_puc=bool(request.POST.get("is_puc")),
         )
+
+    return _action(request, pk, call)
+
+
+@login_required
+@require_POST
+def enclose_paper(request, pk):
+    def call(file):
+        form = PaperForm(request.POST, request.FILES)
+        if form.is_valid():
+            run(
+                request,
+                correspondence.paper_enclose,
+                _("Paper put on the file."),
+                file=file,
+                **form.cleaned_data,
+            )
+        else:
+            form_errors(request, form)
 
     return _action(request, pk, call)
 

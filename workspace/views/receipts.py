@@ -22,9 +22,9 @@ def receipt_list(request):
 
 @login_required
 def receipt_diarise(request):
-    form = DiariseForm(request.POST or None, user=request.user)
+    form = DiariseForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", [])}
         receipt = run(request, receipts.receipt_diarise, None, **data)
         if receipt:
             from django.contrib import messages
