@@ -1,0 +1,530 @@
+"""The database backend: ``search.FileDocument`` rows with PostgreSQL full-text search (a
+tsvector under a GIN index) or SQLite FTS5, the desk's visibility rule and the facet filters in
+the same SQL.
+
+Why not Wagtail's search layer (modelsearch) for this? It is what the public pages use, and
+it serves them well, but for a million files it cannot meet the floors: its PostgreSQL query
+matches ``title || body`` of the shared ``wagtailsearch_indexentry`` table, and no index covers
+that expression (there are GIN indexes on each column only), so every search reads the whole
+table; it joins back to the model on ``object_id = pk::text``, so the visibility rule and the
+facets cannot use the model's indexes; it orders by ``ts_rank`` over every match; and each
+``add_items`` recomputes an average over the whole index table, so every movement's reindex
+would read a million rows. Here instead:
+
+- one search reads at most ``RESULT_CAP`` (1,000) matches, newest first, for the count and
+  facets; relevance ranks only those (all matches when there are fewer), as PERFORMANCE.md asks;
+- the visibility rule is a filter on the matched rows, with custody read through the
+  movement index, never an OR of bitmaps;
+- the queries run under a ``statement_timeout`` on PostgreSQL;
+- a movement rewrites only small unindexed columns (a HOT update), never the tsvector.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from search.backends.base import RESULT_CAP, Progress, SearchBackend, count_facets
+from search.compose import FILTER_FIELDS, Composed, compose, file_id_batches
+from search.models import FileDocument, IndexBuild, PendingReindex
+from search.query import ParsedQuery
+from search.types import MARK_END, MARK_START, BackendPage, CheckReport, Filters, encode_cursor
+from search.visibility import Viewer, document_q
+from workspace.models import File
+
+logger = logging.getLogger("daftar.search")
+
+TABLE = FileDocument._meta.db_table
+FTS_TABLE = f"{TABLE}_fts"
+# English stemming; Urdu words pass through it unchanged (no Urdu stemmer, no stop words).
+TS_CONFIG = "english"
+HEADLINE_CHARS = 8000
+BATCH = 1000
+SNIPPET_WORDS = 30
+
+_PG_COLUMNS = [
+    ("file_id", "bigint"),
+    ("number", "varchar"),
+    ("number_key", "varchar"),
+    ("number_rkey", "varchar"),
+    ("number_terms", "text"),
+    ("subject", "varchar"),
+    ("receipts_text", "text"),
+    ("notes_text", "text"),
+    ("papers_text", "text"),
+    ("text_hash", "varchar"),
+    ("department_id", "bigint"),
+    ("section_id", "bigint"),
+    ("holding_post_id", "bigint"),
+    ("status", "varchar"),
+    ("priority", "smallint"),
+    ("grading", "smallint"),
+    ("year", "smallint"),
+    ("opened_at", "timestamptz"),
+    ("updated_at", "timestamptz"),
+    ("indexed_at", "timestamptz"),
+]
+_PG_VECTOR = f"""
+    setweight(array_to_tsvector(string_to_array(v.number_terms, ' ')), 'A')
+    || setweight(to_tsvector('{TS_CONFIG}', v.subject), 'A')
+    || setweight(to_tsvector('{TS_CONFIG}', v.receipts_text), 'B')
+    || setweight(to_tsvector('{TS_CONFIG}', v.notes_text), 'C')
+    || setweight(to_tsvector('{TS_CONFIG}', v.papers_text), 'D')
+"""
+_HEADLINE_OPTIONS = (
+    f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, ShortWord=2, '
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+_SUBJECT_OPTIONS = f'StartSel="{MARK_START}", StopSel="{MARK_END}", HighlightAll=true'
+
+
+def _row_values(doc: Composed, indexed_at) -> list:
+    return [
+        doc.file_id,
+        doc.number,
+        doc.number_key,
+        doc.number_rkey,
+        doc.number_terms,
+        doc.subject,
+        doc.receipts_text,
+        doc.notes_text,
+        doc.papers_text,
+        doc.text_hash,
+        doc.department_id,
+        doc.section_id,
+        doc.holding_post_id,
+        doc.status,
+        doc.priority,
+        doc.grading,
+        doc.year,
+        doc.opened_at,
+        doc.updated_at,
+        indexed_at,
+    ]
+
+
+def _first_words(text: str, n: int = SNIPPET_WORDS) -> str:
+    words = (text or "").split()
+    return " ".join(words[:n]) + (" …" if len(words) > n else "")
+
+
+def _fts_quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def fts_match(query: ParsedQuery) -> str:
+    """The query as an SQLite FTS5 MATCH expression: every term quoted (so nothing the user
+    types is FTS5 syntax), number fragments as phrases on the number column."""
+    positive = [_fts_quote(t) for t in query.text_terms()]
+    for fragment in query.numbers:
+        tokens = re.sub(r"[^0-9a-z]+", " ", fragment).strip()
+        if tokens:
+            positive.append(f"number_terms : {_fts_quote(tokens)}")
+    if not positive:
+        return ""
+    expression = " AND ".join(positive)
+    if query.excluded:
+        expression = f"({expression}) NOT ({' OR '.join(_fts_quote(x) for x in query.excluded)})"
+    return expression
+
+
+def pg_tsquery(query: ParsedQuery) -> tuple[str, list]:
+    """The query as a PostgreSQL tsquery expression: the words through ``websearch_to_tsquery``
+    (which never fails to parse), number fragments as lexemes of the number's parts."""
+    parts, params = [], []
+    if query.has_text:
+        parts.append(f"websearch_to_tsquery('{TS_CONFIG}', %s)")
+        params.append(query.websearch())
+    for fragment in query.numbers:
+        # clean_number_fragment left only [0-9a-z/().-], so this literal needs no escaping.
+        parts.append("%s::tsquery")
+        params.append(f"'{fragment}'")
+    return " && ".join(f"({p})" for p in parts), params
+
+
+class DatabaseBackend(SearchBackend):
+    name = "database"
+
+    @property
+    def vendor(self) -> str:
+        return connection.vendor
+
+    # ----------------------------------------------------------------- writing
+    def index_files(self, file_ids: Iterable[int]) -> int:
+        ids = sorted(set(file_ids))
+        if not ids:
+            return 0
+        indexed_at = timezone.now()  # before reading: a later read always wins (see _write)
+        docs = compose(ids)
+        gone = [i for i in ids if i not in docs]
+        if gone:
+            self.remove_files(gone)
+        existing = {
+            row[0]: row[1:]
+            for row in FileDocument.objects.filter(file_id__in=list(docs)).values_list(
+                "file_id", "text_hash", *FILTER_FIELDS
+            )
+        }
+        full, moved = [], []
+        for file_id, doc in docs.items():
+            row = existing.get(file_id)
+            if row is None or row[0] != doc.text_hash:
+                full.append(doc)
+            elif tuple(row[1:]) != doc.filter_values():
+                moved.append(doc)
+        with transaction.atomic():
+            self._write(full, indexed_at)
+            for doc in moved:
+                # Only the small unindexed columns change: PostgreSQL updates the row in place
+                # and the tsvector and its GIN index are not touched.
+                FileDocument.objects.filter(file_id=doc.file_id, indexed_at__lte=indexed_at).update(
+                    indexed_at=indexed_at,
+                    **dict(zip(FILTER_FIELDS, doc.filter_values(), strict=True)),
+                )
+        return len(full) + len(moved)
+
+    def _write(self, docs: list[Composed], indexed_at) -> None:
+        """Insert or replace whole rows (text, vector and filters)."""
+        if not docs:
+            return
+        if self.vendor == "postgresql":
+            self._pg_upsert(docs, indexed_at)
+        else:
+            objs = [
+                FileDocument(
+                    **dict(
+                        zip([c for c, _ in _PG_COLUMNS], _row_values(d, indexed_at), strict=True)
+                    )
+                )
+                for d in docs
+            ]
+            FileDocument.objects.bulk_create(
+                objs,
+                update_conflicts=True,
+                unique_fields=["file"],
+                update_fields=[c for c, _ in _PG_COLUMNS if c != "file_id"],
+            )
+
+    def _pg_upsert(self, docs: list[Composed], indexed_at) -> None:
+        columns = [c for c, _ in _PG_COLUMNS]
+        row_sql = "(" + ", ".join(f"%s::{t}" for _, t in _PG_COLUMNS) + ")"
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns[1:])
+        with connection.cursor() as cursor:
+            for start in range(0, len(docs), 500):
+                chunk = docs[start : start + 500]
+                params = [v for d in chunk for v in _row_values(d, indexed_at)]
+                # The vector is computed from the row's own text in the same statement. A row
+                # read later (newer indexed_at) is never overwritten by one read earlier.
+                sql = f"""
+                    INSERT INTO {TABLE} ({", ".join(columns)}, vector)
+                    SELECT v.*, {_PG_VECTOR}
+                    FROM (VALUES {", ".join([row_sql] * len(chunk))}) AS v({", ".join(columns)})
+                    ON CONFLICT (file_id) DO UPDATE SET {updates}, vector = EXCLUDED.vector
+                    WHERE {TABLE}.indexed_at <= EXCLUDED.indexed_at
+                """  # noqa: S608
+                cursor.execute(sql, params)
+
+    def remove_files(self, file_ids: Iterable[int]) -> None:
+        FileDocument.objects.filter(file_id__in=list(file_ids)).delete()
+
+    # ----------------------------------------------------------------- reading
+    @contextmanager
+    def _timeout(self):
+        """A statement timeout for the search queries (PostgreSQL), in one transaction."""
+        with transaction.atomic():
+            if self.vendor == "postgresql":
+                ms = int(getattr(settings, "DAFTAR_SEARCH_TIMEOUT_MS", 3000))
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL statement_timeout = {ms}")
+            yield
+
+    def _match(self, query: ParsedQuery):
+        # Only constants and placeholders are interpolated; what the user typed is a parameter.
+        if self.vendor == "postgresql":
+            sql, params = pg_tsquery(query)
+            vector = f'"{TABLE}"."vector" @@ ({sql})'
+            return RawSQL(vector, params, output_field=BooleanField())  # noqa: S611
+        expression = fts_match(query)
+        fts = f'"{TABLE}"."file_id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)'  # noqa: S608
+        return RawSQL(  # noqa: S611
+            fts,
+            [expression],
+            output_field=BooleanField(),
+        )
+
+    def _base(self, viewer: Viewer, query: ParsedQuery, filters: Filters):
+        qs = FileDocument.objects.filter(document_q(viewer))
+        if filters.department:
+            qs = qs.filter(department_id__in=filters.department)
+        if filters.status:
+            qs = qs.filter(status__in=filters.status)
+        if filters.priority:
+            qs = qs.filter(priority__in=filters.priority)
+        if filters.year:
+            qs = qs.filter(year__in=filters.year)
+        if query.has_positive:
+            qs = qs.filter(self._match(query))
+        return qs.order_by("-opened_at", "-file_id")
+
+    def search(self, *, viewer, query, filters, sort, cursor, limit, highlight=True) -> BackendPage:
+        empty = BackendPage([], {}, {}, {}, 0, False, count_facets([]), False, None)
+        if viewer.sees_nothing:
+            return empty
+        ranked = sort == "relevance" and query.has_positive
+        try:
+            with self._timeout():
+                return self._search(viewer, query, filters, ranked, cursor, limit, highlight)
+        except OperationalError as exc:
+            if "statement timeout" not in str(exc) and "canceling statement" not in str(exc):
+                raise
+            logger.warning("search timed out: %r", query)
+            empty.timed_out = True
+            return empty
+
+    def _search(self, viewer, query, filters, ranked, cursor, limit, highlight) -> BackendPage:
+        base = self._base(viewer, query, filters)
+        # One bounded read gives the count, the facets, the relevance candidates and the
+        # first page of newest-first results.
+        rows = list(
+            base.values_list("file_id", "department_id", "status", "priority", "year", "opened_at")[
+                : RESULT_CAP + 1
+            ]
+        )
+        capped = len(rows) > RESULT_CAP
+        rows = rows[:RESULT_CAP]
+        facets = count_facets(r[1:5] for r in rows)
+        scores: dict[int, float] = {}
+        next_cursor = None
+        if ranked:
+            offset = max(0, int(cursor.get("o") or 0))
+            ordered = self._rank([r[0] for r in rows], query)
+            page_ids = ordered[offset : offset + limit]
+            scores = {i: s for i, s in ordered.scores.items() if i in page_ids}
+            if offset + limit < len(ordered):
+                next_cursor = encode_cursor({"s": "relevance", "o": offset + limit})
+        else:
+            after = cursor.get("t"), cursor.get("id")
+            if after[0] and after[1]:
+                page = list(
+                    base.filter(
+                        Q(opened_at__lt=after[0]) | Q(opened_at=after[0], file_id__lt=after[1])
+                    ).values_list("file_id", "opened_at")[: limit + 1]
+                )
+            else:
+                page = [(r[0], r[5]) for r in rows[: limit + 1]]
+            if len(page) > limit:
+                last = page[limit - 1]
+                next_cursor = encode_cursor(
+                    {"s": "newest", "t": last[1].isoformat(), "id": last[0]}
+                )
+            page_ids = [p[0] for p in page[:limit]]
+        subjects, snippets = self._highlight(page_ids, query) if highlight else ({}, {})
+        return BackendPage(
+            ids=page_ids,
+            subjects=subjects,
+            snippets=snippets,
+            scores=scores,
+            total=len(rows),
+            total_is_capped=capped,
+            facets=facets,
+            facets_capped=capped,
+            next_cursor=next_cursor,
+        )
+
+    def _rank(self, candidate_ids: list[int], query: ParsedQuery) -> _Ranked:
+        """Order the candidates (newest first already) by relevance."""
+        if not candidate_ids:
+            return _Ranked([], {})
+        if self.vendor == "postgresql":
+            sql, params = pg_tsquery(query)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"""SELECT file_id, ts_rank(vector, ({sql}), 1) AS r FROM {TABLE}
+                        WHERE file_id = ANY(%s)
+                        ORDER BY r DESC, opened_at DESC, file_id DESC""",  # noqa: S608
+                    [*params, candidate_ids],
+                )
+                rows = cursor.fetchall()
+            return _Ranked([r[0] for r in rows], {r[0]: float(r[1]) for r in rows})
+        position = {file_id: i for i, file_id in enumerate(candidate_ids)}
+        placeholders = ", ".join(["%s"] * len(candidate_ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT rowid, bm25({FTS_TABLE}, 8.0, 8.0, 4.0, 2.0, 1.0) FROM {FTS_TABLE}
+                    WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})""",  # noqa: S608
+                [fts_match(query), *candidate_ids],
+            )
+            rows = cursor.fetchall()
+        # bm25 is lower for better matches; ties keep the newest first.
+        rows.sort(key=lambda r: (r[1], position[r[0]]))
+        return _Ranked([r[0] for r in rows], {r[0]: -float(r[1]) for r in rows})
+
+    def _highlight(self, ids: list[int], query: ParsedQuery) -> tuple[dict, dict]:
+        """Subjects with the matched words marked, and a marked snippet of the other text."""
+        if not ids:
+            return {}, {}
+        if not query.has_positive:
+            rows = FileDocument.objects.filter(file_id__in=ids).values_list(
+                "file_id", "subject", "notes_text", "receipts_text"
+            )
+            return (
+                {r[0]: r[1] for r in rows},
+                {r[0]: _first_words(r[2] or r[3]) for r in rows},
+            )
+        if self.vendor == "postgresql":
+            sql, params = pg_tsquery(query)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"""SELECT file_id,
+                          ts_headline('{TS_CONFIG}', subject, tq.q, %s),
+                          ts_headline('{TS_CONFIG}',
+                              left(concat_ws(E'\\n', receipts_text, notes_text, papers_text), %s),
+                              tq.q, %s)
+                        FROM {TABLE}, (SELECT {sql} AS q) AS tq
+                        WHERE file_id = ANY(%s)""",  # noqa: S608
+                    [_SUBJECT_OPTIONS, HEADLINE_CHARS, _HEADLINE_OPTIONS, *params, ids],
+                )
+                rows = cursor.fetchall()
+            return {r[0]: r[1] for r in rows}, {r[0]: r[2] for r in rows}
+        placeholders = ", ".join(["%s"] * len(ids))
+        marks = [MARK_START, MARK_END]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT rowid, highlight({FTS_TABLE}, 1, %s, %s),
+                      snippet({FTS_TABLE}, 2, %s, %s, '…', 24),
+                      snippet({FTS_TABLE}, 3, %s, %s, '…', 24),
+                      snippet({FTS_TABLE}, 4, %s, %s, '…', 24)
+                    FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})""",  # noqa: S608
+                [*marks, *marks, *marks, *marks, fts_match(query), *ids],
+            )
+            rows = cursor.fetchall()
+        snippets = {}
+        for row in rows:
+            parts = [p for p in row[2:] if p]
+            marked = [p for p in parts if MARK_START in p]
+            snippets[row[0]] = (
+                " … ".join(marked[:2]) if marked else (parts[1:2] or parts[:1] or [""])[0]
+            )
+        return {r[0]: r[1] for r in rows}, snippets
+
+    def number_candidates(self, *, viewer: Viewer, key: str, limit: int) -> list[int]:
+        if viewer.sees_nothing or not key:
+            return []
+        base = FileDocument.objects.filter(document_q(viewer)).order_by("-opened_at", "-file_id")
+        reverse = key[::-1]
+        steps = [
+            Q(number_key=key),
+            # whole parts at the end: "12-3/2025", "3/2025" (serial 3 of 2025)
+            Q(number_rkey__startswith=reverse + "/") | Q(number_rkey__startswith=reverse + "-"),
+            # whole parts at the start: "FD/SO(B-I)"
+            Q(number_key__startswith=key + "/") | Q(number_key__startswith=key + "-"),
+        ]
+        if len(key) >= 3:
+            steps.append(Q(number_key__contains=key))  # pg_trgm index on PostgreSQL
+        with self._timeout():
+            for condition in steps:
+                found = list(base.filter(condition).values_list("file_id", flat=True)[:limit])
+                if found:
+                    return found
+        return []
+
+    # ----------------------------------------------------------------- upkeep
+    def rebuild(self, *, progress: Progress = None) -> int:
+        build = IndexBuild.objects.create(backend=self.name, index_name=TABLE)
+        started = time.monotonic()
+        total = File.objects.count()
+        done = 0
+        for batch in file_id_batches(BATCH):
+            indexed_at = timezone.now()
+            docs = compose(batch)
+            with transaction.atomic():
+                self._write(list(docs.values()), indexed_at)
+            done += len(batch)
+            if progress:
+                progress(done, total)
+        orphans = FileDocument.objects.filter(~Exists(File.objects.filter(pk=OuterRef("file_id"))))
+        orphans.delete()
+        PendingReindex.objects.filter(requested_at__lt=build.started_at).delete()
+        if self.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {TABLE}")
+        build.finished_at = timezone.now()
+        build.files = done
+        build.seconds = time.monotonic() - started
+        build.save(update_fields=["finished_at", "files", "seconds"])
+        return done
+
+    def check(self, *, repair: bool = False, progress: Progress = None) -> CheckReport:
+        report = CheckReport(
+            files=File.objects.count(),
+            indexed=FileDocument.objects.count(),
+            pending=sorted(PendingReindex.objects.values_list("file_id", flat=True)),
+        )
+        report.orphans = sorted(
+            FileDocument.objects.filter(
+                ~Exists(File.objects.filter(pk=OuterRef("file_id")))
+            ).values_list("file_id", flat=True)
+        )
+        done = 0
+        for batch in file_id_batches(BATCH):
+            docs = compose(batch)
+            existing = {
+                row[0]: row[1:]
+                for row in FileDocument.objects.filter(file_id__in=batch).values_list(
+                    "file_id", "text_hash", *FILTER_FIELDS
+                )
+            }
+            for file_id, doc in docs.items():
+                row = existing.get(file_id)
+                if row is None:
+                    report.missing.append(file_id)
+                elif row[0] != doc.text_hash or tuple(row[1:]) != doc.filter_values():
+                    report.stale.append(file_id)
+            done += len(batch)
+            if progress:
+                progress(done, report.files)
+        if repair:
+            report.repaired = repair_report(self, report)
+        return report
+
+    def health(self) -> dict:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {TABLE} LIMIT 1")  # noqa: S608
+            cursor.fetchall()
+        return {
+            "backend": self.name,
+            "engine": "postgresql-fts" if self.vendor == "postgresql" else f"{self.vendor}-fts5",
+            "pending_reindex": PendingReindex.objects.count(),
+        }
+
+
+class _Ranked(list):
+    """Ordered file ids with their scores."""
+
+    def __init__(self, ids, scores):
+        super().__init__(ids)
+        self.scores = scores
+
+
+def repair_report(backend: SearchBackend, report: CheckReport) -> int:
+    """Index what is missing, stale or pending; remove the orphans. Shared by both backends."""
+    repaired = 0
+    if report.orphans:
+        backend.remove_files(report.orphans)
+        repaired += len(report.orphans)
+    todo = sorted(set(report.missing) | set(report.stale) | set(report.pending))
+    for start in range(0, len(todo), BATCH):
+        chunk = todo[start : start + BATCH]
+        backend.index_files(chunk)
+        PendingReindex.objects.filter(file_id__in=chunk).delete()
+        repaired += len(chunk)
+    return repaired

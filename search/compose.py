@@ -1,0 +1,237 @@
+"""Composing what is indexed for a file, for a batch of files at a time.
+
+One composed document per file: its number, subject, the senders and subjects of its receipts
+and the titles of its papers, its note sheet, the text extracted from its papers, and the
+filter columns (department, section, holding post, status, priority, grading, year, dates,
+and the posts it has been at). Both backends index exactly this, so they cannot disagree
+about what a file contains. A batch costs a fixed number of queries whatever its size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from search.query import number_key, number_parts
+from workspace.models import Enclosure, File, Movement, NoteParagraph, Receipt
+
+# Caps keep one file's text well inside PostgreSQL's 1 MB tsvector limit and a sane request
+# size for Elasticsearch; what is beyond them is not searchable (and said so in the README).
+MAX_RECEIPTS_CHARS = 50_000
+MAX_NOTES_CHARS = 200_000
+MAX_PAPERS_CHARS = 200_000
+
+
+def _clip(text: str, limit: int) -> str:
+    # PostgreSQL text cannot hold NUL, and extracted text sometimes has it.
+    return text.replace("\x00", " ")[:limit]
+
+
+@dataclass
+class Composed:
+    """What is indexed for one file."""
+
+    file_id: int
+    number: str
+    subject: str
+    receipts_text: str
+    notes_text: str
+    papers_text: str
+    department_id: int
+    section_id: int
+    holding_post_id: int | None
+    status: str
+    priority: int
+    grading: int
+    year: int
+    opened_at: datetime
+    updated_at: datetime
+    custody_post_ids: list[int] = field(default_factory=list)
+
+    @property
+    def number_key(self) -> str:
+        return number_key(self.number)
+
+    @property
+    def number_rkey(self) -> str:
+        return self.number_key[::-1]
+
+    @property
+    def number_parts(self) -> list[str]:
+        return number_parts(self.number)
+
+    @property
+    def number_terms(self) -> str:
+        return " ".join(self.number_parts)
+
+    @property
+    def text_hash(self) -> str:
+        """Changes when any searchable text changes (not when the file merely moves)."""
+        digest = hashlib.sha256()
+        for part in (
+            self.number,
+            self.subject,
+            self.receipts_text,
+            self.notes_text,
+            self.papers_text,
+        ):
+            digest.update(part.encode())
+            digest.update(b"\x1e")
+        return digest.hexdigest()
+
+    def filter_values(self) -> tuple:
+        return (
+            self.department_id,
+            self.section_id,
+            self.holding_post_id,
+            self.status,
+            self.priority,
+            self.grading,
+            self.year,
+            self.opened_at,
+            self.updated_at,
+        )
+
+    @property
+    def content_hash(self) -> str:
+        """Changes when anything indexed changes: the text, a filter column or the custody."""
+        digest = hashlib.sha256(self.text_hash.encode())
+        for value in (*self.filter_values(), tuple(self.custody_post_ids)):
+            digest.update(repr(value).encode())
+        return digest.hexdigest()
+
+
+FILTER_FIELDS = [
+    "department_id",
+    "section_id",
+    "holding_post_id",
+    "status",
+    "priority",
+    "grading",
+    "year",
+    "opened_at",
+    "updated_at",
+]
+
+
+def _paper_texts(file_ids: list[int]) -> dict[int, list[str]]:
+    """Text extracted from the current version of each paper on the files.
+
+    ``Enclosure.paper`` (a foreign key to ``documents.Paper``) is being added by the desk; until
+    it exists there is nothing to read, and this returns nothing."""
+    texts: dict[int, list[str]] = defaultdict(list)
+    if not any(f.name == "paper" for f in Enclosure._meta.get_fields()):
+        return texts
+    rows = (
+        Enclosure.objects.filter(file_id__in=file_ids, paper__current_version__text__isnull=False)
+        .order_by("file_id", "position")
+        .values_list("file_id", "paper__current_version__text__content")
+    )
+    for file_id, content in rows:
+        if content:
+            texts[file_id].append(content.replace("\f", "\n"))
+    return texts
+
+
+def compose(file_ids: Iterable[int], *, with_custody: bool = False) -> dict[int, Composed]:
+    """Composed documents for the files that exist among ``file_ids`` (missing ids are left
+    out, which is how a caller learns a file is gone)."""
+    ids = sorted(set(file_ids))
+    if not ids:
+        return {}
+    files = File.objects.filter(pk__in=ids).values(
+        "pk",
+        "number",
+        "subject",
+        "department_id",
+        "section_id",
+        "holding_post_id",
+        "status",
+        "priority",
+        "grading",
+        "year",
+        "opened_at",
+        "updated_at",
+    )
+    found = {row["pk"]: row for row in files}
+    if not found:
+        return {}
+    ids = sorted(found)
+
+    notes: dict[int, list[str]] = defaultdict(list)
+    for file_id, text in (
+        NoteParagraph.objects.filter(file_id__in=ids)
+        .order_by("file_id", "number")
+        .values_list("file_id", "text")
+    ):
+        notes[file_id].append(text)
+
+    receipts: dict[int, list[str]] = defaultdict(list)
+    for file_id, sender, subject, letter_number in (
+        Receipt.objects.filter(file_id__in=ids)
+        .order_by("file_id", "pk")
+        .values_list("file_id", "sender", "subject", "letter_number")
+    ):
+        receipts[file_id].append(" — ".join(p for p in (sender, subject, letter_number) if p))
+    for file_id, title, receipt_id in (
+        Enclosure.objects.filter(file_id__in=ids)
+        .order_by("file_id", "position")
+        .values_list("file_id", "title", "receipt_id")
+    ):
+        if receipt_id is None:  # a receipt's title is its subject, already above
+            receipts[file_id].append(title)
+
+    papers = _paper_texts(ids)
+
+    custody: dict[int, set[int]] = defaultdict(set)
+    if with_custody:
+        for file_id, post_id in (
+            Movement.objects.filter(file_id__in=ids, to_post__isnull=False)
+            .values_list("file_id", "to_post_id")
+            .distinct()
+        ):
+            custody[file_id].add(post_id)
+
+    out = {}
+    for file_id in ids:
+        row = found[file_id]
+        posts = custody.get(file_id, set())
+        if row["holding_post_id"]:
+            posts = posts | {row["holding_post_id"]}
+        out[file_id] = Composed(
+            file_id=file_id,
+            number=row["number"],
+            subject=_clip(row["subject"], 500),
+            receipts_text=_clip("\n".join(receipts.get(file_id, [])), MAX_RECEIPTS_CHARS),
+            notes_text=_clip("\n\n".join(notes.get(file_id, [])), MAX_NOTES_CHARS),
+            papers_text=_clip("\n\n".join(papers.get(file_id, [])), MAX_PAPERS_CHARS),
+            department_id=row["department_id"],
+            section_id=row["section_id"],
+            holding_post_id=row["holding_post_id"],
+            status=row["status"],
+            priority=row["priority"],
+            grading=row["grading"],
+            year=row["year"],
+            opened_at=row["opened_at"],
+            updated_at=row["updated_at"],
+            custody_post_ids=sorted(posts) if with_custody else [],
+        )
+    return out
+
+
+def file_id_batches(batch_size: int = 1000) -> Iterator[list[int]]:
+    """All file ids in primary-key order, a batch at a time (keyset, so it never slows down)."""
+    last = 0
+    while True:
+        batch = list(
+            File.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not batch:
+            return
+        yield batch
+        last = batch[-1]

@@ -1,0 +1,125 @@
+"""The file index's own tables.
+
+``FileDocument`` is the database backend's index: one row per file with the composed text and
+the columns search filters on. It is kept off ``workspace.File`` on purpose: the file row
+changes on every movement, and searchable text under a GIN index on that row would make every
+movement rewrite the index (see PERFORMANCE.md). Here a movement only changes small, unindexed
+columns (holding post, status), which PostgreSQL can update in place (a HOT update).
+
+The vendor-specific parts live in migration 0002: on PostgreSQL a ``vector`` tsvector column
+with a GIN index (``SET STATISTICS 1000``) and a trigram index on the number; on SQLite an FTS5
+table kept in step by triggers.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from workspace.models import Department, File, Post, Section
+
+
+class FileDocument(models.Model):
+    """The searchable text and filter columns of one file (database backend)."""
+
+    file = models.OneToOneField(
+        File,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        verbose_name=_("file"),
+    )
+    number = models.CharField(_("file number"), max_length=80)
+    # Upper case without spaces, for exact and prefix lookups; reversed for suffix lookups
+    # ("12-3/2025" finds "FD/SO(B-I)/12-3/2025") through a text_pattern_ops index.
+    number_key = models.CharField(max_length=80)
+    number_rkey = models.CharField(max_length=80)
+    # Every run of whole slash-separated parts of the number, space-separated (query.number_parts).
+    number_terms = models.TextField()
+    subject = models.CharField(_("subject"), max_length=500)
+    receipts_text = models.TextField(blank=True)
+    notes_text = models.TextField(blank=True)
+    papers_text = models.TextField(blank=True)
+    text_hash = models.CharField(max_length=64)
+    # Filter columns. No foreign-key constraints: this is derived data, rebuilt at will, and
+    # only the columns that never change after opening are indexed (HOT updates for the rest).
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    holding_post = models.ForeignKey(
+        Post,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+    status = models.CharField(max_length=16)
+    priority = models.PositiveSmallIntegerField()
+    grading = models.PositiveSmallIntegerField()
+    year = models.PositiveSmallIntegerField()
+    opened_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    indexed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        indexes = [
+            models.Index(fields=["-opened_at", "-file"], name="search_doc_newest"),
+            models.Index(fields=["department", "-opened_at"], name="search_doc_dept"),
+            models.Index(
+                fields=["number_key"], name="search_doc_number", opclasses=["text_pattern_ops"]
+            ),
+            models.Index(
+                fields=["number_rkey"], name="search_doc_number_rev", opclasses=["text_pattern_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PendingReindex(models.Model):
+    """A file whose index update failed or could not be queued. The task retries a few times;
+    what is left here ``manage.py search_index check --repair`` indexes."""
+
+    file_id = models.BigIntegerField(primary_key=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("pending reindex")
+        verbose_name_plural = _("pending reindexes")
+
+    def __str__(self) -> str:
+        return f"file {self.file_id} ({self.attempts})"
+
+
+class IndexBuild(models.Model):
+    """One rebuild of the index. On Elasticsearch, while a build is unfinished, file updates
+    are written both to the live alias and to the index being built."""
+
+    backend = models.CharField(max_length=16)
+    index_name = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    files = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("index build")
+        verbose_name_plural = _("index builds")
+
+    def __str__(self) -> str:
+        return f"{self.backend} {self.index_name} {self.started_at:%Y-%m-%d %H:%M}"
