@@ -13,6 +13,7 @@ from workspace.forms import (
     MarkForm,
     NoteForm,
     OpenFileForm,
+    PaperForm,
     ReasonForm,
     RemarksForm,
 )
