@@ -1,3 +1,9 @@
-"""Public REST API routes (tracking, published figures), mounted under /api/v1/."""
+"""Public REST API routes (tracking), mounted under /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from portal_pages.api import TrackView
+
+urlpatterns = [
+    path("track/", TrackView.as_view(), name="portal-track"),
+]

@@ -1,0 +1,134 @@
+"""Rate limits of the public tracking lookup, kept in Django's cache (Redis in production, so
+every worker shares the counts).
+
+Two fixed windows:
+
+- per client (IP address): every lookup counts — it stops one machine from sweeping through
+  references;
+- per reference: only *failed* lookups count — it stops anyone from guessing the four digits
+  of the second factor for one reference from many machines, while a citizen who checks their
+  own matter every day is never stopped.
+
+Counter keys carry an HMAC of the address or reference, never the value itself, so the cache
+holds nothing personal. When the cache is unreachable the lookup is allowed (a citizen's
+answer matters more than the limit) and a warning without personal data is logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger("daftar.portal")
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    window: int  # seconds
+
+
+def client_limit() -> Limit:
+    """Lookups per client per window; ``DAFTAR_TRACKING_CLIENT_LIMIT = (count, seconds)``."""
+    return Limit(*getattr(settings, "DAFTAR_TRACKING_CLIENT_LIMIT", (30, 600)))
+
+
+def reference_limit() -> Limit:
+    """Failed lookups per reference per window; ``DAFTAR_TRACKING_REFERENCE_LIMIT``."""
+    return Limit(*getattr(settings, "DAFTAR_TRACKING_REFERENCE_LIMIT", (5, 3600)))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after: int = 0  # seconds, when not allowed
+
+
+def client_of(request) -> str:
+    """The client's address. Behind a proxy, name the header it sets in
+    ``DAFTAR_CLIENT_IP_HEADER`` (e.g. ``HTTP_X_REAL_IP``); otherwise REMOTE_ADDR, because a
+    header the client can set itself would let it pick a fresh identity per request."""
+    header = getattr(settings, "DAFTAR_CLIENT_IP_HEADER", "")
+    if header and request.META.get(header):
+        return request.META[header].split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _key(kind: str, value: str, limit: Limit, now: float) -> tuple[str, int]:
+    digest = hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+    bucket = int(now // limit.window)
+    retry_after = int((bucket + 1) * limit.window - now) + 1
+    return f"portal:track:{kind}:{digest[:32]}:{bucket}", retry_after
+
+
+def _count_and_peek(count_key: str, ttl: int, peek_key: str) -> tuple[int, int]:
+    """Add one to ``count_key`` (created with ``ttl``) and read ``peek_key``."""
+    if isinstance(cache, RedisCache):
+        # One round trip: INCR, EXPIRE NX, GET. Values stay readable by cache.get().
+        raw_count, raw_peek = (cache.make_and_validate_key(k) for k in (count_key, peek_key))
+        client = cache._cache.get_client(raw_count, write=True)
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(raw_count)
+        pipe.expire(raw_count, ttl, nx=True)
+        pipe.get(raw_peek)
+        count, _, peek = pipe.execute()
+        return int(count), int(peek or 0)
+    cache.add(count_key, 0, ttl)
+    try:
+        count = cache.incr(count_key)
+    except ValueError:  # expired between add and incr
+        cache.set(count_key, 1, ttl)
+        count = 1
+    return count, int(cache.get(peek_key) or 0)
+
+
+def _add_one(key: str, ttl: int) -> int:
+    if isinstance(cache, RedisCache):
+        raw = cache.make_and_validate_key(key)
+        pipe = cache._cache.get_client(raw, write=True).pipeline(transaction=False)
+        pipe.incr(raw)
+        pipe.expire(raw, ttl, nx=True)
+        return int(pipe.execute()[0])
+    cache.add(key, 0, ttl)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, ttl)
+        return 1
+
+
+def check(*, client: str, reference: str) -> Verdict:
+    """Count one lookup by ``client`` for ``reference`` (normalised) and say whether it may
+    go ahead: refused when the client is over its limit or the reference has had too many
+    failed lookups in its window."""
+    now = time.time()
+    c_limit, r_limit = client_limit(), reference_limit()
+    c_key, c_retry = _key("client", client, c_limit, now)
+    r_key, r_retry = _key("ref", reference, r_limit, now)
+    try:
+        count, failures = _count_and_peek(c_key, c_limit.window + 1, r_key)
+    except Exception as exc:  # the cache is down: allow, and say so without personal data
+        logger.warning("tracking rate limiter unavailable (%s); lookup allowed", type(exc).__name__)
+        return Verdict(True)
+    if count > c_limit.count:
+        return Verdict(False, c_retry)
+    if failures >= r_limit.count:
+        return Verdict(False, r_retry)
+    return Verdict(True)
+
+
+def record_failure(*, reference: str) -> None:
+    """Count a failed lookup (unknown reference or wrong second factor alike)."""
+    r_limit = reference_limit()
+    r_key, _ = _key("ref", reference, r_limit, time.time())
+    try:
+        _add_one(r_key, r_limit.window + 1)
+    except Exception as exc:
+        logger.warning("tracking rate limiter unavailable (%s)", type(exc).__name__)
