@@ -24,6 +24,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("portal/", include("portal_pages.urls")),
 ]
 
 if settings.DEBUG:
