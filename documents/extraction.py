@@ -1,9 +1,11 @@
 """Text and thumbnails from stored versions, off the request path (``documents.tasks``).
 
 Everything reads from a temporary file, never the whole object in memory, and PDFs are read
-page by page with pypdf's parsed-object cache emptied as it goes, so a 500-page PDF is
-extracted in bounded memory. Text is NFKC-normalised so that shaped Urdu (presentation forms)
-and ligatures are searchable as ordinary letters.
+page by page, so a 500-page PDF is extracted in bounded memory. PDF text comes from PDFium
+(pypdfium2: about five times pypdf's speed, and it reads right-to-left text in reading order);
+pypdf is the fallback. PDFs reach this point only after pypdf has opened and checked them.
+Text is NFKC-normalised so that shaped Urdu (presentation forms) and ligatures are searchable
+as ordinary letters.
 """
 
 from __future__ import annotations
@@ -47,6 +49,31 @@ def local_copy(name: str):
 
 
 def pdf_pages(stream) -> Iterator[str]:
+    try:
+        import pypdfium2
+    except ImportError:  # pragma: no cover - pypdfium2 is a dependency; pypdf still works
+        yield from pdf_pages_pypdf(stream)
+        return
+    document = pypdfium2.PdfDocument(stream)
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                textpage = page.get_textpage()
+                try:
+                    yield textpage.get_text_bounded().replace("\r\n", "\n")
+                finally:
+                    textpage.close()
+            except pypdfium2.PdfiumError:
+                logger.warning("Text of page %d could not be extracted", index + 1)
+                yield ""
+            finally:
+                page.close()
+    finally:
+        document.close()
+
+
+def pdf_pages_pypdf(stream) -> Iterator[str]:
     reader = open_pdf(stream)
     for index in range(len(reader.pages)):
         try:
@@ -156,8 +183,8 @@ THUMBNAIL_PX = 320
 
 
 def thumbnail(version) -> bytes | None:
-    """A small JPEG of the first page: the image itself, or for a scanned PDF the picture on
-    its first page. Text-only PDFs and office files have none (no renderer is installed)."""
+    """A small JPEG of the first page (a scan, or a PDF's first page rendered by PDFium).
+    Office files and tables have none."""
     from PIL import Image
 
     with local_copy(version.storage_name) as stream:
@@ -165,11 +192,16 @@ def thumbnail(version) -> bytes | None:
             image = Image.open(stream)
             image.seek(0)
         elif version.mime_type == types.PDF:
-            page = open_pdf(stream).pages[0]
-            pictures = list(page.images)
-            if not pictures:
-                return None
-            image = max(pictures, key=lambda p: p.image.size[0] * p.image.size[1]).image
+            import pypdfium2
+
+            document = pypdfium2.PdfDocument(stream)
+            try:
+                page = document[0]
+                scale = THUMBNAIL_PX / max(page.get_width(), 1)
+                image = page.render(scale=scale).to_pil()
+                page.close()
+            finally:
+                document.close()
         else:
             return None
         image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX * 2))

@@ -137,6 +137,7 @@ def test_every_refusal_has_a_message_of_its_own():
         ("DAFTAR_PAPER_MAX_PAGES", 1, corpus.tiff_with_gps(frames=2), "s.tif", "too_many_pages"),
         ("DAFTAR_IMAGE_MAX_PIXELS", 100, corpus.png((20, 20)), "scan.png", "image_too_many_pixels"),
     ],
+    ids=["bytes", "pdf-pages", "tiff-pages", "pixels"],
 )
 def test_limits(settings, clerk, nothing_left, setting, value, content, name, code):
     setattr(settings, setting, value)

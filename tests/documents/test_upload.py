@@ -79,6 +79,7 @@ def _stored_image(version):
         ("scan.png", corpus.png(text_chunk=b"GPS 34.0N 71.5E; Secret Scanner 2.0")),
         ("scan.tif", corpus.tiff_with_gps()),
     ],
+    ids=["jpeg", "png", "tiff"],
 )
 def test_exif_and_gps_are_stripped_from_images(clerk, name, content):
     before = Image.open(io.BytesIO(content))
@@ -175,6 +176,7 @@ def test_text_is_extracted_after_commit_and_search_is_told(
         ("d.odt", corpus.odf("application/vnd.oasis.opendocument.text"), "draft", "KPI return"),
         ("r.csv", "entity,city\nPDA,پشاور\n".encode(), "kpi_return", "PDA\tپشاور"),
     ],
+    ids=["docx", "xlsx", "odt", "csv"],
 )
 def test_office_and_table_text_is_extracted(
     clerk, django_capture_on_commit_callbacks, name, content, kind, expected
