@@ -268,4 +268,7 @@ def later_steps():
     """Seeding steps of the other apps, in the order they depend on each other.
     Each is ``(heading, callable(progress=...))``; each app adds its own line here."""
     steps = []
+    from portal_pages.demo import seed as seed_portal  # keep after the CGU's line (its figures)
+
+    steps.append(("Public site: pages, editor, citizens' matters", seed_portal))
     return steps

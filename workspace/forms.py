@@ -143,6 +143,11 @@ class DiariseForm(forms.Form):
     time_limit_days = forms.IntegerField(
         label=_("Time limit (days)"), min_value=1, max_value=365, required=False
     )
+    scans = MultipleFileField(
+        label=_("Scanned papers"),
+        required=False,
+        help_text=_("PDF, PNG, JPEG or TIFF. The diary number is stamped on the first page."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,6 +28,9 @@ def desk(org):
         level=Post.Level.SECTION_OFFICER,
         designation_en="Section Officer (Universities)",
     )
+    org.other_head = SubjectHead.objects.create(
+        department=org.other_dept, code="4", name_en="Universities"
+    )
     org.other_user = UserFactory(username="hed-so")
     HoldingFactory(post=org.other_so, user=org.other_user)
     org.dead_dept = DepartmentFactory(

@@ -1,5 +1,6 @@
 """Building blocks for desk tests, through the services."""
 
+from workspace.models import SubjectHead
 from workspace.services import files, receipts
 
 
@@ -8,7 +9,8 @@ def open_file(
 ):
     post = at or o.asst
     user = user or o.asst_user
-    return files.file_open(actor=user, post=post, subject_head=o.head, subject=subject, **kwargs)
+    head = SubjectHead.objects.filter(department=post.section.department_id).first()
+    return files.file_open(actor=user, post=post, subject_head=head, subject=subject, **kwargs)
 
 
 def diarise(o, **kwargs):
