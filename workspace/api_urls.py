@@ -1,3 +1,17 @@
 """REST API routes of the desk, mounted under /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import SimpleRouter
+
+from workspace import api
+
+router = SimpleRouter()
+router.register("files", api.FileViewSet, basename="file")
+router.register("inbox", api.InboxViewSet, basename="inbox")
+router.register("receipts", api.ReceiptViewSet, basename="receipt")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    *router.urls,
+]

@@ -12,3 +12,15 @@ def audit_chain_setting(app_configs, **kwargs):
             Error("DAFTAR_AUDIT_CHAINS must be a whole number from 1 to 256.", id="daftar.E001")
         ]
     return []
+
+
+@register("database")
+def custody_agrees_with_flow(app_configs, databases=None, **kwargs):
+    """``manage.py check --database default``: every open file's custody mirror matches its
+    open desk task. (Tagged "database" so ordinary start-up does not scan every file.)"""
+    from workspace.custody import disagreements
+
+    if not databases:
+        return []
+    problems = disagreements()
+    return [Error(p, id="daftar.E002") for p in problems[:20]]

@@ -1,0 +1,422 @@
+"""REST API of the desk (/api/v1/). Every write calls the same service as the screens;
+domain errors map to 400 (invalid), 404 (not yours or not there) and 409 (not now)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from workspace import access
+from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from workspace.models import (
+    Draft,
+    Enclosure,
+    File,
+    Movement,
+    NoteParagraph,
+    Post,
+    Receipt,
+    SubjectHead,
+)
+from workspace.selectors import desk as sel
+from workspace.services import approvals, files, movement, notes, receipts
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "refused"
+
+
+def call(service, **kwargs):
+    """Run a service, turning domain errors into API errors."""
+    try:
+        return service(**kwargs)
+    except NotFound:
+        raise Http404 from None
+    except ActionRefused as exc:
+        raise Conflict(str(exc)) from None
+    except ValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        raise serializers.ValidationError(detail) from None
+    except PermissionDenied as exc:
+        from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+
+        raise DRFPermissionDenied(str(exc)) from None
+
+
+class PostSerializer(serializers.ModelSerializer):
+    department = serializers.CharField(source="section.department.code")
+    section = serializers.CharField(source="section.code")
+
+    class Meta:
+        model = Post
+        fields = ["id", "designation_en", "designation_ur", "section", "department", "level"]
+
+
+class FileSerializer(serializers.ModelSerializer):
+    holding_post = PostSerializer()
+    priority = serializers.CharField(source="get_priority_display")
+    grading = serializers.CharField(source="get_grading_display")
+
+    class Meta:
+        model = File
+        fields = [
+            "id",
+            "number",
+            "subject",
+            "priority",
+            "grading",
+            "status",
+            "holding_post",
+            "desk_since",
+            "due_on",
+            "opened_at",
+        ]
+
+
+class ParagraphSerializer(serializers.ModelSerializer):
+    post = serializers.CharField(source="post.designation_en")
+    author = serializers.CharField(source="author.get_full_name")
+    approvals = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NoteParagraph
+        fields = ["number", "text", "author", "post", "created_at", "is_final", "approvals"]
+
+    def get_approvals(self, obj) -> list[dict]:
+        return [
+            {
+                "decision": a.decision,
+                "post": a.post.designation_en,
+                "at": a.at,
+                "content_hash": a.content_hash,
+            }
+            for a in obj.approvals.all()
+        ]
+
+
+class EnclosureSerializer(serializers.ModelSerializer):
+    receipt = serializers.CharField(source="receipt.diary_label", default=None)
+    paper_version = serializers.IntegerField(source="paper.current_version_id", default=None)
+
+    class Meta:
+        model = Enclosure
+        fields = ["flag", "title", "is_puc", "receipt", "paper_version"]
+
+
+class MovementSerializer(serializers.ModelSerializer):
+    from_post = serializers.CharField(source="from_post.designation_en", default=None)
+    to_post = serializers.CharField(source="to_post.designation_en", default=None)
+    by = serializers.CharField(source="by.get_full_name")
+
+    class Meta:
+        model = Movement
+        fields = ["kind", "from_post", "to_post", "by", "at", "remarks", "desk_seconds", "due_on"]
+
+
+class DraftSerializer(serializers.ModelSerializer):
+    outgoing_number = serializers.CharField(source="dispatch.outgoing_number", default=None)
+
+    class Meta:
+        model = Draft
+        fields = ["number", "subject", "addressees", "body", "status", "outgoing_number"]
+
+
+class FileDetailSerializer(FileSerializer):
+    class Meta(FileSerializer.Meta):
+        fields = FileSerializer.Meta.fields
+
+
+class ReceiptSerializer(serializers.ModelSerializer):
+    diary = serializers.CharField(source="diary_label", read_only=True)
+    holding_post = PostSerializer(read_only=True)
+
+    class Meta:
+        model = Receipt
+        fields = [
+            "id",
+            "diary",
+            "sender",
+            "subject",
+            "letter_number",
+            "letter_date",
+            "received_on",
+            "mode",
+            "priority",
+            "grading",
+            "status",
+            "holding_post",
+            "tracking_ref",
+            "file",
+        ]
+        read_only_fields = ["status", "tracking_ref", "file"]
+
+
+class OpenFileInput(serializers.Serializer):
+    post = serializers.PrimaryKeyRelatedField(queryset=Post.objects.all())
+    subject_head = serializers.PrimaryKeyRelatedField(queryset=SubjectHead.objects.all())
+    subject = serializers.CharField(max_length=500)
+    priority = serializers.IntegerField(default=0, min_value=0, max_value=3)
+    grading = serializers.IntegerField(default=0, min_value=0, max_value=3)
+    receipt = serializers.IntegerField(required=False)
+
+
+class MarkInput(serializers.Serializer):
+    to_post = serializers.PrimaryKeyRelatedField(
+        queryset=Post.objects.select_related("section__department")
+    )
+    remarks = serializers.CharField(required=False, allow_blank=True, default="")
+    due_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class RemarksInput(serializers.Serializer):
+    remarks = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NoteInput(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class DecisionInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approved", "returned"])
+    remarks = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DraftInput(serializers.Serializer):
+    subject = serializers.CharField(max_length=300)
+    addressees = serializers.CharField()
+    body = serializers.CharField()
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class NewestFirst(CursorPagination):
+    ordering = "-id"
+    page_size = 50
+
+
+class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Files the user may see. Writes are actions, each one service call."""
+
+    serializer_class = FileSerializer
+    pagination_class = NewestFirst
+
+    def get_queryset(self):
+        return access.visible_files(self.request.user).select_related(
+            "holding_post__section__department"
+        )
+
+    def get_object(self):
+        file = sel.file_for(user=self.request.user, pk=self.kwargs["pk"])
+        if file is None:
+            raise Http404
+        return file
+
+    @extend_schema(
+        responses=inline_serializer(
+            "FilePage",
+            {
+                "file": FileSerializer(),
+                "paragraphs": ParagraphSerializer(many=True),
+                "enclosures": EnclosureSerializer(many=True),
+                "drafts": DraftSerializer(many=True),
+                "movements": MovementSerializer(many=True),
+            },
+        )
+    )
+    def retrieve(self, request, *args, **kwargs):
+        file = self.get_object()
+        page = sel.file_page(file=file)
+        return Response(
+            {
+                "file": FileSerializer(file).data,
+                "paragraphs": ParagraphSerializer(page["paragraphs"], many=True).data,
+                "enclosures": EnclosureSerializer(page["enclosures"], many=True).data,
+                "drafts": DraftSerializer(page["drafts"], many=True).data,
+                "movements": MovementSerializer(page["movements"], many=True).data,
+            }
+        )
+
+    @extend_schema(request=OpenFileInput, responses={201: FileSerializer})
+    def create(self, request):
+        data = _valid(OpenFileInput, request)
+        receipt_id = data.pop("receipt", None)
+        if receipt_id is not None:
+            data["receipt"] = sel.receipt_for(user=request.user, pk=receipt_id)
+            if data["receipt"] is None:
+                raise Http404
+        file = call(files.file_open, actor=request.user, **data)
+        return Response(FileSerializer(file).data, status=status.HTTP_201_CREATED)
+
+    def _act(self, service, input_class=None, **extra):
+        file = self.get_object()
+        data = _valid(input_class, self.request) if input_class else {}
+        call(service, actor=self.request.user, file=file, **data, **extra)
+        file.refresh_from_db()
+        return Response(FileSerializer(file).data)
+
+    @extend_schema(request=NoteInput, responses=FileSerializer)
+    @action(detail=True, methods=["post"])
+    def notes(self, request, pk=None):
+        return self._act(notes.note_add, NoteInput)
+
+    @extend_schema(request=MarkInput, responses=FileSerializer)
+    @action(detail=True, methods=["post"])
+    def mark(self, request, pk=None):
+        return self._act(movement.file_mark, MarkInput)
+
+    @extend_schema(request=RemarksInput, responses=FileSerializer)
+    @action(detail=True, methods=["post"], url_path="put-up")
+    def put_up(self, request, pk=None):
+        return self._act(movement.file_put_up, RemarksInput)
+
+    @extend_schema(request=RemarksInput, responses=FileSerializer)
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        return self._act(movement.file_send_back, RemarksInput)
+
+    @extend_schema(request=ReasonInput, responses=FileSerializer)
+    @action(detail=True, methods=["post"])
+    def recall(self, request, pk=None):
+        return self._act(movement.file_recall, ReasonInput)
+
+    @extend_schema(request=RemarksInput, responses=FileSerializer)
+    @action(detail=True, methods=["post"])
+    def park(self, request, pk=None):
+        return self._act(movement.file_park, RemarksInput)
+
+    @extend_schema(request=RemarksInput, responses=FileSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self._act(movement.file_resume, RemarksInput)
+
+    @extend_schema(request=RemarksInput, responses=FileSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._act(movement.file_close, RemarksInput)
+
+    @extend_schema(request=RemarksInput, responses=FileSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._act(movement.file_reopen, RemarksInput)
+
+    @extend_schema(request=RemarksInput, responses=FileSerializer)
+    @action(detail=True, methods=["post"], url_path="record-room")
+    def record_room(self, request, pk=None):
+        return self._act(movement.file_to_record_room, RemarksInput)
+
+    @extend_schema(request=DecisionInput, responses=FileSerializer)
+    @action(detail=True, methods=["post"], url_path=r"notes/(?P<number>\d+)/decide")
+    def decide_note(self, request, pk=None, number=None):
+        file = self.get_object()
+        paragraph = NoteParagraph.objects.filter(file=file, number=number).first()
+        if paragraph is None:
+            raise Http404
+        return self._act(approvals.note_decide, DecisionInput, paragraph=paragraph)
+
+    @extend_schema(request=DraftInput, responses=DraftSerializer)
+    @action(detail=True, methods=["post"])
+    def drafts(self, request, pk=None):
+        file = self.get_object()
+        draft = call(
+            approvals.draft_create, actor=request.user, file=file, **_valid(DraftInput, request)
+        )
+        return Response(DraftSerializer(draft).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DecisionInput, responses=FileSerializer)
+    @action(detail=True, methods=["post"], url_path=r"drafts/(?P<number>\d+)/decide")
+    def decide_draft(self, request, pk=None, number=None):
+        draft = self._draft(number)
+        return self._act(approvals.draft_decide, DecisionInput, draft=draft)
+
+    @extend_schema(request=None, responses=DraftSerializer)
+    @action(detail=True, methods=["post"], url_path=r"drafts/(?P<number>\d+)/issue")
+    def issue_draft(self, request, pk=None, number=None):
+        draft = self._draft(number)
+        call(approvals.draft_issue, actor=request.user, file=draft.file, draft=draft)
+        draft.refresh_from_db()
+        return Response(DraftSerializer(draft).data)
+
+    def _draft(self, number):
+        file = self.get_object()
+        draft = Draft.objects.filter(file=file, number=number).select_related("file").first()
+        if draft is None:
+            raise Http404
+        return draft
+
+
+class InboxViewSet(viewsets.ViewSet):
+    """Files pending at the posts I hold, most urgent then oldest (keyset: ``?after=``)."""
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Inbox",
+            {"results": FileSerializer(many=True), "next": serializers.CharField(allow_null=True)},
+        )
+    )
+    def list(self, request):
+        page = sel.inbox_files(user=request.user, cursor=request.query_params.get("after"))
+        return Response(
+            {"results": FileSerializer(page.rows, many=True).data, "next": page.next_cursor}
+        )
+
+
+class ReceiptInput(serializers.Serializer):
+    post = serializers.PrimaryKeyRelatedField(
+        queryset=Post.objects.select_related("section__department")
+    )
+    sender = serializers.CharField(max_length=300)
+    subject = serializers.CharField(max_length=500)
+    letter_number = serializers.CharField(required=False, allow_blank=True, default="")
+    letter_date = serializers.DateField(required=False, allow_null=True, default=None)
+    received_on = serializers.DateField(required=False, allow_null=True, default=None)
+    mode = serializers.ChoiceField(choices=Receipt.Mode.values, default=Receipt.Mode.PHYSICAL)
+    priority = serializers.IntegerField(default=0, min_value=0, max_value=3)
+    grading = serializers.IntegerField(default=0, min_value=0, max_value=3)
+    citizen_name = serializers.CharField(required=False, allow_blank=True, default="")
+    citizen_cnic_last4 = serializers.CharField(required=False, allow_blank=True, default="")
+    citizen_mobile_last4 = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ReceiptSerializer
+    pagination_class = NewestFirst
+
+    def get_queryset(self):
+        return access.visible_receipts(self.request.user).select_related(
+            "holding_post__section__department", "section__department"
+        )
+
+    @extend_schema(request=ReceiptInput, responses={201: ReceiptSerializer})
+    def create(self, request):
+        receipt = call(
+            receipts.receipt_diarise, actor=request.user, **_valid(ReceiptInput, request)
+        )
+        return Response(ReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MarkInput, responses=ReceiptSerializer)
+    @action(detail=True, methods=["post"])
+    def mark(self, request, pk=None):
+        receipt = self.get_object()
+        data = _valid(MarkInput, request)
+        receipt = call(
+            receipts.receipt_mark,
+            actor=request.user,
+            receipt=receipt,
+            to_post=data["to_post"],
+            remarks=data["remarks"],
+        )
+        return Response(ReceiptSerializer(receipt).data)
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
