@@ -179,7 +179,11 @@ def paper_freeze(*, actor, paper: Paper, reason: str) -> Paper:
     if not reason:
         raise ValidationError(_("Say why the paper is being frozen."), code="reason")
     with transaction.atomic():
-        paper = Paper.objects.select_for_update().select_related("current_version").get(pk=paper.pk)
+        paper = (
+            Paper.objects.select_for_update(of=("self",))
+            .select_related("current_version")
+            .get(pk=paper.pk)
+        )
         if paper.is_frozen:
             return paper
         paper.frozen_at = timezone.now()
