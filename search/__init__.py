@@ -67,20 +67,21 @@ def file_changed(file_id: int) -> None:
 
 def paper_text_extracted(version_id: int) -> None:
     """Called by ``documents.tasks.extract_text`` once a paper version's text is stored
-    (``documents.models.PaperText``): reindex the files the paper is on.
-
-    A paper reaches a file through ``workspace.Enclosure.paper``. Until that foreign key
-    exists no paper is on any file, so there is nothing to reindex and this does nothing;
-    once it exists this works as it stands (``tests/search/test_hooks.py`` covers it and
-    skips, saying why, while the field is missing)."""
+    (``documents.models.PaperText``): reindex the files the paper is on, as a flagged paper
+    (``Enclosure.paper``) or as the scan of a receipt on the file (``Receipt.papers``)."""
     from django.db import transaction
 
-    from workspace.models import Enclosure
+    from documents.models import PaperVersion
+    from workspace.models import Enclosure, Receipt
 
-    if not any(f.name == "paper" for f in Enclosure._meta.get_fields()):
+    paper_id = PaperVersion.objects.filter(pk=version_id).values_list("paper_id", flat=True).first()
+    if paper_id is None:
         return
-    file_ids = set(
-        Enclosure.objects.filter(paper__versions=version_id).values_list("file_id", flat=True)
+    file_ids = set(Enclosure.objects.filter(paper_id=paper_id).values_list("file_id", flat=True))
+    file_ids |= set(
+        Receipt.objects.filter(papers=paper_id, file__isnull=False).values_list(
+            "file_id", flat=True
+        )
     )
     for file_id in sorted(file_ids):
         transaction.on_commit(lambda file_id=file_id: file_changed(file_id))

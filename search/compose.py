@@ -118,22 +118,38 @@ FILTER_FIELDS = [
 
 
 def _paper_texts(file_ids: list[int]) -> dict[int, list[str]]:
-    """Text extracted from the current version of each paper on the files.
+    """Text extracted from the papers on the files: papers put on a file under a flag, and
+    the scans of the receipts on it. For each paper, the text of its newest version that has
+    text (a stamped rendition may not have been extracted yet)."""
+    from documents.models import PaperText
 
-    ``Enclosure.paper`` (a foreign key to ``documents.Paper``) is being added by the desk; until
-    it exists there is nothing to read, and this returns nothing."""
-    texts: dict[int, list[str]] = defaultdict(list)
-    if not any(f.name == "paper" for f in Enclosure._meta.get_fields()):
-        return texts
-    rows = (
-        Enclosure.objects.filter(file_id__in=file_ids, paper__current_version__text__isnull=False)
+    papers_of: dict[int, list[int]] = defaultdict(list)
+    for file_id, paper_id in (
+        Enclosure.objects.filter(file_id__in=file_ids, paper__isnull=False)
         .order_by("file_id", "position")
-        .values_list("file_id", "paper__current_version__text__content")
-    )
-    for file_id, content in rows:
-        if content:
-            texts[file_id].append(content.replace("\f", "\n"))
-    return texts
+        .values_list("file_id", "paper_id")
+    ):
+        papers_of[file_id].append(paper_id)
+    for file_id, paper_id in (
+        Receipt.papers.through.objects.filter(receipt__file_id__in=file_ids)
+        .order_by("receipt__file_id", "receipt_id", "paper_id")
+        .values_list("receipt__file_id", "paper_id")
+    ):
+        if paper_id not in papers_of[file_id]:
+            papers_of[file_id].append(paper_id)
+    paper_ids = {p for ps in papers_of.values() for p in ps}
+    texts: dict[int, str] = {}
+    if paper_ids:
+        for paper_id, content in (
+            PaperText.objects.filter(version__paper_id__in=paper_ids)
+            .order_by("version__paper_id", "-version__number")
+            .values_list("version__paper_id", "content")
+        ):
+            texts.setdefault(paper_id, content)
+    return {
+        file_id: [texts[p].replace("\f", "\n") for p in ps if texts.get(p)]
+        for file_id, ps in papers_of.items()
+    }
 
 
 def compose(file_ids: Iterable[int], *, with_custody: bool = False) -> dict[int, Composed]:

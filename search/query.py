@@ -15,8 +15,10 @@ MAX_QUERY_CHARS = 300
 MAX_TERMS = 16
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
-# A file-number fragment: has a slash or a bracket, or is digits joined by dashes (12-3).
-_NUMBERISH = re.compile(r"[/()]|\d+-\d+")
+# A file-number fragment: has a slash, or is digits joined by a dash (12-3). Such a token
+# matches either a whole part of a file number or the same characters in the text
+# ("2025-26" in a subject).
+_NUMBERISH = re.compile(r"/|\d-\d")
 _NUMBER_CHARS = re.compile(r"[^0-9A-Za-z/()\-.]")
 
 

@@ -128,7 +128,8 @@ def fts_match(query: ParsedQuery) -> str:
     for fragment in query.numbers:
         tokens = re.sub(r"[^0-9a-z]+", " ", fragment).strip()
         if tokens:
-            positive.append(f"number_terms : {_fts_quote(tokens)}")
+            phrase = _fts_quote(tokens)
+            positive.append(f"(number_terms : {phrase} OR {phrase})")
     if not positive:
         return ""
     expression = " AND ".join(positive)
@@ -145,9 +146,10 @@ def pg_tsquery(query: ParsedQuery) -> tuple[str, list]:
         parts.append(f"websearch_to_tsquery('{TS_CONFIG}', %s)")
         params.append(query.websearch())
     for fragment in query.numbers:
-        # clean_number_fragment left only [0-9a-z/().-], so this literal needs no escaping.
-        parts.append("%s::tsquery")
-        params.append(f"'{fragment}'")
+        # A part of a file number, or the same characters in the text. clean_number_fragment
+        # left only [0-9a-z/().-], so the lexeme literal needs no escaping.
+        parts.append(f"%s::tsquery || websearch_to_tsquery('{TS_CONFIG}', %s)")
+        params += [f"'{fragment}'", f'"{fragment}"']
     return " && ".join(f"({p})" for p in parts), params
 
 
@@ -240,12 +242,19 @@ class DatabaseBackend(SearchBackend):
     @contextmanager
     def _timeout(self):
         """A statement timeout for the search queries (PostgreSQL), in one transaction."""
-        with transaction.atomic():
-            if self.vendor == "postgresql":
-                ms = int(getattr(settings, "DAFTAR_SEARCH_TIMEOUT_MS", 3000))
-                with connection.cursor() as cursor:
-                    cursor.execute(f"SET LOCAL statement_timeout = {ms}")
+        if self.vendor != "postgresql":
             yield
+            return
+        nested = connection.in_atomic_block
+        ms = int(getattr(settings, "DAFTAR_SEARCH_TIMEOUT_MS", 3000))
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {ms}")
+            yield
+            if nested:
+                # Inside a caller's transaction a released savepoint keeps SET LOCAL: undo it.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
 
     def _match(self, query: ParsedQuery):
         # Only constants and placeholders are interpolated; what the user typed is a parameter.

@@ -60,6 +60,8 @@ def test_subject_words_with_english_stemming(corpus):
     assert ids(find(c.o.asst_user, "revised estimate")) == [c.budget.pk]
     assert ids(find(c.o.asst_user, "recruitment teachers")) == [c.urdu.pk]
     assert ids(find(c.o.asst_user, "revised teachers")) == []  # every word must match
+    # looks like a part of a number, but is in the subject
+    assert ids(find(c.o.asst_user, "estimates 2025-26")) == [c.budget.pk]
 
 
 def test_note_text_with_highlighted_snippet(corpus):

@@ -1,0 +1,198 @@
+"""The database backend's own promises: movements do not rewrite the text, rebuild and check
+keep the index in step, the number lookups use their indexes, searches have a timeout."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+import search
+from search import backends
+from search.backends.database import DatabaseBackend, fts_match, pg_tsquery
+from search.models import FileDocument, IndexBuild
+from search.query import parse
+from workspace.models import File, NoteParagraph
+from workspace.services import movement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def backend_name(settings):  # the corpus on the database backend only
+    settings.DAFTAR_SEARCH_BACKEND = "database"
+    backends.reset()
+    yield "database"
+    backends.reset()
+
+
+def test_a_movement_updates_only_the_filter_columns(corpus, monkeypatch):
+    c = corpus
+    before = FileDocument.objects.get(file=c.urdu)
+    writes = []
+    backend = search.get_backend()
+    real = backend._write
+    monkeypatch.setattr(backend, "_write", lambda docs, at: (writes.append(docs), real(docs, at)))
+    movement.file_put_up(actor=c.o.asst_user, file=c.urdu)
+    search.index_file(c.urdu.pk)
+    after = FileDocument.objects.get(file=c.urdu)
+    assert writes == [[]]  # no row rewritten with its text and vector
+    assert after.text_hash == before.text_hash
+    assert after.holding_post_id == c.o.so.pk and after.indexed_at > before.indexed_at
+    search.index_file(c.urdu.pk)  # nothing changed: nothing written
+    assert FileDocument.objects.get(file=c.urdu).indexed_at == after.indexed_at
+
+
+@pytest.mark.postgres
+def test_an_older_read_never_overwrites_a_newer_one(corpus):
+    """Two reindexes race: the one that read the database earlier must not win (PostgreSQL;
+    SQLite has one writer at a time)."""
+    c = corpus
+    backend = search.get_backend()
+    doc = FileDocument.objects.get(file=c.budget)
+    from search.compose import compose
+
+    stale = compose([c.budget.pk])[c.budget.pk]
+    stale.subject = "An old subject"
+    earlier = doc.indexed_at.replace(year=doc.indexed_at.year - 1)
+    backend._write([stale], earlier)
+    assert FileDocument.objects.get(file=c.budget).subject == c.budget.subject
+    backend._write([stale], doc.indexed_at.replace(year=doc.indexed_at.year + 1))
+    assert FileDocument.objects.get(file=c.budget).subject == "An old subject"
+
+
+def test_rebuild_restores_everything_and_reports_progress(corpus):
+    FileDocument.objects.all().delete()
+    seen = []
+    count = search.rebuild(progress=lambda done, total: seen.append((done, total)))
+    assert count == File.objects.count() == FileDocument.objects.count() == 5
+    assert seen[-1] == (5, 5)
+    build = IndexBuild.objects.get()
+    assert build.finished_at and build.files == 5
+    assert search.check().ok
+    assert [
+        h.file_id for h in search.search_files(user=corpus.o.asst_user, query="اساتذہ").hits
+    ] == [corpus.urdu.pk]
+
+
+def test_check_finds_and_repairs_drift(corpus):
+    c = corpus
+    FileDocument.objects.filter(file=c.hed).delete()  # missing
+    # a draft paragraph changed without telling the index (final ones cannot change)
+    NoteParagraph.objects.filter(file=c.urdu).update(text="Changed behind the index's back")
+    File.objects.filter(pk=c.closed.pk).update(priority=3)  # stale filter column
+    report = search.check()
+    assert report.missing == [c.hed.pk]
+    assert report.stale == sorted([c.urdu.pk, c.closed.pk])
+    assert report.orphans == [] and not report.ok
+    report = search.check(repair=True)
+    assert report.repaired == 3
+    assert search.check().ok
+    assert [h.file_id for h in search.search_files(user=c.o.asst_user, query="behind").hits] == [
+        c.urdu.pk
+    ]
+
+
+def test_search_index_command(corpus):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("search_index", "rebuild", stdout=out)
+    text = out.getvalue()
+    assert "Search backend: database" in text
+    assert "indexed: 5 / 5 files (100%)" in text and "files/s" in text
+    assert "Rebuilt the index: 5 files" in text
+    out = StringIO()
+    call_command("search_index", "check", stdout=out)
+    assert "The index matches the database" in out.getvalue()
+    FileDocument.objects.filter(file=corpus.hed).delete()
+    with pytest.raises(CommandError, match="differs from the database in 1 entries"):
+        call_command("search_index", "check", stdout=StringIO())
+    out = StringIO()
+    call_command("search_index", "check", "--repair", stdout=out)
+    assert "missing from the index: 1" in out.getvalue() and "Repaired 1 entries" in out.getvalue()
+    assert search.check().ok
+
+
+def test_health_reports_the_backend(corpus):
+    info = search.health()
+    assert info["backend"] == "database" and info["pending_reindex"] == 0
+
+
+def test_query_syntax_never_reaches_the_engines_raw():
+    q = parse('budget "revised estimates" -draft 12-3/2025 OR NEAR( * ^ "')
+    assert q.words == ["budget", "OR", "NEAR("] and q.phrases == ["revised estimates"]
+    assert q.excluded == ["draft"] and q.numbers == ["12-3/2025"]
+    assert fts_match(q) == (
+        '("budget" AND "OR" AND "NEAR(" AND "revised estimates"'
+        ' AND (number_terms : "12 3 2025" OR "12 3 2025")) NOT ("draft")'
+    )
+    sql, params = pg_tsquery(q)
+    assert sql == (
+        "(websearch_to_tsquery('english', %s))"
+        " && (%s::tsquery || websearch_to_tsquery('english', %s))"
+    )
+    assert params == [
+        '"budget" "OR" "NEAR(" "revised estimates" -"draft"',
+        "'12-3/2025'",
+        '"12-3/2025"',
+    ]
+
+
+@pytest.mark.postgres
+def test_number_lookups_use_their_indexes(corpus):
+    """Suffix via the reversed key, prefix via the key (text_pattern_ops), substring via the
+    trigram index; on a big table the planner picks them (seq scans disabled to ask it here)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plans = {}
+            for name, where in {
+                "suffix": "number_rkey LIKE '5202/1-21%%'",
+                "prefix": "number_key LIKE 'FD/SO(B-I)/%%'",
+                "substring": "number_key LIKE '%%B-I)/12%%'",
+                "words": "vector @@ websearch_to_tsquery('english', 'budget')",
+            }.items():
+                cursor.execute(f"EXPLAIN SELECT file_id FROM search_filedocument WHERE {where}")  # noqa: S608
+                plans[name] = " ".join(r[0] for r in cursor.fetchall())
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    assert "search_doc_number_rev" in plans["suffix"]
+    assert "search_doc_number" in plans["prefix"]
+    assert "search_doc_number_trgm" in plans["substring"]
+    assert "search_doc_vector" in plans["words"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstattarget FROM pg_attribute"
+            " WHERE attrelid = 'search_filedocument'::regclass AND attname = 'vector'"
+        )
+        assert cursor.fetchone()[0] == 1000
+
+
+@pytest.mark.postgres
+def test_searches_run_under_a_statement_timeout(settings):
+    settings.DAFTAR_SEARCH_TIMEOUT_MS = 1234
+    backend = DatabaseBackend()
+    with backend._timeout(), connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "1234ms"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] != "1234ms"  # SET LOCAL: only for the search
+
+
+@pytest.mark.postgres
+def test_a_search_that_times_out_says_so(corpus, settings, monkeypatch):
+    settings.DAFTAR_SEARCH_TIMEOUT_MS = 1
+    backend = search.get_backend()
+    real = backend._base
+
+    def slow(*args):
+        from django.db.models import BooleanField
+        from django.db.models.expressions import RawSQL
+
+        sleep = RawSQL("pg_sleep(0.05) IS NOT NULL", [], output_field=BooleanField())
+        return real(*args).filter(sleep)
+
+    monkeypatch.setattr(backend, "_base", slow)
+    results = search.search_files(user=corpus.o.asst_user, query="budget")
+    assert results.timed_out and results.hits == []

@@ -1,0 +1,136 @@
+"""How the index learns of changes: the desk's after-commit hook, the documents app's
+"text extracted" hook, and retries of failed updates."""
+
+import pytest
+
+import search
+from documents.models import PaperText
+from search import tasks
+from search.models import FileDocument, PendingReindex
+from tests.documents.corpus import text_pdf, upload
+from workspace.services import correspondence, files, notes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def ids(results):
+    return [h.file_id for h in results.hits]
+
+
+def _open(o, subject="Bridge repairs on the Swat river"):
+    return files.file_open(actor=o.asst_user, post=o.asst, subject_head=o.head, subject=subject)
+
+
+def test_a_committed_change_is_indexed_and_an_uncommitted_one_is_not(
+    desk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        file = _open(desk)
+    assert not FileDocument.objects.filter(file=file).exists()  # nothing before commit
+    for callback in callbacks:
+        callback()
+    assert FileDocument.objects.filter(file=file).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        notes.note_add(actor=desk.asst_user, file=file, text="Estimates for the abutments.")
+    assert ids(search.search_files(user=desk.asst_user, query="abutments")) == [file.pk]
+
+
+def test_text_extracted_from_a_paper_on_the_file_is_searchable(
+    desk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        file = _open(desk)
+        correspondence.paper_enclose(
+            actor=desk.asst_user,
+            file=file,
+            upload=upload("sanction.pdf", text_pdf(1, "Sanction for the culvert widening")),
+        )
+    results = search.search_files(user=desk.asst_user, query="culvert")
+    assert ids(results) == [file.pk]
+    assert "<mark>culvert</mark>" in results.hits[0].snippet_html
+    assert ids(search.search_files(user=desk.other_user, query="culvert")) == []
+
+
+def test_paper_text_extracted_reindexes_the_files_the_paper_is_on(
+    desk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        file = _open(desk)
+        enclosure = correspondence.paper_enclose(
+            actor=desk.asst_user, file=file, upload=upload("a.pdf", text_pdf(1, "Nothing yet"))
+        )
+    version = enclosure.paper.versions.order_by("-number").first()
+    # As when a worker extracts the text after the paper is already on the file:
+    PaperText.objects.update_or_create(version=version, defaults={"content": "Tubewell tender"})
+    assert ids(search.search_files(user=desk.asst_user, query="tubewell")) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        search.paper_text_extracted(version.pk)
+    assert ids(search.search_files(user=desk.asst_user, query="tubewell")) == [file.pk]
+
+
+def test_paper_text_extracted_for_a_paper_on_no_file_does_nothing(desk):
+    search.paper_text_extracted(version_id=987654)  # no such version: nothing to do
+
+
+def test_a_failed_update_is_retried_then_left_pending_for_check(
+    desk, monkeypatch, django_capture_on_commit_callbacks
+):
+    backend = search.get_backend()
+    calls = []
+
+    def broken(file_ids):
+        calls.append(list(file_ids))
+        raise ConnectionError("index unreachable")
+
+    monkeypatch.setattr(backend, "index_files", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        file = _open(desk)  # the desk action itself succeeds
+    assert len(calls) == tasks.MAX_ATTEMPTS
+    pending = PendingReindex.objects.get(file_id=file.pk)
+    assert pending.attempts == tasks.MAX_ATTEMPTS
+    assert "index unreachable" in pending.last_error
+
+    monkeypatch.undo()
+    report = search.check()
+    assert report.pending == [file.pk] and report.missing == [file.pk]
+    report = search.check(repair=True)
+    assert report.repaired >= 1
+    assert not PendingReindex.objects.exists()
+    assert search.check().ok
+    assert ids(search.search_files(user=desk.asst_user, query="swat")) == [file.pk]
+
+
+def test_a_retry_that_succeeds_clears_the_pending_entry(desk, monkeypatch):
+    file = _open(desk)
+    backend = search.get_backend()
+    real = backend.index_files
+    attempts = []
+
+    def flaky(file_ids):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise TimeoutError("slow")
+        return real(file_ids)
+
+    monkeypatch.setattr(backend, "index_files", flaky)
+    search.file_changed(file.pk)
+    assert len(attempts) == 2
+    assert not PendingReindex.objects.exists()
+    assert FileDocument.objects.filter(file=file).exists()
+
+
+def test_a_queueing_failure_is_recorded_not_raised(desk, monkeypatch):
+    file = _open(desk)
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("task queue down")
+
+    backend = tasks.reindex_file.get_backend()
+    monkeypatch.setattr(type(backend), "enqueue", refuse)
+    search.file_changed(file.pk)  # does not raise
+    assert PendingReindex.objects.get(file_id=file.pk).attempts == 0
