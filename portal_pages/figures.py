@@ -85,7 +85,7 @@ def kpi_figures(
         points = {p.period.pk: p for p in by_kpi[kpi.pk].points} if kpi.pk in by_kpi else {}
         columns = [
             Column("period", _("Period"), numeric=False),
-            Column("value", kpi.name, unit=unit_label(kpi)),
+            Column("value", _("Value"), unit=unit_label(kpi)),
         ]
         if combined:
             columns.append(Column("entities", _("Entities reporting")))
@@ -223,7 +223,12 @@ def eoffice_tables(figures: EofficeFigures) -> dict[str, DataTable]:
             Column("department", _("Department"), numeric=False),
             Column("files_moved", _("Files moved between desks")),
             Column("disposed", _("Files disposed of")),
-            Column("median_days", _("Median days from opening to disposal"), unit=_("days")),
+            Column(
+                "median_days",
+                _("Median days from opening to disposal"),
+                unit=_("days"),
+                none_label=_("none disposed of"),
+            ),
         ],
         rows=[
             {
@@ -261,6 +266,7 @@ def eoffice_charts(tables: dict[str, DataTable]) -> dict[str, dict]:
             ],
             type="bar",
             stacked=True,
+            horizontal=True,
         ),
         "disposal": chart_data(
             [r["department"] for r in disposal.rows],
@@ -271,6 +277,7 @@ def eoffice_charts(tables: dict[str, DataTable]) -> dict[str, dict]:
                 }
             ],
             type="bar",
+            horizontal=True,
         ),
         "monthly": chart_data(
             [r["month"] for r in monthly.rows],

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger("daftar.portal")
@@ -68,8 +68,14 @@ def _key(kind: str, value: str, limit: Limit, now: float) -> tuple[str, int]:
     return f"portal:track:{kind}:{digest[:32]}:{bucket}", retry_after
 
 
+def _cache():
+    # The backend itself: ``django.core.cache.cache`` is a proxy, never a RedisCache instance.
+    return caches["default"]
+
+
 def _count_and_peek(count_key: str, ttl: int, peek_key: str) -> tuple[int, int]:
     """Add one to ``count_key`` (created with ``ttl``) and read ``peek_key``."""
+    cache = _cache()
     if isinstance(cache, RedisCache):
         # One round trip: INCR, EXPIRE NX, GET. Values stay readable by cache.get().
         raw_count, raw_peek = (cache.make_and_validate_key(k) for k in (count_key, peek_key))
@@ -90,6 +96,7 @@ def _count_and_peek(count_key: str, ttl: int, peek_key: str) -> tuple[int, int]:
 
 
 def _add_one(key: str, ttl: int) -> int:
+    cache = _cache()
     if isinstance(cache, RedisCache):
         raw = cache.make_and_validate_key(key)
         pipe = cache._cache.get_client(raw, write=True).pipeline(transaction=False)

@@ -1,10 +1,10 @@
 """The figures of a Service Delivery Performance Monitoring Report page: for one period,
-every active entity with its published figures — or "not reported" — and a count per
-department. Two queries, from the CGU's public selectors."""
+every active entity with its published figures — or "not reported" — grouped by department,
+and a count per department. Two queries, from the CGU's public selectors."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -14,51 +14,127 @@ from portal_pages.tables import Column, DataTable, chart_data
 
 
 @dataclass
+class DepartmentFigures:
+    name: str
+    code: str
+    table: DataTable  # entity × the KPIs its entities reported
+    entities: int
+    reported: int
+
+
+@dataclass
 class ReportData:
-    figures: DataTable  # entity × KPI, one row per active entity
+    by_department: list[DepartmentFigures]
     departments: DataTable  # reported / not reported per department
     chart: dict
     expected: int
     reported: int
+    kpis: list = field(default_factory=list)
 
     @property
     def not_reported(self) -> int:
         return self.expected - self.reported
 
+    def long_table(self) -> DataTable:
+        """Every cell of the department tables, one row each (the CSV download)."""
+        rows = []
+        for dept in self.by_department:
+            kpi_cols = [c for c in dept.table.columns if c.numeric]
+            for row in dept.table.rows:
+                base = {
+                    "department": dept.name,
+                    "entity_code": row["entity_code"],
+                    "entity": row["entity"],
+                    "status": row["status"],
+                }
+                if not kpi_cols:
+                    rows.append({**base, "kpi_code": "", "kpi": "", "unit": "", "value": None})
+                for col in kpi_cols:
+                    rows.append(
+                        {
+                            **base,
+                            "kpi_code": col.key,
+                            "kpi": col.label,
+                            "unit": col.unit,
+                            "value": row.get(col.key),
+                        }
+                    )
+        return DataTable(
+            slug="figures",
+            title="",
+            columns=[
+                Column("department", _("Department"), numeric=False),
+                Column("entity_code", _("Code"), numeric=False),
+                Column("entity", _("Entity"), numeric=False),
+                Column("status", _("Status"), numeric=False),
+                Column("kpi_code", _("KPI code"), numeric=False),
+                Column("kpi", _("KPI"), numeric=False),
+                Column("unit", _("Unit"), numeric=False),
+                Column("value", _("Value")),
+            ],
+            rows=rows,
+        )
+
 
 def report_tables(period) -> ReportData:
     values = list(cgu.published_figures(period=period))
     entities = list(cgu.public_entities())
-    kpis = {}
     by_entity: dict[int, dict] = {}
+    kpis = {}
     for v in values:
-        kpis[v.kpi_id] = v.kpi
+        kpis[v.kpi.code] = v.kpi
         by_entity.setdefault(v.kpi_return.entity_id, {})[v.kpi.code] = number(v.value)
-    kpi_list = sorted(kpis.values(), key=lambda k: (k.position, k.code))
-    columns = [
-        Column("department", _("Department"), numeric=False),
-        Column("entity_code", _("Code"), numeric=False),
-        Column("entity", _("Entity"), numeric=False),
-    ] + [Column(k.code, k.name, unit=unit_label(k)) for k in kpi_list]
-    rows = []
-    per_dept: dict[int, dict] = {}
+
+    grouped: dict[int, list] = {}
     for entity in entities:
-        got = by_entity.get(entity.pk)
-        row = {
-            "department": entity.department.name,
-            "entity_code": entity.code,
-            "entity": entity.name,
-        }
-        for k in kpi_list:
-            row[k.code] = got.get(k.code) if got else None
-        rows.append(row)
-        counts = per_dept.setdefault(
-            entity.department_id,
-            {"department": entity.department.name, "entities": 0, "reported": 0},
+        grouped.setdefault(entity.department_id, []).append(entity)
+
+    by_department = []
+    for members in grouped.values():
+        department = members[0].department
+        codes = {code for e in members for code in by_entity.get(e.pk, {})}
+        dept_kpis = sorted((kpis[c] for c in codes), key=lambda k: (k.position, k.code))
+        columns = [
+            Column("entity", _("Entity"), numeric=False),
+            Column("entity_code", _("Code"), numeric=False),
+            Column("status", _("Status"), numeric=False),
+        ] + [Column(k.code, k.name, unit=unit_label(k)) for k in dept_kpis]
+        rows = []
+        for entity in members:
+            got = by_entity.get(entity.pk)
+            row = {
+                "entity": entity.name,
+                "entity_code": entity.code,
+                "status": _("Reported") if got else _("Not reported"),
+            }
+            for k in dept_kpis:
+                row[k.code] = got.get(k.code) if got else None
+            rows.append(row)
+        reported = sum(1 for e in members if e.pk in by_entity)
+        by_department.append(
+            DepartmentFigures(
+                name=department.name,
+                code=department.code,
+                table=DataTable(
+                    slug=f"dept-{department.code.lower()}",
+                    title=department.name,
+                    columns=columns,
+                    rows=rows,
+                ),
+                entities=len(members),
+                reported=reported,
+            )
         )
-        counts["entities"] += 1
-        counts["reported"] += 1 if got else 0
-    dept_rows = [{**c, "not_reported": c["entities"] - c["reported"]} for c in per_dept.values()]
+
+    dept_rows = [
+        {
+            "department": d.name,
+            "entities": d.entities,
+            "reported": d.reported,
+            "not_reported": d.entities - d.reported,
+        }
+        for d in by_department
+    ]
     departments = DataTable(
         slug="departments",
         title=_("Entities that reported, by department"),
@@ -70,12 +146,6 @@ def report_tables(period) -> ReportData:
         ],
         rows=dept_rows,
     )
-    figures = DataTable(
-        slug="figures",
-        title=_("Published figures for %(period)s") % {"period": period.code},
-        columns=columns,
-        rows=rows,
-    )
     chart = chart_data(
         [r["department"] for r in dept_rows],
         [
@@ -84,12 +154,13 @@ def report_tables(period) -> ReportData:
         ],
         type="bar",
         stacked=True,
+        horizontal=True,
     )
-    reported = sum(r["reported"] for r in dept_rows)
     return ReportData(
-        figures=figures,
+        by_department=by_department,
         departments=departments,
         chart=chart,
         expected=len(entities),
-        reported=reported,
+        reported=sum(d.reported for d in by_department),
+        kpis=sorted(kpis.values(), key=lambda k: (k.position, k.code)),
     )

@@ -14,6 +14,7 @@ if neither is there, the slip is printed in English only.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from functools import cache
 from pathlib import Path
@@ -169,67 +170,67 @@ def acknowledgement_pdf(receipt) -> bytes:
         raise ValueError("only a receipt with a tracking reference has an acknowledgement slip")
 
     width, height = A5
-    margin = 12 * mm
+    margin = 11 * mm
+    right = width - margin
     buffer = io.BytesIO()
     c = pdfcanvas.Canvas(buffer, pagesize=A5, pageCompression=1)
     reference = tracking.display(receipt.tracking_ref)
     c.setTitle(f"Acknowledgement {reference}")
     c.setAuthor("Daftar")
     w = _Writer(c, width, margin)
+    white = (1, 1, 1)
 
     identity = SiteIdentity.objects.first() or SiteIdentity()
     section = receipt.section
     department = section.department
 
-    # Header band
+    # Header band: organisation, department and section in both languages.
     c.setFillColorRGB(*GREEN)
-    c.rect(0, height - 30 * mm, width, 30 * mm, stroke=0, fill=1)
-    white = (1, 1, 1)
-    w.text(margin, height - 11 * mm, identity.organisation, size=9, color=white)
-    w.text(margin, height - 17.5 * mm, department.name_en, size=12, bold=True, color=white)
-    w.text(margin, height - 23 * mm, section.name_en, size=9, color=white)
-    if identity.organisation_ur:
-        w.text(
-            width - margin,
-            height - 11.5 * mm,
-            identity.organisation_ur,
-            size=9,
-            color=white,
-            align="right",
-        )
-    if department.name_ur:
-        w.text(
-            width - margin,
-            height - 19 * mm,
-            department.name_ur,
-            size=11,
-            bold=True,
-            color=white,
-            align="right",
-        )
-    if section.name_ur:
-        w.text(
-            width - margin, height - 25 * mm, section.name_ur, size=9, color=white, align="right"
-        )
+    c.rect(0, height - 27 * mm, width, 27 * mm, stroke=0, fill=1)
+    w.text(margin, height - 9 * mm, identity.organisation, size=8.5, color=white)
+    w.text(margin, height - 16 * mm, department.name_en, size=12, bold=True, color=white)
+    w.text(margin, height - 21.5 * mm, section.name_en, size=9, color=white)
+    for y, value, size, bold in [
+        (height - 9.5 * mm, identity.organisation_ur, 9, False),
+        (height - 16.5 * mm, department.name_ur, 11.5, True),
+        (height - 22.5 * mm, section.name_ur, 9, False),
+    ]:
+        if value:
+            w.text(right, y, value, size=size, bold=bold, color=white, align="right")
 
-    # Title
-    y = height - 40 * mm
+    # Title, English on the left and Urdu on the right.
+    y = height - 37 * mm
     en, ur = _both("title")
-    w.text(margin, y, en, size=13, bold=True)
-    w.text(width - margin, y - 7 * mm, ur, size=13, bold=True, align="right")
+    w.text(margin, y, en, size=12.5, bold=True)
+    if ur != en:
+        w.text(right, y - 7 * mm, ur, size=13, bold=True, align="right")
 
-    # The tracking number, large, in a box
-    y -= 30 * mm
+    # The tracking number, large, in a box with the QR code to the tracking page.
+    box_h = 27 * mm
+    y_box = y - 13 * mm - box_h
     c.setStrokeColorRGB(*GREEN)
     c.setLineWidth(1.2)
-    c.roundRect(margin, y - 4 * mm, width - 2 * margin, 20 * mm, 3 * mm, stroke=1, fill=0)
-    w.bilingual_label(y + 11 * mm, "reference")
-    c.setFont("Courier-Bold", 24)
+    c.roundRect(margin, y_box, width - 2 * margin, box_h, 3 * mm, stroke=1, fill=0)
+    qr_size = 23 * mm
+    url = tracking_url(receipt.tracking_ref)
+    qr = QrCodeWidget(url)
+    x0, y0, x1, y1 = qr.getBounds()
+    scale = [qr_size / (x1 - x0), 0, 0, qr_size / (y1 - y0), 0, 0]
+    drawing = Drawing(qr_size, qr_size, transform=scale)
+    drawing.add(qr)
+    renderPDF.draw(drawing, c, right - qr_size - 2 * mm, y_box + 2 * mm)
+    text_mid = margin + (width - 2 * margin - qr_size - 4 * mm) / 2
+    en, ur = _both("reference")
+    w.text(text_mid, y_box + box_h - 7 * mm, en, size=9, color=SOFT, align="center")
+    c.setFont("Courier-Bold", 23)
     c.setFillColorRGB(*INK)
-    c.drawCentredString(width / 2, y + 0.5 * mm, reference)
+    c.drawCentredString(text_mid, y_box + 9 * mm, reference)
+    if ur != en:
+        w.text(text_mid, y_box + 3.5 * mm, ur, size=9, color=SOFT, align="center")
 
-    # Details
-    y -= 12 * mm
+    # Details: English label, value, Urdu label on one line each.
+    y = y_box - 8 * mm
+    label_w = 30 * mm
     rows = [
         ("received_on", date_format(receipt.received_on, "j F Y")),
         ("diary", receipt.diary_label),
@@ -238,61 +239,57 @@ def acknowledgement_pdf(receipt) -> bytes:
         ("subject", receipt.subject),
     ]
     if receipt.time_limit_days:
-        due = receipt.received_on + timezone.timedelta(days=receipt.time_limit_days)
+        due = receipt.received_on + dt.timedelta(days=receipt.time_limit_days)
         rows += [
             ("time_limit", f"{receipt.time_limit_days} days"),
             ("due", date_format(due, "j F Y")),
         ]
+    value_w = width - 2 * margin - label_w - 26 * mm
     for key, value in rows:
-        w.bilingual_label(y, key)
-        lines = w.wrap(value, 10, width - 2 * margin)[:2]
+        en, ur = _both(key)
+        w.text(margin, y, en, size=8, color=SOFT)
+        if ur != en:
+            w.text(right, y, ur, size=9, color=SOFT, align="right")
+        lines = w.wrap(value, 9.5, value_w)[:2]
         for i, line in enumerate(lines):
-            w.text(margin, y - (4.8 + 4.6 * i) * mm, line, size=10, bold=key in ("received_on",))
-        y -= (6.5 + 4.6 * len(lines)) * mm
+            bold = key in ("received_on", "due") and i == 0
+            w.text(margin + label_w, y - 4.3 * mm * i, line, size=9.5, bold=bold)
+        y -= (4.3 * len(lines) + 3.2) * mm
 
-    # How to track, with a QR code to the tracking page
-    y -= 2 * mm
+    # How to track: English on the left, Urdu on the right.
+    y -= 1 * mm
     c.setStrokeColorRGB(0.84, 0.87, 0.9)
     c.setLineWidth(0.6)
-    c.line(margin, y + 3 * mm, width - margin, y + 3 * mm)
-    qr_size = 26 * mm
-    url = tracking_url(receipt.tracking_ref)
-    qr = QrCodeWidget(url)
-    x0, y0, x1, y1 = qr.getBounds()
-    drawing = Drawing(
-        qr_size, qr_size, transform=[qr_size / (x1 - x0), 0, 0, qr_size / (y1 - y0), 0, 0]
-    )
-    drawing.add(qr)
-    renderPDF.draw(drawing, c, width - margin - qr_size, y - qr_size - 1 * mm)
+    c.line(margin, y, right, y)
+    y -= 6 * mm
+    column = (width - 2 * margin - 6 * mm) / 2
     en, ur = _both("how")
-    y -= 3 * mm
-    w.text(margin, y, en, size=10, bold=True)
-    text_width = width - 2 * margin - qr_size - 4 * mm
-    y -= 5 * mm
+    w.text(margin, y, en, size=9.5, bold=True)
+    y_en = y - 5 * mm
     for n, key in enumerate(("step1", "step2", "step3"), start=1):
-        en, _ur = _both(key)
-        for line in w.wrap(f"{n}. {en}", 8.5, text_width):
-            w.text(margin, y, line, size=8.5)
-            y -= 4 * mm
-    short_url = url.split("?")[0]
-    w.text(margin, y - 1 * mm, short_url, size=8.5, bold=True, color=GREEN)
-    y -= 9 * mm
-    if w.urdu:
-        ur_right = width - margin
-        w.text(ur_right, y, _both("how")[1], size=10, bold=True, align="right")
-        y -= 6 * mm
+        for line in w.wrap(f"{n}. {_both(key)[0]}", 8, column):
+            w.text(margin, y_en, line, size=8)
+            y_en -= 3.8 * mm
+    w.text(margin, y_en - 1 * mm, url.split("?")[0], size=8, bold=True, color=GREEN)
+    if w.urdu and ur != en:
+        w.text(right, y, ur, size=10, bold=True, align="right")
+        y_ur = y - 6 * mm
         for key in ("step1", "step2", "step3"):
-            for line in w.wrap(_both(key)[1], 9, width - 2 * margin):
-                w.text(ur_right, y, line, size=9, align="right")
-                y -= 5.5 * mm
+            for line in w.wrap(_both(key)[1], 8.5, column):
+                w.text(right, y_ur, line, size=8.5, align="right")
+                y_ur -= 5.2 * mm
 
     # Footer
     en, ur = _both("keep")
-    w.text(margin, 14 * mm, en, size=7.5, color=SOFT)
-    w.text(width - margin, 9 * mm, ur, size=8, color=SOFT, align="right")
+    c.setStrokeColorRGB(0.84, 0.87, 0.9)
+    c.line(margin, 17 * mm, right, 17 * mm)
+    for i, line in enumerate(w.wrap(en, 7.5, width - 2 * margin)[:2]):
+        w.text(margin, 13 * mm - 3.3 * mm * i, line, size=7.5, color=SOFT)
+    if ur != en:
+        w.text(right, 6 * mm, ur, size=8, color=SOFT, align="right")
     c.setFont("Helvetica", 6.5)
     c.setFillColorRGB(*SOFT)
-    c.drawString(margin, 6 * mm, f"Printed {timezone.localtime():%d %b %Y %H:%M} · Daftar")
+    c.drawString(margin, 5 * mm, f"Printed {timezone.localtime():%d %b %Y %H:%M} · Daftar")
     c.showPage()
     c.save()
     return buffer.getvalue()

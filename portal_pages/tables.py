@@ -18,6 +18,8 @@ class Column:
     label: str
     numeric: bool = True
     unit: str = ""
+    #: shown for an empty cell instead of "not reported" (e.g. "none disposed of")
+    none_label: str = ""
 
 
 @dataclass

@@ -392,10 +392,10 @@ class MonitoringReportPage(RoutableBilingualPage):
         data = self._data()
         name = f"sdpmr-{slugify(self.period.code)}"
         if fmt == "csv":
-            return csv_response(data.figures, name)
+            return csv_response(data.long_table(), name)
         if fmt == "json":
             return json_response(
-                [data.figures, data.departments],
+                [data.departments] + [d.table for d in data.by_department],
                 name,
                 period={
                     "code": self.period.code,

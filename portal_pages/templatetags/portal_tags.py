@@ -24,8 +24,7 @@ def _nav_items(site) -> list[tuple[str, str, str]]:
         title = getattr(page, "display_title", page.title)
         lang = getattr(page, "title_lang", "")
         items.append((title, lang, page.get_url_parts()[2]))
-    home_title = getattr(root, "display_title", root.title)
-    return [(home_title, getattr(root, "title_lang", ""), root.get_url_parts()[2])] + items
+    return [(_("Home"), "", root.get_url_parts()[2])] + items
 
 
 @register.simple_tag(takes_context=True)

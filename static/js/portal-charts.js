@@ -25,11 +25,20 @@
           borderWidth: type === "line" ? 2.5 : 0,
           pointRadius: 3.5,
           pointHoverRadius: 5,
-          tension: 0.25,
+          tension: 0,
           spanGaps: false,
           maxBarThickness: 42
         }, d);
       });
+      var horizontal = !!spec.horizontal;
+      var category = { stacked: !!spec.stacked, grid: { display: false }, ticks: { maxRotation: 0, autoSkip: !horizontal } };
+      var value = { beginAtZero: true, stacked: !!spec.stacked, grid: { color: "#e6eaef" } };
+      var scales = horizontal
+        ? { x: Object.assign(value, { reverse: rtl }), y: Object.assign(category, { position: rtl ? "right" : "left" }) }
+        : { x: Object.assign(category, { reverse: rtl }), y: Object.assign(value, { position: rtl ? "right" : "left" }) };
+      if (horizontal) {
+        canvas.parentNode.style.height = Math.max(12, 2.6 * spec.labels.length + 5) + "rem";
+      }
       new Chart(canvas, {
         type: type,
         data: { labels: spec.labels, datasets: datasets },
@@ -37,15 +46,13 @@
           responsive: true,
           maintainAspectRatio: false,
           animation: false,
+          indexAxis: horizontal ? "y" : "x",
           locale: root.lang === "ur" ? "en-PK" : "en-GB",
           plugins: {
             legend: { display: datasets.length > 1, position: "bottom", rtl: rtl, labels: { boxWidth: 14 } },
             tooltip: { rtl: rtl, textDirection: rtl ? "rtl" : "ltr" }
           },
-          scales: {
-            x: { reverse: rtl, stacked: !!spec.stacked, grid: { display: false }, ticks: { maxRotation: 0, autoSkip: true } },
-            y: { beginAtZero: true, stacked: !!spec.stacked, position: rtl ? "right" : "left", grid: { color: "#e6eaef" } }
-          }
+          scales: scales
         }
       });
     });
