@@ -268,6 +268,9 @@ def later_steps():
     """Seeding steps of the other apps, in the order they depend on each other.
     Each is ``(heading, callable(progress=...))``; each app adds its own line here."""
     steps = []
+    from cgu.demo import seed as cgu_seed
+
+    steps.append(("CGU: public sector entities, KPIs and returns", cgu_seed))
     from portal_pages.demo import seed as seed_portal  # keep after the CGU's line (its figures)
 
     steps.append(("Public site: pages, editor, citizens' matters", seed_portal))
