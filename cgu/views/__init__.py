@@ -1,0 +1,35 @@
+"""Staff screens of the CGU, mounted at /desk/cgu/. Thin: parse, call one service or
+selector, map its error to a message, render or redirect. Only CGU staff get in."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from cgu import access, selectors
+from cgu.models import ReportingPeriod
+
+
+def cgu_staff_required(view):
+    """Signed in and holding a CGU post now; anyone else is refused (403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not access.is_cgu_staff(request.user):
+            raise PermissionDenied(_("These screens are for the Corporate Governance Unit."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def chosen_period(request, code: str | None = None) -> ReportingPeriod | None:
+    """The period named in the URL or ``?period=``, else the latest ended quarter."""
+    code = code or request.GET.get("period")
+    if code:
+        return get_object_or_404(ReportingPeriod, code=code)
+    return selectors.current_period()

@@ -1,0 +1,185 @@
+"""Dashboards: the CGU overview, and charts per KPI, entity and department."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from cgu import charts, selectors
+from cgu.charts import fmt
+from cgu.models import EntityType, KpiDefinition, KpiReturn, PublicSectorEntity, ReportingPeriod
+from cgu.views import cgu_staff_required, chosen_period
+from workspace.models import Department
+
+DEFAULT_KPI = "UTIL_PCT"
+
+
+def _chosen_kpi(request, kpis) -> KpiDefinition | None:
+    code = request.GET.get("kpi") or DEFAULT_KPI
+    by_code = {k.code: k for k in kpis}
+    return by_code.get(code) or (kpis[0] if kpis else None)
+
+
+def _matrix(series_list, periods_limit: int = 8):
+    """KPI × period table of formatted figures, latest ``periods_limit`` periods."""
+    periods = sorted({p.period for s in series_list for p in s.points}, key=lambda p: p.ends_on)[
+        -periods_limit:
+    ]
+    rows = []
+    for s in series_list:
+        by_period = {p.period.pk: p.value for p in s.points}
+        rows.append({"kpi": s.kpi, "cells": [fmt(by_period.get(p.pk), s.kpi) for p in periods]})
+    return {"periods": periods, "rows": rows}
+
+
+@cgu_staff_required
+def dashboard(request):
+    period = chosen_period(request)
+    kpis = list(KpiDefinition.objects.filter(is_active=True))
+    kpi = _chosen_kpi(request, kpis)
+    context = {"period": period, "kpis": kpis, "kpi": kpi, "charts": []}
+    if period is not None:
+        report = selectors.compliance(period)
+        context["report"] = report
+        context["charts"].append(charts.compliance_chart("chart-compliance", report))
+    if kpi is not None:
+        trend = selectors.province_series(kind=ReportingPeriod.Kind.QUARTERLY, kpi=kpi)
+        if trend:
+            context["charts"].append(
+                charts.series_chart(
+                    "chart-trend",
+                    trend[0],
+                    title=_("%(kpi)s, all entities, by quarter") % {"kpi": kpi.name},
+                )
+            )
+        if period is not None:
+            figures = selectors.kpi_by_department(kpi, period)
+            if figures:
+                context["charts"].append(
+                    charts.department_bar("chart-departments", kpi, period, figures)
+                )
+    context["awaiting"] = list(
+        selectors.returns_list()
+        .filter(status__in=KpiReturn.OPEN_STATUSES)
+        .order_by("submitted_at")[:8]
+    )
+    context["periods"] = ReportingPeriod.objects.order_by("-ends_on")[:12]
+    context["departments"] = Department.objects.filter(
+        public_sector_entities__is_active=True
+    ).distinct()
+    return render(request, "cgu/dashboard.html", context)
+
+
+@cgu_staff_required
+def entity_list(request):
+    department = None
+    if request.GET.get("department"):
+        department = Department.objects.filter(code=request.GET["department"]).first()
+    entity_type = request.GET.get("type") or None
+    if entity_type not in EntityType.values:
+        entity_type = None
+    q = (request.GET.get("q") or "").strip()[:80]
+    qs = selectors.entities_list(department=department, entity_type=entity_type, q=q)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cgu/entity_list.html",
+        {
+            "page": page,
+            "q": q,
+            "department": department,
+            "entity_type": entity_type,
+            "departments": Department.objects.filter(
+                public_sector_entities__isnull=False
+            ).distinct(),
+            "types": EntityType.choices,
+        },
+    )
+
+
+@cgu_staff_required
+def entity_detail(request, code):
+    entity = get_object_or_404(
+        PublicSectorEntity.objects.select_related("department", "monitoring_file"), code=code
+    )
+    series = selectors.entity_series(entity)
+    kpi = _chosen_kpi(request, [s.kpi for s in series])
+    chosen = next((s for s in series if s.kpi == kpi), None)
+    returns = selectors.returns_list(entity=entity).order_by("-period__ends_on", "-version")
+    return render(
+        request,
+        "cgu/entity_detail.html",
+        {
+            "entity": entity,
+            "series": series,
+            "kpi": kpi,
+            "charts": [charts.series_chart("chart-entity", chosen)] if chosen else [],
+            "matrix": _matrix(series),
+            "returns": returns,
+            "reminders": entity.reminders.select_related("period", "sent_by")[:10],
+        },
+    )
+
+
+@cgu_staff_required
+def department_detail(request, code):
+    department = get_object_or_404(Department, code=code)
+    series = selectors.department_series(department)
+    kpi = _chosen_kpi(request, [s.kpi for s in series])
+    chosen = next((s for s in series if s.kpi == kpi), None)
+    period = chosen_period(request)
+    rows = []
+    counts = None
+    if period is not None:
+        report = selectors.compliance(period)
+        rows = [r for r in report.rows if r.entity.department_id == department.pk]
+        counts = next((c for c in report.departments if c.department == department), None)
+    return render(
+        request,
+        "cgu/department.html",
+        {
+            "department": department,
+            "series": series,
+            "kpi": kpi,
+            "period": period,
+            "charts": [
+                charts.series_chart(
+                    "chart-department",
+                    chosen,
+                    title=_("%(kpi)s, %(dept)s")
+                    % {"kpi": chosen.kpi.name, "dept": department.code},
+                )
+            ]
+            if chosen
+            else [],
+            "matrix": _matrix(series),
+            "rows": rows,
+            "counts": counts,
+        },
+    )
+
+
+@cgu_staff_required
+def kpi_detail(request, code):
+    kpi = get_object_or_404(KpiDefinition, code=code)
+    period = chosen_period(request)
+    context = {"kpi": kpi, "period": period, "charts": [], "ranking": []}
+    trend = selectors.province_series(kpi=kpi)
+    if trend:
+        context["charts"].append(
+            charts.series_chart(
+                "chart-kpi-trend",
+                trend[0],
+                title=_("%(kpi)s, all entities, by quarter") % {"kpi": kpi.name},
+            )
+        )
+    if period is not None:
+        figures = selectors.kpi_by_department(kpi, period)
+        if figures:
+            context["charts"].append(charts.department_bar("chart-kpi-dept", kpi, period, figures))
+        context["ranking"] = [
+            (v, fmt(v.value, kpi)) for v in selectors.kpi_ranking(kpi, period)[:25]
+        ]
+    context["periods"] = ReportingPeriod.objects.order_by("-ends_on")[:12]
+    return render(request, "cgu/kpi.html", context)
