@@ -148,6 +148,7 @@ def search_files(
         sort=sort,
         backend=backend.name,
         timed_out=page.timed_out,
+        unavailable=page.unavailable,
     )
 
 

@@ -1,3 +1,10 @@
 """REST API routes of the search app, mounted under /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from search import api
+
+urlpatterns = [
+    path("search/", api.FileSearchView.as_view(), name="api-search"),
+    path("search/go/", api.GoToNumberView.as_view(), name="api-search-go"),
+]

@@ -123,10 +123,11 @@ class FacetValue:
 class SearchResults:
     """A page of hits with facets.
 
-    ``total`` counts at most ``total_cap`` matches; ``total_is_capped`` says there are more.
-    On the database backend the facet counts are taken over the same capped set of matches
-    (the newest ``total_cap``); on Elasticsearch over all matches (``facets_capped`` says
-    which). ``timed_out`` is set when the query hit the statement timeout."""
+        ``total`` counts at most ``total_cap`` matches; ``total_is_capped`` says there are more.
+        On the database backend the facet counts are taken over the same capped set of matches
+        (the newest ``total_cap``); on Elasticsearch over all matches (``facets_capped`` says
+        which). ``timed_out`` is set when the query hit its time limit, ``unavailable`` when the
+    search engine could not be reached (the page then shows no hits and says so)."""
 
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
@@ -138,6 +139,7 @@ class SearchResults:
     sort: str = "relevance"
     backend: str = ""
     timed_out: bool = False
+    unavailable: bool = False
 
 
 @dataclass
@@ -155,6 +157,7 @@ class BackendPage:
     facets_capped: bool
     next_cursor: str | None
     timed_out: bool = False
+    unavailable: bool = False
 
 
 @dataclass

@@ -358,7 +358,7 @@ class DatabaseBackend(SearchBackend):
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"""SELECT file_id, ts_rank(vector, ({sql}), 1) AS r FROM {TABLE}
-                        WHERE file_id = ANY(%s)
+                        WHERE file_id = ANY(%s::bigint[])
                         ORDER BY r DESC, opened_at DESC, file_id DESC""",  # noqa: S608
                     [*params, candidate_ids],
                 )
@@ -399,7 +399,7 @@ class DatabaseBackend(SearchBackend):
                               left(concat_ws(E'\\n', receipts_text, notes_text, papers_text), %s),
                               tq.q, %s)
                         FROM {TABLE}, (SELECT {sql} AS q) AS tq
-                        WHERE file_id = ANY(%s)""",  # noqa: S608
+                        WHERE file_id = ANY(%s::bigint[])""",  # noqa: S608
                     [_SUBJECT_OPTIONS, HEADLINE_CHARS, _HEADLINE_OPTIONS, *params, ids],
                 )
                 rows = cursor.fetchall()

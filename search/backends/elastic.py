@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.utils import timezone
-from elasticsearch import Elasticsearch, NotFoundError, helpers
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import (
     Date,
     Document,
@@ -252,7 +253,7 @@ class ElasticsearchBackend(SearchBackend):
             yield {
                 "_op_type": "index",
                 "_index": index,
-                "_id": doc.file_id,
+                "_id": str(doc.file_id),
                 "version": version,
                 "version_type": "external",
                 "_source": FileIndexDocument.from_composed(doc).to_dict(),
@@ -261,7 +262,7 @@ class ElasticsearchBackend(SearchBackend):
             yield {
                 "_op_type": "delete",
                 "_index": index,
-                "_id": file_id,
+                "_id": str(file_id),
                 "version": version,
                 "version_type": "external",
             }
@@ -284,16 +285,22 @@ class ElasticsearchBackend(SearchBackend):
         version = time.time_ns() // 1000  # read time, taken before reading
         docs = compose(ids, with_custody=True)
         gone = [i for i in ids if i not in docs]
-        written = 0
-        for target in [self.alias, *self._building()]:
-            written += self._bulk(self.actions(docs.values(), gone, index=target, version=version))
-        return written
+        # One bulk request, to the live alias and to any index a rebuild is filling.
+        return self._bulk(
+            action
+            for target in [self.alias, *self._building()]
+            for action in self.actions(docs.values(), gone, index=target, version=version)
+        )
 
     def remove_files(self, file_ids: Iterable[int]) -> None:
         self.ensure_index()
         version = time.time_ns() // 1000
-        for target in [self.alias, *self._building()]:
-            self._bulk(self.actions([], list(file_ids), index=target, version=version))
+        gone = list(file_ids)
+        self._bulk(
+            action
+            for target in [self.alias, *self._building()]
+            for action in self.actions([], gone, index=target, version=version)
+        )
 
     # ----------------------------------------------------------------- reading
     def search(self, *, viewer, query, filters, sort, cursor, limit, highlight=True) -> BackendPage:
@@ -312,7 +319,12 @@ class ElasticsearchBackend(SearchBackend):
             highlight=highlight,
             client=self.client,
         )
-        response = s.execute()
+        try:
+            response = s.execute()
+        except (ApiError, TransportError):
+            logger.exception("Elasticsearch search failed")
+            empty.unavailable = True
+            return empty
         hits = list(response.hits)
         more = len(hits) > limit
         hits = hits[:limit]

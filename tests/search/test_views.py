@@ -1,0 +1,178 @@
+"""The staff search page, the "go to file number" box and the search API."""
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from search import backends
+from tests.search.factories import bulk_files
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def backend_name(settings):  # screens are tested on the database backend
+    settings.DAFTAR_SEARCH_BACKEND = "database"
+    backends.reset()
+    yield "database"
+    backends.reset()
+
+
+def test_the_search_page_needs_a_login(client):
+    response = client.get(reverse("search:files"), {"q": "budget"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    response = client.get(reverse("search:go"), {"number": "FD/1"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_search_page_shows_highlighted_hits_facets_and_sort(client, corpus):
+    c = corpus
+    client.force_login(c.o.asst_user)
+    response = client.get(reverse("search:files"), {"q": "concurrence"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="/desk/files/{c.budget.pk}/"' in html
+    assert "<mark>concurrence</mark>" in html
+    assert "Finance Department" in html
+    assert "?q=concurrence&amp;sort=newest" in html  # the sort switch keeps the query
+    facet = response.context["results"].facets["status"][0]
+    assert facet.value == "open" and facet.url == "/desk/search/?q=concurrence&status=open"
+
+
+def test_facet_links_toggle_and_keep_the_query(client, corpus):
+    c = corpus
+    client.force_login(c.o.asst_user)
+    response = client.get(reverse("search:files"), {"q": "pension", "status": "closed"})
+    results = response.context["results"]
+    assert [h.file_id for h in results.hits] == [c.closed.pk]
+    closed = next(v for v in results.facets["status"] if v.value == "closed")
+    assert closed.selected and closed.url == "/desk/search/?q=pension"
+    assert response.context["clear_url"] == "/desk/search/?q=pension"
+
+
+def test_empty_query_lists_the_newest_files_the_user_may_see(client, corpus):
+    c = corpus
+    client.force_login(c.o.other_user)
+    response = client.get(reverse("search:files"))
+    assert [h.file_id for h in response.context["results"].hits] == [c.hed.pk]
+
+
+def test_next_page_link(client, desk):
+    bulk_files(desk, 25)
+    client.force_login(desk.asst_user)
+    first = client.get(reverse("search:files"), {"q": "budget"})
+    assert len(first.context["results"].hits) == 20
+    next_url = first.context["next_url"]
+    assert next_url and "cursor=" in next_url
+    second = client.get(next_url)
+    assert len(second.context["results"].hits) == 5
+    assert second.context["first_url"] and second.context["next_url"] is None
+    seen = {h.file_id for h in first.context["results"].hits} | {
+        h.file_id for h in second.context["results"].hits
+    }
+    assert len(seen) == 25
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_the_search_page_makes_the_same_queries_for_10_or_1000_matches(
+    client, desk, django_assert_max_num_queries, django_assert_num_queries, sort
+):
+    """The page's query count does not grow with the matches (nor with the page's hits)."""
+    bulk_files(desk, 10)
+    client.force_login(desk.asst_user)
+    url = reverse("search:files")
+    client.get(url, {"q": "budget", "sort": sort})  # warm the session and content types
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(url, {"q": "budget", "sort": sort})
+    assert len(response.context["results"].hits) == 10
+    bulk_files(desk, 990, first_serial=5000)
+    with django_assert_max_num_queries(len(small)):
+        response = client.get(url, {"q": "budget", "sort": sort})
+    assert response.context["results"].total == 1000
+    assert len(response.context["results"].hits) == 20
+
+
+def test_go_to_a_single_file_redirects_to_it(client, corpus):
+    c = corpus
+    client.force_login(c.o.asst_user)
+    response = client.get(reverse("search:go"), {"number": c.budget.number.lower()})
+    assert response.status_code == 302
+    assert response["Location"] == f"/desk/files/{c.budget.pk}/"
+
+
+def test_go_to_several_files_offers_a_choice(client, corpus):
+    c = corpus
+    client.force_login(c.o.asst_user)
+    response = client.get(reverse("search:go"), {"number": "FD/SO(B-I)"})
+    assert response.status_code == 200
+    assert [f.pk for f in response.context["files"]] == [
+        c.closed.pk,
+        c.secret.pk,
+        c.urdu.pk,
+        c.budget.pk,
+    ]
+    assert "4 files match; choose one" in response.content.decode()
+
+
+def test_go_to_a_file_you_cannot_see_tells_nothing(client, corpus):
+    c = corpus
+    client.force_login(c.o.ds_user)
+    response = client.get(reverse("search:go"), {"number": c.secret.number})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No file found" in html and c.secret.subject not in html
+    client.force_login(c.o.other_user)
+    response = client.get(reverse("search:go"), {"number": "nothing-like-it"})
+    assert "No file found" in response.content.decode()
+    assert client.get(reverse("search:go")).status_code == 302  # empty box: to the search page
+
+
+def test_the_go_to_box_partial(rf: RequestFactory):
+    html = render_to_string("search/_go_to_file.html", request=rf.get("/"))
+    assert 'action="/desk/search/go/"' in html and 'name="number"' in html
+    assert '<label class="visually-hidden" for="gofile-number">' in html
+
+
+def test_api_search_with_session_and_token(client, corpus):
+    c = corpus
+    url = "/api/v1/search/"
+    assert client.get(url, {"q": "budget"}).status_code in (401, 403)
+    client.force_login(c.o.asst_user)
+    data = client.get(url, {"q": "concurrence"}).json()
+    assert data["total"] == 1 and not data["total_is_capped"]
+    (hit,) = data["results"]
+    assert hit["file_id"] == c.budget.pk and hit["number"] == c.budget.number
+    assert "<mark>concurrence</mark>" in hit["snippet_html"]
+    assert hit["url"] == f"/desk/files/{c.budget.pk}/"
+    assert data["facets"]["status"] == [
+        {"value": "open", "label": "Open", "count": 1, "selected": False}
+    ]
+    client.logout()
+    token = Token.objects.create(user=c.o.other_user)
+    data = client.get(
+        url, {"q": "pension", "sort": "newest"}, HTTP_AUTHORIZATION=f"Token {token.key}"
+    ).json()
+    assert [h["file_id"] for h in data["results"]] == [c.hed.pk]
+
+
+def test_api_go_to_number(client, corpus):
+    c = corpus
+    client.force_login(c.o.asst_user)
+    data = client.get("/api/v1/search/go/", {"number": c.budget.number}).json()
+    assert data["exact"] and [h["file_id"] for h in data["results"]] == [c.budget.pk]
+    data = client.get("/api/v1/search/go/", {"number": c.hed.number}).json()
+    assert data == {"exact": False, "results": []}
+
+
+def test_api_is_in_the_openapi_schema(client, admin_user):
+    client.force_login(admin_user)
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    operation = schema["paths"]["/api/v1/search/"]["get"]
+    names = {p["name"] for p in operation["parameters"]}
+    assert {"q", "department", "status", "priority", "year", "sort", "cursor", "limit"} <= names
+    assert "/api/v1/search/go/" in schema["paths"]
