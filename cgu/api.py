@@ -1,0 +1,394 @@
+"""REST API of the CGU (/api/v1/cgu/...).
+
+- ``cgu/returns/``: returns for CGU staff (token or session): list, enter (JSON rows or a
+  CSV/XLSX upload), read, take up, accept, send back, resubmit. Every write calls the same
+  service as the screens. Errors: 400 with ``errors`` (row, column, message) for a return
+  that does not validate, 403 outside the CGU, 404, 409 when refused now.
+- ``cgu/published/...``: anyone, no sign-in: the registry, KPIs, periods and **accepted
+  figures only** (``cgu.selectors``' public functions).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from cgu import access, intake, selectors, services
+from cgu.models import KpiDefinition, KpiReturn, KpiValue, PublicSectorEntity, ReportingPeriod
+from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from workspace.models import Department
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "refused"
+
+
+class ReturnInvalid(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_return"
+
+
+def call(service, **kwargs):
+    """Run a service, turning domain errors into API errors."""
+    try:
+        return service(**kwargs)
+    except intake.ReturnRejected as exc:
+        error = ReturnInvalid()
+        # Set after construction: DRF would turn the row numbers into strings.
+        error.detail = {
+            "errors": [
+                {"row": e.row, "column": e.column, "message": str(e.message)}
+                for e in exc.row_errors
+            ]
+        }
+        raise error from None
+    except NotFound:
+        raise Http404 from None
+    except ActionRefused as exc:
+        raise Conflict(str(exc)) from None
+    except ValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        raise serializers.ValidationError(detail) from None
+    except PermissionDenied as exc:
+        raise DRFPermissionDenied(str(exc)) from None
+
+
+class IsCguStaff(permissions.BasePermission):
+    message = "These endpoints are for the Corporate Governance Unit."
+
+    def has_permission(self, request, view):
+        return access.is_cgu_staff(request.user)
+
+
+# ---------------------------------------------------------------- serializers
+
+
+class ValueSerializer(serializers.ModelSerializer):
+    kpi = serializers.CharField(source="kpi.code")
+    unit = serializers.CharField(source="kpi.unit")
+
+    class Meta:
+        model = KpiValue
+        fields = ["kpi", "unit", "value"]
+
+
+class ReturnSerializer(serializers.ModelSerializer):
+    entity = serializers.CharField(source="entity.code")
+    department = serializers.CharField(source="entity.department.code")
+    period = serializers.CharField(source="period.code")
+    submitted_by = serializers.CharField(source="submitted_by.username")
+    reviewed_by = serializers.CharField(source="reviewed_by.username", allow_null=True)
+
+    class Meta:
+        model = KpiReturn
+        fields = [
+            "id",
+            "entity",
+            "department",
+            "period",
+            "version",
+            "status",
+            "is_published",
+            "source",
+            "received_on",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "decided_at",
+            "reasons",
+            "paper",
+            "enclosure",
+        ]
+
+
+class ReturnDetailSerializer(ReturnSerializer):
+    values = ValueSerializer(many=True)
+
+    class Meta(ReturnSerializer.Meta):
+        fields = [*ReturnSerializer.Meta.fields, "values"]
+
+
+class RowSerializer(serializers.Serializer):
+    kpi_code = serializers.CharField(max_length=40, allow_blank=True)
+    value = serializers.CharField(max_length=40, allow_blank=True)
+    entity_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    period = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+class FiguresInput(serializers.Serializer):
+    """Either ``rows`` (JSON) or ``upload`` (multipart: the CSV/XLSX template filled in)."""
+
+    received_on = serializers.DateField(required=False)
+    rows = RowSerializer(many=True, required=False)
+    upload = serializers.FileField(required=False)
+
+    def validate(self, attrs):
+        if ("rows" in attrs) == ("upload" in attrs):
+            raise serializers.ValidationError("Send either rows or upload.")
+        return attrs
+
+    def figures(self) -> dict:
+        data = self.validated_data
+        if "upload" in data:
+            return {"upload": data["upload"]}
+        return {"rows": [dict(r) for r in data["rows"]], "source": KpiReturn.Source.API}
+
+
+class SubmitInput(FiguresInput):
+    entity = serializers.SlugRelatedField(
+        slug_field="code", queryset=PublicSectorEntity.objects.all()
+    )
+    period = serializers.SlugRelatedField(slug_field="code", queryset=ReportingPeriod.objects.all())
+
+
+class SendBackInput(serializers.Serializer):
+    reasons = serializers.CharField(max_length=4000)
+
+
+class ReturnPagination(CursorPagination):
+    ordering = ("-submitted_at", "-id")
+
+
+# ---------------------------------------------------------------- staff: returns
+
+
+class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """KPI returns, every version, for CGU staff."""
+
+    permission_classes = [permissions.IsAuthenticated, IsCguStaff]
+    pagination_class = ReturnPagination
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    serializer_class = ReturnSerializer
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return KpiReturn.objects.select_related(
+                "entity__department", "period", "submitted_by", "reviewed_by"
+            ).prefetch_related("values__kpi")
+        params = self.request.query_params
+        return selectors.returns_list(
+            status=params.get("status") or None,
+            period=ReportingPeriod.objects.filter(code=params.get("period", "")).first(),
+            entity=PublicSectorEntity.objects.filter(code=params.get("entity", "")).first(),
+        )
+
+    def get_serializer_class(self):
+        return ReturnDetailSerializer if self.action == "retrieve" else ReturnSerializer
+
+    def _detail(self, kpi_return, code=status.HTTP_200_OK):
+        kpi_return = (
+            KpiReturn.objects.select_related(
+                "entity__department", "period", "submitted_by", "reviewed_by"
+            )
+            .prefetch_related("values__kpi")
+            .get(pk=kpi_return.pk)
+        )
+        return Response(ReturnDetailSerializer(kpi_return).data, status=code)
+
+    @extend_schema(request=SubmitInput, responses={201: ReturnDetailSerializer})
+    def create(self, request):
+        """Enter a PSE's first return for a period (rows as JSON, or the template uploaded)."""
+        data = SubmitInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        kpi_return = call(
+            services.return_submit,
+            actor=request.user,
+            entity=v["entity"],
+            period=v["period"],
+            received_on=v.get("received_on"),
+            **data.figures(),
+        )
+        return self._detail(kpi_return, status.HTTP_201_CREATED)
+
+    def _get(self, pk) -> KpiReturn:
+        kpi_return = KpiReturn.objects.select_related("entity", "period").filter(pk=pk).first()
+        if kpi_return is None:
+            raise Http404
+        return kpi_return
+
+    @extend_schema(request=None, responses=ReturnDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="take-up")
+    def take_up(self, request, pk=None):
+        r = call(services.return_take_up, actor=request.user, kpi_return=self._get(pk))
+        return self._detail(r)
+
+    @extend_schema(request=None, responses=ReturnDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        r = call(services.return_accept, actor=request.user, kpi_return=self._get(pk))
+        return self._detail(r)
+
+    @extend_schema(request=SendBackInput, responses=ReturnDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        data = SendBackInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        r = call(
+            services.return_send_back,
+            actor=request.user,
+            kpi_return=self._get(pk),
+            reasons=data.validated_data["reasons"],
+        )
+        return self._detail(r)
+
+    @extend_schema(request=FiguresInput, responses={201: ReturnDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, pk=None):
+        data = FiguresInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        r = call(
+            services.return_resubmit,
+            actor=request.user,
+            kpi_return=self._get(pk),
+            received_on=data.validated_data.get("received_on"),
+            **data.figures(),
+        )
+        return self._detail(r, status.HTTP_201_CREATED)
+
+
+# ---------------------------------------------------------------- public: published only
+
+
+class PublicEntitySerializer(serializers.ModelSerializer):
+    department = serializers.CharField(source="department.code")
+    department_name = serializers.CharField(source="department.name_en")
+
+    class Meta:
+        model = PublicSectorEntity
+        fields = ["code", "name_en", "name_ur", "type", "department", "department_name"]
+
+
+class KpiSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KpiDefinition
+        fields = [
+            "code",
+            "name_en",
+            "name_ur",
+            "unit",
+            "category",
+            "entity_types",
+            "aggregation",
+        ]
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["code", "kind", "starts_on", "ends_on", "deadline"]
+
+
+class FigureSerializer(serializers.ModelSerializer):
+    entity = serializers.CharField(source="kpi_return.entity.code")
+    department = serializers.CharField(source="kpi_return.entity.department.code")
+    period = serializers.CharField(source="kpi_return.period.code")
+    kpi = serializers.CharField(source="kpi.code")
+    unit = serializers.CharField(source="kpi.unit")
+    version = serializers.IntegerField(source="kpi_return.version")
+    accepted_at = serializers.DateTimeField(source="kpi_return.decided_at")
+
+    class Meta:
+        model = KpiValue
+        fields = [
+            "entity",
+            "department",
+            "period",
+            "kpi",
+            "unit",
+            "value",
+            "version",
+            "accepted_at",
+        ]
+
+
+class PublicPagination(CursorPagination):
+    page_size = 500
+    ordering = ("id",)
+
+
+class PublicReadOnly(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []  # public data: no session, no CSRF
+    lookup_field = "code"
+
+
+class PublishedEntityViewSet(PublicReadOnly):
+    """The registry of public sector entities (no contact details)."""
+
+    serializer_class = PublicEntitySerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        department = Department.objects.filter(
+            code=self.request.query_params.get("department", "")
+        ).first()
+        return selectors.public_entities(
+            department=department, entity_type=self.request.query_params.get("type") or None
+        )
+
+
+class PublishedKpiViewSet(PublicReadOnly):
+    serializer_class = KpiSerializer
+    pagination_class = None
+    queryset = KpiDefinition.objects.filter(is_active=True)
+
+
+class PublishedPeriodViewSet(PublicReadOnly):
+    """Periods with published figures."""
+
+    serializer_class = PeriodSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.published_periods(kind=self.request.query_params.get("kind") or None)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(name, str, description=desc)
+        for name, desc in [
+            ("entity", "entity code, e.g. LRH-MTI"),
+            ("department", "department code, e.g. HED"),
+            ("kpi", "KPI code, e.g. UTIL_PCT"),
+            ("period", "period code, e.g. 2025-Q3"),
+            ("type", "entity type"),
+        ]
+    ]
+)
+class PublishedFigureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Accepted figures only: the latest accepted version of each entity's return for each
+    period. Returned, unreviewed and superseded figures are never here."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+    serializer_class = FigureSerializer
+    pagination_class = PublicPagination
+
+    def get_queryset(self):
+        p = self.request.query_params
+
+        def find(model, key):
+            code = p.get(key)
+            if not code:
+                return None
+            obj = model.objects.filter(code=code).first()
+            if obj is None:
+                raise Http404
+            return obj
+
+        return selectors.published_figures(
+            entity=find(PublicSectorEntity, "entity"),
+            department=find(Department, "department"),
+            kpi=find(KpiDefinition, "kpi"),
+            period=find(ReportingPeriod, "period"),
+            entity_type=p.get("type") or None,
+        )
