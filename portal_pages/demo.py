@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import GroupPagePermission, Locale, Page, Site
 
 from portal_pages.models import (
     DepartmentIndexPage,
@@ -317,9 +317,18 @@ def _child(parent, model, slug: str, **fields):
     return page, True
 
 
+def ensure_root() -> Page:
+    """Wagtail's root page (its migration creates it; a flushed database has none)."""
+    root = Page.get_first_root_node()
+    if root is None:
+        Locale.objects.get_or_create(language_code="en")
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    return root
+
+
 def seed_pages(progress=print) -> HomePage:
     """The page tree, with HomePage as the default site's root."""
-    root = Page.get_first_root_node()
+    root = ensure_root()
     home = HomePage.objects.first()
     if home is None:
         home = root.add_child(instance=HomePage(slug="citizen-portal", **HOME))
@@ -465,7 +474,9 @@ def _seed_report_page(performance, progress) -> None:
 # ---- the editor -----------------------------------------------------------------------------
 
 
-def seed_editor(progress=print):
+def seed_editor(progress=print, home=None):
+    """``editor`` in Wagtail's Editors group, which may enter the admin and add, change and
+    publish pages under the home page."""
     User = get_user_model()
     user, created = User.objects.get_or_create(
         username="editor", defaults={"first_name": "Site", "last_name": "Editor"}
@@ -474,6 +485,19 @@ def seed_editor(progress=print):
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     editors, _ = Group.objects.get_or_create(name="Editors")
+    editors.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    home = home or HomePage.objects.first()
+    if home is not None:
+        for codename in ("add_page", "change_page", "publish_page"):
+            GroupPagePermission.objects.get_or_create(
+                group=editors,
+                page=home,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
+            )
     user.groups.add(editors)
     return user
 
@@ -571,8 +595,8 @@ def seed_matters(progress=print) -> list[tuple[str, str, str, str]]:
 
 def seed(progress=print) -> None:
     """The public site's demo data (idempotent)."""
-    seed_pages(progress)
-    seed_editor(progress)
+    home = seed_pages(progress)
+    seed_editor(progress, home=home)
     matters = seed_matters(progress)
     progress("  Wagtail editor:   editor / " + DEMO_PASSWORD + "  (http://127.0.0.1:8000/cms/)")
     if matters:

@@ -84,7 +84,7 @@ def kpi_figures(
     for kpi in kpi_list:
         points = {p.period.pk: p for p in by_kpi[kpi.pk].points} if kpi.pk in by_kpi else {}
         columns = [
-            Column("period", _("Period"), numeric=False),
+            Column("period", _("Period"), numeric=False, ltr=True),
             Column("value", _("Value"), unit=unit_label(kpi)),
         ]
         if combined:
@@ -118,9 +118,9 @@ def long_table(figures: list[KpiFigure], slug: str, title: str) -> DataTable:
         return DataTable(slug=slug, title=title, columns=[])
     columns = [
         Column("kpi", _("KPI"), numeric=False),
-        Column("kpi_code", _("KPI code"), numeric=False),
+        Column("kpi_code", _("KPI code"), numeric=False, ltr=True),
         Column("unit", _("Unit"), numeric=False),
-        Column("period", _("Period"), numeric=False),
+        Column("period", _("Period"), numeric=False, ltr=True),
         Column("value", _("Value")),
     ]
     if any(len(f.table.columns) > 2 for f in figures):
@@ -165,7 +165,7 @@ class Filing:
             slug="filing",
             title=_("Filing for %(period)s") % {"period": self.period.code if self.period else "—"},
             columns=[
-                Column("entity_code", _("Code"), numeric=False),
+                Column("entity_code", _("Code"), numeric=False, ltr=True),
                 Column("entity", _("Entity"), numeric=False),
                 Column("department", _("Department"), numeric=False),
                 Column("status", _("Status"), numeric=False),

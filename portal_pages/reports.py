@@ -64,10 +64,10 @@ class ReportData:
             title="",
             columns=[
                 Column("department", _("Department"), numeric=False),
-                Column("entity_code", _("Code"), numeric=False),
+                Column("entity_code", _("Code"), numeric=False, ltr=True),
                 Column("entity", _("Entity"), numeric=False),
                 Column("status", _("Status"), numeric=False),
-                Column("kpi_code", _("KPI code"), numeric=False),
+                Column("kpi_code", _("KPI code"), numeric=False, ltr=True),
                 Column("kpi", _("KPI"), numeric=False),
                 Column("unit", _("Unit"), numeric=False),
                 Column("value", _("Value")),
@@ -96,7 +96,7 @@ def report_tables(period) -> ReportData:
         dept_kpis = sorted((kpis[c] for c in codes), key=lambda k: (k.position, k.code))
         columns = [
             Column("entity", _("Entity"), numeric=False),
-            Column("entity_code", _("Code"), numeric=False),
+            Column("entity_code", _("Code"), numeric=False, ltr=True),
             Column("status", _("Status"), numeric=False),
         ] + [Column(k.code, k.name, unit=unit_label(k)) for k in dept_kpis]
         rows = []

@@ -20,6 +20,8 @@ class Column:
     unit: str = ""
     #: shown for an empty cell instead of "not reported" (e.g. "none disposed of")
     none_label: str = ""
+    #: a code or period like 2025-Q3: kept left to right inside Urdu text
+    ltr: bool = False
 
 
 @dataclass

@@ -10,6 +10,7 @@ from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -58,6 +59,9 @@ class HomePage(BilingualPage):
 
     class Meta:
         verbose_name = _("home page")
+
+    def crumb(self) -> dict:
+        return {"title": gettext("Home"), "lang": "", "url": self.url}
 
     @property
     def display_tracking_heading(self) -> str:

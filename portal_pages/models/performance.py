@@ -18,7 +18,7 @@ from django.db import models
 from django.http import FileResponse, Http404
 from django.template.response import TemplateResponse
 from django.utils.text import slugify
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -258,7 +258,7 @@ class PerformanceIndexPage(RoutableBilingualPage):
         return self.render_route(
             request,
             "portal_pages/performance_eoffice.html",
-            crumbs=[{"title": _t("The e-office in figures"), "url": ""}],
+            crumbs=[{"title": gettext("The e-office in figures"), "url": ""}],
             eoffice=data,
             tables=tables,
             charts=charts,
@@ -296,8 +296,8 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     def _downloads(self, route: str, *args) -> list[tuple[str, str]]:
         return [
-            (_t("CSV (spreadsheet)"), self.route_url(route, *args, "csv")),
-            (_t("JSON (data)"), self.route_url(route, *args, "json")),
+            (gettext("CSV (spreadsheet)"), self.route_url(route, *args, "csv")),
+            (gettext("JSON (data)"), self.route_url(route, *args, "json")),
         ]
 
 
@@ -318,12 +318,12 @@ def _headline_table(province, period):
         )
     return DataTable(
         slug="province",
-        title=_t("The province, %(period)s") % {"period": period.code if period else "—"},
+        title=gettext("The province, %(period)s") % {"period": period.code if period else "—"},
         columns=[
-            Column("kpi", _t("KPI"), numeric=False),
-            Column("unit", _t("Unit"), numeric=False),
-            Column("value", _t("Value")),
-            Column("entities", _t("Entities reporting")),
+            Column("kpi", gettext("KPI"), numeric=False),
+            Column("unit", gettext("Unit"), numeric=False),
+            Column("value", gettext("Value")),
+            Column("entities", gettext("Entities reporting")),
         ],
         rows=rows,
     )
@@ -369,8 +369,8 @@ class MonitoringReportPage(RoutableBilingualPage):
             pdf_url=self.route_url("report_pdf") if pdf else "",
             pdf=pdf,
             downloads=[
-                (_t("CSV (spreadsheet)"), self.route_url("report_download", "csv")),
-                (_t("JSON (data)"), self.route_url("report_download", "json")),
+                (gettext("CSV (spreadsheet)"), self.route_url("report_download", "csv")),
+                (gettext("JSON (data)"), self.route_url("report_download", "json")),
             ],
         )
 

@@ -80,3 +80,12 @@ def figure(value, places=None):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def ltr(value):
+    """Keep a code or period (``2025-Q3``) left to right inside Urdu text: wrapped in the
+    Unicode left-to-right isolate, so it works in plain text, titles and attributes too."""
+    if value in (None, ""):
+        return value
+    return f"\u2066{value}\u2069"

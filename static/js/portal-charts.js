@@ -31,7 +31,7 @@
         }, d);
       });
       var horizontal = !!spec.horizontal;
-      var category = { stacked: !!spec.stacked, grid: { display: false }, ticks: { maxRotation: 0, autoSkip: !horizontal } };
+      var category = { offset: true, stacked: !!spec.stacked, grid: { display: false }, ticks: { maxRotation: 0, autoSkip: !horizontal } };
       var value = { beginAtZero: true, stacked: !!spec.stacked, grid: { color: "#e6eaef" } };
       var scales = horizontal
         ? { x: Object.assign(value, { reverse: rtl }), y: Object.assign(category, { position: rtl ? "right" : "left" }) }

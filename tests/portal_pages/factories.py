@@ -10,7 +10,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from cgu.models import (
     EntityType,
@@ -185,7 +185,9 @@ class Tree:
 
 def build_tree() -> Tree:
     """Home as the default site's root, with one page of each kind under it."""
-    root = Page.get_first_root_node()
+    from portal_pages.demo import ensure_root
+
+    root = ensure_root()  # a transactional test may have flushed Wagtail's initial data
     t = Tree()
     t.home = root.add_child(
         instance=HomePage(

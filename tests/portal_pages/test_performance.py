@@ -173,7 +173,7 @@ def test_overview_lists_departments_and_the_provincial_headline(client, tree, fi
     response = client.get(tree.performance.url)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "The province in 2025-Q2" in html
+    assert "The province in \u20662025-Q2\u2069" in html  # the code kept left to right
     assert "1 of 3 public sector entities reported" in html
     assert "/performance/departments/fd/" in html
 

@@ -16,16 +16,20 @@ def redis_cache(settings):
         pytest.skip("needs Redis (set REDIS_URL, e.g. redis://127.0.0.1:6379/0)")
     from django.core.cache import caches
 
+    prefix = f"test-portal-{uuid.uuid4().hex[:8]}"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"test-portal-{uuid.uuid4().hex[:8]}",
+            "KEY_PREFIX": prefix,
         }
     }
     cache = caches["default"]
     yield cache
-    cache.clear()
+    # Only this test's keys: clear() would FLUSHDB under other test processes.
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
 
 
 def test_limiter_counts_in_redis_and_refuses_past_the_limit(redis_cache, settings):
