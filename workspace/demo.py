@@ -219,6 +219,7 @@ def seed_organisation(progress=print) -> list[DemoLogin]:
             {"section": secy_section, "level": L.SECRETARY},
             designation_en="Secretary",
             designation_ur="سیکرٹری",
+            may_approve=True,
         )
         posts = [(secretary, f"{code.lower()}-secretary")]
         for spec in sections:
@@ -267,7 +268,9 @@ def seed_organisation(progress=print) -> list[DemoLogin]:
 def later_steps():
     """Seeding steps of the other apps, in the order they depend on each other.
     Each is ``(heading, callable(progress=...))``; each app adds its own line here."""
-    steps = []
+    from workspace.demo_files import seed_files
+
+    steps = [("Files: a few hundred in every state, through the desk services", seed_files)]
     from cgu.demo import seed as cgu_seed
 
     steps.append(("CGU: public sector entities, KPIs and returns", cgu_seed))

@@ -94,7 +94,7 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
         if remarks:
             number = (file.paragraphs.aggregate(m=Max("number"))["m"] or 0) + 1
             NoteParagraph.objects.create(
-                file=file, number=number, text=remarks, author=actor, post=post
+                file=file, number=number, text=remarks, author=actor, post=post, created_at=now
             )
         approval = Approval.objects.create(
             file=file,
@@ -292,6 +292,7 @@ def draft_issue(*, actor, file: File, draft: Draft) -> DispatchEntry:
             addressees=draft.addressees,
             issued_by=actor,
             issued_post=post,
+            issued_at=timezone.now(),
         )
         draft.status = Draft.Status.ISSUED
         draft.save(update_fields=["status"])

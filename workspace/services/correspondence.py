@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workspace import audit
@@ -49,6 +50,7 @@ def enclosure_add(
             is_puc=is_puc,
             added_by=actor,
             added_post=post,
+            added_at=timezone.now(),
         )
         if paper is not None:
             enclosure.paper = paper

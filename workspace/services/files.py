@@ -58,6 +58,8 @@ def file_open(
             priority=priority,
             grading=grading,
             opened_by=actor,
+            opened_at=timezone.now(),
+            desk_since=timezone.now(),
             holding_post=post,
         )
         file.full_clean()

@@ -55,7 +55,7 @@ def note_add(
         )
         number = (file.paragraphs.aggregate(m=Max("number"))["m"] or 0) + 1
         paragraph = NoteParagraph.objects.create(
-            file=file, number=number, text=text, author=actor, post=post
+            file=file, number=number, text=text, author=actor, post=post, created_at=timezone.now()
         )
         paragraph.refers_to_flags.set(flags)
         paragraph.refers_to_files.set(files)

@@ -134,6 +134,7 @@ def _diarise(*, actor, post, target, year, versions, fields) -> Receipt:
             grading=f["grading"],
             holding_post=target,
             diarised_by=actor,
+            diarised_at=timezone.now(),
             is_citizen_matter=f["is_citizen"],
             citizen_name=f["citizen_name"].strip(),
             citizen_cnic_last4=f["citizen_cnic_last4"],
