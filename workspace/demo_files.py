@@ -105,6 +105,11 @@ NOTES = [
 ]
 
 # Files per section in each state: 45 a section, about 300 in all.
+SANCTION_LETTER = (
+    "I am directed to convey the sanction of the competent authority to the proposal contained "
+    "in your letter cited above, subject to the observance of codal formalities."
+)
+
 SCENARIOS = [
     ("fresh", 5),
     ("at_so", 5),
@@ -274,8 +279,7 @@ def _one_file(rng, clock, chain, users, heads, code, scenario, other_posts):
                 file=file,
                 subject=f"Sanction: {file.subject}",
                 addressees=f"{rng.choice(SENDERS)}\nAccountant General KP",
-                body="I am directed to convey the sanction of the competent authority to the proposal "
-                "contained in your letter cited above, subject to the observance of codal formalities.",
+                body=SANCTION_LETTER,
             )
             movement.file_put_up(actor=u[ds], file=file)
             clock.tick(1, 24)
