@@ -72,14 +72,17 @@ def open_object(name: str):
     return storage().open(name, "rb")
 
 
-def presigned_url(name: str, *, filename: str, content_type: str, seconds: int) -> str:
-    """A short-lived signed GET for a private S3 object, answering as an attachment."""
+def presigned_url(
+    name: str, *, filename: str, content_type: str, seconds: int, inline: bool = False
+) -> str:
+    """A short-lived signed GET for a private S3 object, answering as an attachment (or
+    inline, for a PDF or image shown beside the note sheet)."""
     from django.utils.http import content_disposition_header
 
     return storage().url(
         name,
         parameters={
-            "ResponseContentDisposition": content_disposition_header(True, filename),
+            "ResponseContentDisposition": content_disposition_header(not inline, filename),
             "ResponseContentType": content_type,
         },
         expire=seconds,

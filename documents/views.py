@@ -36,6 +36,7 @@ def _serve(request, version_id: int, *, inline: bool):
             filename=version.download_name,
             content_type=version.mime_type,
             seconds=seconds,
+            inline=inline,
         )
         response = HttpResponseRedirect(url)
     else:
@@ -45,8 +46,10 @@ def _serve(request, version_id: int, *, inline: bool):
             filename=version.download_name,
             content_type=version.mime_type,
         )
-        if inline:
-            # Shown beside the note sheet: no scripts, no navigation, whatever the file is.
+        if inline and version.mime_type != types.PDF:
+            # An image shown beside the note sheet: nothing in it may run or load. (PDFs were
+            # refused at intake if they carried scripts; browsers will not show a PDF in a
+            # sandboxed document.)
             response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

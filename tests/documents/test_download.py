@@ -52,13 +52,20 @@ def test_anonymous_is_sent_to_sign_in(client, version):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_inline_view_is_sandboxed(client, clerk, version):
+def test_inline_view_for_the_note_sheet_side_panel(client, clerk, version):
     client.force_login(clerk)
     response = client.get(reverse("documents:view", args=[version.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("inline;")
-    assert "sandbox" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    image = paper_upload(actor=clerk, upload=corpus.upload("s.png", corpus.png()), kind="scan")
+    response = client.get(reverse("documents:view", args=[image.pk]))
+    assert response["Content-Disposition"].startswith("inline;")
+    assert "sandbox" in response["Content-Security-Policy"]
+    docx = paper_upload(actor=clerk, upload=corpus.upload("d.docx", corpus.docx()), kind="draft")
+    response = client.get(reverse("documents:view", args=[docx.pk]))
+    assert response["Content-Disposition"].startswith("attachment;")
 
 
 def test_my_papers_page_does_not_grow_queries_with_rows(
@@ -112,3 +119,12 @@ def test_refusal_is_shown_on_the_form(client, clerk):
     )
     assert response.status_code == 200
     assert b"computer program" in response.content
+
+
+def test_admin_shows_papers_read_only(client, admin_user, version):
+    client.force_login(admin_user)
+    changelist = client.get("/django-admin/documents/paper/")
+    assert changelist.status_code == 200 and b"PDA letter" in changelist.content
+    assert client.get("/django-admin/documents/paper/add/").status_code == 403
+    detail = client.get(f"/django-admin/documents/paper/{version.paper_id}/change/")
+    assert detail.status_code == 200 and version.sha256.encode() in detail.content
