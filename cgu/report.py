@@ -27,15 +27,19 @@ TYPE_TABLE_SERVICE_MAX = 3
 class KpiLine:
     kpi: KpiDefinition
     value: Decimal | None
-    previous: Decimal | None = None
+    previous: Decimal | None = None  # the same entities' figure in the previous period
     entities: int = 0
+    value_same: Decimal | None = None  # this period, the entities with a previous figure
 
     @property
     def change(self) -> Decimal | None:
-        """Per cent change on the previous period of the same kind."""
-        if self.value is None or not self.previous:
+        """Per cent change on the previous period of the same kind, like for like."""
+        if self.value_same is None or not self.previous:
             return None
-        return ((self.value - self.previous) * 100 / abs(self.previous)).quantize(Decimal("0.1"))
+        change = ((self.value_same - self.previous) * 100 / abs(self.previous)).quantize(
+            Decimal("0.1")
+        )
+        return change if change else Decimal("0.0")  # never "-0.0"
 
 
 @dataclass
@@ -66,13 +70,11 @@ class ReportData:
     entities_reported: int
 
 
-def _series_values(series_list, period) -> dict[int, tuple[Decimal, int]]:
-    out = {}
-    for s in series_list:
-        for p in s.points:
-            if p.period.pk == period.pk:
-                out[s.kpi.pk] = (p.value, p.entities)
-    return out
+def _combine(kpi: KpiDefinition, values: list[Decimal]) -> Decimal:
+    total = sum(values, Decimal(0))
+    if kpi.aggregation == KpiDefinition.Aggregation.MEAN:
+        total = total / len(values)
+    return total.quantize(Decimal("0.01"))
 
 
 def build(period: ReportingPeriod, *, on: dt.date | None = None) -> ReportData:
@@ -87,23 +89,11 @@ def build(period: ReportingPeriod, *, on: dt.date | None = None) -> ReportData:
     kpis = list(KpiDefinition.objects.filter(is_active=True))
     compliance = selectors.compliance(period, on=on)
 
-    # Province totals for this period and the previous one.
-    province_series = selectors.province_series(kind=period.kind)
-    now_vals = _series_values(province_series, period)
-    prev_vals = _series_values(province_series, previous) if previous else {}
-    province = [
-        KpiLine(
-            kpi=k,
-            value=now_vals.get(k.pk, (None, 0))[0],
-            previous=prev_vals.get(k.pk, (None, 0))[0],
-            entities=now_vals.get(k.pk, (None, 0))[1],
-        )
-        for k in kpis
-        if k.pk in now_vals
-    ]
-
-    # Per department: aggregates of this period (one query for all departments).
     figures = list(selectors.published_figures(period=period))
+    before: dict[int, dict[int, Decimal]] = {}
+    if previous is not None:
+        for v in selectors.published_figures(period=previous):
+            before.setdefault(v.kpi_id, {})[v.kpi_return.entity_id] = v.value
     dept_values: dict[int, dict[int, list[Decimal]]] = {}
     by_entity: dict[int, dict[int, Decimal]] = {}
     entities: dict[int, PublicSectorEntity] = {}
@@ -112,6 +102,20 @@ def build(period: ReportingPeriod, *, on: dt.date | None = None) -> ReportData:
         entities[entity.pk] = entity
         by_entity.setdefault(entity.pk, {})[v.kpi_id] = v.value
         dept_values.setdefault(entity.department_id, {}).setdefault(v.kpi_id, []).append(v.value)
+    # Province totals; the change on the previous period compares the same entities only
+    # (those with accepted figures in both), so late filers do not look like a fall.
+    province = []
+    for k in kpis:
+        now_k = {e: vals[k.pk] for e, vals in by_entity.items() if k.pk in vals}
+        if not now_k:
+            continue
+        common = [e for e in now_k if e in before.get(k.pk, {})]
+        line = KpiLine(kpi=k, value=_combine(k, list(now_k.values())), entities=len(now_k))
+        if common:
+            line.value_same = _combine(k, [now_k[e] for e in common])
+            line.previous = _combine(k, [before[k.pk][e] for e in common])
+        province.append(line)
+
     departments = []
     for counts in compliance.departments:
         lines = []
@@ -205,6 +209,8 @@ def _compliance_chart(data: ReportData):
     chart.data = [[float(c.on_time_rate) for c in depts], [float(c.rate) for c in depts]]
     chart.categoryAxis.categoryNames = [c.department.code for c in depts]
     chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.fontName = "Helvetica"
+    chart.valueAxis.labels.fontName = "Helvetica"
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
     chart.valueAxis.labels.fontSize = 7
     chart.bars[0].fillColor = colors.HexColor("#0b5d4b")
@@ -217,6 +223,7 @@ def _compliance_chart(data: ReportData):
             175,
             _("Filed on time (dark) and filed at all (light), per cent of PSEs"),
             fontSize=8,
+            fontName="Helvetica",
         )
     )
     return drawing
@@ -251,6 +258,7 @@ def _render_pdf(data: ReportData) -> bytes:
     body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=9, leading=12)
     small = ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5)
     ur = ParagraphStyle("ur", parent=body, fontName=urdu_font, fontSize=13, leading=22, alignment=2)
+    ur_title = ParagraphStyle("ur_title", parent=ur, alignment=1, fontSize=15)
     cell = ParagraphStyle("cell", parent=small, fontSize=7, leading=8.5)
 
     period = data.period
@@ -283,7 +291,7 @@ def _render_pdf(data: ReportData) -> bytes:
 
     story = [
         Paragraph(_("Service Delivery Performance Monitoring Report"), h1),
-        Paragraph(urdu("سروس ڈیلیوری پرفارمنس مانیٹرنگ رپورٹ"), ur),
+        Paragraph(urdu("سروس ڈیلیوری پرفارمنس مانیٹرنگ رپورٹ"), ur_title),
         Paragraph(
             _(
                 "Period %(code)s (%(start)s to %(end)s) · returns were due by %(deadline)s · "
@@ -365,28 +373,38 @@ def _render_pdf(data: ReportData) -> bytes:
         story += [Spacer(1, 4 * mm), _compliance_chart(data)]
 
     story += [Paragraph(_("2. Province totals"), h2)]
-    rows = [[_("KPI"), _("Unit"), _("This period"), _("Previous period"), _("Change"), _("PSEs")]]
+    rows = [[_("KPI"), _("Unit"), _("This period"), _("PSEs"), _("Change on previous period*")]]
     for line in data.province:
         rows.append(
             [
                 Paragraph(line.kpi.name_en, cell),
                 line.kpi.get_unit_display(),
                 fmt(line.value, line.kpi),
-                fmt(line.previous, line.kpi),
-                "—" if line.change is None else f"{line.change:+}%",
                 line.entities,
+                "—" if line.change is None else f"{line.change:+}%",
             ]
         )
     story.append(
         Table(
             rows,
-            colWidths=[62 * mm, 22 * mm, 25 * mm, 25 * mm, 18 * mm, 14 * mm],
+            colWidths=[66 * mm, 24 * mm, 28 * mm, 14 * mm, 34 * mm],
             style=table_style,
             hAlign="LEFT",
             repeatRows=1,
         )
     )
 
+    if data.previous is not None:
+        story.append(
+            Paragraph(
+                _(
+                    "* Compared with %(previous)s for the same entities only (those with "
+                    "accepted figures in both periods)."
+                )
+                % {"previous": data.previous.code},
+                small,
+            )
+        )
     story += [PageBreak(), Paragraph(_("3. Departments"), h2)]
     for section in data.departments:
         block = [
@@ -485,7 +503,6 @@ def _render_pdf(data: ReportData) -> bytes:
         title=f"Service Delivery Performance Monitoring Report {period.code}",
         author="Corporate Governance Unit, Finance Department",
         subject=period.code,
-        invariant=1,
     )
     doc.build(story, onFirstPage=page_footer, onLaterPages=page_footer)
     return out.getvalue()
@@ -542,6 +559,5 @@ def _return_pdf(*, entity, period, version, values) -> bytes:
         pagesize=A4,
         title=f"KPI return {entity.code} {period.code} v{version}",
         author="Corporate Governance Unit, Finance Department",
-        invariant=1,
     ).build(story)
     return out.getvalue()
