@@ -34,9 +34,10 @@ def _file_or_404(request, pk) -> File:
 def file_detail(request, pk):
     file = _file_or_404(request, pk)
     at_my_desk = file.holding_post_id in access.my_post_ids(request.user)
+    page = sel.file_page(file=file)
     context = {
         "file": file,
-        **sel.file_page(file=file),
+        **page,
         "at_my_desk": at_my_desk,
         "can_decide": at_my_desk and file.holding_post.may_approve,
         "note_form": NoteForm(),
@@ -47,9 +48,24 @@ def file_detail(request, pk):
         "decision_form": DecisionForm(),
         "reason_form": ReasonForm(),
         "came_from": movement.came_from(file) if at_my_desk else None,
+        "decide_para": _paragraph_to_decide(file, page["paragraphs"]) if at_my_desk else None,
         "pending_receipts": sel.inbox_receipts(user=request.user) if at_my_desk else [],
     }
     return render(request, "workspace/file_detail.html", context)
+
+
+def _paragraph_to_decide(file, paragraphs):
+    """The note put up for orders: the latest final paragraph written at another post and not
+    yet decided — only when the holding post has the power to approve."""
+    if not file.holding_post.may_approve:
+        return None
+    for paragraph in reversed(paragraphs):
+        if paragraph.post_id == file.holding_post_id:
+            continue
+        if paragraph.is_final and not paragraph.approvals.all():
+            return paragraph
+        return None
+    return None
 
 
 @login_required
