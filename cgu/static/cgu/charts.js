@@ -36,6 +36,7 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
+        layout: { padding: { left: 14, right: 14 } },
         locale: lang === "ur" ? "ur-PK" : "en-PK",
         scales: {
           x: { reverse: rtl, grid: { display: false } },
