@@ -6,7 +6,17 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from workspace.models import AuditEvent, Department, Holding, Post, Section
+from workspace.models import (
+    AuditEvent,
+    Department,
+    File,
+    Holding,
+    Movement,
+    Post,
+    Receipt,
+    Section,
+    SubjectHead,
+)
 from workspace.services import organisation as org
 
 
@@ -140,3 +150,64 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SubjectHead)
+class SubjectHeadAdmin(AuditedAdmin):
+    list_display = ["code", "name_en", "department"]
+    list_filter = ["department"]
+    list_select_related = ["department"]
+    search_fields = ["code", "name_en", "name_ur"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Files, receipts and movements change only through the desk's services (and its
+    screens and API); the admin shows them for support, and writes nothing."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(File)
+class FileAdmin(ReadOnlyAdmin):
+    list_display = [
+        "number",
+        "subject",
+        "status",
+        "priority",
+        "grading",
+        "holding_post",
+        "desk_since",
+    ]
+    list_filter = ["status", "priority", "grading", "department"]
+    list_select_related = ["holding_post__section__department"]
+    search_fields = ["number"]
+    show_full_result_count = False
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(ReadOnlyAdmin):
+    list_display = ["diary_number", "diary_year", "section", "sender", "status", "holding_post"]
+    list_filter = ["status", "section__department"]
+    list_select_related = ["section__department", "holding_post__section__department"]
+    search_fields = ["sender", "tracking_ref"]
+    show_full_result_count = False
+
+
+@admin.register(Movement)
+class MovementAdmin(ReadOnlyAdmin):
+    list_display = ["file", "kind", "from_post", "to_post", "by", "at"]
+    list_filter = ["kind"]
+    list_select_related = [
+        "file",
+        "from_post__section__department",
+        "to_post__section__department",
+        "by",
+    ]
+    show_full_result_count = False

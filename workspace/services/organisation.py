@@ -25,6 +25,7 @@ ORG_FIELDS = {
         "is_active",
     ],
     "workspace.holding": ["post", "user", "kind", "starts_at", "ends_at"],
+    "workspace.subjecthead": ["department", "code", "name_en", "name_ur"],
 }
 
 
