@@ -1,7 +1,7 @@
 """Template helpers of the CGU's screens."""
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from cgu.charts import isolate
@@ -22,3 +22,9 @@ def figure(value, kpi):
     from cgu.charts import fmt
 
     return fmt(value, kpi)
+
+
+@register.filter
+def code(value):
+    """A period or entity code in a table cell: left to right, never broken at its hyphen."""
+    return format_html('<span class="nowrap">{}</span>', ltr(value))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cgu import access, charts, selectors, services
+from cgu.charts import isolate
 from cgu.forms import PeriodChoiceForm
 from cgu.models import PerformanceReport, ReportingPeriod
 from cgu.selectors import FilingState
@@ -101,7 +102,8 @@ def report_list(request):
             messages.error(request, str(getattr(exc, "message", exc)))
         else:
             messages.success(
-                request, _("Report for %(period)s generated.") % {"period": row.period}
+                request,
+                _("Report for %(period)s generated.") % {"period": isolate(row.period.code)},
             )
             return redirect("cgu:reports")
     reports = PerformanceReport.objects.select_related("period", "generated_by")[:50]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
 from cgu import access, intake, selectors, services
+from cgu.charts import isolate
 from cgu.forms import ReturnEntryForm, ReturnStartForm, SendBackForm
 from cgu.models import KpiReturn, PublicSectorEntity, ReportingPeriod
 from cgu.views import cgu_staff_required
@@ -137,7 +138,7 @@ def return_new(request):
         messages.info(
             request,
             _("%(entity)s already has a return for %(period)s; here it is.")
-            % {"entity": entity.code, "period": period.code},
+            % {"entity": entity.code, "period": isolate(period.code)},
         )
         return redirect("cgu:return", pk=existing.pk)
     return _entry(request, entity=entity, period=period, resubmitting=None)
