@@ -139,6 +139,7 @@ if CONFIG.s3:
         "default_acl": "private",
         "querystring_auth": True,
         "querystring_expire": 60,
+        "signature_version": "s3v4",
         "file_overwrite": False,
     }
     _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}

@@ -40,7 +40,8 @@ PRODUCTION = {
 
 
 def _run(env_overrides, *args, tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION, "TASKS_BACKEND", "DEBUG"}}
+    leave_out = {*PRODUCTION, "TASKS_BACKEND", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in leave_out}
     env.update({"DJANGO_SETTINGS_MODULE": "daftar.settings", "DAFTAR_VAR_DIR": str(tmp_path)})
     env.update(env_overrides)
     cmd = [sys.executable, *args] if args else [sys.executable, "-c", PROBE]
