@@ -20,9 +20,10 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
-from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -210,98 +211,199 @@ class PublicStatus:
 _NO_MATCH = "\x00\x00\x00\x00"
 
 
-def _factor_matches(given: str, receipt) -> bool:
-    cnic = receipt.citizen_cnic_last4 if receipt else ""
-    mobile = receipt.citizen_mobile_last4 if receipt else ""
+def _factor_matches(given: str, row) -> bool:
+    cnic = row["citizen_cnic_last4"] if row else ""
+    mobile = row["citizen_mobile_last4"] if row else ""
     # Both comparisons always run (``|``, not ``or``), in constant time.
     by_cnic = hmac.compare_digest(given.encode(), (cnic or _NO_MATCH).encode())
     by_mobile = hmac.compare_digest(given.encode(), (mobile or _NO_MATCH).encode())
-    return bool(receipt) & (by_cnic | by_mobile)
+    return bool(row) & (by_cnic | by_mobile)
 
 
-def _load(reference: str):
-    """The receipt behind a reference with everything the projection needs, in one query."""
+# (key in the row, model, field) of what a lookup reads, in SELECT order.
+_COLUMNS = [
+    ("tracking_ref", "Receipt", "tracking_ref"),
+    ("status", "Receipt", "status"),
+    ("grading", "Receipt", "grading"),
+    ("received_on", "Receipt", "received_on"),
+    ("diarised_at", "Receipt", "diarised_at"),
+    ("time_limit_days", "Receipt", "time_limit_days"),
+    ("outcome", "Receipt", "outcome"),
+    ("citizen_cnic_last4", "Receipt", "citizen_cnic_last4"),
+    ("citizen_mobile_last4", "Receipt", "citizen_mobile_last4"),
+    ("holding_post_id", "Receipt", "holding_post"),
+    ("file_id", "Receipt", "file"),
+    ("file__status", "File", "status"),
+    ("file__grading", "File", "grading"),
+    ("file__desk_since", "File", "desk_since"),
+    ("file__holding_post_id", "File", "holding_post"),
+    ("post__level", "Post", "level"),
+    ("post__may_approve", "Post", "may_approve"),
+    ("section__name_en", "Section", "name_en"),
+    ("section__name_ur", "Section", "name_ur"),
+    ("department__name_en", "Department", "name_en"),
+    ("department__name_ur", "Department", "name_ur"),
+]
+
+
+@cache
+def _lookup_sql() -> str:
+    """The lookup as one statement: the receipt, its file, the office now dealing with it
+    (the file's post while on a file, else the receipt's: post → section → department) and
+    the file's last closing (an index probe). Written once from the models' metadata — never
+    from input — because this is the hottest public read and the ORM's per-call query
+    building costs more than running it; plain SQL that PostgreSQL and SQLite both take."""
+    from django.db import connection
+
+    from workspace.models import Department, File, Movement, Post, Receipt, Section
+
+    models = {
+        "Receipt": (Receipt, "r"),
+        "File": (File, "f"),
+        "Post": (Post, "p"),
+        "Section": (Section, "s"),
+        "Department": (Department, "d"),
+    }
+    qn = connection.ops.quote_name
+
+    def col(model_name, field):
+        model, alias = models[model_name]
+        return f"{alias}.{qn(model._meta.get_field(field).column)}"
+
+    def table(model_name):
+        model, alias = models[model_name]
+        return f"{qn(model._meta.db_table)} {alias}"
+
+    m = Movement._meta
+    closed_at = (
+        f"(SELECT m.{qn(m.get_field('at').column)} FROM {qn(m.db_table)} m"  # noqa: S608
+        f" WHERE m.{qn(m.get_field('file').column)} = {col('Receipt', 'file')}"
+        f" AND m.{qn(m.get_field('kind').column)} = %s"
+        f" ORDER BY m.{qn(m.get_field('at').column)} DESC LIMIT 1)"
+    )
+    office_post = (
+        f"CASE WHEN {col('Receipt', 'status')} <> %s AND {col('File', 'holding_post')}"
+        f" IS NOT NULL THEN {col('File', 'holding_post')} ELSE {col('Receipt', 'holding_post')}"
+        " END"
+    )
+    select = ", ".join(col(model, field) for _, model, field in _COLUMNS)
+    return (
+        f"SELECT {select}, {closed_at} FROM {table('Receipt')}"  # noqa: S608 — metadata only
+        f" LEFT JOIN {table('File')} ON f.{qn(File._meta.pk.column)} = {col('Receipt', 'file')}"
+        f" JOIN {table('Post')} ON p.{qn(Post._meta.pk.column)} = {office_post}"
+        f" JOIN {table('Section')} ON s.{qn(Section._meta.pk.column)} = {col('Post', 'section')}"
+        f" JOIN {table('Department')} ON d.{qn(Department._meta.pk.column)} ="
+        f" {col('Section', 'department')}"
+        f" WHERE {col('Receipt', 'tracking_ref')} = %s"
+        f" AND {col('Receipt', 'is_citizen_matter')} = %s"
+    )
+
+
+def _as_datetime(value):
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite
+        value = dt.datetime.fromisoformat(value)
+    if timezone.is_naive(value):  # stored in UTC when USE_TZ
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _as_date(value):
+    if isinstance(value, str):  # SQLite
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _load(reference: str) -> dict | None:
+    """The receipt behind a reference as a dict of ``_COLUMNS`` plus ``closed_at``."""
+    from django.db import connection
+
     from workspace.models import Movement, Receipt
 
-    closed_at = (
-        Movement.objects.filter(file=OuterRef("file_id"), kind=Movement.Kind.CLOSE)
-        .order_by()
-        .values("file")
-        .annotate(last=Max("at"))
-        .values("last")
-    )
-    return (
-        Receipt.objects.filter(tracking_ref=reference, is_citizen_matter=True)
-        .select_related(
-            "section__department",
-            "holding_post__section__department",
-            "file__holding_post__section__department",
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _lookup_sql(),
+            [Movement.Kind.CLOSE.value, Receipt.Status.PENDING.value, reference, True],
         )
-        .annotate(closed_at=Subquery(closed_at))
-        .first()
-    )
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    row = {key: value for (key, _, _), value in zip(_COLUMNS, found, strict=False)}
+    row["closed_at"] = _as_datetime(found[-1])
+    row["diarised_at"] = _as_datetime(row["diarised_at"])
+    row["file__desk_since"] = _as_datetime(row["file__desk_since"])
+    row["received_on"] = _as_date(row["received_on"])
+    return row
 
 
-def _is_public(receipt) -> bool:
+def _is_public(row) -> bool:
     from workspace.models import Grading
 
-    if receipt.grading != Grading.UNCLASSIFIED:
+    if row["grading"] != Grading.UNCLASSIFIED:
         return False
-    return receipt.file is None or receipt.file.grading == Grading.UNCLASSIFIED
+    return row["file_id"] is None or row["file__grading"] == Grading.UNCLASSIFIED
 
 
 def _local_date(value: dt.datetime | None) -> dt.date | None:
     return timezone.localdate(value) if value else None
 
 
-def _project(receipt, *, today: dt.date) -> PublicStatus:
+def _pick(row, prefix: str) -> str:
+    if (get_language() or "en").startswith("ur") and row[f"{prefix}__name_ur"]:
+        return row[f"{prefix}__name_ur"]
+    return row[f"{prefix}__name_en"]
+
+
+def _project(row, *, today: dt.date) -> PublicStatus:
+    """The public facts of a looked-up receipt."""
     from workspace.models import File, Post, Receipt
 
-    file = receipt.file if receipt.status != Receipt.Status.PENDING else None
-    post = file.holding_post if file and file.holding_post_id else receipt.holding_post
-    section = post.section
+    on_file = row["status"] != Receipt.Status.PENDING and row["file_id"] is not None
+    file_status = row["file__status"] if on_file else None
     hold_reason = ""
     decided_on = None
-    if receipt.status == Receipt.Status.DISPOSED or (
-        file and file.status in (File.Status.CLOSED, File.Status.RECORD_ROOM)
+    received_on = row["received_on"]
+    if row["status"] == Receipt.Status.DISPOSED or file_status in (
+        File.Status.CLOSED,
+        File.Status.RECORD_ROOM,
     ):
         stage = Stage.DECIDED
-        decided_on = _local_date(getattr(receipt, "closed_at", None))
+        decided_on = _local_date(row["closed_at"])
         in_office_since = decided_on or (
-            _local_date(file.desk_since) if file else receipt.received_on
+            _local_date(row["file__desk_since"]) if on_file else received_on
         )
-    elif file is None:
+    elif not on_file:
         stage = Stage.RECEIVED
-        in_office_since = _local_date(receipt.diarised_at) or receipt.received_on
+        in_office_since = _local_date(row["diarised_at"]) or received_on
     else:
-        high = post.may_approve or post.level >= Post.Level.DEPUTY_SECRETARY
+        high = bool(row["post__may_approve"]) or row["post__level"] >= Post.Level.DEPUTY_SECRETARY
         stage = Stage.DECISION if high else Stage.EXAMINATION
-        in_office_since = _local_date(file.desk_since)
+        in_office_since = _local_date(row["file__desk_since"])
     position = stage
-    if file is not None and file.status == File.Status.PARKED:
+    if file_status == File.Status.PARKED:
         stage = Stage.ON_HOLD
         hold_reason = str(HOLD_REASON_PARKED)
 
-    due_on = None
-    if receipt.time_limit_days:
-        due_on = receipt.received_on + dt.timedelta(days=receipt.time_limit_days)
+    limit = row["time_limit_days"]
+    due_on = received_on + dt.timedelta(days=limit) if limit else None
     is_overdue = bool(due_on) and stage != Stage.DECIDED and today > due_on
     return PublicStatus(
-        reference=display(receipt.tracking_ref),
+        reference=display(row["tracking_ref"]),
         stage=stage,
         stage_label=str(Stage.LABELS[stage]),
         position=position,
-        department=section.department.name,
-        section=section.name,
-        received_on=receipt.received_on,
-        in_office_since=max(in_office_since, receipt.received_on),
-        time_limit_days=receipt.time_limit_days,
+        department=_pick(row, "department"),
+        section=_pick(row, "section"),
+        received_on=received_on,
+        in_office_since=max(in_office_since, received_on),
+        time_limit_days=limit,
         due_on=due_on,
         is_overdue=is_overdue,
         decided_on=decided_on,
         hold_reason=hold_reason,
         next_step=str(Stage.NEXT_STEPS[stage]),
-        outcome=receipt.outcome if stage == Stage.DECIDED else "",
+        outcome=row["outcome"] if stage == Stage.DECIDED else "",
     )
 
 
@@ -314,14 +416,14 @@ def public_status(*, reference: str, second_factor: str) -> PublicStatus | None:
     CNIC or of the mobile number given when the matter was diarised."""
     ref = normalise(reference)
     factor = normalise_second_factor(second_factor)
-    receipt = _load(ref) if is_valid(ref) else None
+    row = _load(ref) if is_valid(ref) else None
     if len(factor) != 4:
         factor = _NO_MATCH[:-1]  # still compared, never equal
-    if not _factor_matches(factor, receipt):
+    if not _factor_matches(factor, row):
         return None
-    if not _is_public(receipt):
+    if not _is_public(row):
         return None
-    return _project(receipt, today=timezone.localdate())
+    return _project(row, today=timezone.localdate())
 
 
 __all__ = [
