@@ -73,14 +73,29 @@ def _cache():
     return caches["default"]
 
 
+_redis_clients: dict[int, object] = {}
+
+
+def _redis(cache):
+    """One redis-py client per connection pool, kept: Django's ``get_client()`` builds a new
+    client (and its table of response callbacks) on every call, which cost more than the
+    round trip itself on this hot path."""
+    backend = cache._cache  # RedisCacheClient, one per process and settings
+    client = _redis_clients.get(id(backend))
+    if client is None:
+        client = backend.get_client(write=True)
+        _redis_clients.clear()
+        _redis_clients[id(backend)] = client
+    return client
+
+
 def _count_and_peek(count_key: str, ttl: int, peek_key: str) -> tuple[int, int]:
     """Add one to ``count_key`` (created with ``ttl``) and read ``peek_key``."""
     cache = _cache()
     if isinstance(cache, RedisCache):
         # One round trip: INCR, EXPIRE NX, GET. Values stay readable by cache.get().
         raw_count, raw_peek = (cache.make_and_validate_key(k) for k in (count_key, peek_key))
-        client = cache._cache.get_client(raw_count, write=True)
-        pipe = client.pipeline(transaction=False)
+        pipe = _redis(cache).pipeline(transaction=False)
         pipe.incr(raw_count)
         pipe.expire(raw_count, ttl, nx=True)
         pipe.get(raw_peek)
@@ -99,7 +114,7 @@ def _add_one(key: str, ttl: int) -> int:
     cache = _cache()
     if isinstance(cache, RedisCache):
         raw = cache.make_and_validate_key(key)
-        pipe = cache._cache.get_client(raw, write=True).pipeline(transaction=False)
+        pipe = _redis(cache).pipeline(transaction=False)
         pipe.incr(raw)
         pipe.expire(raw, ttl, nx=True)
         return int(pipe.execute()[0])
