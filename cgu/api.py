@@ -81,6 +81,10 @@ class ValueSerializer(serializers.ModelSerializer):
 
 
 class ReturnSerializer(serializers.ModelSerializer):
+    # Plain text, not an enum: keeps the OpenAPI enum names free of a "status" collision.
+    status = serializers.CharField(
+        read_only=True, help_text="submitted, under_review, accepted or returned"
+    )
     entity = serializers.CharField(source="entity.code")
     department = serializers.CharField(source="entity.department.code")
     period = serializers.CharField(source="period.code")
@@ -164,6 +168,7 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """KPI returns, every version, for CGU staff."""
 
     permission_classes = [permissions.IsAuthenticated, IsCguStaff]
+    queryset = KpiReturn.objects.none()  # for the schema; get_queryset() answers requests
     pagination_class = ReturnPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     serializer_class = ReturnSerializer
@@ -326,6 +331,7 @@ class PublishedEntityViewSet(PublicReadOnly):
 
     serializer_class = PublicEntitySerializer
     pagination_class = None
+    queryset = PublicSectorEntity.objects.none()  # for the schema
 
     def get_queryset(self):
         department = Department.objects.filter(
@@ -347,6 +353,7 @@ class PublishedPeriodViewSet(PublicReadOnly):
 
     serializer_class = PeriodSerializer
     pagination_class = None
+    queryset = ReportingPeriod.objects.none()  # for the schema
 
     def get_queryset(self):
         return selectors.published_periods(kind=self.request.query_params.get("kind") or None)

@@ -459,6 +459,32 @@ def escalations(
     return out
 
 
+@dataclass
+class EscalatedEntity:
+    """One entity on the escalation list with every period it owes, most overdue first."""
+
+    entity: PublicSectorEntity
+    items: list[Escalation]
+
+    @property
+    def days_overdue(self) -> int:
+        return max(e.days_overdue for e in self.items)
+
+    @property
+    def reminders(self) -> int:
+        return sum(e.reminders for e in self.items)
+
+
+def escalations_by_entity(rows: list[Escalation]) -> list[EscalatedEntity]:
+    """``escalations()`` grouped per entity (the order of first appearance is kept)."""
+    grouped: dict[int, EscalatedEntity] = {}
+    for row in rows:
+        grouped.setdefault(row.entity.pk, EscalatedEntity(row.entity, [])).items.append(row)
+    for group in grouped.values():
+        group.items.sort(key=lambda e: -e.days_overdue)
+    return list(grouped.values())
+
+
 # ---------------------------------------------------------------- staff: returns
 
 

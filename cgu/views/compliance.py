@@ -78,7 +78,7 @@ def reminders_send(request, code):
 
 @cgu_staff_required
 def escalation_list(request):
-    rows = selectors.escalations()
+    rows = selectors.escalations_by_entity(selectors.escalations())
     return render(
         request,
         "cgu/escalations.html",

@@ -171,3 +171,14 @@ def test_escalation_list(cgu, period, django_capture_on_commit_callbacks):
     assert ("UOP", "2025-Q2") in codes  # Q2 (due 31 July) was never filed by anyone
     first = later[0]
     assert first.periods_owed == 2  # owes both quarters: listed first
+
+
+def test_escalation_list_grouped_per_entity(cgu, period):
+    rows = selectors.escalations(on=dt.date(2025, 11, 30))
+    grouped = selectors.escalations_by_entity(rows)
+    assert len(grouped) == len({r.entity.pk for r in rows})
+    uop = next(g for g in grouped if g.entity.code == "UOP")
+    assert [e.period.code for e in uop.items] == ["2025-Q2"]  # Q3 is filed and accepted
+    icp = next(g for g in grouped if g.entity.code == "ICP")
+    assert [e.period.code for e in icp.items] == ["2025-Q2", "2025-Q3"]  # most overdue first
+    assert icp.days_overdue == (dt.date(2025, 11, 30) - dt.date(2025, 7, 31)).days
