@@ -39,7 +39,7 @@
         layout: { padding: { left: 14, right: 14 } },
         locale: lang === "ur" ? "ur-PK" : "en-PK",
         scales: {
-          x: { reverse: rtl, offset: line, grid: { display: false } },
+          x: { reverse: rtl, offset: true, grid: { display: false } },
           y: {
             position: rtl ? "right" : "left",
             beginAtZero: true,
