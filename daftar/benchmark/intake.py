@@ -1,0 +1,125 @@
+"""Intake and the other apps' own bench hooks.
+
+Each app that owns an operation times it in its own ``<app>/bench.py``; this module calls
+those that exist and turns what they return into figures:
+
+- ``documents.bench``: pages per second of PDF text extraction, seconds from upload to the
+  text stored and handed to search for a 50-page PDF, and peak memory for a 500-page PDF;
+- ``search.bench``: search and go-to-number through the facade, per kind of query;
+- ``portal_pages.bench``: the tracking lookup (found, wrong second factor, unknown reference);
+- ``cgu.bench``: called when it exists (it did not when this harness was written).
+
+The search rebuild time is the generator's own index build (``generate.rebuild_search``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from daftar.benchmark.report import Latency, Value
+from daftar.benchmark.writer import Progress
+
+HOOKS = ["documents.bench", "search.bench", "portal_pages.bench", "cgu.bench"]
+
+
+def available() -> dict[str, bool]:
+    out = {}
+    for name in HOOKS:
+        try:
+            out[name] = importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:
+            out[name] = False
+    return out
+
+
+def _quiet(progress: Progress):
+    return lambda msg: progress(f"    {msg}")
+
+
+def documents_figures(*, n_files: int, quick: bool, progress: Progress) -> list:
+    from documents import bench
+
+    pages = 20 if quick else 200
+    upload_pages = 5 if quick else 50
+    figures = [
+        Value(
+            "intake: PDF text extraction",
+            n_files,
+            bench.extraction_pages_per_second(pages=pages),
+            "pages/s",
+            source="documents.bench",
+            extra={"pages": pages},
+        ),
+        Value(
+            f"intake: upload to searchable, {upload_pages}-page PDF",
+            n_files,
+            bench.upload_to_searchable_seconds(pages=upload_pages),
+            "s",
+            source="documents.bench",
+            note="upload, checks, storage, rows and audit, then the extraction task inline",
+        ),
+    ]
+    if not quick:
+        memory = bench.peak_memory_500_pages()
+        figures.append(
+            Value(
+                "intake: 500-page PDF, extraction peak memory",
+                n_files,
+                memory.get("extract_peak_mb"),
+                "MB (Python)",
+                source="documents.bench",
+                extra={"detail": memory},
+            )
+        )
+    for f in figures:
+        progress(f"  {f.op:<52} {f.value:10.2f} {f.unit}")
+    return figures
+
+
+def search_figures(*, n_files: int, runs: int, progress: Progress) -> list:
+    from search import bench
+
+    timings = bench.time_search(runs=runs, out=_quiet(progress))
+    timings += bench.time_go_to(runs=runs, out=_quiet(progress))
+    figures = []
+    for t in timings:
+        figures.append(
+            Latency(f"search.bench: {t.label}", n_files, ms=list(t.ms), source="search.bench")
+        )
+    return figures
+
+
+def portal_figures(*, n_files: int, lookups: int, progress: Progress) -> list:
+    from portal_pages import bench
+
+    results = bench.run(lookups=lookups, progress=_quiet(progress))
+    figures = []
+    for kind in ("found", "wrong_factor", "unknown_ref"):
+        r = results.get(kind)
+        if not r:
+            continue
+        figures.append(
+            Value(
+                f"portal_pages.bench: tracking {kind.replace('_', ' ')} p95",
+                n_files,
+                r["p95_ms"],
+                "ms",
+                source="portal_pages.bench",
+                extra={"p50_ms_hook": r["p50_ms"], "p99_ms": r["p99_ms"], "n": r["n"]},
+            )
+        )
+    return figures
+
+
+def cgu_figures(*, n_files: int, progress: Progress) -> list:
+    module = importlib.import_module("cgu.bench")
+    run = getattr(module, "run", None)
+    if run is None:
+        return []
+    results = run(progress=_quiet(progress)) or {}
+    return [
+        Value(f"cgu.bench: {name}", n_files, value, "", source="cgu.bench")
+        for name, value in results.items()
+        if isinstance(value, int | float)
+    ]

@@ -1,0 +1,447 @@
+"""Latency and query count of each user-facing operation, in process.
+
+Pages go through Django's test ``Client`` (the whole middleware stack, a signed-in officer via
+``force_login``); mark and approve call the services directly, each on a different file, and
+commit (they write their movement and audit rows). Before every iteration of an operation the
+*floor* — a bare view doing one indexed SELECT — is timed too, so each operation has a floor
+measured under the same conditions, and ``p95 / floor p95`` holds on a noisy machine.
+
+Queries are counted from ``connection.queries_log``, cleared before each capture (Django's
+``CaptureQueriesContext`` under-counts once the log passes its 9,000-entry cap). Logging a
+query costs microseconds, and the floor pays it too.
+
+The sample (users, files, references) is drawn before timing: officers holding one post with a
+typical number of files pending, the officer whose post has the most, the files in their
+inboxes, files waiting for a decision at approving posts, citizens' references.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.urls import reverse
+
+from daftar.benchmark.report import Latency
+from daftar.benchmark.text import COMMON_WORD, MIDDLING_WORD, RARE_WORD
+from daftar.benchmark.writer import Progress
+from workspace.models import Approval, File, Holding, NoteParagraph, Post, Receipt
+
+Call = Callable[[int], object]
+
+
+class Unexpected(Exception):
+    """An operation answered something other than what a working Daftar answers."""
+
+
+@dataclass
+class Op:
+    name: str
+    call: Call  # call(i) does iteration i; raises Unexpected on a wrong answer
+    note: str = ""
+    limit: int | None = None  # a write consumes its sample: at most this many calls
+
+
+@dataclass
+class Sample:
+    users: list = field(default_factory=list)  # typical officers (one post each)
+    busiest: object = None
+    busiest_files: int = 0
+    inbox_files: list[tuple[object, int]] = field(default_factory=list)  # (user, file id)
+    numbers: list[tuple[object, str]] = field(default_factory=list)  # (user, file number)
+    floor_ids: list[int] = field(default_factory=list)
+    references: list[tuple[str, str]] = field(default_factory=list)
+    performance_url: str | None = None
+
+
+def _timed(fn: Callable[[], object]) -> tuple[float, int, object]:
+    log = connection.queries_log
+    log.clear()
+    forced = connection.force_debug_cursor
+    connection.force_debug_cursor = True
+    try:
+        started = time.perf_counter()
+        result = fn()
+        ms = (time.perf_counter() - started) * 1000
+    finally:
+        connection.force_debug_cursor = forced
+    return ms, len(log), result
+
+
+def draw_sample(size: int, seed: int) -> Sample:
+    """Who and what the operations act on; drawn once, before anything is timed."""
+    rng = random.Random(seed)
+    User = get_user_model()
+    s = Sample()
+    pending = list(
+        File.objects.filter(status=File.Status.OPEN, holding_post__isnull=False)
+        .values("holding_post")
+        .annotate(n=Count("pk"))
+        .order_by("n", "holding_post")
+        .values_list("holding_post", "n")
+    )
+    if not pending:
+        return s
+    single = set(
+        Holding.objects.current()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .filter(n=1)
+        .values_list("user", flat=True)
+    )
+    regular = dict(
+        Holding.objects.current()
+        .filter(kind=Holding.Kind.REGULAR)
+        .values_list("post_id", "user_id")
+    )
+    # Typical: posts around the median of files pending, held by an officer with one post.
+    middle = pending[len(pending) // 4 : max(len(pending) * 3 // 4, 1)] or pending
+    posts = [p for p, _ in middle if regular.get(p) in single] or [p for p, _ in middle]
+    rng.shuffle(posts)
+    ids = [regular[p] for p in posts[: max(3, min(size, 50))] if p in regular]
+    users = {u.pk: u for u in User.objects.filter(pk__in=ids)}
+    s.users = [users[i] for i in ids if i in users]
+    busiest_post, s.busiest_files = pending[-1]
+    s.busiest = User.objects.filter(pk=regular.get(busiest_post)).first()
+    # Files in those officers' inboxes, and numbers of files of their departments.
+    by_post = {p: u for p, u in zip(posts, s.users, strict=False)}
+    rows = list(
+        File.objects.filter(status=File.Status.OPEN, holding_post__in=list(by_post))
+        .order_by("-priority", "desk_since")
+        .values_list("holding_post", "pk", "number")[: size * 4]
+    )
+    rng.shuffle(rows)
+    s.inbox_files = [(by_post[p], pk) for p, pk, _ in rows[:size]]
+    s.numbers = [(by_post[p], number) for p, _, number in rows[:size]]
+    top = File.objects.order_by("-pk").values_list("pk", flat=True).first() or 1
+    s.floor_ids = [rng.randint(1, top) for _ in range(size)]
+    existing = set(File.objects.filter(pk__in=s.floor_ids).values_list("pk", flat=True))
+    s.floor_ids = [i for i in s.floor_ids if i in existing] or [top]
+    refs = list(
+        Receipt.objects.filter(
+            is_citizen_matter=True, grading=0, tracking_ref__isnull=False, file__grading=0
+        )
+        .order_by("-pk")
+        .values_list("tracking_ref", "citizen_cnic_last4", "citizen_mobile_last4")[: size * 4]
+    )
+    rng.shuffle(refs)
+    s.references = [(ref, cnic or mobile) for ref, cnic, mobile in refs[:size]]
+    try:
+        from portal_pages.models import PerformanceIndexPage
+
+        page = PerformanceIndexPage.objects.live().public().first()
+        s.performance_url = page.get_url() if page else None
+    except Exception:  # the public site is not seeded
+        s.performance_url = None
+    return s
+
+
+class Clients:
+    """One signed-in test client per officer, made on first use (outside any timing)."""
+
+    def __init__(self):
+        self._clients: dict[int, Client] = {}
+        self.anonymous = Client()
+
+    def of(self, user) -> Client:
+        client = self._clients.get(user.pk)
+        if client is None:
+            client = Client()
+            client.force_login(user)
+            self._clients[user.pk] = client
+        return client
+
+    def warm(self, users) -> None:
+        for user in users:
+            self.of(user)
+
+
+def _expect(response, *statuses):
+    if response.status_code not in statuses:
+        body = getattr(response, "content", b"")[:300]
+        raise Unexpected(f"{response.status_code} for {response.request['PATH_INFO']}: {body!r}")
+    return response
+
+
+def page_ops(sample: Sample, clients: Clients) -> list[Op]:
+    """The read operations, as each officer or citizen would ask for them."""
+    ops: list[Op] = []
+    users, n = sample.users, len(sample.users)
+    if not users:
+        return ops
+    clients.warm(users + ([sample.busiest] if sample.busiest else []))
+    home = reverse("workspace:home")
+    ops.append(Op("inbox", lambda i: _expect(clients.of(users[i % n]).get(home), 200)))
+    if sample.busiest is not None:
+        busiest = clients.of(sample.busiest)
+        ops.append(
+            Op(
+                "inbox, busiest post",
+                lambda i: _expect(busiest.get(home), 200),
+                note=f"{sample.busiest_files} files pending at that post",
+            )
+        )
+    if sample.inbox_files:
+        files = sample.inbox_files
+        ops.append(
+            Op(
+                "file page",
+                lambda i: _expect(
+                    clients.of(files[i % len(files)][0]).get(
+                        reverse("workspace:file", args=[files[i % len(files)][1]])
+                    ),
+                    200,
+                ),
+            )
+        )
+    try:
+        search_url = reverse("search:files")
+        go_url = reverse("search:go")
+    except Exception:
+        search_url = go_url = None
+    if search_url:
+        for label, words in [
+            (f"staff search: rare word ({RARE_WORD})", RARE_WORD),
+            (f"staff search: 5% word ({MIDDLING_WORD})", MIDDLING_WORD),
+            (f"staff search: 60% word ({COMMON_WORD})", COMMON_WORD),
+            ("staff search: two words", f"{MIDDLING_WORD} {COMMON_WORD}"),
+        ]:
+            ops.append(
+                Op(
+                    label,
+                    lambda i, q=words: _expect(
+                        clients.of(users[i % n]).get(search_url, {"q": q}), 200
+                    ),
+                )
+            )
+    if go_url and sample.numbers:
+        numbers = sample.numbers
+        ops.append(
+            Op(
+                "go to file number",
+                lambda i: _expect(
+                    clients.of(numbers[i % len(numbers)][0]).get(
+                        go_url, {"number": numbers[i % len(numbers)][1]}
+                    ),
+                    302,
+                ),
+            )
+        )
+    if sample.references:
+        refs = sample.references
+        track = reverse("portal-track")
+
+        def lookup(i):
+            ref, factor = refs[i % len(refs)]
+            response = _expect(
+                clients.anonymous.post(
+                    track,
+                    json.dumps({"reference": ref, "second_factor": factor}),
+                    content_type="application/json",
+                ),
+                200,
+            )
+            if not response.json().get("found"):
+                raise Unexpected(f"tracking reference {ref} not found")
+            return response
+
+        ops.append(Op("public tracking lookup", lookup))
+    if sample.performance_url:
+        url = sample.performance_url
+        ops.append(
+            Op(
+                "public performance page",
+                lambda i: _expect(clients.anonymous.get(url), 200),
+                note="served from the e-office figures' daily cache after the first request",
+            )
+        )
+        from portal_pages.selectors import eoffice_figures
+
+        ops.append(
+            Op(
+                "performance figures, uncached",
+                lambda i: eoffice_figures(use_cache=False),
+                note="what the performance page computes once a day (five queries)",
+            )
+        )
+    files_api = reverse("file-list")
+    inbox_api = reverse("inbox-list")
+    ops.append(
+        Op("API: files list", lambda i: _expect(clients.of(users[i % n]).get(files_api), 200))
+    )
+    ops.append(Op("API: inbox", lambda i: _expect(clients.of(users[i % n]).get(inbox_api), 200)))
+    return ops
+
+
+# ----------------------------------------------------------------------------- the writes
+def mark_op(count: int, seed: int) -> Op | None:
+    """``file_mark``: each iteration marks a different open file, by the officer holding it,
+    to another post of the same section."""
+    from workspace.services import movement
+
+    rng = random.Random(seed)
+    regular = dict(
+        Holding.objects.current()
+        .filter(kind=Holding.Kind.REGULAR)
+        .values_list("post_id", "user_id")
+    )
+    files = list(
+        File.objects.filter(
+            status=File.Status.OPEN,
+            holding_post__in=list(regular),
+            holding_post__section__department__is_live=True,
+            holding_post__may_approve=False,
+        )
+        .order_by("?")
+        .values_list("pk", "holding_post", "holding_post__section")[:count]
+    )
+    if not files:
+        return None
+    sections = {s for _, _, s in files}
+    siblings: dict[int, list[Post]] = {}
+    for post in Post.objects.filter(section__in=sections, is_active=True).select_related(
+        "section__department"
+    ):
+        siblings.setdefault(post.section_id, []).append(post)
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=set(regular.values()))}
+    plan = []
+    for pk, post_id, section_id in files:
+        targets = [p for p in siblings[section_id] if p.pk != post_id]
+        if targets:
+            plan.append((pk, users[regular[post_id]], rng.choice(targets)))
+    if not plan:
+        return None
+
+    def call(i):
+        pk, user, to_post = plan[i % len(plan)]
+        # A fresh user object per request, as the view would have.
+        user = get_user_model()(pk=user.pk, username=user.username, is_active=True)
+        return movement.file_mark(actor=user, file=File(pk=pk), to_post=to_post, remarks="")
+
+    return Op(
+        "mark (service)",
+        call,
+        note="one commit each: movement, flow step, audit row",
+        limit=len(plan),
+    )
+
+
+def approve_op(count: int, seed: int) -> Op | None:
+    """``note_decide(approved)``: each iteration approves the paragraph put up to an approving
+    post, by its holder; the file goes back down to the post that put it up."""
+    from workspace.services import approvals
+
+    regular = dict(
+        Holding.objects.current()
+        .filter(kind=Holding.Kind.REGULAR)
+        .values_list("post_id", "user_id")
+    )
+    files = list(
+        File.objects.filter(
+            status=File.Status.OPEN,
+            holding_post__may_approve=True,
+            holding_post__in=list(regular),
+        )
+        .order_by("?")
+        .values_list("pk", "holding_post")[: count * 3]
+    )
+    if not files:
+        return None
+    last: dict[int, NoteParagraph] = {}
+    for para in NoteParagraph.objects.filter(file_id__in=[pk for pk, _ in files]).order_by(
+        "file_id", "number"
+    ):
+        last[para.file_id] = para
+    approved = set(
+        Approval.objects.filter(paragraph__in=[p.pk for p in last.values()]).values_list(
+            "paragraph_id", flat=True
+        )
+    )
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=set(regular.values()))}
+    plan = []
+    for pk, post_id in files:
+        para = last.get(pk)
+        if para and para.is_final and para.post_id != post_id and para.pk not in approved:
+            plan.append((pk, users[regular[post_id]], para))
+    plan = plan[:count]
+    if not plan:
+        return None
+
+    def call(i):
+        pk, user, para = plan[i % len(plan)]
+        user = get_user_model()(pk=user.pk, username=user.username, is_active=True)
+        return approvals.note_decide(
+            actor=user, file=File(pk=pk), paragraph=para, decision="approved"
+        )
+
+    return Op(
+        "approve (service)",
+        call,
+        note="one commit each: approval, movement back down, flow step, audit row",
+        limit=len(plan),
+    )
+
+
+# ----------------------------------------------------------------------------- timing
+def run(
+    ops: list[Op],
+    *,
+    n_files: int,
+    iterations: int,
+    warmup: int,
+    floor_ids: list[int],
+    progress: Progress,
+) -> list[Latency]:
+    """Time each operation, with the floor between its iterations."""
+    floor_client = Client()
+
+    def floor(i):
+        return _expect(floor_client.get(f"/_bench/floor/{floor_ids[i % len(floor_ids)]}/"), 200)
+
+    figures = []
+    pooled = Latency("floor: one indexed SELECT", n_files)
+    for op in ops:
+        figure = Latency(op.name, n_files, note=op.note)
+        first_error = None
+        warm, total = warmup, warmup + iterations
+        if op.limit is not None and op.limit < total:
+            # Fewer files to act on than iterations (a small office): fewer iterations.
+            warm = min(warmup, max(op.limit - iterations, 0))
+            total = op.limit
+        for i in range(total):
+            f_ms, _f_queries, _ = _timed(lambda i=i: floor(i))
+            try:
+                ms, queries, _ = _timed(lambda i=i, call=op.call: call(i))
+            except Unexpected as exc:
+                figure.errors += 1
+                first_error = first_error or str(exc)
+                continue
+            except Exception as exc:  # a refusal or a crash: counted, and said
+                figure.errors += 1
+                first_error = first_error or f"{type(exc).__name__}: {exc}"
+                continue
+            if i >= warm:
+                figure.ms.append(ms)
+                figure.queries.append(queries)
+                figure.floor_ms.append(f_ms)
+                pooled.ms.append(f_ms)
+                pooled.queries.append(_f_queries)
+        if first_error:
+            figure.note = f"{figure.note}; first error: {first_error}".lstrip("; ")
+        j = figure.as_json()
+        progress(
+            f"  {op.name:<40} p50 {j['p50_ms'] or 0:7.1f}  p95 {j['p95_ms'] or 0:7.1f} ms  "
+            f"{j['queries'] if j['queries'] is not None else '—':>3} queries  "
+            f"(floor p95 {j['floor_p95_ms'] or 0:.1f})"
+            + (f"  {figure.errors} errors" if figure.errors else "")
+        )
+        figures.append(figure)
+    pooled.floor_ms = list(pooled.ms)
+    return [pooled, *figures]

@@ -1,0 +1,37 @@
+"""The shape of the synthetic office: how many of what, in which proportions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from daftar.benchmark.org import DEPARTMENTS, SECTIONS
+
+
+@dataclass
+class Shape:
+    """How the office looks. Shares are of files unless said otherwise."""
+
+    files: int
+    seed: int = 1
+    years: int = 7
+    movements_mean: float = 10.0
+    share_open: float = 0.30
+    share_parked: float = 0.04
+    share_record_room: float = 0.16  # the rest are closed
+    on_receipt: float = 0.65
+    extra_receipt: float = 0.15
+    attachment: float = 0.40
+    scan: float = 0.60  # of receipts
+    citizen: float = 0.08  # of receipts
+    pending_receipts: float = 0.08
+    note_per_stay: float = 0.55
+    additional_charges: float = 0.03  # of posts
+    batch: int = 5000
+
+    @property
+    def departments(self) -> int:
+        return min(len(DEPARTMENTS), max(2, round(self.files / 2500)))
+
+    @property
+    def sections_per_department(self) -> int:
+        return min(len(SECTIONS), max(2, self.files // 2500))

@@ -1,0 +1,234 @@
+"""Bulk writing for the generator: rows as tuples per table, written a batch at a time.
+
+On PostgreSQL each table's rows go in with ``COPY … FROM STDIN`` (psycopg 3 ``cursor.copy``),
+in one transaction per batch with ``synchronous_commit`` off, and — when the connection is a
+superuser's — with ``session_replication_role = replica``, which is how ``pg_restore
+--disable-triggers`` loads data: no foreign-key checks per row and none of the append-only
+triggers (the generator writes only inserts, with ids it allocated itself; ``verify`` checks
+the references in bulk afterwards). On SQLite (small N only) rows go through ``executemany``
+with each field's own conversion.
+
+Columns are named by field and checked against the model when a table is declared, so a field
+added later that the generator does not fill fails loudly here rather than in the middle of a
+load.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import time
+from collections.abc import Callable
+
+from django.db import connection, models, transaction
+from viewflow.workflow.fields import TokenField
+from viewflow.workflow.token import Token
+
+Progress = Callable[[str], None]
+
+
+class GeneratorOutOfDate(RuntimeError):
+    pass
+
+
+class Table:
+    """The rows of one table for the current batch."""
+
+    def __init__(self, model: type[models.Model], field_names: list[str]):
+        self.model = model
+        self.db_table = model._meta.db_table
+        self.fields = [model._meta.get_field(name) for name in field_names]
+        self.columns = [f.column for f in self.fields]
+        self.rows: list[tuple] = []
+        self.add = self.rows.append  # the hot path: table.add((v1, v2, …))
+        self.written = 0
+        self._check_complete(field_names)
+
+    def _check_complete(self, names: list[str]) -> None:
+        # Fields of this table (not inherited ones) that need a value the database won't give.
+        given = set(names)
+        for field in self.model._meta.local_concrete_fields:
+            if field.name in given or field.null or field.primary_key:
+                continue
+            if getattr(field, "db_default", models.NOT_PROVIDED) is not models.NOT_PROVIDED:
+                continue
+            raise GeneratorOutOfDate(
+                f"{self.model._meta.label}.{field.name} is not filled by the benchmark "
+                "generator; add it in daftar/benchmark/generate.py"
+            )
+
+
+class Sink:
+    """Tables declared first, filled per batch, then written.
+
+    On PostgreSQL outside a transaction, batches are written by a background thread on its
+    own connection while the next batch is generated (one batch in flight bounds memory), and
+    the plain indexes of the tables are dropped for the load and built again at the end —
+    several times cheaper than maintaining them row by row, as ``pg_restore`` knows. Inside a
+    transaction (the test suite) everything happens on the caller's connection.
+    """
+
+    def __init__(self, progress: Progress):
+        self.tables: list[Table] = []
+        self.progress = progress
+        self.vendor = connection.vendor
+        self.replica = False
+        self.background = False
+        self.rows_written = 0
+        self.seconds = {"indexes": 0.0}
+        self._queue: queue.Queue | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._indexes: list[tuple[str, str]] = []
+
+    def table(self, model, field_names: list[str]) -> Table:
+        table = Table(model, field_names)
+        self.tables.append(table)
+        return table
+
+    # -------------------------------------------------------------- start and finish
+    def __enter__(self) -> Sink:
+        if self.vendor != "postgresql":
+            return self
+        self.background = not connection.in_atomic_block
+        if self.background:
+            self._drop_indexes()
+            self._queue = queue.Queue(maxsize=1)
+            self._thread = threading.Thread(target=self._work, name="bench-copy", daemon=True)
+            self._thread.start()
+        else:
+            self._session(on=True)
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.vendor != "postgresql":
+            return
+        if self.background:
+            self._queue.put(None)
+            self._thread.join()
+            self._build_indexes()
+            if self._error is not None and exc is None:
+                raise self._error
+        else:
+            self._session(on=False)
+
+    def _session(self, *, on: bool) -> None:
+        with connection.cursor() as cursor:
+            if on:
+                cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+                self.replica = bool(cursor.fetchone()[0])
+                if self.replica:
+                    cursor.execute("SET session_replication_role = replica")
+                cursor.execute("SET synchronous_commit = off")
+            else:
+                if self.replica:
+                    cursor.execute("SET session_replication_role = DEFAULT")
+                cursor.execute("SET synchronous_commit = DEFAULT")
+
+    def _drop_indexes(self) -> None:
+        names = sorted({t.db_table for t in self.tables})
+        with connection.cursor() as cursor:
+            # Plain indexes only: those behind primary keys and unique constraints stay.
+            cursor.execute(
+                """
+                SELECT i.indexname, i.indexdef FROM pg_indexes i
+                WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
+                  AND NOT EXISTS (
+                      SELECT 1 FROM pg_constraint c
+                      WHERE c.conindid = format('%%I.%%I', i.schemaname, i.indexname)::regclass)
+                ORDER BY i.tablename, i.indexname
+                """,
+                [names],
+            )
+            self._indexes = cursor.fetchall()
+            for name, _definition in self._indexes:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        self.progress(f"  {len(self._indexes)} indexes dropped for the load")
+
+    def _build_indexes(self) -> None:
+        if not self._indexes:
+            return
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '512MB'")
+            cursor.execute("SET max_parallel_maintenance_workers = 2")
+            for _name, definition in self._indexes:
+                cursor.execute(definition)
+            cursor.execute("RESET maintenance_work_mem")
+            cursor.execute("RESET max_parallel_maintenance_workers")
+        self.seconds["indexes"] = time.perf_counter() - started
+        self.progress(f"  {len(self._indexes)} indexes built in {self.seconds['indexes']:.1f} s")
+        self._indexes = []
+
+    # -------------------------------------------------------------- writing
+    def flush(self) -> None:
+        """Hand this batch's rows over (to the writer thread, or write them now)."""
+        if self._error is not None:
+            raise self._error
+        batch = []
+        for table in self.tables:
+            if table.rows:
+                batch.append((table, table.rows))
+                table.written += len(table.rows)
+                table.rows = []
+                table.add = table.rows.append
+        if self.background:
+            self._queue.put(batch)  # waits while the previous batch is still being written
+        else:
+            self._write_batch(batch)
+
+    def _work(self) -> None:
+        try:
+            self._session(on=True)
+            while (batch := self._queue.get()) is not None:
+                if self._error is None:
+                    self._write_batch(batch)
+        except BaseException as exc:  # handed to the main thread at its next flush
+            self._error = exc
+            while self._queue.get() is not None:  # let the producer finish
+                pass
+        finally:
+            connection.close()
+
+    def _write_batch(self, batch) -> None:
+        with transaction.atomic():
+            for table, rows in batch:
+                self._write(table, rows)
+                self.rows_written += len(rows)
+
+    def _write(self, table: Table, rows: list[tuple]) -> None:
+        columns = ", ".join(connection.ops.quote_name(c) for c in table.columns)
+        table_name = connection.ops.quote_name(table.db_table)
+        if self.vendor == "postgresql":
+            copy_sql = f"COPY {table_name} ({columns}) FROM STDIN"
+            with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+                write = copy.write_row
+                for row in rows:
+                    write(row)
+            return
+        marks = ", ".join(["%s"] * len(table.columns))
+        # Names come from the models, values are parameters.
+        sql = f"INSERT INTO {table_name} ({columns}) VALUES ({marks})"  # noqa: S608
+        fields = table.fields
+        values = [
+            [
+                f.get_db_prep_save(_python(f, v), connection)
+                for f, v in zip(fields, row, strict=True)
+            ]
+            for row in rows
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, values)
+
+    def counts(self) -> dict[str, int]:
+        return {t.db_table: t.written for t in self.tables}
+
+
+def _python(field, value):
+    # COPY takes JSON and Viewflow's token as text; the ORM's fields want Python values.
+    if isinstance(field, models.JSONField) and isinstance(value, str):
+        return json.loads(value)
+    if isinstance(field, TokenField) and isinstance(value, str):
+        return Token(value)
+    return value

@@ -1,0 +1,68 @@
+"""``manage.py benchmark`` end to end at a tiny scale: valid JSON lines for every figure, and a
+table. No timing is asserted — the figures are for people."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+pytestmark = pytest.mark.django_db
+
+KEYS = {"op", "n_files", "p50_ms", "p95_ms", "queries", "floor_p95_ms"}
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("benchmark", "--files", "30", "--quick", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_benchmark_command_end_to_end():
+    lines = [json.loads(line) for line in run("--json").splitlines() if line.strip()]
+    assert lines
+    for line in lines:
+        assert set(line) >= KEYS, line
+    ops = {line["op"]: line for line in lines}
+    for op in [
+        "floor: one indexed SELECT",
+        "inbox",
+        "inbox, busiest post",
+        "file page",
+        "go to file number",
+        "public tracking lookup",
+        "public performance page",
+        "API: files list",
+        "mark (service)",
+        "approve (service)",
+        "generate: total",
+        "search rebuild",
+    ]:
+        assert op in ops, op
+    for line in lines:
+        if "errors" in line and line["source"] == "daftar.benchmark":
+            assert line["errors"] == 0, line
+    for op in ["inbox", "file page", "mark (service)", "public tracking lookup"]:
+        assert ops[op]["queries"] > 0
+        assert ops[op]["floor_p95_ms"] is not None
+    assert ops["floor: one indexed SELECT"]["queries"] == 1
+    assert all(line["n_files"] > 30 for line in lines)  # the demo's files are there too
+
+    # Run again on the same database: the dataset is reused, and without --json a table.
+    text = run("--skip", "writes,load,intake,hooks")
+    assert "operation" in text and "p95 ms" in text
+    assert '"op": "inbox"' in text
+    assert '"op": "generate: total"' not in text  # nothing was generated this time
+
+
+def test_unknown_phase_is_refused():
+    with pytest.raises(CommandError, match="unknown phase"):
+        call_command("benchmark", "--files", "30", "--skip", "everything")
+
+
+def test_database_url_only_from_the_command_line():
+    with pytest.raises(CommandError, match="command line"):
+        call_command(
+            "benchmark", "--files", "30", "--database-url", "postgres://x@127.0.0.1/x_bench"
+        )
