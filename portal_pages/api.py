@@ -7,6 +7,7 @@ No authentication, no session and no CSRF: the answer is the public projection o
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -41,7 +42,12 @@ class TrackView(APIView):
                 ),
             },
         ),
-        responses={200: dict, 400: dict, 404: dict, 429: dict},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiTypes.OBJECT,
+            404: OpenApiTypes.OBJECT,
+            429: OpenApiTypes.OBJECT,
+        },
         examples=[
             OpenApiExample("lookup", value={"reference": "K7M2Q-X9PT4", "second_factor": "1234"})
         ],
@@ -80,6 +86,7 @@ class TrackView(APIView):
             )
         return Response({"found": True, **result.status.as_dict()}, headers=NO_STORE)
 
+    @extend_schema(exclude=True)
     def get(self, request):
         return Response(
             {
