@@ -226,7 +226,6 @@ def eoffice_tables(figures: EofficeFigures) -> dict[str, DataTable]:
             Column(
                 "median_days",
                 _("Median days from opening to disposal"),
-                unit=_("days"),
                 none_label=_("none disposed of"),
             ),
         ],

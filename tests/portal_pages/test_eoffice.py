@@ -106,6 +106,6 @@ def test_eoffice_page_download_matches_the_tables(client, tree, org):
     fd_csv = next(r for r in rows if r["Department"] == "Finance Department")
     assert [fd_csv[h] for h in pending[0][1:]] == [c.replace(",", "") for c in fd_pending[1:]]
     assert fd_csv["Files disposed of"] == fd_disposal[2] == "1"
-    assert float(fd_csv["Median days from opening to disposal (days)"]) == 7.0
+    assert float(fd_csv["Median days from opening to disposal"]) == 7.0
     data = client.get(tree.performance.url + "e-office/json/").json()
     assert set(data["tables"]) == {"pending", "disposal", "monthly"}
