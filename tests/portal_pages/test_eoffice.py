@@ -76,10 +76,22 @@ def test_constant_queries_whatever_the_number_of_files(org, django_assert_num_qu
         eoffice_figures(use_cache=False)
 
 
-def test_figures_are_cached(org, django_assert_num_queries):
+def test_figures_are_cached_and_refreshed_when_stale(org, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from portal_pages import selectors
+
     eoffice_figures()
     with django_assert_num_queries(0):
         eoffice_figures()
+    FileFactory(holding_post=org.so)
+    computed_at, figures = cache.get(selectors.CACHE_KEY)
+    old = computed_at - dt.timedelta(seconds=selectors.EOFFICE_CACHE_SECONDS + 1)
+    cache.set(selectors.CACHE_KEY, (old, figures))
+    # stale: served as it was, and the refresh task (inline in tests) recomputes it
+    served = eoffice_figures()
+    assert served.total_pending == figures.total_pending
+    assert eoffice_figures().total_pending == figures.total_pending + 1
 
 
 def test_eoffice_page_download_matches_the_tables(client, tree, org):
