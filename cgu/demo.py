@@ -368,16 +368,24 @@ def _seed_registry(cast: Cast, progress) -> None:
 def _seed_files(cast: Cast, progress) -> None:
     """Each entity's monitoring file, opened at the CGU Assistant's post."""
     fd = Department.objects.get(code="FD")
-    # The Finance Department's file index has no head for PSE monitoring until the desk's
-    # own seed gives one; the demo adds it (organisation data, not a CGU record).
-    head, _ = SubjectHead.objects.get_or_create(
-        department=fd,
-        code="PSE",
-        defaults={
-            "name_en": "Public sector entities: monitoring",
-            "name_ur": "پبلک سیکٹر ادارے: نگرانی",
-        },
-    )
+    # The Finance Department's file index gets a head for PSE monitoring, through the
+    # audited organisation service (an administrator's act).
+    head = SubjectHead.objects.filter(department=fd, code="PSE").first()
+    if head is None:
+        from django.contrib.auth import get_user_model
+
+        from workspace.services import organisation as org
+
+        admin = get_user_model().objects.filter(is_superuser=True, is_active=True).first()
+        head = org.org_save(
+            actor=admin,
+            instance=SubjectHead(
+                department=fd,
+                code="PSE",
+                name_en="Public sector entities: monitoring",
+                name_ur="پبلک سیکٹر ادارے: نگرانی",
+            ),
+        )
     opened = 0
     for entity in PublicSectorEntity.objects.filter(monitoring_file__isnull=True).order_by("code"):
         services.monitoring_file_open(actor=cast.clerk, entity=entity, subject_head=head)
