@@ -53,6 +53,12 @@ def test_form_return_becomes_a_pdf_paper_on_the_file(cgu, monitored):
     assert r.enclosure.file == monitored
     assert (r.enclosure.flag, r.enclosure.is_puc) == ("A", True)
     assert r.enclosure.title == "KPI return 2025-Q3, version 1"
+    assert r.enclosure.paper == r.paper
+    # On the file, the paper is open to those who may see the file (the reviewer), not only
+    # to the clerk who uploaded it.
+    from workspace.access import can_view_paper
+
+    assert can_view_paper(user=cgu.so_user, paper=r.paper)
 
 
 def test_uploaded_original_is_kept_and_flagged(cgu, monitored):
