@@ -8,9 +8,11 @@ Department's Corporate Governance Unit watches the public sector entities.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from workspace.models import Department, Holding, Post, Section
@@ -158,6 +160,11 @@ class DemoLogin:
     department: str
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(username: str, full_name: str, **extra):
     User = get_user_model()
     first, _, last = full_name.partition(" ")
@@ -165,7 +172,8 @@ def _user(username: str, full_name: str, **extra):
         username=username, defaults={"first_name": first, "last_name": last, **extra}
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        # One hash for every demo officer: PBKDF2 is slow on purpose, once is enough.
+        user.password = _demo_password_hash()
         user.save(update_fields=["password"])
     return user
 
