@@ -69,7 +69,8 @@ class Composed:
 
     @property
     def text_hash(self) -> str:
-        """Changes when any searchable text changes (not when the file merely moves)."""
+        """Changes when what the tsvector is made of changes: the text, and the department
+        and grading (see ``department_lexeme``); not when the file merely moves."""
         digest = hashlib.sha256()
         for part in (
             self.number,
@@ -77,10 +78,18 @@ class Composed:
             self.receipts_text,
             self.notes_text,
             self.papers_text,
+            self.department_lexeme or "",
         ):
             digest.update(part.encode())
             digest.update(b"\x1e")
         return digest.hexdigest()
+
+    @property
+    def department_lexeme(self) -> str | None:
+        """``dv:<department>`` when the whole department may see the file (graded up to
+        restricted), else None. Indexed with the words, so one text-index lookup answers
+        "matches and my department may see it" (see the database backend)."""
+        return department_lexeme(self.department_id, self.grading)
 
     def filter_values(self) -> tuple:
         return (
@@ -102,6 +111,12 @@ class Composed:
         for value in (*self.filter_values(), tuple(self.custody_post_ids)):
             digest.update(repr(value).encode())
         return digest.hexdigest()
+
+
+def department_lexeme(department_id: int, grading: int) -> str | None:
+    from search.visibility import DEPARTMENT_GRADING_LIMIT
+
+    return f"dv:{department_id}" if grading <= DEPARTMENT_GRADING_LIMIT else None
 
 
 FILTER_FIELDS = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from search.types import BackendPage, FacetValue, Filters, Hit, marked_html
 from workspace import access
-from workspace.models import Department, File, Priority
+from workspace.models import Department, File, Grading, Priority
 
 
 def files_for(*, user, ids: list[int]) -> list[File]:
@@ -23,6 +23,10 @@ def files_for(*, user, ids: list[int]) -> list[File]:
 
 
 def load_hits(*, user, page: BackendPage) -> list[Hit]:
+    # Each label translated once per page, not once per hit.
+    statuses = {value: str(label) for value, label in File.Status.choices}
+    priorities = {value: str(label) for value, label in Priority.choices}
+    gradings = {value: str(label) for value, label in Grading.choices}
     hits = []
     for file in files_for(user=user, ids=page.ids):
         subject = page.subjects.get(file.pk) or file.subject
@@ -38,12 +42,12 @@ def load_hits(*, user, page: BackendPage) -> list[Hit]:
                 section=file.section.name,
                 holding_post=file.holding_post.designation if file.holding_post else "",
                 status=file.status,
-                status_label=str(file.get_status_display()),
+                status_label=statuses.get(file.status, file.status),
                 priority=file.priority,
-                priority_label=str(file.get_priority_display()),
+                priority_label=priorities.get(file.priority, str(file.priority)),
                 priority_slug=file.priority_slug,
                 grading=file.grading,
-                grading_label=str(file.get_grading_display()),
+                grading_label=gradings.get(file.grading, str(file.grading)),
                 grading_slug=file.grading_slug,
                 opened_at=file.opened_at,
                 updated_at=file.updated_at,

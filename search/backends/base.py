@@ -11,9 +11,10 @@ from search.visibility import Viewer
 
 Progress = Callable[[int, int], None] | None
 
-# How many matches a search counts, facets and ranks at most (PERFORMANCE.md: never rank every
-# match). Beyond it, relevance ranks the newest RESULT_CAP matches.
+# How many matches a search counts and facets at most, and how many of the newest it ranks by
+# relevance (PERFORMANCE.md: never rank every match; ranking reads each tsvector from TOAST).
 RESULT_CAP = 1000
+RANK_CAP = 500
 
 
 class SearchBackend:

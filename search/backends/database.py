@@ -12,33 +12,50 @@ facets cannot use the model's indexes; it orders by ``ts_rank`` over every match
 would read a million rows. Here instead:
 
 - one search reads at most ``RESULT_CAP`` (1,000) matches, newest first, for the count and
-  facets; relevance ranks only those (all matches when there are fewer), as PERFORMANCE.md asks;
-- the visibility rule is a filter on the matched rows, with custody read through the
-  movement index, never an OR of bitmaps;
-- the queries run under a ``statement_timeout`` on PostgreSQL;
+  facets, and ranks only the newest ``RANK_CAP`` (500) of them by relevance, as
+  PERFORMANCE.md asks;
+- the visibility rule is applied as two index-driven lookups, not an OR of bitmaps: with
+  words, "my department may see it" is a lexeme in the tsvector, so the text index alone
+  answers it; the custody half goes through the movement index (``_newest_visible``);
+- the date index is never walked to test tsvectors one by one; the queries run under a
+  ``statement_timeout`` with sequential scans off;
 - a movement rewrites only small unindexed columns (a HOT update), never the tsvector.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import queue
 import re
+import threading
 import time
 from collections.abc import Iterable
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from search.backends.base import RESULT_CAP, Progress, SearchBackend, count_facets
+from search.backends.base import RANK_CAP, RESULT_CAP, Progress, SearchBackend, count_facets
 from search.compose import FILTER_FIELDS, Composed, compose, file_id_batches
 from search.models import FileDocument, IndexBuild, PendingReindex
 from search.query import ParsedQuery
 from search.types import MARK_END, MARK_START, BackendPage, CheckReport, Filters, encode_cursor
-from search.visibility import Viewer, document_q
+from search.visibility import DEPARTMENT_GRADING_LIMIT, Viewer, custody_q, department_q
 from workspace.models import File
 
 logger = logging.getLogger("daftar.search")
@@ -48,6 +65,8 @@ FTS_TABLE = f"{TABLE}_fts"
 # English stemming; Urdu words pass through it unchanged (no Urdu stemmer, no stop words).
 TS_CONFIG = "english"
 HEADLINE_CHARS = 8000
+# Reading a row's tsvector (from TOAST) costs about this many times fetching a row by bitmap.
+WALK_ROW_COST = 3
 BATCH = 1000
 SNIPPET_WORDS = 30
 
@@ -79,6 +98,8 @@ _PG_VECTOR = f"""
     || setweight(to_tsvector('{TS_CONFIG}', v.receipts_text), 'B')
     || setweight(to_tsvector('{TS_CONFIG}', v.notes_text), 'C')
     || setweight(to_tsvector('{TS_CONFIG}', v.papers_text), 'D')
+    || CASE WHEN v.grading <= {int(DEPARTMENT_GRADING_LIMIT)}
+            THEN array_to_tsvector(ARRAY['dv:' || v.department_id]) ELSE ''::tsvector END
 """
 _HEADLINE_OPTIONS = (
     f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, ShortWord=2, '
@@ -249,17 +270,29 @@ class DatabaseBackend(SearchBackend):
         ms = int(getattr(settings, "DAFTAR_SEARCH_TIMEOUT_MS", 3000))
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL statement_timeout = {ms}")
+                # No search wants a sequential scan: with words it would read every tsvector.
+                cursor.execute(
+                    f"SET LOCAL statement_timeout = {ms}; SET LOCAL enable_seqscan = off"
+                )
             yield
             if nested:
                 # Inside a caller's transaction a released savepoint keeps SET LOCAL: undo it.
                 with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+                    cursor.execute(
+                        "SET LOCAL statement_timeout TO DEFAULT;"
+                        " SET LOCAL enable_seqscan TO DEFAULT"
+                    )
 
-    def _match(self, query: ParsedQuery):
+    def _match(self, query: ParsedQuery, *, departments: tuple[int, ...] = ()):
+        """The text condition; on PostgreSQL with ``departments``, also "seen by those
+        departments" through their ``dv:`` lexemes, in the same index lookup."""
         # Only constants and placeholders are interpolated; what the user typed is a parameter.
         if self.vendor == "postgresql":
             sql, params = pg_tsquery(query)
+            if departments:
+                lexemes = " | ".join(f"'dv:{int(d)}'" for d in departments)
+                sql = f"({sql}) && %s::tsquery"
+                params = [*params, f"({lexemes})"]
             vector = f'"{TABLE}"."vector" @@ ({sql})'
             return RawSQL(vector, params, output_field=BooleanField())  # noqa: S611
         expression = fts_match(query)
@@ -270,8 +303,9 @@ class DatabaseBackend(SearchBackend):
             output_field=BooleanField(),
         )
 
-    def _base(self, viewer: Viewer, query: ParsedQuery, filters: Filters):
-        qs = FileDocument.objects.filter(document_q(viewer))
+    def _filtered(self, filters: Filters):
+        """Files passing the facet filters (cheap columns of the row)."""
+        qs = FileDocument.objects.all()
         if filters.department:
             qs = qs.filter(department_id__in=filters.department)
         if filters.status:
@@ -280,9 +314,132 @@ class DatabaseBackend(SearchBackend):
             qs = qs.filter(priority__in=filters.priority)
         if filters.year:
             qs = qs.filter(year__in=filters.year)
+        return qs
+
+    def _by_date_from_bitmap(self, qs):
+        """Newest first, sorted after the lookup rather than by walking the date index.
+
+        Ordered by date with a LIMIT, PostgreSQL likes to walk the date index and test each
+        row, reading its tsvector from TOAST: seconds for a word common overall but rare
+        among the files a user may see (PERFORMANCE.md). Ordering by an expression no index
+        has leaves it the index lookups (a bitmap of the text or number index), whose cost is
+        what they return."""
+        if self.vendor != "postgresql":
+            return qs.order_by("-opened_at", "-file_id")
+        unindexed = ExpressionWrapper(
+            F("opened_at") + Value(timedelta(0)), output_field=DateTimeField()
+        )
+        return qs.order_by(unindexed.desc(), "-file_id")
+
+    def _newest_visible(
+        self,
+        viewer: Viewer,
+        query: ParsedQuery,
+        filtered,
+        columns: list[str],
+        limit: int,
+        *,
+        condition: Q | None = None,
+        after=None,
+    ) -> list[tuple]:
+        """The newest ``limit`` rows matching ``query`` (or ``condition``) among ``filtered``
+        that ``viewer`` may see. The visibility rule's two halves are read separately, each
+        driven by an index, and merged here; one query with the rule as an OR can use
+        neither index (PERFORMANCE.md):
+
+        - files of the viewer's departments graded up to restricted. With words, on
+          PostgreSQL, the department is a lexeme in the tsvector (``dv:<id>``), so the text
+          index alone finds "matches and my department may see it" and the cost is what it
+          returns; without words, the (department, date) index is walked newest first.
+        - files from elsewhere, or graded higher, that have been at one of the viewer's
+          posts: the movement index gives the custody, the row's cheap columns drop what the
+          first half covered, and only the few left have their tsvector read."""
+        if after is not None:
+            moment, file_id = after
+            filtered = filtered.filter(
+                Q(opened_at__lt=moment) | Q(opened_at=moment, file_id__lt=file_id)
+            )
+        if condition is not None:
+            filtered = filtered.filter(condition)
+        order = ["-opened_at", "-file_id"]
+        rows: list[tuple] = []
+        if viewer.department_ids:
+            if query.has_positive and self.vendor == "postgresql":
+                mine = filtered.filter(self._match(query, departments=viewer.department_ids))
+                if condition is None and after is None and self._walk_is_cheaper(viewer, mine):
+                    return self._merge(
+                        self._walk_department(viewer, query, filtered, columns, limit),
+                        self._elsewhere(viewer, query, filtered, columns, limit),
+                        columns,
+                        limit,
+                    )
+            else:
+                mine = filtered.filter(department_q(viewer))
+                if query.has_positive:
+                    mine = mine.filter(self._match(query))
+            if query.has_positive or condition is not None:
+                mine = self._by_date_from_bitmap(mine)
+            else:  # browsing: walk the (department, date) index, newest first
+                mine = mine.order_by(*order)
+            rows += list(mine.values_list(*columns)[:limit])
+        return self._merge(
+            rows, self._elsewhere(viewer, query, filtered, columns, limit), columns, limit
+        )
+
+    @staticmethod
+    def _merge(mine: list[tuple], theirs: list[tuple], columns: list[str], limit: int):
+        at = columns.index("opened_at")
+        rows = mine + theirs
+        rows.sort(key=lambda r: (r[at], r[0]), reverse=True)
+        return rows[:limit]
+
+    def _elsewhere(self, viewer, query, filtered, columns, limit) -> list[tuple]:
+        """Files from other departments, or graded above restricted, that have been at one
+        of the viewer's posts: custody from the movement index, the department's own files
+        dropped on the row's cheap columns, and only the few left have their tsvector read."""
+        elsewhere = list(
+            FileDocument.objects.filter(custody_q(viewer))
+            .exclude(department_q(viewer))
+            .values_list("file_id", flat=True)
+        )
+        if not elsewhere:
+            return []
+        theirs = filtered.filter(file_id__in=elsewhere)
         if query.has_positive:
-            qs = qs.filter(self._match(query))
-        return qs.order_by("-opened_at", "-file_id")
+            theirs = theirs.filter(self._match(query))
+        return list(theirs.order_by("-opened_at", "-file_id").values_list(*columns)[:limit])
+
+    def _walk_is_cheaper(self, viewer: Viewer, mine) -> bool:
+        """For a word most of the department's files contain, walking the department's files
+        newest first and testing each (reading its tsvector) stops after a few thousand rows,
+        while the index lookup returns every match. Decided on the planner's estimates: the
+        walk reads about RESULT_CAP × D / M rows at WALK_ROW_COST each, the lookup M rows,
+        for M matches among D files of the department."""
+        if len(viewer.department_ids) != 1:
+            return False  # several departments: no single index gives their newest first
+        matches = self._estimate(mine)
+        if matches < 2 * RESULT_CAP:
+            return False
+        department = self._estimate(FileDocument.objects.filter(department_q(viewer)))
+        return matches * matches > WALK_ROW_COST * (RESULT_CAP + 1) * department
+
+    @staticmethod
+    def _estimate(qs) -> float:
+        plan = json.loads(qs.order_by().explain(format="json"))
+        return float(plan[0]["Plan"]["Plan Rows"])
+
+    def _walk_department(self, viewer, query, filtered, columns, limit) -> list[tuple]:
+        walk = (
+            filtered.filter(department_q(viewer))
+            .filter(self._match(query))
+            .order_by("-opened_at", "-file_id")
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+        rows = list(walk.values_list(*columns)[:limit])
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = on")
+        return rows
 
     def search(self, *, viewer, query, filters, sort, cursor, limit, highlight=True) -> BackendPage:
         empty = BackendPage([], {}, {}, {}, 0, False, count_facets([]), False, None)
@@ -300,14 +457,11 @@ class DatabaseBackend(SearchBackend):
             return empty
 
     def _search(self, viewer, query, filters, ranked, cursor, limit, highlight) -> BackendPage:
-        base = self._base(viewer, query, filters)
+        filtered = self._filtered(filters)
         # One bounded read gives the count, the facets, the relevance candidates and the
         # first page of newest-first results.
-        rows = list(
-            base.values_list("file_id", "department_id", "status", "priority", "year", "opened_at")[
-                : RESULT_CAP + 1
-            ]
-        )
+        columns = ["file_id", "department_id", "status", "priority", "year", "opened_at"]
+        rows = self._newest_visible(viewer, query, filtered, columns, RESULT_CAP + 1)
         capped = len(rows) > RESULT_CAP
         rows = rows[:RESULT_CAP]
         facets = count_facets(r[1:5] for r in rows)
@@ -315,7 +469,8 @@ class DatabaseBackend(SearchBackend):
         next_cursor = None
         if ranked:
             offset = max(0, int(cursor.get("o") or 0))
-            ordered = self._rank([r[0] for r in rows], query)
+            # Rank the newest RANK_CAP matches (all of them when there are fewer).
+            ordered = self._rank([r[0] for r in rows[:RANK_CAP]], query)
             page_ids = ordered[offset : offset + limit]
             scores = {i: s for i, s in ordered.scores.items() if i in page_ids}
             if offset + limit < len(ordered):
@@ -323,10 +478,13 @@ class DatabaseBackend(SearchBackend):
         else:
             after = cursor.get("t"), cursor.get("id")
             if after[0] and after[1]:
-                page = list(
-                    base.filter(
-                        Q(opened_at__lt=after[0]) | Q(opened_at=after[0], file_id__lt=after[1])
-                    ).values_list("file_id", "opened_at")[: limit + 1]
+                page = self._newest_visible(
+                    viewer,
+                    query,
+                    filtered,
+                    ["file_id", "opened_at"],
+                    limit + 1,
+                    after=(datetime.fromisoformat(after[0]), int(after[1])),
                 )
             else:
                 page = [(r[0], r[5]) for r in rows[: limit + 1]]
@@ -428,7 +586,6 @@ class DatabaseBackend(SearchBackend):
     def number_candidates(self, *, viewer: Viewer, key: str, limit: int) -> list[int]:
         if viewer.sees_nothing or not key:
             return []
-        base = FileDocument.objects.filter(document_q(viewer)).order_by("-opened_at", "-file_id")
         reverse = key[::-1]
         steps = [
             Q(number_key=key),
@@ -441,25 +598,36 @@ class DatabaseBackend(SearchBackend):
             steps.append(Q(number_key__contains=key))  # pg_trgm index on PostgreSQL
         with self._timeout():
             for condition in steps:
-                found = list(base.filter(condition).values_list("file_id", flat=True)[:limit])
-                if found:
-                    return found
+                rows = self._newest_visible(
+                    viewer,
+                    ParsedQuery(),
+                    FileDocument.objects.all(),
+                    ["file_id", "opened_at"],
+                    limit,
+                    condition=condition,
+                )
+                if rows:
+                    return [r[0] for r in rows]
         return []
 
     # ----------------------------------------------------------------- upkeep
     def rebuild(self, *, progress: Progress = None) -> int:
+        """Rewrite every file's row, a batch at a time; search keeps answering from the rows
+        already there. On PostgreSQL, outside a transaction, batches run on
+        ``DAFTAR_SEARCH_REBUILD_WORKERS`` connections at once (default: one per CPU, at most
+        4), since the cost is the database computing tsvectors."""
         build = IndexBuild.objects.create(backend=self.name, index_name=TABLE)
         started = time.monotonic()
         total = File.objects.count()
-        done = 0
-        for batch in file_id_batches(BATCH):
-            indexed_at = timezone.now()
-            docs = compose(batch)
-            with transaction.atomic():
-                self._write(list(docs.values()), indexed_at)
-            done += len(batch)
-            if progress:
-                progress(done, total)
+        workers = self._rebuild_workers()
+        if workers > 1:
+            done = self._rebuild_parallel(workers, total, progress)
+        else:
+            done = 0
+            for batch in file_id_batches(BATCH):
+                done += self._rebuild_batch(batch)
+                if progress:
+                    progress(done, total)
         orphans = FileDocument.objects.filter(~Exists(File.objects.filter(pk=OuterRef("file_id"))))
         orphans.delete()
         PendingReindex.objects.filter(requested_at__lt=build.started_at).delete()
@@ -470,6 +638,66 @@ class DatabaseBackend(SearchBackend):
         build.files = done
         build.seconds = time.monotonic() - started
         build.save(update_fields=["finished_at", "files", "seconds"])
+        return done
+
+    def _rebuild_workers(self) -> int:
+        # Other connections cannot see a caller's uncommitted rows (tests run in one).
+        if self.vendor != "postgresql" or connection.in_atomic_block:
+            return 1
+        default = min(4, os.cpu_count() or 1)
+        return max(1, int(getattr(settings, "DAFTAR_SEARCH_REBUILD_WORKERS", default)))
+
+    def _rebuild_batch(self, batch: list[int]) -> int:
+        indexed_at = timezone.now()
+        docs = compose(batch)
+        with transaction.atomic():
+            if self.vendor == "postgresql":
+                # A crash loses at most the last batches, which the next rebuild rewrites.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+            self._write(list(docs.values()), indexed_at)
+        return len(batch)
+
+    def _rebuild_parallel(self, workers: int, total: int, progress: Progress) -> int:
+        """Batches from this thread, written by ``workers`` threads on their own connections."""
+        batches: queue.Queue = queue.Queue(maxsize=workers * 2)
+        errors: list[BaseException] = []
+        lock = threading.Lock()
+        done = 0
+
+        def work():
+            nonlocal done
+            try:
+                while (batch := batches.get()) is not None:
+                    if errors:
+                        continue
+                    try:
+                        count = self._rebuild_batch(batch)
+                    except BaseException as exc:
+                        errors.append(exc)
+                        continue
+                    with lock:
+                        done += count
+                        if progress:
+                            progress(done, total)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        try:
+            for batch in file_id_batches(BATCH):
+                if errors:
+                    break
+                batches.put(batch)
+        finally:
+            for _ in threads:
+                batches.put(None)
+            for thread in threads:
+                thread.join()
+        if errors:
+            raise errors[0]
         return done
 
     def check(self, *, repair: bool = False, progress: Progress = None) -> CheckReport:

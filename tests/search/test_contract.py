@@ -219,3 +219,21 @@ def test_snippets_are_escaped(corpus, django_capture_on_commit_callbacks):
     assert "<script" not in hit.snippet_html
     assert "alert(&quot;x&quot;)" in hit.snippet_html
     assert "<mark>quorum</mark>" in hit.snippet_html
+
+
+def test_every_user_finds_exactly_the_files_the_desk_shows_them(
+    corpus, django_capture_on_commit_callbacks
+):
+    """The backend's restatement of the visibility rule agrees with workspace.access, also
+    for a file that passed through another department (custody crosses departments)."""
+    from workspace import access
+
+    c = corpus
+    o = c.o
+    with django_capture_on_commit_callbacks(execute=True):
+        movement.file_mark(actor=o.asst_user, file=c.secret, to_post=o.other_so)
+    backends.get_backend().refresh()
+    for user in [o.asst_user, o.so_user, o.ds_user, o.secretary_user, o.other_user]:
+        found = set(ids(find(user, "", sort="newest", limit=100)))
+        assert found == set(access.visible_files(user).values_list("pk", flat=True)), user
+    assert c.secret.pk in ids(find(o.other_user, "irregularities"))

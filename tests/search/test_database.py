@@ -184,7 +184,7 @@ def test_searches_run_under_a_statement_timeout(settings):
 def test_a_search_that_times_out_says_so(corpus, settings, monkeypatch):
     settings.DAFTAR_SEARCH_TIMEOUT_MS = 1
     backend = search.get_backend()
-    real = backend._base
+    real = backend._filtered
 
     def slow(*args):
         from django.db.models import BooleanField
@@ -193,6 +193,37 @@ def test_a_search_that_times_out_says_so(corpus, settings, monkeypatch):
         sleep = RawSQL("pg_sleep(0.05) IS NOT NULL", [], output_field=BooleanField())
         return real(*args).filter(sleep)
 
-    monkeypatch.setattr(backend, "_base", slow)
+    monkeypatch.setattr(backend, "_filtered", slow)
     results = search.search_files(user=corpus.o.asst_user, query="budget")
     assert results.timed_out and results.hits == []
+
+
+@pytest.mark.postgres
+def test_walking_the_department_finds_what_the_index_lookup_finds(corpus, monkeypatch):
+    """For a word most files contain the backend walks the department newest first instead of
+    taking every match from the text index; both give the same files in the same order."""
+    c = corpus
+    backend = search.get_backend()
+    expected = {
+        q: [h.file_id for h in search.search_files(user=c.o.asst_user, query=q, sort="newest").hits]
+        for q in ["pension", "budget", "اساتذہ"]
+    }
+    monkeypatch.setattr(backend, "_walk_is_cheaper", lambda viewer, mine: True)
+    for q, ids in expected.items():
+        found = search.search_files(user=c.o.asst_user, query=q, sort="newest")
+        assert [h.file_id for h in found.hits] == ids
+
+
+@pytest.mark.postgres
+def test_the_walk_is_chosen_from_the_planners_estimates(corpus, monkeypatch):
+    backend = search.get_backend()
+    from search.visibility import Viewer
+
+    viewer = Viewer.of(corpus.o.asst_user)
+    estimates = iter([50_000.0, 60_000.0])  # matches, then files of the department
+    monkeypatch.setattr(backend, "_estimate", lambda qs: next(estimates))
+    assert backend._walk_is_cheaper(viewer, FileDocument.objects.all())
+    estimates = iter([3_000.0, 60_000.0])
+    assert not backend._walk_is_cheaper(viewer, FileDocument.objects.all())
+    estimates = iter([500.0])
+    assert not backend._walk_is_cheaper(viewer, FileDocument.objects.all())
