@@ -56,10 +56,6 @@ class Composed:
         return number_key(self.number)
 
     @property
-    def number_rkey(self) -> str:
-        return self.number_key[::-1]
-
-    @property
     def number_parts(self) -> list[str]:
         return number_parts(self.number)
 

@@ -31,11 +31,11 @@ class FileDocument(models.Model):
         verbose_name=_("file"),
     )
     number = models.CharField(_("file number"), max_length=80)
-    # Upper case without spaces, for exact and prefix lookups; reversed for suffix lookups
-    # ("12-3/2025" finds "FD/SO(B-I)/12-3/2025") through a text_pattern_ops index.
+    # Upper case without spaces: exact lookups, and substrings through a trigram index.
     number_key = models.CharField(max_length=80)
-    number_rkey = models.CharField(max_length=80)
-    # Every run of whole slash-separated parts of the number, space-separated (query.number_parts).
+    # Every run of whole parts of the number, space-separated (query.number_parts): on
+    # PostgreSQL they are lexemes n:<run> in the tsvector, so "12-3/2025" finds
+    # "FD/SO(B-I)/12-3/2025" through the text index.
     number_terms = models.TextField()
     subject = models.CharField(_("subject"), max_length=500)
     receipts_text = models.TextField(blank=True)
@@ -78,9 +78,6 @@ class FileDocument(models.Model):
             models.Index(fields=["department", "-opened_at"], name="search_doc_dept"),
             models.Index(
                 fields=["number_key"], name="search_doc_number", opclasses=["text_pattern_ops"]
-            ),
-            models.Index(
-                fields=["number_rkey"], name="search_doc_number_rev", opclasses=["text_pattern_ops"]
             ),
         ]
 

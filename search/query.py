@@ -28,17 +28,25 @@ def number_key(number: str) -> str:
 
 
 def number_parts(number: str) -> list[str]:
-    """Every run of whole slash-separated parts of a file number, lower-cased:
-    ``FD/SO(B-I)/12-3/2025`` → ``fd``, ``fd/so(b-i)``, … ``12-3/2025``, ``2025``.
+    """Every run of whole parts of a file number, lower-cased, where parts are separated by
+    ``/`` or ``-``: ``FD/SO(B-I)/12-3/2025`` → ``fd``, ``fd/so(b``, … ``so(b-i)/12``,
+    ``12-3/2025``, ``3/2025``, ``2025``.
 
-    A query fragment matches a number when it is one of these, so ``12-3/2025`` finds the
-    file and ``3/2025`` does not find ``12-13/2025``."""
-    segments = [s for s in number_key(number).lower().split("/") if s]
-    runs = {
-        "/".join(segments[i:j])
-        for i in range(len(segments))
-        for j in range(i + 1, len(segments) + 1)
-    }
+    A fragment matches a number when it is one of these, so ``12-3/2025`` and ``3/2025``
+    find the file and ``3/2025`` does not find ``12-13/2025``."""
+    pieces = re.split(r"([/-])", number_key(number).lower())
+    tokens, separators = pieces[0::2], pieces[1::2]
+    runs = set()
+    for i, first in enumerate(tokens):
+        if not first:
+            continue
+        run = first
+        runs.add(run)
+        for j in range(i + 1, len(tokens)):
+            if not tokens[j]:
+                break
+            run += separators[j - 1] + tokens[j]
+            runs.add(run)
     return sorted(runs)
 
 

@@ -53,9 +53,15 @@ from django.utils import timezone
 from search.backends.base import RANK_CAP, RESULT_CAP, Progress, SearchBackend, count_facets
 from search.compose import FILTER_FIELDS, Composed, compose, file_id_batches
 from search.models import FileDocument, IndexBuild, PendingReindex
-from search.query import ParsedQuery
+from search.query import ParsedQuery, clean_number_fragment
 from search.types import MARK_END, MARK_START, BackendPage, CheckReport, Filters, encode_cursor
-from search.visibility import DEPARTMENT_GRADING_LIMIT, Viewer, custody_q, department_q
+from search.visibility import (
+    DEPARTMENT_GRADING_LIMIT,
+    Viewer,
+    custody_q,
+    department_q,
+    document_q,
+)
 from workspace.models import File
 
 logger = logging.getLogger("daftar.search")
@@ -65,6 +71,8 @@ FTS_TABLE = f"{TABLE}_fts"
 # English stemming; Urdu words pass through it unchanged (no Urdu stemmer, no stop words).
 TS_CONFIG = "english"
 HEADLINE_CHARS = 8000
+# Go to file number: how many of the newest number matches are checked against the rule.
+GO_TO_CANDIDATES = 200
 # Reading a row's tsvector (from TOAST) costs about this many times fetching a row by bitmap.
 WALK_ROW_COST = 3
 BATCH = 1000
@@ -74,7 +82,6 @@ _PG_COLUMNS = [
     ("file_id", "bigint"),
     ("number", "varchar"),
     ("number_key", "varchar"),
-    ("number_rkey", "varchar"),
     ("number_terms", "text"),
     ("subject", "varchar"),
     ("receipts_text", "text"),
@@ -93,14 +100,15 @@ _PG_COLUMNS = [
     ("indexed_at", "timestamptz"),
 ]
 _PG_VECTOR = f"""
-    setweight(array_to_tsvector(string_to_array(v.number_terms, ' ')), 'A')
+    setweight(array_to_tsvector(
+        ARRAY(SELECT 'n:' || t FROM unnest(string_to_array(v.number_terms, ' ')) AS t)), 'A')
     || setweight(to_tsvector('{TS_CONFIG}', v.subject), 'A')
     || setweight(to_tsvector('{TS_CONFIG}', v.receipts_text), 'B')
     || setweight(to_tsvector('{TS_CONFIG}', v.notes_text), 'C')
     || setweight(to_tsvector('{TS_CONFIG}', v.papers_text), 'D')
     || CASE WHEN v.grading <= {int(DEPARTMENT_GRADING_LIMIT)}
             THEN array_to_tsvector(ARRAY['dv:' || v.department_id]) ELSE ''::tsvector END
-"""
+"""  # noqa: S608 (constants only)
 _HEADLINE_OPTIONS = (
     f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, ShortWord=2, '
     'MaxFragments=2, FragmentDelimiter=" … "'
@@ -113,7 +121,6 @@ def _row_values(doc: Composed, indexed_at) -> list:
         doc.file_id,
         doc.number,
         doc.number_key,
-        doc.number_rkey,
         doc.number_terms,
         doc.subject,
         doc.receipts_text,
@@ -159,6 +166,11 @@ def fts_match(query: ParsedQuery) -> str:
     return expression
 
 
+def number_lexeme(fragment: str) -> str:
+    """A tsquery literal for whole parts of a file number (see query.number_parts)."""
+    return f"'n:{fragment}'"
+
+
 def pg_tsquery(query: ParsedQuery) -> tuple[str, list]:
     """The query as a PostgreSQL tsquery expression: the words through ``websearch_to_tsquery``
     (which never fails to parse), number fragments as lexemes of the number's parts."""
@@ -167,10 +179,10 @@ def pg_tsquery(query: ParsedQuery) -> tuple[str, list]:
         parts.append(f"websearch_to_tsquery('{TS_CONFIG}', %s)")
         params.append(query.websearch())
     for fragment in query.numbers:
-        # A part of a file number, or the same characters in the text. clean_number_fragment
-        # left only [0-9a-z/().-], so the lexeme literal needs no escaping.
+        # Whole parts of a file number (lexemes n:<run>), or the same characters in the text.
+        # clean_number_fragment left only [0-9a-z/().-], so the literal needs no escaping.
         parts.append(f"%s::tsquery || websearch_to_tsquery('{TS_CONFIG}', %s)")
-        params += [f"'{fragment}'", f'"{fragment}"']
+        params += [number_lexeme(fragment), f'"{fragment}"']
     return " && ".join(f"({p})" for p in parts), params
 
 
@@ -339,10 +351,9 @@ class DatabaseBackend(SearchBackend):
         columns: list[str],
         limit: int,
         *,
-        condition: Q | None = None,
         after=None,
     ) -> list[tuple]:
-        """The newest ``limit`` rows matching ``query`` (or ``condition``) among ``filtered``
+        """The newest ``limit`` rows matching ``query`` among ``filtered``
         that ``viewer`` may see. The visibility rule's two halves are read separately, each
         driven by an index, and merged here; one query with the rule as an OR can use
         neither index (PERFORMANCE.md):
@@ -359,14 +370,12 @@ class DatabaseBackend(SearchBackend):
             filtered = filtered.filter(
                 Q(opened_at__lt=moment) | Q(opened_at=moment, file_id__lt=file_id)
             )
-        if condition is not None:
-            filtered = filtered.filter(condition)
         order = ["-opened_at", "-file_id"]
         rows: list[tuple] = []
         if viewer.department_ids:
             if query.has_positive and self.vendor == "postgresql":
                 mine = filtered.filter(self._match(query, departments=viewer.department_ids))
-                if condition is None and after is None and self._walk_is_cheaper(viewer, mine):
+                if after is None and self._walk_is_cheaper(viewer, mine):
                     return self._merge(
                         self._walk_department(viewer, query, filtered, columns, limit),
                         self._elsewhere(viewer, query, filtered, columns, limit),
@@ -377,13 +386,15 @@ class DatabaseBackend(SearchBackend):
                 mine = filtered.filter(department_q(viewer))
                 if query.has_positive:
                     mine = mine.filter(self._match(query))
-            if query.has_positive or condition is not None:
-                mine = self._by_date_from_bitmap(mine)
-            else:  # browsing: walk the (department, date) index, newest first
-                mine = mine.order_by(*order)
+            # with words, sort what the index lookup returns; browsing, walk the (department,
+            # date) index newest first
+            mine = self._by_date_from_bitmap(mine) if query.has_positive else mine.order_by(*order)
             rows += list(mine.values_list(*columns)[:limit])
         return self._merge(
-            rows, self._elsewhere(viewer, query, filtered, columns, limit), columns, limit
+            rows,
+            self._elsewhere(viewer, query, filtered, columns, limit),
+            columns,
+            limit,
         )
 
     @staticmethod
@@ -583,31 +594,45 @@ class DatabaseBackend(SearchBackend):
             )
         return {r[0]: r[1] for r in rows}, snippets
 
+    def _number_parts_match(self, fragment: str):
+        if self.vendor == "postgresql":
+            return RawSQL(  # noqa: S611 — the fragment is a parameter
+                f'"{TABLE}"."vector" @@ %s::tsquery',
+                [number_lexeme(fragment)],
+                output_field=BooleanField(),
+            )
+        tokens = re.sub(r"[^0-9a-z]+", " ", fragment).strip()
+        return RawSQL(  # noqa: S611
+            f'"{TABLE}"."file_id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)',  # noqa: S608
+            [f"number_terms : {_fts_quote(tokens)}"],
+            output_field=BooleanField(),
+        )
+
     def number_candidates(self, *, viewer: Viewer, key: str, limit: int) -> list[int]:
         if viewer.sees_nothing or not key:
             return []
-        reverse = key[::-1]
-        steps = [
-            Q(number_key=key),
-            # whole parts at the end: "12-3/2025", "3/2025" (serial 3 of 2025)
-            Q(number_rkey__startswith=reverse + "/") | Q(number_rkey__startswith=reverse + "-"),
-            # whole parts at the start: "FD/SO(B-I)"
-            Q(number_key__startswith=key + "/") | Q(number_key__startswith=key + "-"),
-        ]
+        fragment = clean_number_fragment(key)
+        steps = [Q(number_key=key)]
+        if fragment:
+            # whole parts anywhere: "12-3/2025", "3/2025", "FD/SO(B-I)", "SO(B-I)/12"
+            steps.append(self._number_parts_match(fragment))
         if len(key) >= 3:
             steps.append(Q(number_key__contains=key))  # pg_trgm index on PostgreSQL
         with self._timeout():
             for condition in steps:
-                rows = self._newest_visible(
-                    viewer,
-                    ParsedQuery(),
-                    FileDocument.objects.all(),
-                    ["file_id", "opened_at"],
-                    limit,
-                    condition=condition,
+                # The number indexes give a bounded set of candidates, newest first; the rule
+                # is then checked on those few rows only.
+                candidates = self._by_date_from_bitmap(
+                    FileDocument.objects.filter(condition)
+                ).values("file_id")[:GO_TO_CANDIDATES]
+                found = list(
+                    FileDocument.objects.filter(file_id__in=candidates)
+                    .filter(document_q(viewer))
+                    .order_by("-opened_at", "-file_id")
+                    .values_list("file_id", flat=True)[:limit]
                 )
-                if rows:
-                    return [r[0] for r in rows]
+                if found:
+                    return found
         return []
 
     # ----------------------------------------------------------------- upkeep

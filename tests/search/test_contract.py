@@ -37,6 +37,9 @@ def test_partial_number_finds_the_file(corpus):
     assert search.go_to_number(user=c.o.asst_user, number=tail) == c.budget
     middle = "SO(B-I)/12-1"
     assert ids(find(c.o.asst_user, middle)) == [c.budget.pk]
+    # whole parts after a dash: serial 1 of the year (the HED file 7-1 is not the user's)
+    assert search.go_to_number(user=c.o.asst_user, number=f"1/{c.budget.year}") == c.budget
+    assert search.go_to_number(user=c.o.other_user, number=f"1/{c.budget.year}") == c.hed
 
 
 def test_number_prefix_offers_a_choice(corpus):
