@@ -77,17 +77,23 @@ def documents_figures(*, n_files: int, quick: bool, progress: Progress) -> list:
     return figures
 
 
+def _timings(timings, n_files: int) -> list:
+    return [
+        Latency(f"search.bench: {t.label}", n_files, ms=list(t.ms), source="search.bench")
+        for t in timings
+    ]
+
+
 def search_figures(*, n_files: int, runs: int, progress: Progress) -> list:
     from search import bench
 
-    timings = bench.time_search(runs=runs, out=_quiet(progress))
-    timings += bench.time_go_to(runs=runs, out=_quiet(progress))
-    figures = []
-    for t in timings:
-        figures.append(
-            Latency(f"search.bench: {t.label}", n_files, ms=list(t.ms), source="search.bench")
-        )
-    return figures
+    return _timings(bench.time_search(runs=runs, out=_quiet(progress)), n_files)
+
+
+def go_to_figures(*, n_files: int, runs: int, progress: Progress) -> list:
+    from search import bench
+
+    return _timings(bench.time_go_to(runs=runs, out=_quiet(progress)), n_files)
 
 
 def portal_figures(*, n_files: int, lookups: int, progress: Progress) -> list:

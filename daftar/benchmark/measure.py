@@ -56,23 +56,28 @@ class Sample:
     busiest_files: int = 0
     inbox_files: list[tuple[object, int]] = field(default_factory=list)  # (user, file id)
     numbers: list[tuple[object, str]] = field(default_factory=list)  # (user, file number)
+    # (user, file id / number) of files of the user's department not at the user's desk
+    elsewhere_files: list[tuple[object, int]] = field(default_factory=list)
+    foreign_numbers: list[tuple[object, str]] = field(default_factory=list)  # another dept's
     floor_ids: list[int] = field(default_factory=list)
     references: list[tuple[str, str]] = field(default_factory=list)
     performance_url: str | None = None
 
 
-def _timed(fn: Callable[[], object]) -> tuple[float, int, object]:
+def _timed(fn: Callable[[], object]) -> tuple[float, int, float]:
+    """Milliseconds, queries, and milliseconds spent in the database (as Django logs them)."""
     log = connection.queries_log
     log.clear()
     forced = connection.force_debug_cursor
     connection.force_debug_cursor = True
     try:
         started = time.perf_counter()
-        result = fn()
+        fn()
         ms = (time.perf_counter() - started) * 1000
     finally:
         connection.force_debug_cursor = forced
-    return ms, len(log), result
+    sql_ms = sum(float(q["time"]) for q in log) * 1000
+    return ms, len(log), sql_ms
 
 
 def draw_sample(size: int, seed: int) -> Sample:
@@ -120,6 +125,26 @@ def draw_sample(size: int, seed: int) -> Sample:
     rng.shuffle(rows)
     s.inbox_files = [(by_post[p], pk) for p, pk, _ in rows[:size]]
     s.numbers = [(by_post[p], number) for p, _, number in rows[:size]]
+    # Files a colleague reads without holding them, and numbers from another department.
+    dept_of = dict(
+        Post.objects.filter(pk__in=list(by_post)).values_list("pk", "section__department")
+    )
+    for post, user in list(by_post.items())[:size]:
+        dept = dept_of[post]
+        mine = (
+            File.objects.filter(department=dept, grading__lte=1)
+            .exclude(holding_post=post)
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:3]
+        )
+        s.elsewhere_files += [(user, pk) for pk in mine]
+        theirs = (
+            File.objects.exclude(department=dept)
+            .order_by("-pk")
+            .values_list("number", flat=True)[rng.randrange(50) :][:1]
+        )
+        s.foreign_numbers += [(user, number) for number in theirs]
+    rng.shuffle(s.elsewhere_files)
     top = File.objects.order_by("-pk").values_list("pk", flat=True).first() or 1
     s.floor_ids = [rng.randint(1, top) for _ in range(size)]
     existing = set(File.objects.filter(pk__in=s.floor_ids).values_list("pk", flat=True))
@@ -201,6 +226,20 @@ def page_ops(sample: Sample, clients: Clients) -> list[Op]:
                 ),
             )
         )
+    if sample.elsewhere_files:
+        others = sample.elsewhere_files
+        ops.append(
+            Op(
+                "file page, not at my desk",
+                lambda i: _expect(
+                    clients.of(others[i % len(others)][0]).get(
+                        reverse("workspace:file", args=[others[i % len(others)][1]])
+                    ),
+                    200,
+                ),
+                note="a colleague of the department reads it: no marking choices",
+            )
+        )
     try:
         search_url = reverse("search:files")
         go_url = reverse("search:go")
@@ -232,6 +271,21 @@ def page_ops(sample: Sample, clients: Clients) -> list[Op]:
                     ),
                     302,
                 ),
+            )
+        )
+    if go_url and sample.foreign_numbers:
+        foreign = sample.foreign_numbers
+        ops.append(
+            Op(
+                "go to file number, not visible",
+                lambda i: _expect(
+                    clients.of(foreign[i % len(foreign)][0]).get(
+                        go_url, {"number": foreign[i % len(foreign)][1]}
+                    ),
+                    200,
+                    302,
+                ),
+                note="another department's number: the search for candidates, then 'none'",
             )
         )
     if sample.references:
@@ -398,8 +452,11 @@ def run(
     warmup: int,
     floor_ids: list[int],
     progress: Progress,
+    budget_seconds: float = 90.0,
 ) -> list[Latency]:
-    """Time each operation, with the floor between its iterations."""
+    """Time each operation, with the floor between its iterations. An operation stops early
+    once it has used ``budget_seconds`` and has at least a fifth of its iterations (an
+    expensive operation at a million files must not hold the run for an hour)."""
     floor_client = Client()
 
     def floor(i):
@@ -415,10 +472,16 @@ def run(
             # Fewer files to act on than iterations (a small office): fewer iterations.
             warm = min(warmup, max(op.limit - iterations, 0))
             total = op.limit
+        started = time.monotonic()
         for i in range(total):
+            if time.monotonic() - started > budget_seconds and len(figure.ms) >= max(
+                iterations // 5, 1
+            ):
+                figure.note = f"{figure.note}; stopped at the time budget".lstrip("; ")
+                break
             f_ms, _f_queries, _ = _timed(lambda i=i: floor(i))
             try:
-                ms, queries, _ = _timed(lambda i=i, call=op.call: call(i))
+                ms, queries, sql_ms = _timed(lambda i=i, call=op.call: call(i))
             except Unexpected as exc:
                 figure.errors += 1
                 first_error = first_error or str(exc)
@@ -429,6 +492,7 @@ def run(
                 continue
             if i >= warm:
                 figure.ms.append(ms)
+                figure.sql_ms.append(sql_ms)
                 figure.queries.append(queries)
                 figure.floor_ms.append(f_ms)
                 pooled.ms.append(f_ms)

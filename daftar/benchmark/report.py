@@ -2,6 +2,7 @@
 
 Every line has the issue's keys — ``op``, ``n_files``, ``p50_ms``, ``p95_ms``, ``queries``,
 ``floor_p95_ms`` (null where they do not apply) — and what else the figure has: ``max_ms``,
+``sql_p50_ms`` (time inside the database as Django's query log has it, to the millisecond),
 ``ratio_to_floor``, ``limit_ms`` and ``over_rule`` for latencies; ``rps`` for load; ``value``
 and ``unit`` for throughputs and durations.
 
@@ -39,6 +40,7 @@ class Latency:
     n_files: int
     ms: list[float] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
+    sql_ms: list[float] = field(default_factory=list)  # time inside the database, per call
     floor_ms: list[float] = field(default_factory=list)
     errors: int = 0
     note: str = ""
@@ -73,7 +75,9 @@ class Latency:
             "p50_ms": _r(percentile(self.ms, 50)),
             "p95_ms": _r(self.p95),
             "max_ms": _r(max(self.ms) if self.ms else None),
+            "sql_p50_ms": _r(percentile(self.sql_ms, 50)),
             "queries": int(percentile(self.queries, 50)) if self.queries else None,
+            "queries_min": min(self.queries) if self.queries else None,
             "queries_max": max(self.queries) if self.queries else None,
             "queries_vary": self.queries_vary if self.queries else None,
             "floor_p50_ms": _r(percentile(self.floor_ms, 50)),
@@ -159,7 +163,10 @@ def json_line(figure) -> str:
 
 
 def _fmt(value, spec="8.1f") -> str:
-    return format(value, spec) if isinstance(value, int | float) else f"{'—':>8}"
+    if isinstance(value, int | float):
+        return format(value, spec)
+    width = int("".join(ch for ch in spec.split(".")[0] if ch.isdigit()) or 8)
+    return f"{'—':>{width}}"
 
 
 def table(figures: list) -> str:
@@ -168,14 +175,14 @@ def table(figures: list) -> str:
     latencies = [f for f in figures if isinstance(f, Latency)]
     if latencies:
         lines.append(
-            f"{'operation':<34}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}{'queries':>8}"
+            f"{'operation':<34}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}{'sql50':>7}{'queries':>8}"
             f"{'floor95':>8}{'limit':>7}  verdict"
         )
         for f in latencies:
             j = f.as_json()
             queries = "—" if j["queries"] is None else str(j["queries"])
             if j["queries_vary"]:
-                queries += f"–{j['queries_max']}"
+                queries = f"{j['queries_min']}–{j['queries_max']}"
             verdict = "ok"
             if j["over_rule"]:
                 verdict = "OVER (p95 > 2·floor+20)"
@@ -187,7 +194,8 @@ def table(figures: list) -> str:
                 verdict += f"; {f.errors} errors"
             lines.append(
                 f"{f.op[:34]:<34}{_fmt(j['p50_ms'])}{_fmt(j['p95_ms'])}{_fmt(j['max_ms'])}"
-                f"{queries:>8}{_fmt(j['floor_p95_ms'])}{_fmt(j['limit_ms'], '7.0f')}  {verdict}"
+                f"{_fmt(j['sql_p50_ms'], '7.1f')}{queries:>8}{_fmt(j['floor_p95_ms'])}"
+                f"{_fmt(j['limit_ms'], '7.0f')}  {verdict}"
             )
     loads = [f for f in figures if isinstance(f, Load)]
     if loads:

@@ -10,9 +10,10 @@ import contextlib
 import os
 import platform
 import time
+import traceback
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import override_settings
 
 from daftar.benchmark import database, generate, intake, load, measure
@@ -37,6 +38,7 @@ class Options:
     warmup: int = 10
     quick: bool = False
     regenerate: bool = False
+    reindex: bool = False
     seed: int = 1
     skip: set[str] = field(default_factory=set)
     clients: int = 8
@@ -103,6 +105,11 @@ def prepare(options: Options, progress: Progress) -> dict:
     complete = dataset and (dataset.get("with_cgu", True) or options.quick)
     if complete and dataset["files"] == options.files and not options.regenerate:
         progress(f"using the dataset of {options.files:,} files generated {dataset.get('at')}")
+        if options.reindex:
+            progress("rebuilding the search index")
+            dataset["search"] = generate.rebuild_search(progress)
+            dataset["search"]["at"] = time.strftime("%Y-%m-%d %H:%M:%S %z")
+            database.write_dataset(options.files, dataset)
         return dataset
     existing = File.objects.count()
     if existing or dataset:
@@ -165,11 +172,28 @@ def _dataset_figures(dataset: dict, n_files: int) -> list:
                 extra={
                     "files_per_s": round(search["files"] / search["seconds"], 1),
                     "backend": search.get("backend"),
-                    "when": dataset.get("at"),
+                    "when": search.get("at") or dataset.get("at"),
                 },
             )
         )
     return figures
+
+
+def _guarded(name: str, fn, notes: list[str], progress: Progress) -> list:
+    """Run one phase; a failure is reported and the run goes on with the next phase. Inside a
+    transaction (the test suite) the phase gets a savepoint, so a failed statement does not
+    poison what follows."""
+    try:
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                return fn()
+        return fn()
+    except Exception as exc:
+        message = f"{name} failed: {type(exc).__name__}: {str(exc).strip()[:300]}"
+        notes.append(message)
+        progress(f"  {message}")
+        progress(traceback.format_exc(limit=-4))
+        return []
 
 
 def run(options: Options, progress: Progress) -> Result:
@@ -183,68 +207,91 @@ def run(options: Options, progress: Progress) -> Result:
         n_files = File.objects.count()
         figures: list = _dataset_figures(dataset, n_files)
         sample = measure.draw_sample(max(options.iterations + options.warmup, 20), options.seed)
-        if "measure" not in options.skip:
+        timing = {
+            "n_files": n_files,
+            "iterations": options.iterations,
+            "warmup": options.warmup,
+            "floor_ids": sample.floor_ids,
+            "progress": progress,
+        }
+
+        def reads():
             progress(f"timing reads in process ({options.iterations} iterations each)")
-            clients = measure.Clients()
-            ops = measure.page_ops(sample, clients)
-            figures += measure.run(
-                ops,
-                n_files=n_files,
-                iterations=options.iterations,
-                warmup=options.warmup,
-                floor_ids=sample.floor_ids,
-                progress=progress,
-            )
-        if "writes" not in options.skip:
+            return measure.run(measure.page_ops(sample, measure.Clients()), **timing)
+
+        def writes():
             progress("timing writes through the services")
             count = options.iterations + options.warmup
-            writes = [op for op in (measure.mark_op(count, options.seed),
-                                    measure.approve_op(count, options.seed)) if op]  # fmt: skip
-            figures += measure.run(
-                writes,
-                n_files=n_files,
-                iterations=options.iterations,
-                warmup=options.warmup,
-                floor_ids=sample.floor_ids,
-                progress=progress,
-            )[1:]
-        if "load" not in options.skip:
+            ops = [op for op in (measure.mark_op(count, options.seed),
+                                 measure.approve_op(count, options.seed)) if op]  # fmt: skip
+            return measure.run(ops, **timing)[1:]
+
+        def serve():
             reason = _cannot_serve()
             if reason:
                 notes.append(f"load skipped: {reason}")
                 progress(f"load skipped: {reason}")
-            else:
-                progress(
-                    f"load: {options.clients} clients, {options.load_seconds:g} s per target, "
-                    "gunicorn with 2 workers"
-                )
-                figures += load.run(
-                    sample,
-                    n_files=n_files,
-                    clients=options.clients,
-                    seconds=options.load_seconds,
-                    max_requests=options.max_requests,
-                    progress=progress,
-                )
-        hooks = intake.available()
-        if "intake" not in options.skip and hooks["documents.bench"]:
-            progress("intake (documents.bench)")
-            figures += intake.documents_figures(
-                n_files=n_files, quick=options.quick, progress=progress
+                return []
+            progress(
+                f"load: {options.clients} clients, {options.load_seconds:g} s per target, "
+                "gunicorn with 2 workers"
             )
-        if "hooks" not in options.skip:
-            runs = max(options.iterations // 2, 3)
-            if hooks["search.bench"]:
-                progress("search.bench")
-                figures += intake.search_figures(n_files=n_files, runs=runs, progress=progress)
-            if hooks["portal_pages.bench"]:
-                progress("portal_pages.bench")
-                figures += intake.portal_figures(
-                    n_files=n_files, lookups=runs * 4, progress=progress
+            return load.run(
+                sample,
+                n_files=n_files,
+                clients=options.clients,
+                seconds=options.load_seconds,
+                max_requests=options.max_requests,
+                progress=progress,
+            )
+
+        hooks = intake.available()
+        runs = max(3, min(options.iterations // 4, 50))
+        phases = [
+            ("measure", "reads", reads),
+            ("writes", "writes", writes),
+            ("load", "load", serve),
+        ]
+        if hooks["documents.bench"]:
+            phases.append(
+                (
+                    "intake",
+                    "documents.bench",
+                    lambda: intake.documents_figures(
+                        n_files=n_files, quick=options.quick, progress=progress
+                    ),
                 )
-            if hooks["cgu.bench"]:
-                progress("cgu.bench")
-                figures += intake.cgu_figures(n_files=n_files, progress=progress)
+            )
+        if hooks["search.bench"]:
+            phases += [
+                ("hooks", "search.bench time_search",
+                 lambda: intake.search_figures(n_files=n_files, runs=runs, progress=progress)),
+                ("hooks", "search.bench time_go_to",
+                 lambda: intake.go_to_figures(n_files=n_files, runs=runs, progress=progress)),
+            ]  # fmt: skip
+        if hooks["portal_pages.bench"]:
+            phases.append(
+                (
+                    "hooks",
+                    "portal_pages.bench",
+                    lambda: intake.portal_figures(
+                        n_files=n_files, lookups=runs * 4, progress=progress
+                    ),
+                )
+            )
+        if hooks["cgu.bench"]:
+            phases.append(
+                (
+                    "hooks",
+                    "cgu.bench",
+                    lambda: intake.cgu_figures(n_files=n_files, progress=progress),
+                )
+            )
+        for phase, name, fn in phases:
+            if phase not in options.skip:
+                if phase == "hooks":
+                    progress(name)
+                figures += _guarded(name, fn, notes, progress)
         for name, present in hooks.items():
             if not present:
                 notes.append(f"{name} does not exist: its figures are missing")

@@ -41,6 +41,11 @@ class Command(BaseCommand):
             action="store_true",
             help="drop the benchmark database and generate it again",
         )
+        parser.add_argument(
+            "--reindex",
+            action="store_true",
+            help="rebuild the search index of the existing dataset (and time it) first",
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--skip",
@@ -68,6 +73,7 @@ class Command(BaseCommand):
             warmup=options["warmup"],
             quick=options["quick"],
             regenerate=options["regenerate"],
+            reindex=options["reindex"],
             seed=options["seed"],
             skip=skip,
             clients=options["clients"],
