@@ -71,8 +71,10 @@ FTS_TABLE = f"{TABLE}_fts"
 # English stemming; Urdu words pass through it unchanged (no Urdu stemmer, no stop words).
 TS_CONFIG = "english"
 HEADLINE_CHARS = 8000
-# Go to file number: how many of the newest number matches are checked against the rule.
+# Go to file number: how many of the newest number matches are checked against the rule, and
+# how long a substring lookup (the last resort) may take.
 GO_TO_CANDIDATES = 200
+SUBSTRING_TIMEOUT_MS = 150
 # Reading a row's tsvector (from TOAST) costs about this many times fetching a row by bitmap.
 WALK_ROW_COST = 3
 BATCH = 1000
@@ -608,31 +610,49 @@ class DatabaseBackend(SearchBackend):
             output_field=BooleanField(),
         )
 
+    def _go_to_candidates(self, viewer: Viewer, condition, *, substring: bool) -> list[tuple]:
+        """(file id, may the viewer see it) for the newest GO_TO_CANDIDATES files matching
+        ``condition``: the number index finds them, the rule is evaluated on those rows only."""
+        visible = ExpressionWrapper(document_q(viewer), output_field=BooleanField())
+        query = (
+            self._by_date_from_bitmap(FileDocument.objects.filter(condition))
+            .annotate(visible=visible)
+            .values_list("file_id", "visible")[:GO_TO_CANDIDATES]
+        )
+        if not substring or self.vendor != "postgresql":
+            return list(query)
+        # A substring whose trigrams are all common makes the trigram index read long
+        # posting lists: give it a short time and let it find nothing rather than keep
+        # the user waiting.
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL statement_timeout = {SUBSTRING_TIMEOUT_MS}")
+                return list(query)
+        except OperationalError as exc:
+            if "statement timeout" not in str(exc):
+                raise
+            return []
+
     def number_candidates(self, *, viewer: Viewer, key: str, limit: int) -> list[int]:
         if viewer.sees_nothing or not key:
             return []
         fragment = clean_number_fragment(key)
-        steps = [Q(number_key=key)]
+        steps = [(Q(number_key=key), False)]
         if fragment:
             # whole parts anywhere: "12-3/2025", "3/2025", "FD/SO(B-I)", "SO(B-I)/12"
-            steps.append(self._number_parts_match(fragment))
+            steps.append((self._number_parts_match(fragment), False))
         if len(key) >= 3:
-            steps.append(Q(number_key__contains=key))  # pg_trgm index on PostgreSQL
+            steps.append((Q(number_key__contains=key), True))  # pg_trgm index on PostgreSQL
         with self._timeout():
-            for condition in steps:
+            for condition, substring in steps:
                 # The number indexes give a bounded set of candidates, newest first; the rule
-                # is then checked on those few rows only.
-                candidates = self._by_date_from_bitmap(
-                    FileDocument.objects.filter(condition)
-                ).values("file_id")[:GO_TO_CANDIDATES]
-                found = list(
-                    FileDocument.objects.filter(file_id__in=candidates)
-                    .filter(document_q(viewer))
-                    .order_by("-opened_at", "-file_id")
-                    .values_list("file_id", flat=True)[:limit]
-                )
-                if found:
-                    return found
+                # is then checked on those few rows only. The first step that finds any file
+                # answers, even if the user may see none of them: a later, looser step would
+                # only add files with the same number inside a longer one.
+                candidates = self._go_to_candidates(viewer, condition, substring=substring)
+                if candidates:
+                    return [file_id for file_id, visible in candidates if visible][:limit]
         return []
 
     # ----------------------------------------------------------------- upkeep
