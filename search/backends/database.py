@@ -1,6 +1,6 @@
 """The database backend: ``search.FileDocument`` rows with PostgreSQL full-text search (a
-tsvector under a GIN index) or SQLite FTS5, the desk's visibility rule and the facet filters in
-the same SQL.
+tsvector under a GIN index) or SQLite FTS5, with the desk's visibility rule and the facet
+filters applied inside the queries.
 
 Why not Wagtail's search layer (modelsearch) for this? It is what the public pages use, and
 it serves them well, but for a million files it cannot meet the floors: its PostgreSQL query
@@ -17,8 +17,9 @@ would read a million rows. Here instead:
 - the visibility rule is applied as two index-driven lookups, not an OR of bitmaps: with
   words, "my department may see it" is a lexeme in the tsvector, so the text index alone
   answers it; the custody half goes through the movement index (``_newest_visible``);
-- the date index is never walked to test tsvectors one by one; the queries run under a
-  ``statement_timeout`` with sequential scans off;
+- the date index is walked testing tsvectors one by one only where the planner's estimates
+  say the walk ends soon (a word most of the department's files contain); the queries run
+  under a ``statement_timeout`` with sequential scans off;
 - a movement rewrites only small unindexed columns (a HOT update), never the tsvector.
 """
 
