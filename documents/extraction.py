@@ -15,6 +15,7 @@ import io
 import logging
 import shutil
 import tempfile
+import threading
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -39,6 +40,12 @@ class Extracted:
     page_count: int | None
 
 
+# PDFium is not thread-safe: two threads inside it at once crash the process (seen under a
+# threaded test, and it would be the same under a threaded server or worker). Every call into
+# pypdfium2 holds this lock.
+PDFIUM = threading.RLock()
+
+
 def local_copy(name: str):
     """The stored object copied into a temporary file (spooled to disk when big)."""
     copy = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
@@ -54,6 +61,11 @@ def pdf_pages(stream) -> Iterator[str]:
     except ImportError:  # pragma: no cover - pypdfium2 is a dependency; pypdf still works
         yield from pdf_pages_pypdf(stream)
         return
+    with PDFIUM:
+        yield from _pdfium_pages(pypdfium2, stream)
+
+
+def _pdfium_pages(pypdfium2, stream) -> Iterator[str]:
     document = pypdfium2.PdfDocument(stream)
     try:
         for index in range(len(document)):
@@ -194,14 +206,15 @@ def thumbnail(version) -> bytes | None:
         elif version.mime_type == types.PDF:
             import pypdfium2
 
-            document = pypdfium2.PdfDocument(stream)
-            try:
-                page = document[0]
-                scale = THUMBNAIL_PX / max(page.get_width(), 1)
-                image = page.render(scale=scale).to_pil()
-                page.close()
-            finally:
-                document.close()
+            with PDFIUM:
+                document = pypdfium2.PdfDocument(stream)
+                try:
+                    page = document[0]
+                    scale = THUMBNAIL_PX / max(page.get_width(), 1)
+                    image = page.render(scale=scale).to_pil()
+                    page.close()
+                finally:
+                    document.close()
         else:
             return None
         image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX * 2))
