@@ -4,10 +4,8 @@
 Screenshots go to test-artifacts/screenshots/ (kept by CI for people to look at)."""
 
 import os
-import shutil
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -17,65 +15,6 @@ SHOTS = Path(settings.BASE_DIR) / "test-artifacts/screenshots"
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in a
 # thread with a running loop unless told this is safe (it is: the loop only drives the browser).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def pytest_collection_modifyitems(config, items):
-    reason = None
-    if not Path(CHROMIUM).exists():
-        reason = "needs Debian's chromium at /usr/bin/chromium (./dev.sh test installs it as root)"
-    elif shutil.which("node") is None and not AXE.exists():
-        reason = "needs axe-core from npm (./dev.sh test installs it)"
-    for item in items:
-        if "browser" in item.keywords and reason:
-            if os.environ.get("CI"):
-                item.add_marker(pytest.mark.xfail(reason=reason, run=False, strict=True))
-            else:
-                item.add_marker(pytest.mark.skip(reason=reason))
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def phone_page(browser):
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def screenshot(page, name: str) -> Path:

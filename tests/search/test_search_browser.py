@@ -11,9 +11,7 @@ from tests.browser.conftest import (  # noqa: F401 — fixtures
     AXE,
     CHROMIUM,
     axe_violations,
-    browser,
     login,
-    page,
     screenshot,
 )
 

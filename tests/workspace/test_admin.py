@@ -13,7 +13,9 @@ def test_admin_cannot_add_or_change_files(client, admin_user, desk):
     client.force_login(admin_user)
     assert client.get("/django-admin/workspace/file/").status_code == 200
     assert client.get("/django-admin/workspace/file/add/").status_code == 403
-    response = client.post(f"/django-admin/workspace/file/{file.pk}/change/", {"subject": "Changed in admin"})
+    response = client.post(
+        f"/django-admin/workspace/file/{file.pk}/change/", {"subject": "Changed in admin"}
+    )
     assert response.status_code == 403
     file.refresh_from_db()
     assert file.subject != "Changed in admin"
@@ -23,7 +25,12 @@ def test_subject_heads_are_kept_through_the_audited_service(client, admin_user, 
     client.force_login(admin_user)
     response = client.post(
         "/django-admin/workspace/subjecthead/add/",
-        {"department": desk.dept.pk, "code": "40", "name_en": "Loans and advances", "name_ur": "قرضے"},
+        {
+            "department": desk.dept.pk,
+            "code": "40",
+            "name_en": "Loans and advances",
+            "name_ur": "قرضے",
+        },
     )
     assert response.status_code == 302
     assert SubjectHead.objects.filter(code="40").exists()
