@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from elastic_transport import TransportError
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import (
     Date,
     Document,
@@ -229,8 +229,15 @@ class ElasticsearchBackend(SearchBackend):
         if self._index_ready:
             return
         if not self.client.indices.exists_alias(name=self.alias):
-            name = self._new_index_name()
-            index_definition(name, self.client).aliases(**{self.alias: {}}).create()
+            # A fixed name for the first index, so two processes starting at once cannot
+            # put the alias on two indices.
+            try:
+                index_definition(f"{self.alias}-0", self.client).aliases(
+                    **{self.alias: {}}
+                ).create()
+            except BadRequestError as exc:
+                if exc.error != "resource_already_exists_exception":
+                    raise
         self._index_ready = True
 
     def _new_index_name(self) -> str:

@@ -149,6 +149,9 @@ class ElasticsearchStub:
         if len(parts) == 1:
             names = parts[0].split(",")
             if method == "PUT":
+                if parts[0] in self.indices:
+                    error = {"type": "resource_already_exists_exception", "reason": parts[0]}
+                    return 400, {"error": error, "status": 400}
                 self.indices[parts[0]] = StubIndex(
                     body=body or {}, aliases=set((body or {}).get("aliases", {}))
                 )

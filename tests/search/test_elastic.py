@@ -159,7 +159,7 @@ def test_an_update_creates_the_index_then_bulk_indexes_with_an_external_version(
         movement.file_put_up(actor=desk.asst_user, file=file)
     assert stub.calls("HEAD", f"/_alias/{ALIAS}")
     created = stub.calls("PUT")[0]
-    assert created.path.startswith(f"/{ALIAS}-")
+    assert created.path == f"/{ALIAS}-0"
     assert created.body["aliases"] == {ALIAS: {}}
     assert created.body["mappings"]["properties"]["number"]["type"] == "keyword"
     bulks = stub.calls(path_part="/_bulk")
@@ -177,6 +177,15 @@ def test_an_update_creates_the_index_then_bulk_indexes_with_an_external_version(
     assert len(source["content_hash"]) == 64
     (index,) = stub.indices.values()
     assert list(index.docs) == [str(file.pk)]
+
+
+@pytest.mark.django_db
+def test_two_processes_creating_the_first_index_at_once(es, stub, settings):
+    other = ElasticsearchBackend(url=stub.url, alias=ALIAS)
+    stub.indices[f"{ALIAS}-0"] = StubIndex(body={})  # the other process was first
+    other.ensure_index()  # its create is refused as "already exists": fine
+    assert list(stub.indices) == [f"{ALIAS}-0"]
+    assert stub.calls("PUT", f"/{ALIAS}-0")
 
 
 @pytest.mark.django_db
