@@ -1,28 +1,13 @@
-"""The search page in a real browser, in English and Urdu, with axe-core; screenshots in
+"""The search page (search/) in a real browser, in English and Urdu, with axe-core; screenshots in
 test-artifacts/screenshots/search-*.png for people to look at."""
-
-import shutil
-from pathlib import Path
 
 import pytest
 
 from search import backends
-from tests.browser.conftest import (  # noqa: F401 — fixtures
-    AXE,
-    CHROMIUM,
-    axe_violations,
-    login,
-    screenshot,
-)
+from tests.browser.conftest import axe_violations, login, screenshot
+from tests.search.conftest import corpus, desk  # noqa: F401 — the search app's fixtures
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() or (shutil.which("node") is None and not AXE.exists()),
-        reason="needs Debian's chromium at /usr/bin/chromium and axe-core (./dev.sh test)",
-    ),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -33,7 +18,7 @@ def backend_name(settings):  # the screens on the database backend
     backends.reset()
 
 
-def test_search_page_in_english_and_urdu(page, live_server, corpus):  # noqa: F811
+def test_search_page_in_english_and_urdu(page, live_server, corpus):  # noqa: F811 — fixture
     login(page, live_server, "fd-asst")
     page.goto(f"{live_server.url}/desk/search/?q=pension")
     assert page.locator("h1").inner_text() == "Search files"
