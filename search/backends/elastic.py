@@ -491,7 +491,7 @@ class ElasticsearchBackend(SearchBackend):
         return report
 
     def health(self) -> dict:
-        info = self.client.cluster.health(request_timeout=2)
+        info = self.client.options(request_timeout=2).cluster.health()
         if info.get("status") == "red":
             raise RuntimeError("cluster status is red")
         try:

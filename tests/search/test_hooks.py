@@ -134,3 +134,13 @@ def test_a_queueing_failure_is_recorded_not_raised(desk, monkeypatch):
     monkeypatch.setattr(type(backend), "enqueue", refuse)
     search.file_changed(file.pk)  # does not raise
     assert PendingReindex.objects.get(file_id=file.pk).attempts == 0
+
+
+def test_the_demo_step_indexes_what_is_missing(desk):
+    from search import demo
+
+    file = _open(desk)  # made outside the after-commit hooks: not indexed yet
+    lines = []
+    demo.seed(progress=lines.append)
+    assert FileDocument.objects.filter(file=file).exists()
+    assert "1 files; 1 index entries written or repaired (database backend)" in lines[0]
