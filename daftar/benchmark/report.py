@@ -162,6 +162,14 @@ def json_line(figure) -> str:
     return json.dumps(figure.as_json(), ensure_ascii=False)
 
 
+def _label(op: str, width: int) -> str:
+    """The operation's name in ``width`` columns; a hook's long label keeps its end."""
+    op = op.replace("search.bench: search ", "search.bench: ")
+    if len(op) > width:
+        op = op[: width - 12] + "…" + op[-11:]
+    return f"{op:<{width}}"
+
+
 def _fmt(value, spec="8.1f") -> str:
     if isinstance(value, int | float):
         return format(value, spec)
@@ -175,7 +183,7 @@ def table(figures: list) -> str:
     latencies = [f for f in figures if isinstance(f, Latency)]
     if latencies:
         lines.append(
-            f"{'operation':<34}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}{'sql50':>7}{'queries':>8}"
+            f"{'operation':<40}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}{'sql50':>7}{'queries':>8}"
             f"{'floor95':>8}{'limit':>7}  verdict"
         )
         for f in latencies:
@@ -193,7 +201,7 @@ def table(figures: list) -> str:
             if f.errors:
                 verdict += f"; {f.errors} errors"
             lines.append(
-                f"{f.op[:34]:<34}{_fmt(j['p50_ms'])}{_fmt(j['p95_ms'])}{_fmt(j['max_ms'])}"
+                f"{_label(f.op, 40)}{_fmt(j['p50_ms'])}{_fmt(j['p95_ms'])}{_fmt(j['max_ms'])}"
                 f"{_fmt(j['sql_p50_ms'], '7.1f')}{queries:>8}{_fmt(j['floor_p95_ms'])}"
                 f"{_fmt(j['limit_ms'], '7.0f')}  {verdict}"
             )
@@ -201,13 +209,13 @@ def table(figures: list) -> str:
     if loads:
         lines.append("")
         lines.append(
-            f"{'under load (gunicorn, 2 workers)':<34}{'req/s':>8}{'× floor':>8}{'p50 ms':>8}"
+            f"{'under load (gunicorn, 2 workers)':<40}{'req/s':>8}{'× floor':>8}{'p50 ms':>8}"
             f"{'p95 ms':>8}{'errors':>8}  clients"
         )
         for f in loads:
             j = f.as_json()
             lines.append(
-                f"{f.op[:34]:<34}{_fmt(j['rps'])}{_fmt(j['ratio_to_floor'], '8.2f')}"
+                f"{_label(f.op, 40)}{_fmt(j['rps'])}{_fmt(j['ratio_to_floor'], '8.2f')}"
                 f"{_fmt(j['p50_ms'])}{_fmt(j['p95_ms'])}{j['errors']:>8}  {f.clients}"
             )
     values = [f for f in figures if isinstance(f, Value)]

@@ -26,6 +26,7 @@ from viewflow.workflow.fields import TokenField
 from viewflow.workflow.token import Token
 
 Progress = Callable[[str], None]
+WRITERS = 2  # COPY connections at once (the machine this was tuned on has two cores)
 
 
 class GeneratorOutOfDate(RuntimeError):
@@ -62,8 +63,9 @@ class Table:
 class Sink:
     """Tables declared first, filled per batch, then written.
 
-    On PostgreSQL outside a transaction, batches are written by a background thread on its
-    own connection while the next batch is generated (one batch in flight bounds memory), and
+    On PostgreSQL outside a transaction, batches are written by background threads on their
+    own connections while the next batch is generated (one batch in flight per writer bounds
+    memory; several writers only when foreign-key checks are off), and
     the plain indexes of the tables are dropped for the load and built again at the end —
     several times cheaper than maintaining them row by row, as ``pg_restore`` knows. Inside a
     transaction (the test suite) everything happens on the caller's connection.
@@ -77,9 +79,10 @@ class Sink:
         self.background = False
         self.rows_written = 0
         self.seconds = {"indexes": 0.0}
-        self._queue: queue.Queue | None = None
-        self._thread: threading.Thread | None = None
+        self._queues: list[queue.Queue] = []
+        self._threads: list[threading.Thread] = []
         self._error: BaseException | None = None
+        self._count_lock = threading.Lock()
         self._indexes: list[tuple[str, str]] = []
 
     def table(self, model, field_names: list[str]) -> Table:
@@ -93,10 +96,17 @@ class Sink:
             return self
         self.background = not connection.in_atomic_block
         if self.background:
+            self.replica = self._superuser()
             self._drop_indexes()
-            self._queue = queue.Queue(maxsize=1)
-            self._thread = threading.Thread(target=self._work, name="bench-copy", daemon=True)
-            self._thread.start()
+            # Without foreign-key checks, tables can go in on separate connections, each in its
+            # own transaction; with them, one writer keeps every batch in one transaction.
+            for k in range(WRITERS if self.replica else 1):
+                self._queues.append(queue.Queue(maxsize=1))
+                thread = threading.Thread(
+                    target=self._work, args=(self._queues[k],), name=f"bench-copy-{k}", daemon=True
+                )
+                thread.start()
+                self._threads.append(thread)
         else:
             self._session(on=True)
         return self
@@ -105,19 +115,26 @@ class Sink:
         if self.vendor != "postgresql":
             return
         if self.background:
-            self._queue.put(None)
-            self._thread.join()
+            for q in self._queues:
+                q.put(None)
+            for thread in self._threads:
+                thread.join()
             self._build_indexes()
             if self._error is not None and exc is None:
                 raise self._error
         else:
             self._session(on=False)
 
+    @staticmethod
+    def _superuser() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            return bool(cursor.fetchone()[0])
+
     def _session(self, *, on: bool) -> None:
         with connection.cursor() as cursor:
             if on:
-                cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-                self.replica = bool(cursor.fetchone()[0])
+                self.replica = self._superuser()
                 if self.replica:
                     cursor.execute("SET session_replication_role = replica")
                 cursor.execute("SET synchronous_commit = off")
@@ -173,20 +190,28 @@ class Sink:
                 table.written += len(table.rows)
                 table.rows = []
                 table.add = table.rows.append
-        if self.background:
-            self._queue.put(batch)  # waits while the previous batch is still being written
-        else:
+        if not self.background:
             self._write_batch(batch)
+            return
+        # Share the tables out so that each writer gets about as many rows.
+        groups: list[list] = [[] for _ in self._queues]
+        sizes = [0] * len(groups)
+        for item in sorted(batch, key=lambda item: -len(item[1])):
+            k = sizes.index(min(sizes))
+            groups[k].append(item)
+            sizes[k] += len(item[1])
+        for q, group in zip(self._queues, groups, strict=True):
+            q.put(group)  # waits while that writer is still on the previous batch
 
-    def _work(self) -> None:
+    def _work(self, source: queue.Queue) -> None:
         try:
             self._session(on=True)
-            while (batch := self._queue.get()) is not None:
+            while (batch := source.get()) is not None:
                 if self._error is None:
                     self._write_batch(batch)
         except BaseException as exc:  # handed to the main thread at its next flush
             self._error = exc
-            while self._queue.get() is not None:  # let the producer finish
+            while source.get() is not None:  # let the producer finish
                 pass
         finally:
             connection.close()
@@ -195,7 +220,8 @@ class Sink:
         with transaction.atomic():
             for table, rows in batch:
                 self._write(table, rows)
-                self.rows_written += len(rows)
+                with self._count_lock:
+                    self.rows_written += len(rows)
 
     def _write(self, table: Table, rows: list[tuple]) -> None:
         columns = ", ".join(connection.ops.quote_name(c) for c in table.columns)
