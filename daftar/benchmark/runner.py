@@ -41,6 +41,8 @@ class Options:
     reindex: bool = False
     seed: int = 1
     skip: set[str] = field(default_factory=set)
+    # Time only the operations whose names contain one of these (case-insensitive); empty: all.
+    only: list[str] = field(default_factory=list)
     clients: int = 8
     load_seconds: float = 10.0
     max_requests: int = 50_000
@@ -196,6 +198,12 @@ def _guarded(name: str, fn, notes: list[str], progress: Progress) -> list:
         return []
 
 
+def _chosen(ops: list, only: list[str]) -> list:
+    if not only:
+        return ops
+    return [op for op in ops if any(word.lower() in op.name.lower() for word in only)]
+
+
 def run(options: Options, progress: Progress) -> Result:
     notes: list[str] = []
     if options.quick:
@@ -217,14 +225,16 @@ def run(options: Options, progress: Progress) -> Result:
 
         def reads():
             progress(f"timing reads in process ({options.iterations} iterations each)")
-            return measure.run(measure.page_ops(sample, measure.Clients()), **timing)
+            ops = _chosen(measure.page_ops(sample, measure.Clients()), options.only)
+            return measure.run(ops, **timing)
 
         def writes():
             progress("timing writes through the services")
             count = options.iterations + options.warmup
             ops = [op for op in (measure.mark_op(count, options.seed),
                                  measure.approve_op(count, options.seed)) if op]  # fmt: skip
-            return measure.run(ops, **timing)[1:]
+            ops = _chosen(ops, options.only)
+            return measure.run(ops, **timing)[1:] if ops else []
 
         def serve():
             reason = _cannot_serve()

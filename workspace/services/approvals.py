@@ -109,10 +109,20 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
         )
         if is_paragraph and decision == Approval.Decision.APPROVED:
             # The papers an approved note rests on become immutable.
-            cited = Enclosure.objects.filter(Q(cited_by=target) | Q(file=file, is_puc=True))
+            # A note cites only its own file's flags (notes._references), so the file's
+            # enclosures are the whole candidate set: filtering on the file first keeps this
+            # an index scan of one file, not an OR across the M2M join of every enclosure.
+            cited = (
+                Enclosure.objects.filter(file=file)
+                .filter(Q(cited_by=target) | Q(is_puc=True))
+                .select_related("paper")
+                .order_by("position")
+            )
+            # The join repeats a PUC cited by several notes; one freeze per paper.
+            cited_papers = {e.paper_id: e.paper for e in cited if e.paper_id}
             papers.freeze_all(
                 actor=actor,
-                papers=[e.paper for e in cited.select_related("paper") if e.paper_id],
+                papers=list(cited_papers.values()),
                 reason=_("Part of approved note %(para)s") % {"para": target},
             )
         if not is_paragraph:

@@ -52,6 +52,12 @@ class Command(BaseCommand):
             default="",
             help="comma-separated phases to leave out: measure, writes, load, intake, hooks",
         )
+        parser.add_argument(
+            "--only",
+            default="",
+            help="comma-separated words: time only the operations whose names contain one "
+            "(e.g. --only 'inbox,file page' --skip load,intake,hooks)",
+        )
         parser.add_argument("--clients", type=int, default=8, help="concurrent load clients")
         parser.add_argument(
             "--load-seconds", type=float, default=10.0, help="per load target (default 10)"
@@ -78,6 +84,7 @@ class Command(BaseCommand):
             skip=skip,
             clients=options["clients"],
             load_seconds=options["load_seconds"],
+            only=[w.strip() for w in options["only"].split(",") if w.strip()],
         )
         verbosity = options["verbosity"]
 
