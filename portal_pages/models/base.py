@@ -23,7 +23,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from portal_pages.blocks import BodyBlock
-from portal_pages.caching import make_public
+from portal_pages.caching import serve_cached
 
 READ_ONLY_METHODS = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.OPTIONS]
 
@@ -82,6 +82,8 @@ class BilingualPage(Page):
     allowed_http_methods = READ_ONLY_METHODS
     #: seconds browsers and proxies may keep the page (see portal_pages.caching)
     cache_max_age = 300
+    #: query parameters that change what the page shows; with any other, it is not kept
+    cache_query_params: tuple[str, ...] = ()
 
     search_fields = Page.search_fields + [
         index.SearchField("title_ur"),
@@ -134,7 +136,12 @@ class BilingualPage(Page):
         return self.fallback_lang("body")
 
     def serve(self, request, *args, **kwargs):
-        return make_public(request, super().serve(request, *args, **kwargs), self.cache_max_age)
+        return serve_cached(
+            self,
+            request,
+            lambda: super(BilingualPage, self).serve(request, *args, **kwargs),
+            self.cache_max_age,
+        )
 
     def crumb(self) -> dict:
         return {"title": self.display_title, "lang": self.title_lang, "url": self.url}

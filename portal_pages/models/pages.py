@@ -145,7 +145,9 @@ class DepartmentPage(BilingualPage):
         from portal_pages.selectors import eoffice_figures
 
         context = super().get_context(request, *args, **kwargs)
-        context["figures"] = eoffice_figures().for_department(self.department.code)
+        figures = eoffice_figures()
+        context["figures_ready"] = figures.ready
+        context["figures"] = figures.for_department(self.department.code)
         context["entities"] = list(cgu.public_entities(department=self.department))
         performance = PerformanceIndexPage.objects.live().public().first()
         context["performance_url"] = (
@@ -158,6 +160,7 @@ class NewsIndexPage(BilingualPage):
     """News and notices, newest first, ten to a page."""
 
     per_page = 10
+    cache_query_params = ("page",)
     max_count = 1
     parent_page_types = ["portal_pages.HomePage"]
     subpage_types = ["portal_pages.NewsPage"]

@@ -15,7 +15,7 @@ downloads of exactly the numbers it shows::
 from __future__ import annotations
 
 from django.db import models
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -23,9 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
-from portal_pages.caching import make_public
+from portal_pages.caching import serve_cached
 from portal_pages.models.base import BilingualPage, bilingual_tabs
 from portal_pages.tables import csv_response, json_response
+
+FIGURES_PREPARING = _(
+    "The e-office figures are being prepared. Please look again in a few minutes."
+)
 
 
 class RoutableBilingualPage(RoutablePageMixin, BilingualPage):
@@ -35,8 +39,12 @@ class RoutableBilingualPage(RoutablePageMixin, BilingualPage):
         abstract = True
 
     def serve(self, request, view=None, args=None, kwargs=None):
-        response = RoutablePageMixin.serve(self, request, view, args, kwargs)
-        return make_public(request, response, self.cache_max_age)
+        return serve_cached(
+            self,
+            request,
+            lambda: RoutablePageMixin.serve(self, request, view, args, kwargs),
+            self.cache_max_age,
+        )
 
     def route_url(self, name: str, *args) -> str:
         return self.url + self.reverse_subpage(name, args=list(args)).lstrip("/")
@@ -270,6 +278,10 @@ class PerformanceIndexPage(RoutableBilingualPage):
         from portal_pages.tables import DataTable
 
         data, tables, _charts = self._eoffice()
+        if not data.ready:
+            response = HttpResponse(FIGURES_PREPARING, status=503, content_type="text/plain")
+            response["Retry-After"] = "60"
+            return response
         if fmt == "csv":
             # One CSV of the three tables, each under its title.
             merged = DataTable(

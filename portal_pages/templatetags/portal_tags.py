@@ -13,7 +13,7 @@ from wagtail.models import Site
 
 register = template.Library()
 
-NAV_CACHE_SECONDS = 60
+NAV_CACHE_SECONDS = 3600
 
 
 def _nav_items(site) -> list[tuple[str, str, str]]:
@@ -29,13 +29,15 @@ def _nav_items(site) -> list[tuple[str, str, str]]:
 
 @register.simple_tag(takes_context=True)
 def portal_nav(context):
-    """The main navigation, cached for a minute per site and language (a page published
-    in the admin shows in the menu within that minute)."""
+    """The main navigation, cached per site, language and content version (a page published,
+    unpublished or moved shows in the menu at once: see ``portal_pages.caching``)."""
+    from portal_pages.caching import content_version
+
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     if site is None:
         return []
-    key = f"portal:nav:{site.pk}:{get_language()}"
+    key = f"portal:nav:{site.pk}:{get_language()}:{content_version()}"
     items = cache.get(key)
     if items is None:
         items = _nav_items(site)
