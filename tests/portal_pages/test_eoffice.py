@@ -72,7 +72,7 @@ def test_constant_queries_whatever_the_number_of_files(org, django_assert_num_qu
     for age in range(30):
         closed_file(org, opened_days_ago=age + 40, took_days=age % 9 + 1)
         FileFactory(holding_post=org.so, opened_at=days_ago(age * 5))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         eoffice_figures(use_cache=False)
 
 
