@@ -30,6 +30,8 @@ class PostChoiceField(forms.ModelChoiceField):
 
 
 def _posts():
+    """Every post a file may be marked to. Only validation reads it (one lookup by id); the
+    file page lists one department's posts at a time (``selectors.desk.marking_choices``)."""
     return (
         Post.objects.filter(is_active=True, section__department__is_live=True)
         .select_related("section__department")
@@ -38,7 +40,16 @@ def _posts():
 
 
 class MarkForm(forms.Form):
-    to_post = PostChoiceField(queryset=Post.objects.none(), label=_("Mark to"))
+    to_post = PostChoiceField(
+        queryset=Post.objects.none(),
+        label=_("Mark to"),
+        error_messages={
+            "invalid_choice": _(
+                "That post cannot receive files: choose an active post of a department "
+                "where Daftar is live."
+            )
+        },
+    )
     remarks = forms.CharField(
         label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -8,13 +8,18 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from workspace import access
 from workspace.models import (
     Approval,
+    Department,
     DispatchEntry,
     Draft,
     Enclosure,
@@ -138,7 +143,14 @@ def file_for(*, user, pk: int) -> File | None:
     """The file if the user may see it, else None (the view answers 404)."""
     return (
         access.visible_files(user)
-        .select_related(POST_RELATED, "department", "section", "subject_head", "opened_by")
+        .select_related(
+            POST_RELATED,
+            "holding_post__reports_to",
+            "department",
+            "section",
+            "subject_head",
+            "opened_by",
+        )
         .filter(pk=pk)
         .first()
     )
@@ -237,14 +249,62 @@ def dispatch_register(*, user, limit: int = 200):
     )
 
 
-def marking_choices():
-    """Posts a file can be marked to: active posts of live departments, grouped by department."""
+# The "mark to" list is one department's posts, never the whole organisation's: a province
+# has thousands of posts and a page listing them all grows with it. The desk's own department
+# is shown by default (the everyday case); another department is one GET away
+# (``?mark_dept=<code>``). The department list is small and changes only when a department is
+# added, renamed or goes live, so it is cached, dropped whenever a department is saved or
+# deleted (the admin and ``services.organisation`` both save) and kept at most a few minutes in
+# any case. MarkForm validates the chosen post against the database, never this list.
+LIVE_DEPARTMENTS_KEY = "workspace:desk:live-departments:v1"
+LIVE_DEPARTMENTS_SECONDS = 300
+
+
+def live_departments() -> list[Department]:
+    """Departments where Daftar is live (id, code and names), by code; cached."""
+    departments = cache.get(LIVE_DEPARTMENTS_KEY)
+    if departments is None:
+        departments = list(
+            Department.objects.filter(is_live=True)
+            .only("pk", "code", "name_en", "name_ur")
+            .order_by("code")
+        )
+        cache.set(LIVE_DEPARTMENTS_KEY, departments, LIVE_DEPARTMENTS_SECONDS)
+    return departments
+
+
+@receiver([post_save, post_delete], sender=Department, dispatch_uid="desk-live-departments")
+def _forget_live_departments(**kwargs) -> None:
+    # Now, and again once the write commits (a request in between may have cached the old list).
+    cache.delete(LIVE_DEPARTMENTS_KEY)
+    transaction.on_commit(lambda: cache.delete(LIVE_DEPARTMENTS_KEY))
+
+
+def marking_choices(*, department_id: int, exclude_post_id: int | None = None) -> list[tuple]:
+    """Posts of one live department a file can be marked to, as ``[(section, [post, …])]``
+    by section code, senior posts first; one query, bounded by the department's size."""
     posts = (
-        Post.objects.filter(is_active=True, section__department__is_live=True)
-        .select_related("section__department")
-        .order_by("section__department__code", "section__code", "-level")
+        Post.objects.filter(
+            is_active=True,
+            section__department_id=department_id,
+            section__department__is_live=True,
+        )
+        .select_related("section")
+        .only(
+            "pk",
+            "designation_en",
+            "designation_ur",
+            "section__code",
+            "section__name_en",
+            "section__name_ur",
+        )
+        .order_by("section__code", "-level", "designation_en", "pk")
     )
-    groups: dict = {}
+    if exclude_post_id is not None:
+        posts = posts.exclude(pk=exclude_post_id)
+    groups: list[tuple] = []
     for post in posts:
-        groups.setdefault(post.section.department, []).append(post)
+        if not groups or groups[-1][0].pk != post.section_id:
+            groups.append((post.section, []))
+        groups[-1][1].append(post)
     return groups

@@ -41,7 +41,7 @@ def file_detail(request, pk):
         "at_my_desk": at_my_desk,
         "can_decide": at_my_desk and file.holding_post.may_approve,
         "note_form": NoteForm(),
-        "marking_groups": sel.marking_choices() if at_my_desk else {},
+        **(_marking(request, file) if at_my_desk else {}),
         "remarks_form": RemarksForm(),
         "draft_form": DraftForm(),
         "paper_form": PaperForm(),
@@ -52,6 +52,24 @@ def file_detail(request, pk):
         "pending_receipts": sel.inbox_receipts(user=request.user) if at_my_desk else [],
     }
     return render(request, "workspace/file_detail.html", context)
+
+
+def _marking(request, file) -> dict:
+    """The "mark to" list: the posts of one department — the desk's own unless the officer
+    chose another with ``?mark_dept=<code>`` (a GET form, so it works without JavaScript)."""
+    departments = sel.live_departments()
+    home_id = file.holding_post.section.department_id
+    wanted = request.GET.get("mark_dept")
+    chosen = next((d for d in departments if d.code == wanted), None) if wanted else None
+    department = chosen or file.holding_post.section.department
+    return {
+        "mark_departments": departments,
+        "mark_department": department,
+        "mark_home_id": home_id,
+        "marking_groups": sel.marking_choices(
+            department_id=department.pk, exclude_post_id=file.holding_post_id
+        ),
+    }
 
 
 def _paragraph_to_decide(file, paragraphs):

@@ -1,0 +1,108 @@
+"""The "mark to" chooser on the file page: one department's posts at a time, bounded whatever the
+size of the organisation, with any live department one GET away; the form still accepts any
+active post of a live department."""
+
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import DepartmentFactory, PostFactory, SectionFactory
+from tests.workspace.helpers import open_file
+from workspace.selectors.desk import LIVE_DEPARTMENTS_KEY
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_department_list():
+    # The list of live departments is cached for minutes; each test has its own organisation.
+    cache.delete(LIVE_DEPARTMENTS_KEY)
+    yield
+    cache.delete(LIVE_DEPARTMENTS_KEY)
+
+
+def _mark_select(html: str) -> str:
+    return re.search(r'<select name="to_post".*?</select>', html, re.S).group(0)
+
+
+def _page(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+def _grow_the_province(departments=3, sections=4, posts=5):
+    for d in range(departments):
+        dept = DepartmentFactory(code=f"X{d}")
+        for s in range(sections):
+            section = SectionFactory(department=dept, code=f"S{s}")
+            for _ in range(posts):
+                PostFactory(section=section)
+
+
+def test_marking_list_is_the_desks_department_grouped_by_section(client, desk):
+    file = open_file(desk)
+    client.force_login(desk.asst_user)
+    _, html = _page(client, f"/desk/files/{file.pk}/")
+    select = _mark_select(html)
+    for post in (desk.secretary, desk.ds, desk.so):
+        assert f'value="{post.pk}"' in select
+    assert f'value="{desk.asst.pk}"' not in select  # the file is already here
+    assert f'value="{desk.other_so.pk}"' not in select  # another department: one GET away
+    assert f'<optgroup label="{desk.section.name_en}">' in select
+    # The department chooser offers live departments only, the desk's own selected.
+    assert 'name="mark_dept"' in html
+    assert f'<option value="{desk.dept.code}" selected>' in html
+    assert f'value="{desk.other_dept.code}"' in html
+    assert f'value="{desk.dead_dept.code}"' not in html
+
+
+def test_queries_and_options_do_not_grow_with_other_departments(client, desk):
+    file = open_file(desk)
+    client.force_login(desk.asst_user)
+    cache.delete(LIVE_DEPARTMENTS_KEY)
+    _page(client, f"/desk/files/{file.pk}/")  # the department list is now cached
+    few, html = _page(client, f"/desk/files/{file.pk}/")
+    options = _mark_select(html).count("<option")
+    _grow_the_province(departments=3, sections=4, posts=5)  # 60 more posts elsewhere
+    cache.delete(LIVE_DEPARTMENTS_KEY)
+    _page(client, f"/desk/files/{file.pk}/")
+    many, html = _page(client, f"/desk/files/{file.pk}/")
+    assert many == few
+    assert _mark_select(html).count("<option") == options
+
+
+def test_choosing_another_department_lists_its_posts(client, desk):
+    file = open_file(desk)
+    client.force_login(desk.asst_user)
+    _, html = _page(client, f"/desk/files/{file.pk}/?mark_dept={desk.other_dept.code}")
+    select = _mark_select(html)
+    assert f'value="{desk.other_so.pk}"' in select
+    assert f'value="{desk.so.pk}"' not in select
+    assert f'<option value="{desk.other_dept.code}" selected>' in html
+    assert 'id="mark"' in html  # the chooser's form comes back to #mark
+    # A department that is not live (or does not exist) falls back to the desk's own.
+    for code in (desk.dead_dept.code, "NOPE"):
+        _, html = _page(client, f"/desk/files/{file.pk}/?mark_dept={code}")
+        select = _mark_select(html)
+        assert f'value="{desk.so.pk}"' in select
+        assert f'value="{desk.dead_post.pk}"' not in select
+
+
+def test_marking_across_departments_is_accepted_and_a_dead_post_refused(client, desk):
+    file = open_file(desk)
+    client.force_login(desk.asst_user)
+    response = client.post(f"/desk/files/{file.pk}/mark/", {"to_post": desk.dead_post.pk})
+    msgs = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("choose an active post of a department where Daftar is live" in m for m in msgs)
+    file.refresh_from_db()
+    assert file.holding_post == desk.asst
+    # Not listed by default, yet any live department's post is a valid choice.
+    response = client.post(f"/desk/files/{file.pk}/mark/", {"to_post": desk.other_so.pk})
+    file.refresh_from_db()
+    assert file.holding_post == desk.other_so
