@@ -11,34 +11,145 @@ Viewflow checks permissions only in its own HTTP views, so ``workspace.services.
 asks ``can_assign``/``can_execute`` itself and drives every step here; nothing else does.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import transaction
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.context import context
+from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.models import Task
+from viewflow.workflow.nodes.func import FunctionActivation
+from viewflow.workflow.nodes.switch import SwitchActivation
+from viewflow.workflow.nodes.view import ViewActivation
+from viewflow.workflow.signals import task_finished, task_started
+from viewflow.workflow.status import STATUS
 
 from workflows.models import FileProcess
 from workspace.selectors import holds_post
 
 DESK_PERMISSION = "workflows.act_at_post"
 
+# (user id, post id) that the running service has just checked, in its own transaction.
+_known_holding: ContextVar[tuple[int, int] | None] = ContextVar("known_holding", default=None)
+
+
+@contextmanager
+def holding_known(user, post):
+    """Within the block, DeskView takes "``user`` holds ``post``" as answered: the movement
+    service asked it a moment ago in the same transaction, with the file locked, and a step
+    asks it twice more (assign, execute). Any other user or post is still asked."""
+    if user is None or post is None or not getattr(user, "pk", None):
+        yield
+        return
+    token = _known_holding.set((user.pk, post.pk))
+    try:
+        yield
+    finally:
+        _known_holding.reset(token)
+
+
+def _holds(user, post_pk) -> bool:
+    post_id = int(post_pk)
+    if _known_holding.get() == (user.pk, post_id) and user.is_active:
+        return True
+    return holds_post(user=user, post=post_id)
+
+
+class DeskActivation(ViewActivation):
+    @Activation.status.transition(
+        source=STATUS.NEW,
+        target=STATUS.STARTED,
+        permission=lambda activation, user: activation.flow_task.can_assign(user, activation.task),
+    )
+    def take(self, user):
+        """Assign and start in one transition, for the movement service that does both and
+        executes in one transaction: ``assign`` would save an ASSIGNED row no one else can
+        ever see; ``execute`` saves the task once, done."""
+        self.task.owner = user
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        self.task.started = now()
+
 
 class DeskView(flow.View):
     """A stay at a desk. Whoever holds the task's post *now* may take and act on it — the
     regular holder or an additional-charge holder — and nobody else, superusers included."""
 
+    activation_class = DeskActivation
+
     def can_assign(self, user, task):
         if task.owner_id or user is None or not user.is_authenticated:
             return False
-        return task.owner_permission_obj_pk is not None and holds_post(
-            user=user, post=int(task.owner_permission_obj_pk)
+        return task.owner_permission_obj_pk is not None and _holds(
+            user, task.owner_permission_obj_pk
         )
 
     def can_execute(self, user, task):
         return (
             task.owner_id == getattr(user, "pk", None)
             and task.owner_permission_obj_pk is not None
-            and holds_post(user=user, post=int(task.owner_permission_obj_pk))
+            and _holds(user, task.owner_permission_obj_pk)
         )
+
+
+# Viewflow wraps a gateway's choice and a function node's callback in a savepoint so that,
+# when a failure is *not* propagated (timers, jobs), it can record the task as failed and
+# go on. FileFlow's steps run inside the movement service's transaction and a failure
+# propagates, undoing the whole step: the savepoint is then two round trips for nothing.
+def _savepoint() -> bool:
+    return not context.propagate_exception
+
+
+class RouteActivation(SwitchActivation):
+    """The gateway's choice reads only the process in memory, so its task is written once,
+    already done, instead of inserted new and then updated to done."""
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        task = flow_task.flow_class.task_class(
+            process=prev_activation.process, flow_task=flow_task, token=token
+        )
+        task.data = data if data is not None else {}
+        task.seed = seed
+        activation = cls(task)
+        activation.activate()  # NEW: chooses the branch; no SQL
+        task.status = STATUS.DONE
+        task.finished = now()
+        task.save()
+        task.previous.add(prev_activation.task)
+        task_finished.send(sender=activation.flow_class, process=activation.process, task=task)
+        return activation
+
+    @Activation.status.super()
+    def activate(self):
+        with self.exception_guard(), transaction.atomic(savepoint=_savepoint()):
+            for node, cond in self.flow_task._branches:
+                if cond is None or cond(self):
+                    self.next_task = node
+                    break
+            if not self.next_task:
+                raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
+
+
+class Route(flow.Switch):
+    activation_class = RouteActivation
+
+
+class StepActivation(FunctionActivation):
+    @Activation.status.super()
+    def activate(self):
+        with self.exception_guard(), transaction.atomic(savepoint=_savepoint()):
+            self.task.started = now()
+            task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+            self.flow_task._func(self)
+
+
+class Step(flow.Function):
+    activation_class = StepActivation
 
 
 def _desk_post(process):
@@ -61,7 +172,9 @@ class FileFlow(flow.Flow):
     task_class = Task
     # A select-for-update lock that *waits* (capped by the lock_timeout the movement service
     # sets) rather than NOWAIT-and-retry, which inside the service's own transaction turns a
-    # lost race into "current transaction is aborted" (see shared/VIEWFLOW.md).
+    # lost race into "current transaction is aborted" (see shared/VIEWFLOW.md). The movement
+    # service takes this same row lock in the statement that finds the process
+    # (``desk.current_process(lock=True)``); this is for Viewflow's own paths.
     lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=1)
 
     process_title = _("File")
@@ -75,17 +188,15 @@ class FileFlow(flow.Flow):
         .Next(this.route)
     )
     route = (
-        flow.Switch()
+        Route()
         .Annotation(title=_("Route"))
         .Case(this.decide, lambda a: a.process.route_action == "decide")
         .Case(this.issue, lambda a: a.process.route_action == "issue")
         .Case(this.end, lambda a: a.process.route_action == "close")
         .Default(this.desk)
     )
-    decide = (
-        flow.Function(this.record_decision).Annotation(title=_("Approve or return")).Next(this.desk)
-    )
-    issue = flow.Function(this.issue_draft).Annotation(title=_("Issue")).Next(this.desk)
+    decide = Step(this.record_decision).Annotation(title=_("Approve or return")).Next(this.desk)
+    issue = Step(this.issue_draft).Annotation(title=_("Issue")).Next(this.desk)
     end = flow.End().Annotation(title=_("Closed"))
 
     def start_file(self, activation, *, file, post):
@@ -96,11 +207,14 @@ class FileFlow(flow.Flow):
     def record_decision(self, activation):
         from workspace.models import Approval
 
-        # Tie the approval (written by the service just before) to this step of the flow.
+        # Tie the approval (written by the service just before) to this step of the flow;
+        # the service reads the task back from the process (``desk.drive``'s Step).
         Approval.objects.filter(pk=activation.process.route_ref).update(task=activation.task)
+        activation.process.routed_task = activation.task
 
     def issue_draft(self, activation):
         from workspace.models import DispatchEntry
 
         # Tie the dispatch entry (written by the service just before) to this step.
         DispatchEntry.objects.filter(pk=activation.process.route_ref).update(task=activation.task)
+        activation.process.routed_task = activation.task

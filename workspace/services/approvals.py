@@ -71,6 +71,7 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
         target = type(target).objects.select_for_update().get(pk=target.pk)
         if target.file_id != file.pk:
             raise ValidationError(_("That is not part of this file."))
+        target.file = file  # the locked row; content_hash reads its number
         is_paragraph = isinstance(target, NoteParagraph)
         if is_paragraph:
             if not target.is_final:
@@ -133,8 +134,14 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
             )
             target.save(update_fields=["status"])
         step = desk.drive(
-            actor=actor, file=file, action="decide", next_post=next_post, ref=approval.pk
+            actor=actor,
+            file=file,
+            action="decide",
+            next_post=next_post,
+            ref=approval.pk,
+            held=post,
         )
+        approval.task = step.routed_task  # what FileFlow.record_decision wrote
         _finalise_drafts(file, now)
         kind = (
             Movement.Kind.APPROVE
@@ -164,7 +171,6 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
             },
         )
         desk.after_commit_reindex(file)
-    approval.refresh_from_db()
     return approval
 
 
@@ -280,6 +286,7 @@ def draft_issue(*, actor, file: File, draft: Draft) -> DispatchEntry:
         draft = Draft.objects.select_for_update().get(pk=draft.pk)
         if draft.file_id != file.pk:
             raise ValidationError(_("That draft is not part of this file."))
+        draft.file = file  # the locked row; content_hash reads its number
         if draft.status != Draft.Status.APPROVED:
             raise ActionRefused(
                 _("Only an approved draft can be issued; this one is %(s)s.")
@@ -306,7 +313,10 @@ def draft_issue(*, actor, file: File, draft: Draft) -> DispatchEntry:
         )
         draft.status = Draft.Status.ISSUED
         draft.save(update_fields=["status"])
-        step = desk.drive(actor=actor, file=file, action="issue", next_post=post, ref=entry.pk)
+        step = desk.drive(
+            actor=actor, file=file, action="issue", next_post=post, ref=entry.pk, held=post
+        )
+        entry.task = step.routed_task  # what FileFlow.issue_draft wrote
         desk.record_movement(
             actor=actor,
             file=file,
@@ -325,5 +335,4 @@ def draft_issue(*, actor, file: File, draft: Draft) -> DispatchEntry:
             after={"draft": draft.number, "outgoing_number": entry.outgoing_number},
         )
         desk.after_commit_reindex(file)
-    entry.refresh_from_db()
     return entry

@@ -9,7 +9,6 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
 from workspace.errors import ActionRefused, NotFound
@@ -34,16 +33,20 @@ def lock_file(file_id: int) -> File:
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
     try:
-        with transaction.atomic():
-            return (
+        # No savepoint: a lock that times out aborts the caller's transaction, and the caller
+        # (a service, inside its own ``transaction.atomic``) is left by the refusal anyway.
+        with transaction.atomic(savepoint=False):
+            file = (
                 File.objects.select_for_update(of=("self",))
                 .select_related("holding_post__section__department", "department", "section")
-                .get(pk=file_id)
+                .filter(pk=file_id)
+                .first()
             )
-    except File.DoesNotExist:
-        raise NotFound(_("No such file."))
     except DatabaseError:
         raise ActionRefused(BUSY)
+    if file is None:
+        raise NotFound(_("No such file."))
+    return file
 
 
 def acting_post(*, actor, file: File) -> Post:
@@ -85,12 +88,25 @@ class Step:
 
     completed_task: object
     process: object
+    # The task of the node the step went through (decide, issue), if it recorded one.
+    routed_task: object = None
 
 
-def current_process(file: File):
+def current_process(file: File, *, lock: bool = False):
+    """The file's open FileFlow process. With ``lock``, its row is locked as FileFlow's own
+    lock (``FileFlow.lock_impl``: select for update, waiting) would lock it — taken in the same
+    statement that finds it, rather than a second round trip and a savepoint."""
     from workflows.models import FileProcess
 
-    process = FileProcess.objects.filter(file=file, finished__isnull=True).order_by("-pk").first()
+    processes = FileProcess.objects.filter(file=file, finished__isnull=True).order_by("-pk")
+    if lock:
+        processes = processes.select_for_update(of=("self",))
+    try:
+        process = processes.first()
+    except DatabaseError:
+        # The lock_timeout of lock_file ran out: someone holds the process (no file action
+        # does, having the file's lock first; Viewflow's own admin actions might).
+        raise ActionRefused(BUSY)
     if process is None:
         raise ActionRefused(_("File %(number)s is not on any desk.") % {"number": file.number})
     return process
@@ -103,52 +119,51 @@ def drive(
     action: str,
     next_post: Post | None,
     ref: int | None = None,
+    held: Post | None = None,
     authorised: bool = False,
 ) -> Step:
     """Complete the file's open desk task and let FileFlow route to the next node.
 
     Permission is checked here, because Viewflow checks it only in its own HTTP views: the
-    actor must be able to assign and execute the desk task (hold its post now). ``authorised``
-    is for the one action taken by a post that does not hold the file — a recall — whose
-    service has checked its own rule."""
-    from workflows.file_movement import FileFlow
+    actor must be able to assign and execute the desk task (hold its post now). ``held`` is
+    the post the calling service has just found the actor holding (``acting_post``), in this
+    transaction with the file locked: the flow's checks take that answer instead of asking
+    the database twice more. ``authorised`` is for the one action taken by a post that does
+    not hold the file — a recall — whose service has checked its own rule."""
+    from workflows.file_movement import FileFlow, holding_known
 
-    process = current_process(file)
-    task_model = FileFlow.task_class
+    # The process row is FileFlow's lock; the task is read after it is taken, so its status
+    # is the committed one (a racer that lost the file lock finds it done, not a stale copy).
+    process = current_process(file, lock=True)
     task = (
-        task_model.objects.filter(
+        FileFlow.task_class.objects.filter(
             process_id=process.pk, flow_task=FileFlow.desk, status__in=OPEN_TASK
         )
         .order_by("-pk")
         .first()
     )
     if task is None:
-        raise ActionRefused(BUSY)
-    try:
-        with FileFlow.lock(process.pk):
-            task.refresh_from_db()
-            if task.status not in OPEN_TASK:
-                raise ActionRefused(
-                    _("This file has just been moved by someone else. Reload to see where it is.")
-                )
-            flow_task = task.flow_task
-            if not authorised and not flow_task.can_assign(actor, task):
-                raise ActionRefused(NOT_YOURS)
-            process.route_action = action
-            process.route_post = next_post
-            process.route_ref = ref
-            process.save(update_fields=["route_action", "route_post", "route_ref"])
-            # Let the gateway and the next node read the route without re-loading the process.
-            task.process = process
-            activation = flow_task.activation_class(task)
-            activation.assign(actor)
-            activation.start(None)
-            if not authorised and not flow_task.can_execute(actor, task):
-                raise ActionRefused(_("You may not act on this file."))
-            activation.execute()
-    except FlowLockFailed:
-        raise ActionRefused(BUSY)
-    return Step(completed_task=task, process=process)
+        raise ActionRefused(
+            _("This file has just been moved by someone else. Reload to see where it is.")
+        )
+    flow_task = task.flow_task
+    with holding_known(actor, held):
+        if not authorised and not flow_task.can_assign(actor, task):
+            raise ActionRefused(NOT_YOURS)
+        process.route_action = action
+        process.route_post = next_post
+        process.route_ref = ref
+        process.save(update_fields=["route_action", "route_post", "route_ref"])
+        # Let the gateway and the next node read the route without re-loading the process.
+        task.process = process
+        activation = flow_task.activation_class(task)
+        activation.take(actor)
+        if not authorised and not flow_task.can_execute(actor, task):
+            raise ActionRefused(_("You may not act on this file."))
+        activation.execute()
+    return Step(
+        completed_task=task, process=process, routed_task=getattr(process, "routed_task", None)
+    )
 
 
 def record_movement(

@@ -52,7 +52,7 @@ def _move(*, actor, file, to_post, kind, remarks="", due_on=None) -> Movement:
         desk.require_receivable(to_post)
         if due_on is not None and due_on < timezone.localdate():
             raise ValidationError({"due_on": _("The due date cannot be in the past.")})
-        step = desk.drive(actor=actor, file=file, action=kind, next_post=to_post)
+        step = desk.drive(actor=actor, file=file, action=kind, next_post=to_post, held=from_post)
         _finalise_drafts(file, timezone.now())
         movement = desk.record_movement(
             actor=actor,
@@ -249,7 +249,7 @@ def file_close(*, actor, file: File, remarks: str = "") -> Movement:
         file = desk.lock_file(file.pk)
         desk.require_open(file, allow_parked=True)
         post = desk.acting_post(actor=actor, file=file)
-        step = desk.drive(actor=actor, file=file, action="close", next_post=None)
+        step = desk.drive(actor=actor, file=file, action="close", next_post=None, held=post)
         _finalise_drafts(file, timezone.now())
         movement = desk.record_movement(
             actor=actor,
