@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 import search
 from search.types import SORTS, Filters
-from search.views import file_url
+from search.views import file_urls
 from workspace.models import File
 
 
@@ -119,8 +119,9 @@ class FileSearchView(APIView):
             cursor=request.query_params.get("cursor"),
             limit=limit,
         )
+        url_of = file_urls()
         for hit in results.hits:
-            hit.url = file_url(hit.file_id)
+            hit.url = url_of(hit.file_id)
         data = {
             "total": results.total,
             "total_is_capped": results.total_is_capped,
@@ -154,6 +155,7 @@ class GoToNumberView(APIView):
             user=request.user, number=request.query_params.get("number", "")
         )
         files = [found] if isinstance(found, File) else found
+        url_of = file_urls()
         hits = [
             {
                 "file_id": f.pk,
@@ -172,7 +174,7 @@ class GoToNumberView(APIView):
                 "updated_at": f.updated_at,
                 "desk_since": f.desk_since,
                 "score": None,
-                "url": file_url(f.pk),
+                "url": url_of(f.pk),
             }
             for f in files
         ]

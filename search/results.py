@@ -4,9 +4,12 @@ queries, whatever the page size."""
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+
 from search.types import BackendPage, FacetValue, Filters, Hit, marked_html
 from workspace import access
 from workspace.models import Department, File, Grading, Priority
+from workspace.models.files import GRADING_SLUGS, PRIORITY_SLUGS
 
 
 def files_for(*, user, ids: list[int]) -> list[File]:
@@ -22,37 +25,95 @@ def files_for(*, user, ids: list[int]) -> list[File]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+_HIT_COLUMNS = (
+    "pk",
+    "number",
+    "subject",
+    "department_id",
+    "department__name_en",
+    "department__name_ur",
+    "section__name_en",
+    "section__name_ur",
+    "holding_post__designation_en",
+    "holding_post__designation_ur",
+    "status",
+    "priority",
+    "grading",
+    "opened_at",
+    "updated_at",
+    "desk_since",
+)
+
+
+def _bilingual(english: str | None, urdu: str | None, in_urdu: bool) -> str:
+    # As ``BilingualName.name`` and ``Post.designation``: Urdu when asked for and present.
+    return (urdu if in_urdu and urdu else english) or ""
+
+
 def load_hits(*, user, page: BackendPage) -> list[Hit]:
+    """The page's hits, re-checked against ``workspace.access`` (one query). Plain values,
+    not model instances: a page of 20 files with their department, section and post would
+    build 80 of them to read a dozen columns."""
+    if not page.ids:
+        return []
     # Each label translated once per page, not once per hit.
     statuses = {value: str(label) for value, label in File.Status.choices}
     priorities = {value: str(label) for value, label in Priority.choices}
     gradings = {value: str(label) for value, label in Grading.choices}
+    in_urdu = (get_language() or "en").startswith("ur")
+    rows = {
+        row[0]: row
+        for row in access.visible_files(user)
+        .filter(pk__in=page.ids)
+        .order_by()
+        .values_list(*_HIT_COLUMNS)
+    }
     hits = []
-    for file in files_for(user=user, ids=page.ids):
-        subject = page.subjects.get(file.pk) or file.subject
+    for file_id in page.ids:
+        row = rows.get(file_id)
+        if row is None:
+            continue
+        (
+            _,
+            number,
+            subject,
+            department_id,
+            department_en,
+            department_ur,
+            section_en,
+            section_ur,
+            post_en,
+            post_ur,
+            status,
+            priority,
+            grading,
+            opened_at,
+            updated_at,
+            desk_since,
+        ) = row
         hits.append(
             Hit(
-                file_id=file.pk,
-                number=file.number,
-                subject=file.subject,
-                subject_html=marked_html(subject),
-                snippet_html=marked_html(page.snippets.get(file.pk, "")),
-                department_id=file.department_id,
-                department=file.department.name,
-                section=file.section.name,
-                holding_post=file.holding_post.designation if file.holding_post else "",
-                status=file.status,
-                status_label=statuses.get(file.status, file.status),
-                priority=file.priority,
-                priority_label=priorities.get(file.priority, str(file.priority)),
-                priority_slug=file.priority_slug,
-                grading=file.grading,
-                grading_label=gradings.get(file.grading, str(file.grading)),
-                grading_slug=file.grading_slug,
-                opened_at=file.opened_at,
-                updated_at=file.updated_at,
-                desk_since=file.desk_since,
-                score=page.scores.get(file.pk),
+                file_id=file_id,
+                number=number,
+                subject=subject,
+                subject_html=marked_html(page.subjects.get(file_id) or subject),
+                snippet_html=marked_html(page.snippets.get(file_id, "")),
+                department_id=department_id,
+                department=_bilingual(department_en, department_ur, in_urdu),
+                section=_bilingual(section_en, section_ur, in_urdu),
+                holding_post=_bilingual(post_en, post_ur, in_urdu),
+                status=status,
+                status_label=statuses.get(status, status),
+                priority=priority,
+                priority_label=priorities.get(priority, str(priority)),
+                priority_slug=PRIORITY_SLUGS[priority],
+                grading=grading,
+                grading_label=gradings.get(grading, str(grading)),
+                grading_slug=GRADING_SLUGS[grading],
+                opened_at=opened_at,
+                updated_at=updated_at,
+                desk_since=desk_since,
+                score=page.scores.get(file_id),
             )
         )
     return hits
@@ -75,8 +136,14 @@ def facet_values(counts: dict[str, dict], filters: Filters) -> dict[str, list[Fa
         merged[name] = values
 
     department_ids = [d for d in merged["department"] if d is not None]
+    in_urdu = (get_language() or "en").startswith("ur")
     names = (
-        {d.pk: d.name for d in Department.objects.filter(pk__in=department_ids)}
+        {
+            pk: _bilingual(english, urdu, in_urdu)
+            for pk, english, urdu in Department.objects.filter(pk__in=department_ids)
+            .order_by()
+            .values_list("pk", "name_en", "name_ur")
+        }
         if department_ids
         else {}
     )

@@ -13,17 +13,29 @@ import search
 from search.types import FACETS, SORTS, Filters
 from workspace.models import File
 
+_PLACEHOLDER = 2_147_483_647
+
+
+def file_urls():
+    """A function giving the desk's page for a file (the search page for its number until
+    that page exists); the URL is reversed once per page of hits, not once per hit."""
+    try:
+        pattern = reverse("workspace:file", args=[_PLACEHOLDER])
+    except NoReverseMatch:
+        search_path = reverse("search:files")
+        return lambda file_id: search_path + "?" + urlencode({"q": str(file_id)})
+    before, after = pattern.split(str(_PLACEHOLDER), 1)
+    return lambda file_id: f"{before}{int(file_id)}{after}"
+
 
 def file_url(file_id: int) -> str:
     """The desk's page for a file; the search page for its number until that page exists."""
-    try:
-        return reverse("workspace:file", args=[file_id])
-    except NoReverseMatch:
-        return reverse("search:files") + "?" + urlencode({"q": str(file_id)})
+    return file_urls()(file_id)
 
 
-def _url(params: list[tuple[str, str]]) -> str:
-    return reverse("search:files") + ("?" + urlencode(params) if params else "")
+def _url(params: list[tuple[str, str]], path: str | None = None) -> str:
+    path = path or reverse("search:files")
+    return path + ("?" + urlencode(params) if params else "")
 
 
 @require_GET
@@ -42,25 +54,32 @@ def files(request):
         cursor=request.GET.get("cursor"),
     )
     base = ([("q", query)] if query else []) + filters.as_query()
+    path = reverse("search:files")
+    url_of = file_urls()
     for hit in results.hits:
-        hit.url = file_url(hit.file_id)
+        hit.url = url_of(hit.file_id)
+    sorted_by = [("sort", sort)] if sort != "relevance" else []
     for name, values in results.facets.items():
         for value in values:
             others = [(k, v) for k, v in base if not (k == name and v == str(value.value))]
             toggled = others if value.selected else [*others, (name, str(value.value))]
-            value.url = _url(toggled + ([("sort", sort)] if sort != "relevance" else []))
+            value.url = _url(toggled + sorted_by, path)
     context = {
         "query": query,
         "sort": sort,
         "results": results,
         "facet_names": FACETS,
         "filters": filters,
-        "sort_urls": {s: _url(base + ([("sort", s)] if s != "relevance" else [])) for s in SORTS},
-        "next_url": _url([*base, ("sort", sort), ("cursor", results.next_cursor)])
+        "sort_urls": {
+            s: _url(base + ([("sort", s)] if s != "relevance" else []), path) for s in SORTS
+        },
+        "next_url": _url([*base, ("sort", sort), ("cursor", results.next_cursor)], path)
         if results.next_cursor
         else None,
-        "first_url": _url([*base, ("sort", sort)]) if request.GET.get("cursor") else None,
-        "clear_url": _url([("q", query)] if query else []) if not filters.is_empty() else None,
+        "first_url": _url([*base, ("sort", sort)], path) if request.GET.get("cursor") else None,
+        "clear_url": _url([("q", query)] if query else [], path)
+        if not filters.is_empty()
+        else None,
         "has_words": bool(query),
     }
     return render(request, "search/files.html", context)
@@ -77,8 +96,9 @@ def go(request):
     found = search.go_to_number(user=request.user, number=number)
     if isinstance(found, File):
         return redirect(file_url(found.pk))
+    url_of = file_urls()
     for file in found:
-        file.url = file_url(file.pk)
+        file.url = url_of(file.pk)
     search_url = _url([("q", number)])
     return render(
         request, "search/go.html", {"number": number, "files": found, "search_url": search_url}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from workspace import access
-from workspace.models import Grading, Movement
+from workspace.models import File, Grading, Movement
 
 # Files graded above this are seen only along their chain of custody.
 DEPARTMENT_GRADING_LIMIT = Grading.RESTRICTED
@@ -54,6 +54,18 @@ def custody_q(viewer: Viewer) -> Q:
     The database backend queries ``department_q`` and ``custody_q`` separately, each with an
     index to drive it, rather than their OR, which no index can serve (PERFORMANCE.md)."""
     return Q(file_id__in=Movement.objects.filter(to_post_id__in=viewer.post_ids).values("file_id"))
+
+
+def custody_elsewhere(viewer: Viewer):
+    """Over ``workspace.File``: the files ``custody_q`` adds to ``department_q`` — those that
+    have been at one of the viewer's posts and are another department's or graded above
+    restricted. The movement index gives the custody (hundreds of files for a post); the
+    department and grading are read from the small file rows, which are the truth and mostly
+    in memory, rather than from the wide index rows, and what is left is a few dozen files
+    (the database backend's ``_theirs``)."""
+    return File.objects.filter(
+        pk__in=Movement.objects.filter(to_post_id__in=viewer.post_ids).values("file_id")
+    ).exclude(department_id__in=viewer.department_ids, grading__lte=DEPARTMENT_GRADING_LIMIT)
 
 
 def document_q(viewer: Viewer) -> Q:

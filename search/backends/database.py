@@ -59,7 +59,7 @@ from search.types import MARK_END, MARK_START, BackendPage, CheckReport, Filters
 from search.visibility import (
     DEPARTMENT_GRADING_LIMIT,
     Viewer,
-    custody_q,
+    custody_elsewhere,
     department_q,
     document_q,
 )
@@ -276,26 +276,30 @@ class DatabaseBackend(SearchBackend):
 
     # ----------------------------------------------------------------- reading
     @contextmanager
-    def _timeout(self):
-        """A statement timeout for the search queries (PostgreSQL), in one transaction."""
+    def _timeout(self, *, walk: bool = False):
+        """A statement timeout for the search queries (PostgreSQL), in one transaction; with
+        ``walk``, bitmap scans off as well, so the department's date index is walked (see
+        ``_walk_is_cheaper``)."""
         if self.vendor != "postgresql":
             yield
             return
         nested = connection.in_atomic_block
         ms = int(getattr(settings, "DAFTAR_SEARCH_TIMEOUT_MS", 3000))
+        # No search wants a sequential scan: with words it would read every tsvector.
+        local = f"SET LOCAL statement_timeout = {ms}; SET LOCAL enable_seqscan = off"
+        if walk:
+            local += "; SET LOCAL enable_bitmapscan = off"
         with transaction.atomic():
             with connection.cursor() as cursor:
-                # No search wants a sequential scan: with words it would read every tsvector.
-                cursor.execute(
-                    f"SET LOCAL statement_timeout = {ms}; SET LOCAL enable_seqscan = off"
-                )
+                cursor.execute(local)
             yield
             if nested:
                 # Inside a caller's transaction a released savepoint keeps SET LOCAL: undo it.
                 with connection.cursor() as cursor:
                     cursor.execute(
                         "SET LOCAL statement_timeout TO DEFAULT;"
-                        " SET LOCAL enable_seqscan TO DEFAULT"
+                        " SET LOCAL enable_seqscan TO DEFAULT;"
+                        " SET LOCAL enable_bitmapscan TO DEFAULT"
                     )
 
     def _match(self, query: ParsedQuery, *, departments: tuple[int, ...] = ()):
@@ -346,6 +350,31 @@ class DatabaseBackend(SearchBackend):
         )
         return qs.order_by(unindexed.desc(), "-file_id")
 
+    def _mine(self, viewer: Viewer, query: ParsedQuery, filtered, *, walk: bool):
+        """Files of the viewer's departments graded up to restricted, newest first. With
+        words, on PostgreSQL, the department is a lexeme in the tsvector (``dv:<id>``), so the
+        text index alone finds "matches and my department may see it" and the cost is what
+        it returns; with ``walk`` (a word most of the department's files contain), and when
+        browsing without words, the (department, date) index is walked newest first."""
+        if query.has_positive and self.vendor == "postgresql" and not walk:
+            return self._by_date_from_bitmap(
+                filtered.filter(self._match(query, departments=viewer.department_ids))
+            )
+        mine = filtered.filter(department_q(viewer))
+        if query.has_positive:
+            mine = mine.filter(self._match(query))
+        return mine.order_by("-opened_at", "-file_id")
+
+    def _theirs(self, query: ParsedQuery, viewer: Viewer, filtered):
+        """Files from other departments, or graded above restricted, that have been at one
+        of the viewer's posts (``visibility.custody_elsewhere``): the movement index gives
+        the custody, the small file rows drop what ``_mine`` covers, and only the few left
+        are looked up here and have their tsvector read."""
+        theirs = filtered.filter(file_id__in=custody_elsewhere(viewer).values("pk"))
+        if query.has_positive:
+            theirs = theirs.filter(self._match(query))
+        return theirs.order_by("-opened_at", "-file_id")
+
     def _newest_visible(
         self,
         viewer: Viewer,
@@ -355,114 +384,114 @@ class DatabaseBackend(SearchBackend):
         limit: int,
         *,
         after=None,
-    ) -> list[tuple]:
-        """The newest ``limit`` rows matching ``query`` among ``filtered``
-        that ``viewer`` may see. The visibility rule's two halves are read separately, each
-        driven by an index, and merged here; one query with the rule as an OR can use
-        neither index (PERFORMANCE.md):
+        walk: bool = False,
+        rank: int = 0,
+    ) -> tuple[list[tuple], dict[int, float]]:
+        """The newest ``limit`` rows (``columns``, starting with file_id and including
+        opened_at) matching ``query`` among ``filtered`` that ``viewer`` may see, and, with
+        ``rank``, the relevance score of the newest ``rank`` of them.
 
-        - files of the viewer's departments graded up to restricted. With words, on
-          PostgreSQL, the department is a lexeme in the tsvector (``dv:<id>``), so the text
-          index alone finds "matches and my department may see it" and the cost is what it
-          returns; without words, the (department, date) index is walked newest first.
-        - files from elsewhere, or graded higher, that have been at one of the viewer's
-          posts: the movement index gives the custody, the row's cheap columns drop what the
-          first half covered, and only the few left have their tsvector read."""
+        The visibility rule's two halves (``_mine``, ``_theirs``) are each driven by an
+        index; one query with the rule as an OR could use neither (PERFORMANCE.md). On
+        PostgreSQL both halves, their merge and the ranking are one statement, so the
+        number of queries is the same whatever matches; elsewhere they are merged here."""
         if after is not None:
             moment, file_id = after
             filtered = filtered.filter(
                 Q(opened_at__lt=moment) | Q(opened_at=moment, file_id__lt=file_id)
             )
-        order = ["-opened_at", "-file_id"]
-        rows: list[tuple] = []
+        halves = [self._theirs(query, viewer, filtered)]
         if viewer.department_ids:
-            if query.has_positive and self.vendor == "postgresql":
-                mine = filtered.filter(self._match(query, departments=viewer.department_ids))
-                if after is None and self._walk_is_cheaper(viewer, mine):
-                    return self._merge(
-                        self._walk_department(viewer, query, filtered, columns, limit),
-                        self._elsewhere(viewer, query, filtered, columns, limit),
-                        columns,
-                        limit,
-                    )
-            else:
-                mine = filtered.filter(department_q(viewer))
-                if query.has_positive:
-                    mine = mine.filter(self._match(query))
-            # with words, sort what the index lookup returns; browsing, walk the (department,
-            # date) index newest first
-            mine = self._by_date_from_bitmap(mine) if query.has_positive else mine.order_by(*order)
-            rows += list(mine.values_list(*columns)[:limit])
-        return self._merge(
-            rows,
-            self._elsewhere(viewer, query, filtered, columns, limit),
-            columns,
-            limit,
-        )
-
-    @staticmethod
-    def _merge(mine: list[tuple], theirs: list[tuple], columns: list[str], limit: int):
+            halves.insert(0, self._mine(viewer, query, filtered, walk=walk))
+        halves = [half.values_list(*columns)[:limit] for half in halves]
         at = columns.index("opened_at")
-        rows = mine + theirs
-        rows.sort(key=lambda r: (r[at], r[0]), reverse=True)
-        return rows[:limit]
+        if self.vendor != "postgresql":
+            rows = sorted(
+                {row for half in halves for row in half},
+                key=lambda r: (r[at], r[0]),
+                reverse=True,
+            )[:limit]
+            scores = self._rank([r[0] for r in rows[:rank]], query) if rank else {}
+            return rows, scores
+        compiled = [half.query.sql_with_params() for half in halves]
+        # UNION, not UNION ALL: a file whose index row is stale may be in both halves.
+        union = " UNION ".join(f"({sql})" for sql, _ in compiled)
+        params = [p for _, half_params in compiled for p in half_params]
+        names = ", ".join(f'u."{c}"' for c in columns)
+        newest = 'ORDER BY u."opened_at" DESC, u."file_id" DESC'
+        if not rank:
+            sql = f"SELECT {names} FROM ({union}) AS u {newest} LIMIT %s"  # noqa: S608
+            params.append(limit)
+        else:
+            # The score of the newest ``rank`` rows only: ts_rank reads each row's tsvector
+            # from TOAST (PERFORMANCE.md: never rank every match), and the CASE skips the
+            # lookup for the rows after them.
+            tsquery, tsquery_params = pg_tsquery(query)
+            sql = f"""
+                SELECT {names}, CASE WHEN u.rn <= %s THEN (
+                    SELECT ts_rank(d.vector, ({tsquery}), 1) FROM {TABLE} AS d
+                    WHERE d.file_id = u."file_id"
+                ) END
+                FROM (
+                    SELECT u.*, row_number() OVER ({newest}) AS rn
+                    FROM ({union}) AS u {newest} LIMIT %s
+                ) AS u
+                ORDER BY u.rn"""  # noqa: S608
+            params = [rank, *tsquery_params, *params, limit]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if not rank:
+            return rows, {}
+        scores = {r[0]: float(r[-1] or 0.0) for r in rows[:rank]}
+        return [r[:-1] for r in rows], scores
 
-    def _elsewhere(self, viewer, query, filtered, columns, limit) -> list[tuple]:
-        """Files from other departments, or graded above restricted, that have been at one
-        of the viewer's posts: custody from the movement index, the department's own files
-        dropped on the row's cheap columns, and only the few left have their tsvector read."""
-        elsewhere = list(
-            FileDocument.objects.filter(custody_q(viewer))
-            .exclude(department_q(viewer))
-            .values_list("file_id", flat=True)
-        )
-        if not elsewhere:
-            return []
-        theirs = filtered.filter(file_id__in=elsewhere)
-        if query.has_positive:
-            theirs = theirs.filter(self._match(query))
-        return list(theirs.order_by("-opened_at", "-file_id").values_list(*columns)[:limit])
-
-    def _walk_is_cheaper(self, viewer: Viewer, mine) -> bool:
+    def _walk_is_cheaper(self, viewer: Viewer, query: ParsedQuery, filtered) -> bool:
         """For a word most of the department's files contain, walking the department's files
         newest first and testing each (reading its tsvector) stops after a few thousand rows,
         while the index lookup returns every match. Decided on the planner's estimates: the
         walk reads about RESULT_CAP × D / M rows at WALK_ROW_COST each, the lookup M rows,
         for M matches among D files of the department."""
-        if len(viewer.department_ids) != 1:
-            return False  # several departments: no single index gives their newest first
-        matches = self._estimate(mine)
+        if (
+            self.vendor != "postgresql"
+            or not query.has_positive
+            or len(viewer.department_ids) != 1  # no single index gives several newest first
+        ):
+            return False
+        matches, department = self._estimate(
+            filtered.filter(self._match(query, departments=viewer.department_ids)),
+            FileDocument.objects.filter(department_q(viewer)),
+        )
         if matches < 2 * RESULT_CAP:
             return False
-        department = self._estimate(FileDocument.objects.filter(department_q(viewer)))
         return matches * matches > WALK_ROW_COST * (RESULT_CAP + 1) * department
 
     @staticmethod
-    def _estimate(qs) -> float:
-        plan = json.loads(qs.order_by().explain(format="json"))
-        return float(plan[0]["Plan"]["Plan Rows"])
-
-    def _walk_department(self, viewer, query, filtered, columns, limit) -> list[tuple]:
-        walk = (
-            filtered.filter(department_q(viewer))
-            .filter(self._match(query))
-            .order_by("-opened_at", "-file_id")
-        )
+    def _estimate(*querysets) -> list[float]:
+        """The planner's row estimates for the querysets, from one EXPLAIN (the query count
+        stays the same whatever the estimates)."""
+        compiled = [qs.order_by().values_list("pk").query.sql_with_params() for qs in querysets]
+        sql = " UNION ALL ".join(f"({s})" for s, _ in compiled)
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-        rows = list(walk.values_list(*columns)[:limit])
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_bitmapscan = on")
-        return rows
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", [p for _, ps in compiled for p in ps])
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        top = plan[0]["Plan"]
+        children = top.get("Plans", [top]) if len(querysets) > 1 else [top]
+        return [float(child["Plan Rows"]) for child in children]
 
     def search(self, *, viewer, query, filters, sort, cursor, limit, highlight=True) -> BackendPage:
         empty = BackendPage([], {}, {}, {}, 0, False, count_facets([]), False, None)
         if viewer.sees_nothing:
             return empty
         ranked = sort == "relevance" and query.has_positive
+        filtered = self._filtered(filters)
         try:
-            with self._timeout():
-                return self._search(viewer, query, filters, ranked, cursor, limit, highlight)
+            walk = self._walk_is_cheaper(viewer, query, filtered)
+            with self._timeout(walk=walk):
+                return self._search(
+                    viewer, query, filtered, ranked, cursor, limit, highlight, walk=walk
+                )
         except OperationalError as exc:
             if "statement timeout" not in str(exc) and "canceling statement" not in str(exc):
                 raise
@@ -470,35 +499,46 @@ class DatabaseBackend(SearchBackend):
             empty.timed_out = True
             return empty
 
-    def _search(self, viewer, query, filters, ranked, cursor, limit, highlight) -> BackendPage:
-        filtered = self._filtered(filters)
-        # One bounded read gives the count, the facets, the relevance candidates and the
-        # first page of newest-first results.
+    def _search(
+        self, viewer, query, filtered, ranked, cursor, limit, highlight, *, walk
+    ) -> BackendPage:
+        # One bounded read gives the count, the facets, the relevance candidates with their
+        # scores and the first page of newest-first results.
         columns = ["file_id", "department_id", "status", "priority", "year", "opened_at"]
-        rows = self._newest_visible(viewer, query, filtered, columns, RESULT_CAP + 1)
+        rows, scores = self._newest_visible(
+            viewer,
+            query,
+            filtered,
+            columns,
+            RESULT_CAP + 1,
+            walk=walk,
+            rank=RANK_CAP if ranked else 0,
+        )
         capped = len(rows) > RESULT_CAP
         rows = rows[:RESULT_CAP]
         facets = count_facets(r[1:5] for r in rows)
-        scores: dict[int, float] = {}
+        page_scores: dict[int, float] = {}
         next_cursor = None
         if ranked:
             offset = max(0, int(cursor.get("o") or 0))
-            # Rank the newest RANK_CAP matches (all of them when there are fewer).
-            ordered = self._rank([r[0] for r in rows[:RANK_CAP]], query)
+            # The newest RANK_CAP matches (all of them when there are fewer) by relevance;
+            # a stable sort keeps the newest first among equal scores.
+            ordered = sorted((r[0] for r in rows[:RANK_CAP]), key=lambda i: -scores.get(i, 0.0))
             page_ids = ordered[offset : offset + limit]
-            scores = {i: s for i, s in ordered.scores.items() if i in page_ids}
+            page_scores = {i: scores.get(i, 0.0) for i in page_ids}
             if offset + limit < len(ordered):
                 next_cursor = encode_cursor({"s": "relevance", "o": offset + limit})
         else:
             after = cursor.get("t"), cursor.get("id")
             if after[0] and after[1]:
-                page = self._newest_visible(
+                page, _ = self._newest_visible(
                     viewer,
                     query,
                     filtered,
                     ["file_id", "opened_at"],
                     limit + 1,
                     after=(datetime.fromisoformat(after[0]), int(after[1])),
+                    walk=walk,
                 )
             else:
                 page = [(r[0], r[5]) for r in rows[: limit + 1]]
@@ -513,7 +553,7 @@ class DatabaseBackend(SearchBackend):
             ids=page_ids,
             subjects=subjects,
             snippets=snippets,
-            scores=scores,
+            scores=page_scores,
             total=len(rows),
             total_is_capped=capped,
             facets=facets,
@@ -521,22 +561,11 @@ class DatabaseBackend(SearchBackend):
             next_cursor=next_cursor,
         )
 
-    def _rank(self, candidate_ids: list[int], query: ParsedQuery) -> _Ranked:
-        """Order the candidates (newest first already) by relevance."""
+    def _rank(self, candidate_ids: list[int], query: ParsedQuery) -> dict[int, float]:
+        """Relevance scores of the candidates (SQLite: FTS5's bm25, higher is better; on
+        PostgreSQL ``_newest_visible`` ranks in its own statement)."""
         if not candidate_ids:
-            return _Ranked([], {})
-        if self.vendor == "postgresql":
-            sql, params = pg_tsquery(query)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"""SELECT file_id, ts_rank(vector, ({sql}), 1) AS r FROM {TABLE}
-                        WHERE file_id = ANY(%s::bigint[])
-                        ORDER BY r DESC, opened_at DESC, file_id DESC""",  # noqa: S608
-                    [*params, candidate_ids],
-                )
-                rows = cursor.fetchall()
-            return _Ranked([r[0] for r in rows], {r[0]: float(r[1]) for r in rows})
-        position = {file_id: i for i, file_id in enumerate(candidate_ids)}
+            return {}
         placeholders = ", ".join(["%s"] * len(candidate_ids))
         with connection.cursor() as cursor:
             cursor.execute(
@@ -544,10 +573,8 @@ class DatabaseBackend(SearchBackend):
                     WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})""",  # noqa: S608
                 [fts_match(query), *candidate_ids],
             )
-            rows = cursor.fetchall()
-        # bm25 is lower for better matches; ties keep the newest first.
-        rows.sort(key=lambda r: (r[1], position[r[0]]))
-        return _Ranked([r[0] for r in rows], {r[0]: -float(r[1]) for r in rows})
+            # bm25 is lower for better matches.
+            return {r[0]: -float(r[1]) for r in cursor.fetchall()}
 
     def _highlight(self, ids: list[int], query: ParsedQuery) -> tuple[dict, dict]:
         """Subjects with the matched words marked, and a marked snippet of the other text."""
@@ -788,14 +815,6 @@ class DatabaseBackend(SearchBackend):
             "engine": "postgresql-fts" if self.vendor == "postgresql" else f"{self.vendor}-fts5",
             "pending_reindex": PendingReindex.objects.count(),
         }
-
-
-class _Ranked(list):
-    """Ordered file ids with their scores."""
-
-    def __init__(self, ids, scores):
-        super().__init__(ids)
-        self.scores = scores
 
 
 def repair_report(backend: SearchBackend, report: CheckReport) -> int:

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 import search
 from search import backends
@@ -208,7 +209,7 @@ def test_walking_the_department_finds_what_the_index_lookup_finds(corpus, monkey
         q: [h.file_id for h in search.search_files(user=c.o.asst_user, query=q, sort="newest").hits]
         for q in ["pension", "budget", "اساتذہ"]
     }
-    monkeypatch.setattr(backend, "_walk_is_cheaper", lambda viewer, mine: True)
+    monkeypatch.setattr(backend, "_walk_is_cheaper", lambda viewer, query, filtered: True)
     for q, ids in expected.items():
         found = search.search_files(user=c.o.asst_user, query=q, sort="newest")
         assert [h.file_id for h in found.hits] == ids
@@ -220,13 +221,30 @@ def test_the_walk_is_chosen_from_the_planners_estimates(corpus, monkeypatch):
     from search.visibility import Viewer
 
     viewer = Viewer.of(corpus.o.asst_user)
-    estimates = iter([50_000.0, 60_000.0])  # matches, then files of the department
-    monkeypatch.setattr(backend, "_estimate", lambda qs: next(estimates))
-    assert backend._walk_is_cheaper(viewer, FileDocument.objects.all())
-    estimates = iter([3_000.0, 60_000.0])
-    assert not backend._walk_is_cheaper(viewer, FileDocument.objects.all())
-    estimates = iter([500.0])
-    assert not backend._walk_is_cheaper(viewer, FileDocument.objects.all())
+    budget = parse("budget")
+    docs = FileDocument.objects.all()
+    # One EXPLAIN gives both estimates: matches, then files of the department.
+    monkeypatch.setattr(backend, "_estimate", lambda *qs: [50_000.0, 60_000.0])
+    assert backend._walk_is_cheaper(viewer, budget, docs)
+    monkeypatch.setattr(backend, "_estimate", lambda *qs: [3_000.0, 60_000.0])
+    assert not backend._walk_is_cheaper(viewer, budget, docs)
+    monkeypatch.setattr(backend, "_estimate", lambda *qs: [500.0, 600.0])
+    assert not backend._walk_is_cheaper(viewer, budget, docs)
+    assert not backend._walk_is_cheaper(viewer, parse(""), docs)  # browsing never walks
+
+
+@pytest.mark.postgres
+def test_the_estimates_come_from_one_explain(corpus):
+    from search.visibility import Viewer, department_q
+
+    backend = search.get_backend()
+    viewer = Viewer.of(corpus.o.asst_user)
+    with CaptureQueriesContext(connection) as queries:
+        matches, department = backend._estimate(
+            FileDocument.objects.filter(backend._match(parse("budget"))),
+            FileDocument.objects.filter(department_q(viewer)),
+        )
+    assert len(queries) == 1 and matches >= 1 and department >= 1
 
 
 @pytest.mark.postgres

@@ -6,8 +6,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+import search
 from search import backends
 from tests.search.factories import bulk_files
+from workspace.models import File
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +97,32 @@ def test_the_search_page_makes_the_same_queries_for_10_or_1000_matches(
         response = client.get(url, {"q": "budget", "sort": sort})
     assert response.context["results"].total == 1000
     assert len(response.context["results"].hits) == 20
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_the_search_page_makes_the_same_queries_for_one_match_or_many(client, desk, sort):
+    """One match or a page full of them (more than a page, with files from elsewhere in
+    custody too): the same queries, none per hit or per facet value."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bulk_files(desk, 30)
+    bulk_files(desk, 1, subject="Lonely tubewell file", first_serial=9000)
+    bulk_files(desk, 5, subject="Budget of the universities", first_serial=9100)
+    File.objects.filter(serial__gte=9100).update(department=desk.other_dept)
+    search.get_backend().index_files(File.objects.values_list("pk", flat=True))
+    client.force_login(desk.asst_user)
+    url = reverse("search:files")
+    client.get(url, {"q": "budget", "sort": sort})  # warm the session and content types
+    counts = {}
+    for word in ["tubewell", "budget"]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"q": word, "sort": sort})
+        counts[word] = len(queries)
+        results = response.context["results"]
+        assert len(results.hits) == (1 if word == "tubewell" else 20)
+    assert response.context["results"].total == 36
+    assert counts["tubewell"] == counts["budget"]
 
 
 def test_go_to_a_single_file_redirects_to_it(client, corpus):
