@@ -7,7 +7,9 @@ those that exist and turns what they return into figures:
   text stored and handed to search for a 50-page PDF, and peak memory for a 500-page PDF;
 - ``search.bench``: search and go-to-number through the facade, per kind of query;
 - ``portal_pages.bench``: the tracking lookup (found, wrong second factor, unknown reference);
-- ``cgu.bench``: called when it exists (it did not when this harness was written).
+
+The CGU's staff screens (dashboard, returns, compliance) are pages: ``measure.page_ops`` times
+them with the others.
 
 The search rebuild time is the generator's own index build (``generate.rebuild_search``).
 """
@@ -20,7 +22,7 @@ import importlib.util
 from daftar.benchmark.report import Latency, Value
 from daftar.benchmark.writer import Progress
 
-HOOKS = ["documents.bench", "search.bench", "portal_pages.bench", "cgu.bench"]
+HOOKS = ["documents.bench", "search.bench", "portal_pages.bench"]
 
 
 def available() -> dict[str, bool]:
@@ -116,16 +118,3 @@ def portal_figures(*, n_files: int, lookups: int, progress: Progress) -> list:
             )
         )
     return figures
-
-
-def cgu_figures(*, n_files: int, progress: Progress) -> list:
-    module = importlib.import_module("cgu.bench")
-    run = getattr(module, "run", None)
-    if run is None:
-        return []
-    results = run(progress=_quiet(progress)) or {}
-    return [
-        Value(f"cgu.bench: {name}", n_files, value, "", source="cgu.bench")
-        for name, value in results.items()
-        if isinstance(value, int | float)
-    ]

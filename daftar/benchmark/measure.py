@@ -62,6 +62,7 @@ class Sample:
     floor_ids: list[int] = field(default_factory=list)
     references: list[tuple[str, str]] = field(default_factory=list)
     performance_url: str | None = None
+    cgu_user: object = None  # an officer of the CGU, for its staff screens
 
 
 def _timed(fn: Callable[[], object]) -> tuple[float, int, float]:
@@ -158,6 +159,7 @@ def draw_sample(size: int, seed: int) -> Sample:
     )
     rng.shuffle(refs)
     s.references = [(ref, cnic or mobile) for ref, cnic, mobile in refs[:size]]
+    s.cgu_user = _cgu_officer()
     try:
         from portal_pages.models import PerformanceIndexPage
 
@@ -166,6 +168,17 @@ def draw_sample(size: int, seed: int) -> Sample:
     except Exception:  # the public site is not seeded
         s.performance_url = None
     return s
+
+
+def _cgu_officer():
+    """The officer holding the CGU's highest post (a reviewer: sees every screen)."""
+    try:
+        from cgu.access import head_post
+    except ImportError:
+        return None
+    head = head_post()
+    holding = Holding.objects.current().filter(post=head).select_related("user").first()
+    return holding.user if holding else None
 
 
 class Clients:
@@ -325,6 +338,16 @@ def page_ops(sample: Sample, clients: Clients) -> list[Op]:
                 note="what the performance page computes once a day (five queries)",
             )
         )
+    if sample.cgu_user is not None:
+        from cgu.models import ReportingPeriod
+
+        cgu = clients.of(sample.cgu_user)
+        screens = [("CGU dashboard", "cgu:dashboard"), ("CGU returns list", "cgu:returns")]
+        if ReportingPeriod.objects.exists():  # --quick seeds no CGU history
+            screens.append(("CGU compliance", "cgu:compliance"))
+        for label, name in screens:
+            screen = reverse(name)  # not `url`: the performance page's lambda reads that name
+            ops.append(Op(label, lambda i, screen=screen: _expect(cgu.get(screen), 200)))
     files_api = reverse("file-list")
     inbox_api = reverse("inbox-list")
     ops.append(

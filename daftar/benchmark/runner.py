@@ -289,14 +289,6 @@ def run(options: Options, progress: Progress) -> Result:
                     ),
                 )
             )
-        if hooks["cgu.bench"]:
-            phases.append(
-                (
-                    "hooks",
-                    "cgu.bench",
-                    lambda: intake.cgu_figures(n_files=n_files, progress=progress),
-                )
-            )
         for phase, name, fn in phases:
             if phase not in options.skip:
                 if phase == "hooks":

@@ -34,6 +34,8 @@ def test_benchmark_command_end_to_end():
         "public tracking lookup",
         "public performance page",
         "API: files list",
+        "CGU dashboard",
+        "CGU returns list",
         "mark (service)",
         "approve (service)",
         "generate: total",
@@ -54,6 +56,13 @@ def test_benchmark_command_end_to_end():
     assert "operation" in text and "p95 ms" in text
     assert '"op": "inbox"' in text
     assert '"op": "generate: total"' not in text  # nothing was generated this time
+
+    # --only times just the operations whose names contain one of the words.
+    lines = [json.loads(line) for line in run("--json", "--only", "CGU,mark").splitlines()]
+    timed = {line["op"] for line in lines if line["source"] == "daftar.benchmark"}
+    timed -= {"floor: one indexed SELECT"}
+    timed = {op for op in timed if not op.startswith(("generate", "search rebuild", "load"))}
+    assert timed == {"CGU dashboard", "CGU returns list", "mark (service)"}  # no periods yet
 
 
 def test_unknown_phase_is_refused():
