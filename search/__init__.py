@@ -158,22 +158,31 @@ def go_to_number(*, user, number: str):
 
     Exact number first (as typed, then in upper case), then whole parts of the number at
     its end (``12-3/2025``), at its start (``FD/SO(B-I)``), then anywhere."""
+    from django.db.models import Exists, OuterRef
+
     from search.query import number_key
     from search.results import files_for
     from search.visibility import Viewer
     from workspace import access
+    from workspace.models import File
 
     raw = " ".join((number or "").split())[:120]
     key = number_key(raw)
     if not key:
         return []
+    # The exact number, and in the same query whether the user may see it: a number that
+    # exists but is not theirs answers "none" here, as the backends' first step would.
     exact = list(
-        access.visible_files(user)
-        .filter(number__in=sorted({raw, key}))
-        .select_related("department", "section", "holding_post")[:2]
+        File.objects.filter(number__in=sorted({raw, key}))
+        .annotate(may_see=Exists(access.visible_files(user).filter(pk=OuterRef("pk"))))
+        .select_related("department", "section", "holding_post")
+        .order_by("-opened_at")[:GO_TO_LIMIT]
     )
-    if len(exact) == 1:
-        return exact[0]
+    seen = [f for f in exact if f.may_see]
+    if len(seen) == 1:
+        return seen[0]
+    if exact and not seen:
+        return []
     ids = get_backend().number_candidates(viewer=Viewer.of(user), key=key, limit=GO_TO_LIMIT)
     files = files_for(user=user, ids=ids)
     if len(files) == 1:

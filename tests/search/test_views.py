@@ -160,6 +160,19 @@ def test_go_to_a_file_you_cannot_see_tells_nothing(client, corpus):
     assert client.get(reverse("search:go")).status_code == 302  # empty box: to the search page
 
 
+def test_a_number_that_exists_but_is_not_yours_answers_at_once(client, corpus, monkeypatch):
+    """The exact lookup says whether the file exists and whether the user may see it in one
+    query; for another's file no candidate search follows (it would find the same file)."""
+    c = corpus
+    monkeypatch.setattr(
+        search.get_backend(), "number_candidates", lambda **kw: pytest.fail("searched")
+    )
+    client.force_login(c.o.other_user)
+    response = client.get(reverse("search:go"), {"number": c.budget.number})
+    assert response.status_code == 200 and response.context["files"] == []
+    assert c.budget.subject not in response.content.decode()
+
+
 def test_the_go_to_box_partial(rf: RequestFactory):
     html = render_to_string("search/_go_to_file.html", request=rf.get("/"))
     assert 'action="/desk/search/go/"' in html and 'name="number"' in html
