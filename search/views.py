@@ -6,7 +6,10 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import date
 from django.urls import NoReverseMatch, reverse
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 import search
@@ -56,8 +59,12 @@ def files(request):
     base = ([("q", query)] if query else []) + filters.as_query()
     path = reverse("search:files")
     url_of = file_urls()
+    # Each phrase translated once per page, not once per hit (same msgids as before).
+    at_post, opened = gettext("at %(post)s"), gettext("opened %(d)s")
     for hit in results.hits:
         hit.url = url_of(hit.file_id)
+        hit.at_post = at_post % {"post": hit.holding_post} if hit.holding_post else ""
+        hit.opened = opened % {"d": date(template_localtime(hit.opened_at), "j M Y")}
     sorted_by = [("sort", sort)] if sort != "relevance" else []
     for name, values in results.facets.items():
         for value in values:

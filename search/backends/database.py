@@ -375,6 +375,28 @@ class DatabaseBackend(SearchBackend):
             theirs = theirs.filter(self._match(query))
         return theirs.order_by("-opened_at", "-file_id")
 
+    def _halves(self, viewer, query, filtered, columns, limit, *, after=None, walk=False):
+        """The two halves of the visibility rule (``_mine``, ``_theirs``) as querysets of
+        ``columns``, newest first, ``limit`` rows each. Each is driven by an index; one query
+        with the rule as an OR could use neither (PERFORMANCE.md)."""
+        if after is not None:
+            moment, file_id = after
+            filtered = filtered.filter(
+                Q(opened_at__lt=moment) | Q(opened_at=moment, file_id__lt=file_id)
+            )
+        halves = [self._theirs(query, viewer, filtered)]
+        if viewer.department_ids:
+            halves.insert(0, self._mine(viewer, query, filtered, walk=walk))
+        return [half.values_list(*columns)[:limit] for half in halves]
+
+    @staticmethod
+    def _union(halves) -> tuple[str, list]:
+        """The halves as one SQL ``UNION`` (PostgreSQL), a subquery named ``u``. UNION, not
+        UNION ALL: a file whose index row is stale may be in both halves."""
+        compiled = [half.query.sql_with_params() for half in halves]
+        sql = " UNION ".join(f"({s})" for s, _ in compiled)
+        return f"({sql}) AS u", [p for _, params in compiled for p in params]
+
     def _newest_visible(
         self,
         viewer: Viewer,
@@ -385,66 +407,93 @@ class DatabaseBackend(SearchBackend):
         *,
         after=None,
         walk: bool = False,
-        rank: int = 0,
-    ) -> tuple[list[tuple], dict[int, float]]:
+    ) -> list[tuple]:
         """The newest ``limit`` rows (``columns``, starting with file_id and including
-        opened_at) matching ``query`` among ``filtered`` that ``viewer`` may see, and, with
-        ``rank``, the relevance score of the newest ``rank`` of them.
-
-        The visibility rule's two halves (``_mine``, ``_theirs``) are each driven by an
-        index; one query with the rule as an OR could use neither (PERFORMANCE.md). On
-        PostgreSQL both halves, their merge and the ranking are one statement, so the
-        number of queries is the same whatever matches; elsewhere they are merged here."""
-        if after is not None:
-            moment, file_id = after
-            filtered = filtered.filter(
-                Q(opened_at__lt=moment) | Q(opened_at=moment, file_id__lt=file_id)
-            )
-        halves = [self._theirs(query, viewer, filtered)]
-        if viewer.department_ids:
-            halves.insert(0, self._mine(viewer, query, filtered, walk=walk))
-        halves = [half.values_list(*columns)[:limit] for half in halves]
-        at = columns.index("opened_at")
+        opened_at) matching ``query`` among ``filtered`` that ``viewer`` may see: on
+        PostgreSQL one statement, elsewhere both halves merged here."""
+        halves = self._halves(viewer, query, filtered, columns, limit, after=after, walk=walk)
         if self.vendor != "postgresql":
-            rows = sorted(
+            at = columns.index("opened_at")
+            return sorted(
                 {row for half in halves for row in half},
                 key=lambda r: (r[at], r[0]),
                 reverse=True,
             )[:limit]
-            scores = self._rank([r[0] for r in rows[:rank]], query) if rank else {}
-            return rows, scores
-        compiled = [half.query.sql_with_params() for half in halves]
-        # UNION, not UNION ALL: a file whose index row is stale may be in both halves.
-        union = " UNION ".join(f"({sql})" for sql, _ in compiled)
-        params = [p for _, half_params in compiled for p in half_params]
+        union, params = self._union(halves)
         names = ", ".join(f'u."{c}"' for c in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT {names} FROM {union} ORDER BY u."opened_at" DESC, u."file_id" DESC'  # noqa: S608
+                " LIMIT %s",
+                [*params, limit],
+            )
+            return cursor.fetchall()
+
+    def _pg_first_read(self, viewer, query, filtered, *, walk, ranked, offset, limit):
+        """PostgreSQL: the capped read of the newest RESULT_CAP + 1 matches, and from it, in
+        the same statement, their count, the facet counts and the page to show — the newest
+        ``limit + 1``, or with ``ranked`` the RANK_CAP newest by relevance from ``offset``.
+        Only the page's rows and the counts come back to Python, whatever matches.
+
+        Returns (matches read, facets, [(file id, opened_at, score)] of the page)."""
+        columns = ["file_id", "department_id", "status", "priority", "year", "opened_at"]
+        halves = self._halves(viewer, query, filtered, columns, RESULT_CAP + 1, walk=walk)
+        union, params = self._union(halves)
         newest = 'ORDER BY u."opened_at" DESC, u."file_id" DESC'
-        if not rank:
-            sql = f"SELECT {names} FROM ({union}) AS u {newest} LIMIT %s"  # noqa: S608
-            params.append(limit)
-        else:
-            # The score of the newest ``rank`` rows only: ts_rank reads each row's tsvector
-            # from TOAST (PERFORMANCE.md: never rank every match), and the CASE skips the
-            # lookup for the rows after them.
+        if ranked:
+            # The score of the newest RANK_CAP rows only: ts_rank reads each row's tsvector
+            # from TOAST (PERFORMANCE.md: never rank every match). Equal scores keep the
+            # newest first (rn).
             tsquery, tsquery_params = pg_tsquery(query)
-            sql = f"""
-                SELECT {names}, CASE WHEN u.rn <= %s THEN (
-                    SELECT ts_rank(d.vector, ({tsquery}), 1) FROM {TABLE} AS d
-                    WHERE d.file_id = u."file_id"
-                ) END
+            page = f"""
+                SELECT p.file_id, p.opened_at, p.score,
+                    row_number() OVER (ORDER BY p.score DESC NULLS LAST, p.rn) AS pos
                 FROM (
-                    SELECT u.*, row_number() OVER ({newest}) AS rn
-                    FROM ({union}) AS u {newest} LIMIT %s
-                ) AS u
-                ORDER BY u.rn"""  # noqa: S608
-            params = [rank, *tsquery_params, *params, limit]
+                    SELECT c.file_id, c.opened_at, c.rn, (
+                        SELECT ts_rank(d.vector, ({tsquery}), 1) FROM {TABLE} AS d
+                        WHERE d.file_id = c.file_id
+                    ) AS score
+                    FROM c WHERE c.rn <= %s
+                ) AS p ORDER BY pos OFFSET %s LIMIT %s"""  # noqa: S608
+            page_params = [*tsquery_params, RANK_CAP, offset, limit]
+        else:
+            page = "SELECT c.file_id, c.opened_at, NULL::real, c.rn FROM c WHERE c.rn <= %s"
+            page_params = [limit + 1]
+        facet = (
+            "SELECT %s, {0}::text, count(*), NULL::bigint, NULL::timestamptz, NULL::real"
+            " FROM c WHERE c.rn <= %s GROUP BY {0}"
+        )
+        sql = f"""
+            WITH c AS MATERIALIZED (
+                SELECT u.*, row_number() OVER ({newest}) AS rn FROM {union} {newest} LIMIT %s
+            )
+            SELECT 'total', NULL::text, count(*), NULL::bigint, NULL::timestamptz, NULL::real
+            FROM c
+            UNION ALL {facet.format("c.department_id")}
+            UNION ALL {facet.format("c.status")}
+            UNION ALL {facet.format("c.priority")}
+            UNION ALL {facet.format("c.year")}
+            UNION ALL SELECT 'page', NULL, p.pos, p.file_id, p.opened_at, p.score
+            FROM ({page}) AS p(file_id, opened_at, score, pos)"""  # noqa: S608
+        params = [*params, RESULT_CAP + 1]
+        for name in ("department", "status", "priority", "year"):
+            params += [name, RESULT_CAP]
+        params += page_params
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        if not rank:
-            return rows, {}
-        scores = {r[0]: float(r[-1] or 0.0) for r in rows[:rank]}
-        return [r[:-1] for r in rows], scores
+        total = 0
+        facets = count_facets([])
+        page_rows = []
+        for kind, value, n, file_id, opened_at, score in rows:
+            if kind == "total":
+                total = n
+            elif kind == "page":
+                page_rows.append((n, file_id, opened_at, score))
+            else:
+                facets[kind][value if kind == "status" else int(value)] = n
+        page_rows.sort()
+        return total, facets, [r[1:] for r in page_rows]
 
     def _walk_is_cheaper(self, viewer: Viewer, query: ParsedQuery, filtered) -> bool:
         """For a word most of the department's files contain, walking the department's files
@@ -502,36 +551,40 @@ class DatabaseBackend(SearchBackend):
     def _search(
         self, viewer, query, filtered, ranked, cursor, limit, highlight, *, walk
     ) -> BackendPage:
-        # One bounded read gives the count, the facets, the relevance candidates with their
-        # scores and the first page of newest-first results.
-        columns = ["file_id", "department_id", "status", "priority", "year", "opened_at"]
-        rows, scores = self._newest_visible(
-            viewer,
-            query,
-            filtered,
-            columns,
-            RESULT_CAP + 1,
-            walk=walk,
-            rank=RANK_CAP if ranked else 0,
-        )
-        capped = len(rows) > RESULT_CAP
-        rows = rows[:RESULT_CAP]
-        facets = count_facets(r[1:5] for r in rows)
-        page_scores: dict[int, float] = {}
+        offset = max(0, int(cursor.get("o") or 0)) if ranked else 0
+        if self.vendor == "postgresql":
+            read, facets, page = self._pg_first_read(
+                viewer, query, filtered, walk=walk, ranked=ranked, offset=offset, limit=limit
+            )
+        else:
+            # One bounded read gives the count, the facets, the relevance candidates and
+            # the first page of newest-first results.
+            columns = ["file_id", "department_id", "status", "priority", "year", "opened_at"]
+            rows = self._newest_visible(viewer, query, filtered, columns, RESULT_CAP + 1)
+            read = len(rows)
+            facets = count_facets(r[1:5] for r in rows[:RESULT_CAP])
+            if ranked:
+                newest = rows[:RANK_CAP]
+                scores = self._rank([r[0] for r in newest], query)
+                # a stable sort keeps the newest first among equal scores
+                ordered = sorted(newest, key=lambda r: -scores.get(r[0], 0.0))
+                page = [(r[0], r[5], scores.get(r[0], 0.0)) for r in ordered]
+                page = page[offset : offset + limit]
+            else:
+                page = [(r[0], r[5], None) for r in rows[: limit + 1]]
+        capped = read > RESULT_CAP
+        total = min(read, RESULT_CAP)
+        scores: dict[int, float] = {}
         next_cursor = None
         if ranked:
-            offset = max(0, int(cursor.get("o") or 0))
-            # The newest RANK_CAP matches (all of them when there are fewer) by relevance;
-            # a stable sort keeps the newest first among equal scores.
-            ordered = sorted((r[0] for r in rows[:RANK_CAP]), key=lambda i: -scores.get(i, 0.0))
-            page_ids = ordered[offset : offset + limit]
-            page_scores = {i: scores.get(i, 0.0) for i in page_ids}
-            if offset + limit < len(ordered):
+            page_ids = [p[0] for p in page]
+            scores = {p[0]: float(p[2] or 0.0) for p in page}
+            if offset + limit < min(total, RANK_CAP):
                 next_cursor = encode_cursor({"s": "relevance", "o": offset + limit})
         else:
             after = cursor.get("t"), cursor.get("id")
             if after[0] and after[1]:
-                page, _ = self._newest_visible(
+                page = self._newest_visible(
                     viewer,
                     query,
                     filtered,
@@ -540,8 +593,6 @@ class DatabaseBackend(SearchBackend):
                     after=(datetime.fromisoformat(after[0]), int(after[1])),
                     walk=walk,
                 )
-            else:
-                page = [(r[0], r[5]) for r in rows[: limit + 1]]
             if len(page) > limit:
                 last = page[limit - 1]
                 next_cursor = encode_cursor(
@@ -553,8 +604,8 @@ class DatabaseBackend(SearchBackend):
             ids=page_ids,
             subjects=subjects,
             snippets=snippets,
-            scores=page_scores,
-            total=len(rows),
+            scores=scores,
+            total=total,
             total_is_capped=capped,
             facets=facets,
             facets_capped=capped,
@@ -563,7 +614,7 @@ class DatabaseBackend(SearchBackend):
 
     def _rank(self, candidate_ids: list[int], query: ParsedQuery) -> dict[int, float]:
         """Relevance scores of the candidates (SQLite: FTS5's bm25, higher is better; on
-        PostgreSQL ``_newest_visible`` ranks in its own statement)."""
+        PostgreSQL ``_pg_first_read`` ranks in its own statement)."""
         if not candidate_ids:
             return {}
         placeholders = ", ".join(["%s"] * len(candidate_ids))
