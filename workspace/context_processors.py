@@ -1,4 +1,7 @@
-from django.urls import NoReverseMatch, reverse
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
@@ -17,16 +20,27 @@ STAFF_NAV = [
 ]
 
 
-def _nav(request):
-    current = getattr(getattr(request, "resolver_match", None), "view_name", "")
+@lru_cache(maxsize=8)
+def _nav_urls(script_prefix: str, urlconf: str) -> tuple:
+    """(url name, URL, label) of each wired screen; a URLconf does not change while the
+    process runs, so this reverses once per prefix and URLconf, not seven times a page."""
     items = []
     for name, label in STAFF_NAV:
         try:
-            url = reverse(name)
+            items.append((name, reverse(name, urlconf=urlconf), label))
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": label, "current": name == current})
-    return items
+    return tuple(items)
+
+
+def _nav(request):
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "")
+    return [
+        {"url": url, "label": label, "current": name == current}
+        for name, url, label in _nav_urls(
+            get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF)
+        )
+    ]
 
 
 def desk(request):

@@ -199,3 +199,39 @@ def test_dispatch_register_shows_issued_letters(client, desk):
     assert entry.outgoing_number in client.get("/desk/dispatch/").content.decode()
     client.force_login(desk.other_user)
     assert entry.outgoing_number not in client.get("/desk/dispatch/").content.decode()
+
+
+def test_inbox_counts_badges_and_links(client, desk):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    late = open_file(desk, subject="Late matter", priority=Priority.URGENT)
+    File.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - dt.timedelta(days=2))
+    open_file(desk, subject="Secret matter", grading=Grading.SECRET)
+    parked = open_file(desk, subject="Parked matter")
+    movement.file_park(actor=desk.asst_user, file=parked)
+    receipt = diarise(desk)
+    client.force_login(desk.asst_user)
+    response = client.get("/desk/")
+    assert response.context["counts"] == {"files": 2, "overdue": 1, "parked": 1, "receipts": 1}
+    page = response.content.decode()
+    assert f'href="/desk/files/{late.pk}/"' in page
+    assert f'href="/desk/receipts/{receipt.pk}/"' in page
+    assert '<span class="badge badge-urgent">Urgent</span>' in page
+    assert page.count('<span class="badge badge-overdue">Overdue</span>') == 1
+    assert '<span class="badge badge-secret">Secret</span>' in page
+    assert 'href="/desk/" aria-current="page"' in page  # the staff navigation
+
+
+def test_file_page_offers_sending_back_to_where_the_file_came_from(client, desk):
+    file = open_file(desk)
+    movement.file_put_up(actor=desk.asst_user, file=file)
+    movement.file_put_up(actor=desk.so_user, file=file)
+    client.force_login(desk.ds_user)
+    page = client.get(f"/desk/files/{file.pk}/").content.decode()
+    file.refresh_from_db()
+    assert movement.came_from(file) == desk.so
+    assert f"Send back to {desk.so.designation_en}" in page
+    assert f"Put up to {desk.secretary.designation_en}" in page
+    assert "<strong>Put up</strong>" in page  # the history's labels

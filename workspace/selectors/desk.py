@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -79,27 +79,33 @@ def inbox_files(*, user, cursor: str | None = None, limit: int = 50) -> Page:
 
 
 def inbox_receipts(*, user, limit: int = 50):
-    """Pending receipts at the user's posts, most urgent and oldest first."""
+    """Pending receipts at the user's posts, most urgent and oldest first (with what their
+    diary numbers need)."""
     posts = access.my_post_ids(user)
     return list(
         Receipt.objects.filter(holding_post__in=posts, status=Receipt.Status.PENDING)
-        .select_related(POST_RELATED, "section__department")
+        .select_related("section__department")
         .order_by("-priority", "diarised_at", "pk")[:limit]
     )
 
 
 def inbox_counts(*, user) -> dict:
+    """Files pending, overdue and parked at the user's posts (one query over the inbox index),
+    and receipts pending there."""
     posts = access.my_post_ids(user)
     today = timezone.localdate()
-    files = File.objects.filter(holding_post__in=posts)
-    return {
-        "files": files.filter(status=File.Status.OPEN).count(),
-        "overdue": files.filter(status=File.Status.OPEN, due_on__lt=today).count(),
-        "parked": files.filter(status=File.Status.PARKED).count(),
-        "receipts": Receipt.objects.filter(
-            holding_post__in=posts, status=Receipt.Status.PENDING
-        ).count(),
-    }
+    is_open = Q(status=File.Status.OPEN)
+    counts = File.objects.filter(
+        holding_post__in=posts, status__in=[File.Status.OPEN, File.Status.PARKED]
+    ).aggregate(
+        files=Count("pk", filter=is_open),
+        overdue=Count("pk", filter=is_open & Q(due_on__lt=today)),
+        parked=Count("pk", filter=Q(status=File.Status.PARKED)),
+    )
+    counts["receipts"] = Receipt.objects.filter(
+        holding_post__in=posts, status=Receipt.Status.PENDING
+    ).count()
+    return counts
 
 
 def sent_items(*, user, cursor: str | None = None, limit: int = 50) -> Page:

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.http import Http404
+from django.urls import reverse
 
 from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 
@@ -27,3 +28,23 @@ def form_errors(request, form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
+
+
+def choice_labels(choices) -> dict:
+    """``{value: label}`` of a model's choices, translated once for the page
+    (render with the ``label`` filter of ``desk`` template tags)."""
+    return {value: str(text) for value, text in choices}
+
+
+_PK = 2147483647
+
+
+def pk_url(name: str) -> str:
+    """The URL of ``name`` (one integer argument) with the argument left off, for a loop that
+    links many rows: ``href="{{ file_url }}{{ file.pk }}/"`` reverses once, not once a row.
+    Only for patterns whose URL ends with ``<pk>/``."""
+    url = reverse(name, args=[_PK])
+    marker = f"{_PK}/"
+    if not url.endswith(marker):
+        raise ValueError(f"{name}: the argument is not at the end of {url}")
+    return url[: -len(marker)]

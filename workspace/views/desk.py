@@ -4,7 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from workspace.models import Grading, Priority
 from workspace.selectors import desk as sel
+from workspace.views.common import choice_labels, pk_url
 
 
 @login_required
@@ -20,6 +22,11 @@ def inbox(request):
             "counts": sel.inbox_counts(user=request.user),
             "now": timezone.now(),
             "today": timezone.localdate(),
+            # Per-row constants, worked out once for up to 50 rows.
+            "file_url": pk_url("workspace:file"),
+            "receipt_url": pk_url("workspace:receipt"),
+            "priority_labels": choice_labels(Priority.choices),
+            "grading_labels": choice_labels(Grading.choices),
         },
     )
 

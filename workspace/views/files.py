@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,10 +18,10 @@ from workspace.forms import (
     ReasonForm,
     RemarksForm,
 )
-from workspace.models import Draft, Enclosure, File, NoteParagraph
+from workspace.models import Approval, Draft, Enclosure, File, Movement, NoteParagraph
 from workspace.selectors import desk as sel
 from workspace.services import approvals, correspondence, files, movement, notes
-from workspace.views.common import form_errors, run
+from workspace.views.common import choice_labels, form_errors, run
 
 
 def _file_or_404(request, pk) -> File:
@@ -40,18 +41,26 @@ def file_detail(request, pk):
         **page,
         "at_my_desk": at_my_desk,
         "can_decide": at_my_desk and file.holding_post.may_approve,
-        "note_form": NoteForm(),
         **(_marking(request, file) if at_my_desk else {}),
-        "remarks_form": RemarksForm(),
-        "draft_form": DraftForm(),
-        "paper_form": PaperForm(),
-        "decision_form": DecisionForm(),
-        "reason_form": ReasonForm(),
-        "came_from": movement.came_from(file) if at_my_desk else None,
+        "came_from": _came_from(file, page["movements"]) if at_my_desk else None,
         "decide_para": _paragraph_to_decide(file, page["paragraphs"]) if at_my_desk else None,
         "pending_receipts": sel.inbox_receipts(user=request.user) if at_my_desk else [],
+        "today": timezone.localdate(),
+        # Labels of the rows' choices, translated once for the page.
+        "kind_labels": choice_labels(Movement.Kind.choices),
+        "decision_labels": choice_labels(Approval.Decision.choices),
     }
     return render(request, "workspace/file_detail.html", context)
+
+
+def _came_from(file, movements):
+    """What ``movement.came_from(file)`` answers, read from the movements the page has
+    loaded anyway (ordered by time): the post that last sent the file to where it is."""
+    kinds = movement.MOVE_KINDS | movement.DECISION_KINDS
+    for m in reversed(movements):
+        if m.to_post_id == file.holding_post_id and m.kind in kinds:
+            return m.from_post
+    return None
 
 
 def _marking(request, file) -> dict:
