@@ -11,12 +11,16 @@ facets cannot use the model's indexes; it orders by ``ts_rank`` over every match
 ``add_items`` recomputes an average over the whole index table, so every movement's reindex
 would read a million rows. Here instead:
 
-- one search reads at most ``RESULT_CAP`` (1,000) matches, newest first, for the count and
-  facets, and ranks only the newest ``RANK_CAP`` (500) of them by relevance, as
-  PERFORMANCE.md asks;
+- one search reads at most ``RESULT_CAP`` (500) matches, newest first, for the count and
+  facets, and ranks only the newest ``RANK_CAP`` (200) of them by relevance, as
+  PERFORMANCE.md asks; the count, the facets, the ranking and the choice of the page are
+  done in that read's own statement, so only the page's ids and the counts reach Python
+  (``_pg_first_read``), and a search costs the same queries whatever it matches;
 - the visibility rule is applied as two index-driven lookups, not an OR of bitmaps: with
   words, "my department may see it" is a lexeme in the tsvector, so the text index alone
-  answers it; the custody half goes through the movement index (``_newest_visible``);
+  answers it; the custody half goes through the movement index and the small file rows
+  (``_theirs``); the two are merged by a UNION in the same statement;
+- only the page's rows are highlighted (``ts_headline`` parses the text: ~0.1 ms a file);
 - the date index is walked testing tsvectors one by one only where the planner's estimates
   say the walk ends soon (a word most of the department's files contain); the queries run
   under a ``statement_timeout`` with sequential scans off;

@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 
 import search
 from search import backends
+from search.backends.base import RESULT_CAP
 from tests.search.factories import bulk_files
 from workspace.models import File
 
@@ -95,7 +96,8 @@ def test_the_search_page_makes_the_same_queries_for_10_or_1000_matches(
     bulk_files(desk, 990, first_serial=5000)
     with django_assert_max_num_queries(len(small)):
         response = client.get(url, {"q": "budget", "sort": sort})
-    assert response.context["results"].total == 1000
+    assert response.context["results"].total == RESULT_CAP
+    assert response.context["results"].total_is_capped
     assert len(response.context["results"].hits) == 20
 
 
