@@ -106,3 +106,14 @@ def test_marking_across_departments_is_accepted_and_a_dead_post_refused(client, 
     response = client.post(f"/desk/files/{file.pk}/mark/", {"to_post": desk.other_so.pk})
     file.refresh_from_db()
     assert file.holding_post == desk.other_so
+
+
+def test_marking_chooser_in_urdu(client, desk):
+    file = open_file(desk)
+    client.force_login(desk.asst_user)
+    client.cookies["django_language"] = "ur"
+    _, html = _page(client, f"/desk/files/{file.pk}/?mark_dept={desk.other_dept.code}")
+    assert 'lang="ur"' in html
+    assert desk.other_dept.name_ur in html  # the department's Urdu name in the chooser
+    for english in ("Mark to a post in", "Show its posts", "Post in"):
+        assert english not in html
