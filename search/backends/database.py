@@ -433,71 +433,104 @@ class DatabaseBackend(SearchBackend):
             )
             return cursor.fetchall()
 
-    def _pg_first_read(self, viewer, query, filtered, *, walk, ranked, offset, limit):
+    def _pg_first_read(self, viewer, query, filtered, *, walk, ranked, offset, limit, highlight):
         """PostgreSQL: the capped read of the newest RESULT_CAP + 1 matches, and from it, in
         the same statement, their count, the facet counts and the page to show — the newest
-        ``limit + 1``, or with ``ranked`` the RANK_CAP newest by relevance from ``offset``.
-        Only the page's rows and the counts come back to Python, whatever matches.
+        ``limit + 1``, or with ``ranked`` the RANK_CAP newest by relevance from ``offset`` —
+        with the shown rows highlighted. Only the page and the counts come back to Python,
+        whatever matches, in one round trip.
 
-        Returns (matches read, facets, [(file id, opened_at, score)] of the page)."""
+        Returns (matches read, facets, [(file id, opened_at, score)] of the page, subjects,
+        snippets)."""
         columns = ["file_id", "department_id", "status", "priority", "year", "opened_at"]
         halves = self._halves(viewer, query, filtered, columns, RESULT_CAP + 1, walk=walk)
         union, params = self._union(halves)
         newest = 'ORDER BY u."opened_at" DESC, u."file_id" DESC'
+        with_words = query.has_positive
+        tsquery, tsquery_params = pg_tsquery(query) if with_words else ("NULL", [])
         if ranked:
             # The score of the newest RANK_CAP rows only: ts_rank reads each row's tsvector
             # from TOAST (PERFORMANCE.md: never rank every match). Equal scores keep the
             # newest first (rn).
-            tsquery, tsquery_params = pg_tsquery(query)
             page = f"""
                 SELECT p.file_id, p.opened_at, p.score,
                     row_number() OVER (ORDER BY p.score DESC NULLS LAST, p.rn) AS pos
                 FROM (
                     SELECT c.file_id, c.opened_at, c.rn, (
-                        SELECT ts_rank(d.vector, ({tsquery}), 1) FROM {TABLE} AS d
+                        SELECT ts_rank(d.vector, tq.q, 1) FROM {TABLE} AS d
                         WHERE d.file_id = c.file_id
                     ) AS score
-                    FROM c WHERE c.rn <= %s
+                    FROM c, tq WHERE c.rn <= %s
                 ) AS p ORDER BY pos OFFSET %s LIMIT %s"""  # noqa: S608
-            page_params = [*tsquery_params, RANK_CAP, offset, limit]
+            page_params = [RANK_CAP, offset, limit]
         else:
             page = "SELECT c.file_id, c.opened_at, NULL::real, c.rn FROM c WHERE c.rn <= %s"
             page_params = [limit + 1]
+        # Only the rows shown are highlighted (ts_headline parses the text: ~0.1 ms a file);
+        # the one after them only says that there is a next page.
+        if not highlight:
+            subject, snippet = "NULL::text", "NULL::text"
+        elif with_words:
+            subject = f"ts_headline('{TS_CONFIG}', d.subject, tq.q, %s)"
+            snippet = (
+                f"ts_headline('{TS_CONFIG}', left(concat_ws(E'\\n', d.receipts_text,"
+                " d.notes_text, d.papers_text), %s), tq.q, %s)"
+            )
+        else:
+            subject = "d.subject"
+            snippet = (
+                "left(CASE WHEN d.notes_text <> '' THEN d.notes_text ELSE d.receipts_text END,"
+                f" {SNIPPET_WORDS * 40})"
+            )
         facet = (
-            "SELECT %s, {0}::text, count(*), NULL::bigint, NULL::timestamptz, NULL::real"
-            " FROM c WHERE c.rn <= %s GROUP BY {0}"
+            "SELECT %s, {0}::text, count(*), NULL::bigint, NULL::timestamptz, NULL::real,"
+            " NULL::text FROM c WHERE c.rn <= %s GROUP BY {0}"
         )
         sql = f"""
-            WITH c AS MATERIALIZED (
+            WITH tq AS (SELECT {tsquery} AS q), c AS MATERIALIZED (
                 SELECT u.*, row_number() OVER ({newest}) AS rn FROM {union} {newest} LIMIT %s
             )
-            SELECT 'total', NULL::text, count(*), NULL::bigint, NULL::timestamptz, NULL::real
+            SELECT 'total', NULL::text, count(*), NULL::bigint, NULL::timestamptz,
+                NULL::real, NULL::text
             FROM c
             UNION ALL {facet.format("c.department_id")}
             UNION ALL {facet.format("c.status")}
             UNION ALL {facet.format("c.priority")}
             UNION ALL {facet.format("c.year")}
-            UNION ALL SELECT 'page', NULL, p.pos, p.file_id, p.opened_at, p.score
-            FROM ({page}) AS p(file_id, opened_at, score, pos)"""  # noqa: S608
-        params = [*params, RESULT_CAP + 1]
+            UNION ALL SELECT 'page',
+                CASE WHEN p.pos <= %s THEN {subject} END,
+                p.pos, p.file_id, p.opened_at, p.score,
+                CASE WHEN p.pos <= %s THEN {snippet} END
+            FROM tq, ({page}) AS p(file_id, opened_at, score, pos)
+            JOIN {TABLE} AS d ON d.file_id = p.file_id"""  # noqa: S608
+        params = [*tsquery_params, *params, RESULT_CAP + 1]
         for name in ("department", "status", "priority", "year"):
             params += [name, RESULT_CAP]
+        params.append(limit)
+        if highlight and with_words:
+            params.append(_SUBJECT_OPTIONS)
+        params.append(limit)
+        if highlight and with_words:
+            params += [HEADLINE_CHARS, _HEADLINE_OPTIONS]
         params += page_params
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         total = 0
         facets = count_facets([])
-        page_rows = []
-        for kind, value, n, file_id, opened_at, score in rows:
+        page_rows, subjects, snippets = [], {}, {}
+        for kind, value, n, file_id, opened_at, score, text in rows:
             if kind == "total":
                 total = n
             elif kind == "page":
                 page_rows.append((n, file_id, opened_at, score))
+                if highlight and n <= limit:
+                    subjects[file_id] = value
+                    snippets[file_id] = text if with_words else _first_words(text)
             else:
                 facets[kind][value if kind == "status" else int(value)] = n
         page_rows.sort()
-        return total, facets, [r[1:] for r in page_rows]
+        return total, facets, [r[1:] for r in page_rows], subjects, snippets
 
     def _walk_is_cheaper(self, viewer: Viewer, query: ParsedQuery, filtered) -> bool:
         """For a word most of the department's files contain, walking the department's files
@@ -556,9 +589,17 @@ class DatabaseBackend(SearchBackend):
         self, viewer, query, filtered, ranked, cursor, limit, highlight, *, walk
     ) -> BackendPage:
         offset = max(0, int(cursor.get("o") or 0)) if ranked else 0
+        subjects = snippets = None
         if self.vendor == "postgresql":
-            read, facets, page = self._pg_first_read(
-                viewer, query, filtered, walk=walk, ranked=ranked, offset=offset, limit=limit
+            read, facets, page, subjects, snippets = self._pg_first_read(
+                viewer,
+                query,
+                filtered,
+                walk=walk,
+                ranked=ranked,
+                offset=offset,
+                limit=limit,
+                highlight=highlight,
             )
         else:
             # One bounded read gives the count, the facets, the relevance candidates and
@@ -588,6 +629,7 @@ class DatabaseBackend(SearchBackend):
         else:
             after = cursor.get("t"), cursor.get("id")
             if after[0] and after[1]:
+                subjects = snippets = None  # another page than the first read's
                 page = self._newest_visible(
                     viewer,
                     query,
@@ -603,7 +645,8 @@ class DatabaseBackend(SearchBackend):
                     {"s": "newest", "t": last[1].isoformat(), "id": last[0]}
                 )
             page_ids = [p[0] for p in page[:limit]]
-        subjects, snippets = self._highlight(page_ids, query) if highlight else ({}, {})
+        if subjects is None:
+            subjects, snippets = self._highlight(page_ids, query) if highlight else ({}, {})
         return BackendPage(
             ids=page_ids,
             subjects=subjects,
