@@ -196,6 +196,10 @@ def pg_tsquery(query: ParsedQuery) -> tuple[str, list]:
 class DatabaseBackend(SearchBackend):
     name = "database"
 
+    def __init__(self):
+        # Per thread: the SET LOCALs a search's raw statements carry (see ``_timeout``).
+        self._local = threading.local()
+
     @property
     def vendor(self) -> str:
         return connection.vendor
@@ -280,19 +284,31 @@ class DatabaseBackend(SearchBackend):
 
     # ----------------------------------------------------------------- reading
     @contextmanager
-    def _timeout(self, *, walk: bool = False):
+    def _timeout(self, *, walk: bool = False, per_statement: bool = False):
         """A statement timeout for the search queries (PostgreSQL), in one transaction; with
         ``walk``, bitmap scans off as well, so the department's date index is walked (see
-        ``_walk_is_cheaper``)."""
+        ``_walk_is_cheaper``).
+
+        With ``per_statement``, outside a transaction, no transaction is opened: the raw
+        statements run through ``_fetch`` carry the settings as ``SET LOCAL``s in their own
+        message, which PostgreSQL runs as one implicit transaction — the same limits without
+        the round trips of SET and COMMIT."""
         if self.vendor != "postgresql":
             yield
             return
-        nested = connection.in_atomic_block
         ms = int(getattr(settings, "DAFTAR_SEARCH_TIMEOUT_MS", 3000))
         # No search wants a sequential scan: with words it would read every tsvector.
         local = f"SET LOCAL statement_timeout = {ms}; SET LOCAL enable_seqscan = off"
         if walk:
             local += "; SET LOCAL enable_bitmapscan = off"
+        if per_statement and not connection.in_atomic_block:
+            self._local.prefix = local + "; "
+            try:
+                yield
+            finally:
+                self._local.prefix = ""
+            return
+        nested = connection.in_atomic_block
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(local)
@@ -305,6 +321,16 @@ class DatabaseBackend(SearchBackend):
                         " SET LOCAL enable_seqscan TO DEFAULT;"
                         " SET LOCAL enable_bitmapscan TO DEFAULT"
                     )
+
+    def _fetch(self, sql: str, params: list) -> list[tuple]:
+        """Run one raw search statement, with the ``_timeout`` settings in front of it when
+        they are per statement; the rows of its (last) result."""
+        prefix = getattr(self._local, "prefix", "")
+        with connection.cursor() as cursor:
+            cursor.execute(prefix + sql, params)
+            while cursor.description is None and cursor.nextset():
+                pass
+            return cursor.fetchall()
 
     def _match(self, query: ParsedQuery, *, departments: tuple[int, ...] = ()):
         """The text condition; on PostgreSQL with ``departments``, also "seen by those
@@ -425,13 +451,11 @@ class DatabaseBackend(SearchBackend):
             )[:limit]
         union, params = self._union(halves)
         names = ", ".join(f'u."{c}"' for c in columns)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f'SELECT {names} FROM {union} ORDER BY u."opened_at" DESC, u."file_id" DESC'  # noqa: S608
-                " LIMIT %s",
-                [*params, limit],
-            )
-            return cursor.fetchall()
+        return self._fetch(
+            f'SELECT {names} FROM {union} ORDER BY u."opened_at" DESC, u."file_id" DESC'  # noqa: S608
+            " LIMIT %s",
+            [*params, limit],
+        )
 
     def _pg_first_read(self, viewer, query, filtered, *, walk, ranked, offset, limit, highlight):
         """PostgreSQL: the capped read of the newest RESULT_CAP + 1 matches, and from it, in
@@ -513,9 +537,7 @@ class DatabaseBackend(SearchBackend):
         if highlight and with_words:
             params += [HEADLINE_CHARS, _HEADLINE_OPTIONS]
         params += page_params
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        rows = self._fetch(sql, params)
         total = 0
         facets = count_facets([])
         page_rows, subjects, snippets = [], {}, {}
@@ -574,7 +596,7 @@ class DatabaseBackend(SearchBackend):
         filtered = self._filtered(filters)
         try:
             walk = self._walk_is_cheaper(viewer, query, filtered)
-            with self._timeout(walk=walk):
+            with self._timeout(walk=walk, per_statement=True):
                 return self._search(
                     viewer, query, filtered, ranked, cursor, limit, highlight, walk=walk
                 )
@@ -688,18 +710,16 @@ class DatabaseBackend(SearchBackend):
             )
         if self.vendor == "postgresql":
             sql, params = pg_tsquery(query)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"""SELECT file_id,
+            rows = self._fetch(
+                f"""SELECT file_id,
                           ts_headline('{TS_CONFIG}', subject, tq.q, %s),
                           ts_headline('{TS_CONFIG}',
                               left(concat_ws(E'\\n', receipts_text, notes_text, papers_text), %s),
                               tq.q, %s)
                         FROM {TABLE}, (SELECT {sql} AS q) AS tq
                         WHERE file_id = ANY(%s::bigint[])""",  # noqa: S608
-                    [_SUBJECT_OPTIONS, HEADLINE_CHARS, _HEADLINE_OPTIONS, *params, ids],
-                )
-                rows = cursor.fetchall()
+                [_SUBJECT_OPTIONS, HEADLINE_CHARS, _HEADLINE_OPTIONS, *params, ids],
+            )
             return {r[0]: r[1] for r in rows}, {r[0]: r[2] for r in rows}
         placeholders = ", ".join(["%s"] * len(ids))
         marks = [MARK_START, MARK_END]

@@ -200,6 +200,40 @@ def test_a_search_that_times_out_says_so(corpus, settings, monkeypatch):
 
 
 @pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_limits_travel_with_the_statement(corpus, settings, monkeypatch):
+    """In a request (autocommit) a search opens no transaction: its statement carries the
+    SET LOCALs in its own message (one implicit transaction), so the limits hold for it and
+    for nothing after it."""
+    settings.DAFTAR_SEARCH_TIMEOUT_MS = 1234
+    assert not connection.in_atomic_block
+    with CaptureQueriesContext(connection) as queries:
+        results = search.search_files(user=corpus.o.asst_user, query="budget")
+    assert [h.file_id for h in results.hits] == [corpus.budget.pk]
+    sqls = [q["sql"] for q in queries]
+    assert "BEGIN" not in sqls and "COMMIT" not in sqls
+    assert any(s.startswith("SET LOCAL statement_timeout = 1234;") for s in sqls)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] != "1234ms"
+
+    settings.DAFTAR_SEARCH_TIMEOUT_MS = 1
+    backend = search.get_backend()
+    real = backend._filtered
+
+    def slow(*args):
+        from django.db.models import BooleanField
+        from django.db.models.expressions import RawSQL
+
+        sleep = RawSQL("pg_sleep(0.05) IS NOT NULL", [], output_field=BooleanField())
+        return real(*args).filter(sleep)
+
+    monkeypatch.setattr(backend, "_filtered", slow)
+    results = search.search_files(user=corpus.o.asst_user, query="budget")
+    assert results.timed_out and results.hits == []
+
+
+@pytest.mark.postgres
 def test_walking_the_department_finds_what_the_index_lookup_finds(corpus, monkeypatch):
     """For a word most files contain the backend walks the department newest first instead of
     taking every match from the text index; both give the same files in the same order."""
