@@ -172,9 +172,9 @@ class Stay:
 
 def file_page(*, file: File) -> dict:
     """Everything the file page (and the API's file read) shows, in a fixed number of queries.
-    Each list joins only what the page and the API read from it: every join is planned and
-    compiled on each view of the page, and a whole-table hash join of posts or users is what
-    PostgreSQL picks for them."""
+    Each list joins and prefetches only what the page and the API read from it: every join is
+    planned and compiled on each view of the page, and a whole-table hash join of posts or
+    users is what PostgreSQL picks for them."""
     approvals = Approval.objects.select_related("post").order_by("at")
     paragraphs = list(
         NoteParagraph.objects.filter(file=file)
@@ -182,7 +182,6 @@ def file_page(*, file: File) -> dict:
         .prefetch_related(
             Prefetch("approvals", queryset=approvals),
             Prefetch("refers_to_flags", queryset=Enclosure.objects.only("pk", "flag", "file_id")),
-            Prefetch("refers_to_files", queryset=File.objects.only("pk", "number")),
         )
         .order_by("number")
     )
@@ -191,12 +190,7 @@ def file_page(*, file: File) -> dict:
         .select_related("receipt__section__department", "paper")
         .order_by("position")
     )
-    drafts = list(
-        Draft.objects.filter(file=file)
-        .select_related("dispatch")
-        .prefetch_related(Prefetch("approvals", queryset=approvals))
-        .order_by("number")
-    )
+    drafts = list(Draft.objects.filter(file=file).select_related("dispatch").order_by("number"))
     movements = list(
         Movement.objects.filter(file=file)
         .select_related("by", "from_post", "to_post__section__department")
