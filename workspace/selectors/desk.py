@@ -145,21 +145,21 @@ def parked_files(*, user, limit: int = 200):
     )
 
 
-def file_for(*, user, pk: int) -> File | None:
+# What an action on a file reads with it, and the less the file page's header needs.
+FILE_RELATED = (
+    POST_RELATED,
+    "holding_post__reports_to",
+    "department",
+    "section",
+    "subject_head",
+    "opened_by",
+)
+FILE_PAGE_RELATED = (POST_RELATED, "holding_post__reports_to")
+
+
+def file_for(*, user, pk: int, related=FILE_RELATED) -> File | None:
     """The file if the user may see it, else None (the view answers 404)."""
-    return (
-        access.visible_files(user)
-        .select_related(
-            POST_RELATED,
-            "holding_post__reports_to",
-            "department",
-            "section",
-            "subject_head",
-            "opened_by",
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    return access.visible_files(user).select_related(*related).filter(pk=pk).first()
 
 
 @dataclass

@@ -33,7 +33,9 @@ def _file_or_404(request, pk) -> File:
 
 @login_required
 def file_detail(request, pk):
-    file = _file_or_404(request, pk)
+    file = sel.file_for(user=request.user, pk=pk, related=sel.FILE_PAGE_RELATED)
+    if file is None:
+        raise Http404
     at_my_desk = file.holding_post_id in access.my_post_ids(request.user)
     page = sel.file_page(file=file)
     context = {
