@@ -264,11 +264,25 @@ class NewestFirst(CursorPagination):
     page_size = 50
 
 
+FILE_LIST_RELATED = ["holding_post__section__department"]
+# What FileSerializer reads, and no more (the subject is the only long column it needs).
+FILE_LIST_FIELDS = [
+    *("id", "number", "subject", "priority", "grading", "status"),
+    *("desk_since", "due_on", "opened_at", "holding_post"),
+    *("holding_post__designation_en", "holding_post__designation_ur", "holding_post__level"),
+    *("holding_post__section__code", "holding_post__section__department__code"),
+]
+
+
 class NewestVisibleFirst(NewestFirst):
     """DRF's cursor pagination over ``-id`` — the same cursors, links and schema — whose page
     is taken from the ids ``access.visible_file_ids`` finds for it (bounded by the page size
     and the cursor's offset, whatever the number of files), not from the visibility rules
     as one query, which PostgreSQL answered by walking the file table by id."""
+
+    visible_ids = staticmethod(access.visible_file_ids)
+    related = FILE_LIST_RELATED
+    fields = FILE_LIST_FIELDS
 
     def paginate_queryset(self, queryset, request, view=None):
         cursor = self.decode_cursor(request)
@@ -278,7 +292,7 @@ class NewestVisibleFirst(NewestFirst):
                 position = int(position)
             except ValueError:
                 raise InvalidCursor(self.invalid_cursor_message) from None
-        ids = access.visible_file_ids(
+        ids = self.visible_ids(
             request.user,
             limit=offset + self.get_page_size(request) + 1,
             beyond=position,
@@ -288,20 +302,10 @@ class NewestVisibleFirst(NewestFirst):
         # (their custody test would hash every movement to the user's posts).
         window = (
             queryset.model.objects.filter(pk__in=ids)
-            .select_related(*FILE_LIST_RELATED)
-            .only(*FILE_LIST_FIELDS)
+            .select_related(*self.related)
+            .only(*self.fields)
         )
         return super().paginate_queryset(window, request, view)
-
-
-FILE_LIST_RELATED = ["holding_post__section__department"]
-# What FileSerializer reads, and no more (the subject is the only long column it needs).
-FILE_LIST_FIELDS = [
-    *("id", "number", "subject", "priority", "grading", "status"),
-    *("desk_since", "due_on", "opened_at", "holding_post"),
-    *("holding_post__designation_en", "holding_post__designation_ur", "holding_post__level"),
-    *("holding_post__section__code", "holding_post__section__department__code"),
-]
 
 
 class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -485,14 +489,36 @@ class ReceiptInput(serializers.Serializer):
     citizen_mobile_last4 = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+RECEIPT_LIST_RELATED = ["holding_post__section__department", "section__department"]
+# What ReceiptSerializer reads (the diary label reads the section and its department).
+RECEIPT_LIST_FIELDS = [
+    *("id", "diary_year", "diary_number", "sender", "subject", "letter_number"),
+    *("letter_date", "received_on", "mode", "priority", "grading", "status"),
+    *("holding_post", "tracking_ref", "file", "section"),
+    *("section__code", "section__department__code"),
+    *("holding_post__designation_en", "holding_post__designation_ur", "holding_post__level"),
+    *("holding_post__section__code", "holding_post__section__department__code"),
+]
+
+
+class NewestVisibleReceiptsFirst(NewestVisibleFirst):
+    """The same paging over the ids ``access.visible_receipt_ids`` finds: the rules OR-ed in
+    one query (receipts on visible files through an EXISTS over movements) made PostgreSQL
+    walk the whole receipt table by id for an officer who sees few receipts."""
+
+    visible_ids = staticmethod(access.visible_receipt_ids)
+    related = RECEIPT_LIST_RELATED
+    fields = RECEIPT_LIST_FIELDS
+
+
 class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReceiptSerializer
-    pagination_class = NewestFirst
+    pagination_class = NewestVisibleReceiptsFirst
 
     def get_queryset(self):
-        return access.visible_receipts(self.request.user).select_related(
-            "holding_post__section__department", "section__department"
-        )
+        # The definition single-object lookups (retrieve, mark) check against; the list's
+        # page is found by the paginator from access.visible_receipt_ids.
+        return access.visible_receipts(self.request.user).select_related(*RECEIPT_LIST_RELATED)
 
     @extend_schema(request=ReceiptInput, responses={201: ReceiptSerializer})
     def create(self, request):

@@ -211,6 +211,10 @@ class Receipt(models.Model):
         ]
         indexes = [
             models.Index(fields=["holding_post", "status", "diarised_at"], name="receipt_inbox"),
+            # The API's list takes each visibility rule newest first on its own index
+            # (access.visible_receipt_ids): per section, per post.
+            models.Index(fields=["section", "id"], name="receipt_section_id"),
+            models.Index(fields=["holding_post", "id"], name="receipt_post_id"),
         ]
 
     def __str__(self) -> str:
