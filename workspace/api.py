@@ -218,6 +218,31 @@ class ReceiptSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "tracking_ref", "file"]
 
+    def to_representation(self, receipt):
+        """What the declared fields give (a test compares them through DRF's generic path),
+        built directly from the row: for a page of 50 receipts the per-field machinery was a
+        third of the request."""
+        return {
+            "id": receipt.pk,
+            "diary": receipt.diary_label,
+            "sender": receipt.sender,
+            "subject": receipt.subject,
+            "letter_number": receipt.letter_number,
+            "letter_date": _date(receipt.letter_date),
+            "received_on": _date(receipt.received_on),
+            "mode": receipt.mode,
+            "priority": receipt.priority,
+            "grading": receipt.grading,
+            "status": receipt.status,
+            "holding_post": _post_dict(receipt.holding_post),
+            "tracking_ref": receipt.tracking_ref,
+            "file": receipt.file_id,
+        }
+
+
+def _date(value):
+    return None if value is None else _DATE.to_representation(value)
+
 
 class OpenFileInput(serializers.Serializer):
     post = serializers.PrimaryKeyRelatedField(queryset=Post.objects.all())
