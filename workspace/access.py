@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
-from workspace.models import Enclosure, File, Grading, Movement, Post, Receipt, Section
+from workspace.models import Enclosure, File, Grading, Movement, Receipt, Section
 
 
 def my_post_ids(user) -> list[int]:
@@ -24,12 +24,25 @@ def my_post_ids(user) -> list[int]:
         return []
     cached = getattr(user, "_daftar_post_ids", None)
     if cached is None:
-        # No ordering: Post's default order would join the department and sort for nothing.
-        posts = Post.objects.held_by(user).order_by().values_list("pk", "section__department_id")
-        pairs = sorted(posts)
+        holdings = my_holdings(user)
+        pairs = sorted({(h.post_id, h.post.section.department_id) for h in holdings})
         user._daftar_post_ids = [p for p, _ in pairs]
         user._daftar_dept_ids = sorted({d for _, d in pairs})
         cached = user._daftar_post_ids
+    return cached
+
+
+def my_holdings(user) -> list:
+    """The user's current holdings with their posts, sections and departments, read once a
+    request: the access rules take their post ids from it and the staff layout's "posts I
+    hold" panel shows it, so a staff page reads the holdings once, not twice."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_daftar_holdings", None)
+    if cached is None:
+        from workspace.selectors import holdings_of
+
+        cached = user._daftar_holdings = list(holdings_of(user=user))
     return cached
 
 

@@ -5,7 +5,7 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from workspace.selectors import holdings_of
+from workspace.access import my_holdings
 
 # The staff navigation: (url name, label). Entries whose URL does not exist yet are skipped,
 # so an app adds its screen here and it appears once its URLconf is wired.
@@ -49,6 +49,6 @@ def desk(request):
     if user is None or not user.is_authenticated:
         return {"my_holdings": [], "staff_nav": []}
     return {
-        "my_holdings": SimpleLazyObject(lambda: list(holdings_of(user=user))),
+        "my_holdings": SimpleLazyObject(lambda: my_holdings(user)),
         "staff_nav": SimpleLazyObject(lambda: _nav(request)),
     }
