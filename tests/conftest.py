@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from tests.factories import (
@@ -10,6 +11,25 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
+
+# Every test gets an empty cache of its own. With REDIS_URL set (CI) the default cache is a
+# Redis shared by the parallel test processes, each with its own database: a department list
+# cached by one process would be served to the other, and clearing it (FLUSHDB) would wipe the
+# other's keys mid-test. Tests of Redis itself set a prefixed Redis cache of their own.
+TEST_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "daftar-tests",
+    }
+}
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    settings.CACHES = TEST_CACHE
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

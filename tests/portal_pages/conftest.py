@@ -1,26 +1,9 @@
-"""Fixtures of the public site: the page tree, and a cache of its own for every test
-(rate-limit counters and cached figures must not leak between tests, and clearing a shared
-Redis would wipe other test processes' counters)."""
+"""Fixtures of the public site: the page tree. (Every test has an empty cache of its own:
+``tests/conftest.py``.)"""
 
 import pytest
-from django.core.cache import cache
 
 from tests.portal_pages.factories import build_tree
-
-LOCAL_CACHE = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "portal-pages-tests",
-    }
-}
-
-
-@pytest.fixture(autouse=True)
-def _own_cache(settings):
-    settings.CACHES = LOCAL_CACHE
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
