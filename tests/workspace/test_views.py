@@ -235,3 +235,24 @@ def test_file_page_offers_sending_back_to_where_the_file_came_from(client, desk)
     assert f"Send back to {desk.so.designation_en}" in page
     assert f"Put up to {desk.secretary.designation_en}" in page
     assert "<strong>Put up</strong>" in page  # the history's labels
+
+
+def test_file_page_shows_the_flags_each_paragraph_cites_and_who_wrote_it(client, desk):
+    from workspace.services import correspondence
+
+    file = open_file(desk)
+    first = correspondence.paper_enclose(
+        actor=desk.asst_user, file=file, upload=upload("a.pdf", text_pdf(1))
+    )
+    second = correspondence.paper_enclose(
+        actor=desk.asst_user, file=file, upload=upload("b.pdf", text_pdf(1))
+    )
+    notes.note_add(
+        actor=desk.asst_user, file=file, text="Both papers.", refers_to_flags=[second, first]
+    )
+    notes.note_add(actor=desk.asst_user, file=file, text="No paper.")
+    client.force_login(desk.asst_user)
+    page = client.get(f"/desk/files/{file.pk}/").content.decode()
+    assert page.count("Refers to Flag") == 1
+    assert f"Refers to Flag {first.flag}, Flag {second.flag}</p>" in page
+    assert desk.asst.designation_en in page.split('id="para-1"')[1].split("</article>")[0]
