@@ -305,6 +305,8 @@ class KpiReturn(models.Model):
         indexes = [
             models.Index(fields=["period", "entity", "-version"], name="kpireturn_period_entity"),
             models.Index(fields=["status", "submitted_at"], name="kpireturn_queue"),
+            # The returns list's keyset pages (newest first), see selectors.returns_page.
+            models.Index(fields=["-submitted_at", "-id"], name="kpireturn_newest"),
             models.Index(
                 fields=["period", "entity"],
                 condition=Q(is_published=True),

@@ -10,12 +10,15 @@ returned and superseded figures never come out of them. They are:
 ``kpi_ranking``, ``not_reported``.
 
 **Staff selectors** (CGU screens; the caller checks ``cgu.access.is_cgu_staff``) see every
-version: ``compliance``, ``escalations``, ``returns_list``, ``return_detail``.
+version: ``compliance``, ``escalations``, ``returns_list``, ``returns_page``,
+``return_detail``.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -338,11 +341,8 @@ def compliance(period: ReportingPeriod, *, on: dt.date | None = None) -> PeriodC
     of queries whatever the number of PSEs."""
     on = on or timezone.localdate()
     entities = list(PublicSectorEntity.objects.filter(is_active=True).select_related("department"))
-    returns = (
-        KpiReturn.objects.filter(period=period)
-        .select_related("submitted_by", "reviewed_by")
-        .order_by("entity_id", "version")
-    )
+    # Who entered or reviewed a version is not part of compliance: no user rows joined.
+    returns = KpiReturn.objects.filter(period=period).order_by("entity_id", "version")
     by_entity: dict[int, list[KpiReturn]] = defaultdict(list)
     for r in returns:
         r.period = period
@@ -505,6 +505,92 @@ def returns_list(
     if department is not None:
         qs = qs.filter(entity__department=department)
     return qs.order_by("-submitted_at", "-pk")
+
+
+@dataclass
+class ReturnsPage:
+    """One page of ``returns_page``: the rows and the cursor of the next page (None on the
+    last)."""
+
+    rows: list[KpiReturn]
+    next_cursor: str | None
+
+
+def _encode_cursor(kpi_return: KpiReturn) -> str:
+    raw = json.dumps([kpi_return.submitted_at.isoformat(), kpi_return.pk])
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode_cursor(cursor: str | None):
+    if not cursor:
+        return None
+    try:
+        at, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        at = dt.datetime.fromisoformat(at)
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(pk, int) or timezone.is_naive(at):
+        return None
+    return at, pk
+
+
+def returns_page(
+    *,
+    status: str | None = None,
+    period=None,
+    department=None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> ReturnsPage:
+    """Every version of every return, newest first, ``limit`` at a time: keyset pages on
+    (``submitted_at``, ``id``) — index ``kpireturn_newest`` — so a page costs the same in
+    year ten as in year one, with no COUNT over the table. Each row has ``value_count``
+    (counted for the page's rows only, not by a GROUP BY over every return's values)."""
+    qs = KpiReturn.objects.all()
+    if status:
+        qs = qs.filter(status=status)
+    if period is not None:
+        qs = qs.filter(period=period)
+    if department is not None:
+        qs = qs.filter(entity__department=department)
+    after = _decode_cursor(cursor)
+    if after is not None:
+        at, pk = after
+        qs = qs.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, pk__lt=pk))
+    # The page's ids first, from the return table alone (an index scan on kpireturn_newest,
+    # stopping after limit + 1), then the joins for those rows only: joining first let the
+    # planner join every return to its entity, period and users before sorting.
+    ids = qs.order_by("-submitted_at", "-pk").values("pk")[: limit + 1]
+    rows = list(
+        KpiReturn.objects.filter(pk__in=ids)
+        .select_related("entity__department", "period", "submitted_by", "reviewed_by")
+        .order_by("-submitted_at", "-pk")
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    counts = (
+        dict(
+            KpiValue.objects.filter(kpi_return_id__in=[r.pk for r in rows])
+            .values("kpi_return_id")
+            .annotate(n=Count("id"))
+            .values_list("kpi_return_id", "n")
+        )
+        if rows
+        else {}
+    )
+    for r in rows:
+        r.value_count = counts.get(r.pk, 0)
+    return ReturnsPage(rows=rows, next_cursor=_encode_cursor(rows[-1]) if more else None)
+
+
+def awaiting_review(*, limit: int = 8) -> list[KpiReturn]:
+    """The oldest returns waiting for review (index ``kpireturn_queue``), with entity and
+    period loaded: no count of figures, so no GROUP BY over every return's values."""
+    return list(
+        KpiReturn.objects.filter(status__in=KpiReturn.OPEN_STATUSES)
+        .select_related("entity", "period")
+        .order_by("submitted_at", "pk")[:limit]
+    )
 
 
 def return_detail(pk: int) -> KpiReturn:

@@ -15,6 +15,7 @@ from cgu.forms import PeriodChoiceForm
 from cgu.models import PerformanceReport, ReportingPeriod
 from cgu.selectors import FilingState
 from cgu.views import cgu_staff_required, chosen_period
+from cgu.views.rows import compliance_rows
 from workspace.errors import ActionRefused, PermissionDenied, ValidationError
 
 STATES = [
@@ -40,7 +41,8 @@ def compliance(request, code=None):
         {
             "period": period,
             "report": report,
-            "rows": rows,
+            # Built in Python, one format_html a row: see cgu/views/rows.py.
+            "rows": compliance_rows(rows),
             "state": state,
             "states": STATES,
             "charts": [charts.compliance_chart("chart-compliance", report)],

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from cgu import charts, selectors
 from cgu.charts import fmt
-from cgu.models import EntityType, KpiDefinition, KpiReturn, PublicSectorEntity, ReportingPeriod
+from cgu.models import EntityType, KpiDefinition, PublicSectorEntity, ReportingPeriod
 from cgu.views import cgu_staff_required, chosen_period
 from workspace.models import Department
 
@@ -59,11 +59,7 @@ def dashboard(request):
                 context["charts"].append(
                     charts.department_bar("chart-departments", kpi, period, figures)
                 )
-    context["awaiting"] = list(
-        selectors.returns_list()
-        .filter(status__in=KpiReturn.OPEN_STATUSES)
-        .order_by("submitted_at")[:8]
-    )
+    context["awaiting"] = selectors.awaiting_review(limit=8)
     context["periods"] = ReportingPeriod.objects.order_by("-ends_on")[:12]
     context["departments"] = Department.objects.filter(
         public_sector_entities__is_active=True

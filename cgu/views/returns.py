@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from cgu.charts import isolate
 from cgu.forms import ReturnEntryForm, ReturnStartForm, SendBackForm
 from cgu.models import KpiReturn, PublicSectorEntity, ReportingPeriod
 from cgu.views import cgu_staff_required
+from cgu.views.rows import return_rows
 from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from workspace.models import Department
 
@@ -36,13 +36,20 @@ def return_list(request):
         status = None
     period = ReportingPeriod.objects.filter(code=request.GET.get("period") or "").first()
     department = Department.objects.filter(code=request.GET.get("department") or "").first()
-    qs = selectors.returns_list(status=status, period=period, department=department)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = selectors.returns_page(
+        status=status, period=period, department=department, cursor=request.GET.get("after")
+    )
+    query = {k: v for k, v in request.GET.items() if k != "after"}
     return render(
         request,
         "cgu/return_list.html",
         {
-            "page": page,
+            # Built in Python, one format_html a row: see cgu/views/rows.py.
+            "rows": return_rows(page.rows),
+            "next_url": f"?{urlencode({**query, 'after': page.next_cursor})}"
+            if page.next_cursor
+            else None,
+            "first_url": f"?{urlencode(query)}" if request.GET.get("after") else None,
             "status": status,
             "period": period,
             "department": department,

@@ -1,0 +1,109 @@
+"""The returns list's keyset pages and the table rows the compliance and returns screens
+build in Python (cgu/views/rows.py): same links, badges and escaping as the templates had."""
+
+import datetime as dt
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cgu import selectors
+from cgu.services import return_accept, return_submit
+from tests.cgu.conftest import uni_rows
+from tests.cgu.factories import EntityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def so_client(client, cgu):
+    client.force_login(cgu.so_user)
+    return client
+
+
+def _returns(cgu, n, *, name="Entity"):
+    out = []
+    for i in range(n):
+        e = EntityFactory(code=f"PAGE{i}", department=cgu.hed, name_en=f"{name} {i}")
+        out.append(
+            return_submit(
+                actor=cgu.asst_user,
+                entity=e,
+                period=cgu.q3,
+                rows=uni_rows(),
+                received_on=dt.date(2025, 11, 10) if i % 2 else dt.date(2025, 10, 10),
+            )
+        )
+    return out
+
+
+def test_keyset_pages_walk_every_return_once_newest_first(cgu, django_assert_num_queries):
+    made = _returns(cgu, 5)
+    seen, cursor = [], None
+    while True:
+        with django_assert_num_queries(2):  # the page, and its rows' figure counts
+            page = selectors.returns_page(cursor=cursor, limit=2)
+        seen += page.rows
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert [r.pk for r in seen] == [
+        r.pk for r in sorted(made, key=lambda r: (r.submitted_at, r.pk), reverse=True)
+    ]
+    assert all(r.value_count == len(uni_rows()) for r in seen)
+
+
+def test_keyset_page_keeps_filters_and_ignores_a_bad_cursor(cgu):
+    made = _returns(cgu, 3)
+    return_accept(actor=cgu.so_user, kpi_return=made[0])
+    page = selectors.returns_page(status="accepted", cursor="not-a-cursor")
+    assert [r.pk for r in page.rows] == [made[0].pk] and page.next_cursor is None
+
+
+def test_returns_list_links_the_next_page_and_keeps_the_filter(so_client, cgu, monkeypatch):
+    _returns(cgu, 3)
+    real = selectors.returns_page
+    monkeypatch.setattr(selectors, "returns_page", lambda **kw: real(**kw, limit=2))
+    first = so_client.get(reverse("cgu:returns"), {"status": "submitted"}).content.decode()
+    assert first.count('<tr><th scope="row">') == 2
+    assert "status=submitted&amp;after=" in first
+    cursor = real(status="submitted", limit=2).next_cursor
+    second = so_client.get(
+        reverse("cgu:returns"), {"status": "submitted", "after": cursor}
+    ).content.decode()
+    assert second.count('<tr><th scope="row">') == 1
+    assert (
+        "&amp;after=" not in second.split("<tbody>")[1] and 'href="?status=submitted"' in second
+    )  # first page
+
+
+def test_rows_escape_names_and_link_returns_and_entities(so_client, cgu):
+    (r,) = _returns(cgu, 1, name="<b>Bold</b>")
+    listing = so_client.get(reverse("cgu:returns")).content.decode()
+    assert "&lt;b&gt;Bold&lt;/b&gt; 0" in listing and "<b>Bold" not in listing
+    assert f'href="{reverse("cgu:return", args=[r.pk])}"' in listing
+    assert ">Submitted</span>" in listing
+    compliance = so_client.get(reverse("cgu:compliance_period", args=["2025-Q3"])).content.decode()
+    assert f'href="{reverse("cgu:entity", args=["PAGE0"])}"' in compliance
+    assert "&lt;b&gt;Bold&lt;/b&gt; 0" in compliance
+    assert f'href="{reverse("cgu:return", args=[r.pk])}">v1</a>' in compliance
+
+
+def test_returns_list_query_count_does_not_grow_with_returns(so_client, cgu):
+    from django.db import connection
+
+    _returns(cgu, 2)
+    with CaptureQueriesContext(connection) as few:
+        so_client.get(reverse("cgu:returns"))
+    for i in range(2, 8):
+        e = EntityFactory(code=f"MORE{i}", department=cgu.hd)
+        return_submit(
+            actor=cgu.asst_user,
+            entity=e,
+            period=cgu.q3,
+            rows=uni_rows(),
+            received_on=dt.date(2025, 10, 10),
+        )
+    with CaptureQueriesContext(connection) as many:
+        so_client.get(reverse("cgu:returns"))
+    assert len(many) == len(few)
