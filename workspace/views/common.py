@@ -3,6 +3,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from workspace.selectors import desk as sel
 
 
 def run(request, service, success_message=None, **kwargs):
@@ -48,3 +49,27 @@ def pk_url(name: str) -> str:
     if not url.endswith(marker):
         raise ValueError(f"{name}: the argument is not at the end of {url}")
     return url[: -len(marker)]
+
+
+def marking(request, *, holding_post, action: str, due: bool = True) -> dict:
+    """The "mark to" chooser of a paper at ``holding_post`` (a file or a receipt): the posts
+    of one department — the desk's own unless the officer chose another with
+    ``?mark_dept=<code>`` (a GET form, so it works without JavaScript) — never the whole
+    organisation's. ``holding_post`` comes with its section and department. Rendered by
+    ``workspace/_mark_to.html``, which posts ``to_post`` (and ``remarks``, and ``due_on`` when
+    ``due``) to ``action``; the form there validates the post against the database."""
+    departments = sel.live_departments()
+    home = holding_post.section.department
+    wanted = request.GET.get("mark_dept")
+    chosen = next((d for d in departments if d.code == wanted), None) if wanted else None
+    department = chosen or home
+    return {
+        "mark_departments": departments,
+        "mark_department": department,
+        "mark_home_id": home.pk,
+        "mark_action": action,
+        "mark_due": due,
+        "marking_groups": sel.marking_choices(
+            department_id=department.pk, exclude_post_id=holding_post.pk
+        ),
+    }

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +22,7 @@ from workspace.forms import (
 from workspace.models import Approval, Draft, Enclosure, File, Movement, NoteParagraph
 from workspace.selectors import desk as sel
 from workspace.services import approvals, correspondence, files, movement, notes
-from workspace.views.common import choice_labels, form_errors, run
+from workspace.views.common import choice_labels, form_errors, marking, run
 
 
 def _file_or_404(request, pk) -> File:
@@ -43,7 +44,15 @@ def file_detail(request, pk):
         **page,
         "at_my_desk": at_my_desk,
         "can_decide": at_my_desk and file.holding_post.may_approve,
-        **(_marking(request, file) if at_my_desk else {}),
+        **(
+            marking(
+                request,
+                holding_post=file.holding_post,
+                action=reverse("workspace:file_mark", args=[file.pk]),
+            )
+            if at_my_desk and file.status == File.Status.OPEN
+            else {}
+        ),
         "came_from": _came_from(file, page["movements"]) if at_my_desk else None,
         "decide_para": _paragraph_to_decide(file, page["paragraphs"]) if at_my_desk else None,
         "pending_receipts": sel.inbox_receipts(user=request.user) if at_my_desk else [],
@@ -63,24 +72,6 @@ def _came_from(file, movements):
         if m.to_post_id == file.holding_post_id and m.kind in kinds:
             return m.from_post
     return None
-
-
-def _marking(request, file) -> dict:
-    """The "mark to" list: the posts of one department — the desk's own unless the officer
-    chose another with ``?mark_dept=<code>`` (a GET form, so it works without JavaScript)."""
-    departments = sel.live_departments()
-    home_id = file.holding_post.section.department_id
-    wanted = request.GET.get("mark_dept")
-    chosen = next((d for d in departments if d.code == wanted), None) if wanted else None
-    department = chosen or file.holding_post.section.department
-    return {
-        "mark_departments": departments,
-        "mark_department": department,
-        "mark_home_id": home_id,
-        "marking_groups": sel.marking_choices(
-            department_id=department.pk, exclude_post_id=file.holding_post_id
-        ),
-    }
 
 
 def _paragraph_to_decide(file, paragraphs):

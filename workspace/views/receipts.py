@@ -3,14 +3,16 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workspace import access
 from workspace.forms import DiariseForm, OpenFileForm, ReceiptMarkForm
+from workspace.models import Receipt
 from workspace.selectors import desk as sel
 from workspace.services import files, receipts
-from workspace.views.common import form_errors, run
+from workspace.views.common import form_errors, marking, run
 
 
 @login_required
@@ -42,6 +44,7 @@ def receipt_detail(request, pk):
     if receipt is None:
         raise Http404
     at_my_desk = receipt.holding_post_id in access.my_post_ids(request.user)
+    can_act = at_my_desk and receipt.status == Receipt.Status.PENDING
     open_form = OpenFileForm(
         user=request.user,
         initial={
@@ -57,8 +60,20 @@ def receipt_detail(request, pk):
         {
             "receipt": receipt,
             "at_my_desk": at_my_desk,
-            "mark_form": ReceiptMarkForm(),
+            "can_act": can_act,
             "open_form": open_form,
+            # The "mark to" chooser of the file page: one department's posts, not a <select>
+            # of every post in the province (ReceiptMarkForm still validates the post).
+            **(
+                marking(
+                    request,
+                    holding_post=receipt.holding_post,
+                    action=reverse("workspace:receipt_mark", args=[receipt.pk]),
+                    due=False,
+                )
+                if can_act
+                else {}
+            ),
         },
     )
 
