@@ -68,6 +68,33 @@ def custody_elsewhere(viewer: Viewer):
     ).exclude(department_id__in=viewer.department_ids, grading__lte=DEPARTMENT_GRADING_LIMIT)
 
 
+def custody_elsewhere_sql(viewer: Viewer) -> tuple[str, list]:
+    """``custody_elsewhere`` as raw SQL (a subquery of file ids) and its parameters: the same
+    condition, written out once here so the database backend's PostgreSQL statement need not
+    compile the querysets on every search (the ORM took ~2 ms a search to build it).
+    ``tests/search/test_visibility.py`` proves both forms give the same files."""
+    file, movement = File._meta, Movement._meta
+    posts = list(viewer.post_ids)
+    if not posts:
+        return "SELECT NULL::bigint WHERE false", []
+    sql = (
+        f'SELECT V0."{file.pk.column}" FROM "{file.db_table}" V0'  # noqa: S608 (names only)
+        f' WHERE V0."{file.pk.column}" IN (SELECT U0."{movement.get_field("file").column}"'
+        f' FROM "{movement.db_table}" U0'
+        f' WHERE U0."{movement.get_field("to_post").column}" IN ({", ".join(["%s"] * len(posts))}))'
+    )
+    params: list = [*posts]
+    if viewer.department_ids:
+        departments = list(viewer.department_ids)
+        sql += (
+            f' AND NOT (V0."{file.get_field("department").column}"'
+            f" IN ({', '.join(['%s'] * len(departments))})"
+            f' AND V0."{file.get_field("grading").column}" <= %s)'
+        )
+        params += [*departments, int(DEPARTMENT_GRADING_LIMIT)]
+    return sql, params
+
+
 def document_q(viewer: Viewer) -> Q:
     """The whole rule as one condition over ``search.FileDocument``. Only for a small, already
     bounded set of rows (go to file number): an OR like this can use no index."""

@@ -41,6 +41,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import OperationalError, connection, transaction
 from django.db.models import (
     BooleanField,
@@ -64,6 +65,7 @@ from search.visibility import (
     DEPARTMENT_GRADING_LIMIT,
     Viewer,
     custody_elsewhere,
+    custody_elsewhere_sql,
     department_q,
     document_q,
 )
@@ -420,12 +422,82 @@ class DatabaseBackend(SearchBackend):
         return [half.values_list(*columns)[:limit] for half in halves]
 
     @staticmethod
-    def _union(halves) -> tuple[str, list]:
-        """The halves as one SQL ``UNION`` (PostgreSQL), a subquery named ``u``. UNION, not
-        UNION ALL: a file whose index row is stale may be in both halves."""
-        compiled = [half.query.sql_with_params() for half in halves]
-        sql = " UNION ".join(f"({s})" for s, _ in compiled)
-        return f"({sql}) AS u", [p for _, params in compiled for p in params]
+    def _where(filtered) -> tuple[str, list]:
+        """The conditions of ``filtered`` (the facet filters, over ``TABLE``) as SQL."""
+        query = filtered.query
+        compiler = query.get_compiler(connection=connection)
+        try:
+            sql, params = compiler.compile(query.where)
+        except FullResultSet:
+            return "", []
+        except EmptyResultSet:
+            return "FALSE", []
+        return sql, list(params)
+
+    def _pg_union(self, viewer, query, filtered, columns, limit, *, after=None, walk=False):
+        """PostgreSQL: the two halves of ``_halves`` as one SQL ``UNION`` (a subquery named
+        ``u``) and its parameters — the same statements, written out here rather than built
+        through the ORM, whose compiling of the two querysets and the custody subquery cost
+        ~2 ms of Python a search. ``tests/search/test_database.py`` compares the two forms."""
+        where, where_params = self._where(filtered)
+        common = [(f"({where})", where_params)] if where else []
+        if after is not None:
+            moment, file_id = after
+            common.append(
+                (
+                    f'({TABLE}."opened_at" < %s'
+                    f' OR ({TABLE}."opened_at" = %s AND {TABLE}."file_id" < %s))',
+                    [moment, moment, file_id],
+                )
+            )
+        select = ", ".join(f'{TABLE}."{c}" AS "{c}"' for c in columns)
+        newest = f'ORDER BY {TABLE}."opened_at" DESC, {TABLE}."file_id" DESC'
+
+        def half(conditions, order):
+            sql = " AND ".join(c for c, _ in conditions) or "TRUE"
+            params = [p for _, ps in conditions for p in ps]
+            return f"(SELECT {select} FROM {TABLE} WHERE {sql} {order} LIMIT %s)", [  # noqa: S608
+                *params,
+                limit,
+            ]
+
+        text = pg_tsquery(query) if query.has_positive else None
+        halves = []
+        if viewer.department_ids:
+            departments = list(viewer.department_ids)
+            if text and not walk:
+                lexemes = " | ".join(f"'dv:{int(d)}'" for d in departments)
+                mine = [
+                    *common,
+                    (
+                        f'{TABLE}."vector" @@ (({text[0]}) && %s::tsquery)',
+                        [*text[1], f"({lexemes})"],
+                    ),
+                ]
+                # see _by_date_from_bitmap: ordered by an expression no index has
+                order = (
+                    f'ORDER BY ({TABLE}."opened_at" + interval \'0\') DESC, {TABLE}."file_id" DESC'
+                )
+            else:
+                marks = ", ".join(["%s"] * len(departments))
+                mine = [
+                    *common,
+                    (
+                        f'{TABLE}."department_id" IN ({marks}) AND {TABLE}."grading" <= %s',
+                        [*departments, int(DEPARTMENT_GRADING_LIMIT)],
+                    ),
+                ]
+                if text:
+                    mine.append((f'{TABLE}."vector" @@ ({text[0]})', text[1]))
+                order = newest
+            halves.append(half(mine, order))
+        custody, custody_params = custody_elsewhere_sql(viewer)
+        theirs = [*common, (f'{TABLE}."file_id" IN ({custody})', custody_params)]
+        if text:
+            theirs.append((f'{TABLE}."vector" @@ ({text[0]})', text[1]))
+        halves.append(half(theirs, newest))
+        sql = " UNION ".join(s for s, _ in halves)
+        return f"({sql}) AS u", [p for _, ps in halves for p in ps]
 
     def _newest_visible(
         self,
@@ -441,21 +513,23 @@ class DatabaseBackend(SearchBackend):
         """The newest ``limit`` rows (``columns``, starting with file_id and including
         opened_at) matching ``query`` among ``filtered`` that ``viewer`` may see: on
         PostgreSQL one statement, elsewhere both halves merged here."""
+        if self.vendor == "postgresql":
+            union, params = self._pg_union(
+                viewer, query, filtered, columns, limit, after=after, walk=walk
+            )
+            names = ", ".join(f'u."{c}"' for c in columns)
+            return self._fetch(
+                f'SELECT {names} FROM {union} ORDER BY u."opened_at" DESC, u."file_id" DESC'  # noqa: S608
+                " LIMIT %s",
+                [*params, limit],
+            )
         halves = self._halves(viewer, query, filtered, columns, limit, after=after, walk=walk)
-        if self.vendor != "postgresql":
-            at = columns.index("opened_at")
-            return sorted(
-                {row for half in halves for row in half},
-                key=lambda r: (r[at], r[0]),
-                reverse=True,
-            )[:limit]
-        union, params = self._union(halves)
-        names = ", ".join(f'u."{c}"' for c in columns)
-        return self._fetch(
-            f'SELECT {names} FROM {union} ORDER BY u."opened_at" DESC, u."file_id" DESC'  # noqa: S608
-            " LIMIT %s",
-            [*params, limit],
-        )
+        at = columns.index("opened_at")
+        return sorted(
+            {row for half in halves for row in half},
+            key=lambda r: (r[at], r[0]),
+            reverse=True,
+        )[:limit]
 
     def _pg_first_read(self, viewer, query, filtered, *, walk, ranked, offset, limit, highlight):
         """PostgreSQL: the capped read of the newest RESULT_CAP + 1 matches, and from it, in
@@ -467,8 +541,7 @@ class DatabaseBackend(SearchBackend):
         Returns (matches read, facets, [(file id, opened_at, score)] of the page, subjects,
         snippets)."""
         columns = ["file_id", "department_id", "status", "priority", "year", "opened_at"]
-        halves = self._halves(viewer, query, filtered, columns, RESULT_CAP + 1, walk=walk)
-        union, params = self._union(halves)
+        union, params = self._pg_union(viewer, query, filtered, columns, RESULT_CAP + 1, walk=walk)
         newest = 'ORDER BY u."opened_at" DESC, u."file_id" DESC'
         with_words = query.has_positive
         tsquery, tsquery_params = pg_tsquery(query) if with_words else ("NULL", [])
@@ -566,9 +639,21 @@ class DatabaseBackend(SearchBackend):
             or len(viewer.department_ids) != 1  # no single index gives several newest first
         ):
             return False
+        # Written out rather than compiled from querysets (see _pg_union).
+        where, where_params = self._where(filtered)
+        text, text_params = pg_tsquery(query)
+        department = int(viewer.department_ids[0])
         matches, department = self._estimate(
-            filtered.filter(self._match(query, departments=viewer.department_ids)),
-            FileDocument.objects.filter(department_q(viewer)),
+            (
+                f'SELECT "file_id" FROM {TABLE} WHERE {where or "TRUE"}'  # noqa: S608
+                f' AND "vector" @@ (({text}) && %s::tsquery)',
+                [*where_params, *text_params, f"'dv:{department}'"],
+            ),
+            (
+                f'SELECT "file_id" FROM {TABLE} WHERE "department_id" = %s'  # noqa: S608
+                ' AND "grading" <= %s',
+                [department, int(DEPARTMENT_GRADING_LIMIT)],
+            ),
         )
         if matches < 2 * RESULT_CAP:
             return False
@@ -576,9 +661,12 @@ class DatabaseBackend(SearchBackend):
 
     @staticmethod
     def _estimate(*querysets) -> list[float]:
-        """The planner's row estimates for the querysets, from one EXPLAIN (the query count
-        stays the same whatever the estimates)."""
-        compiled = [qs.order_by().values_list("pk").query.sql_with_params() for qs in querysets]
+        """The planner's row estimates for the querysets (or ``(sql, params)`` pairs), from one
+        EXPLAIN (the query count stays the same whatever the estimates)."""
+        compiled = [
+            qs if isinstance(qs, tuple) else qs.order_by().values_list("pk").query.sql_with_params()
+            for qs in querysets
+        ]
         sql = " UNION ALL ".join(f"({s})" for s, _ in compiled)
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", [p for _, ps in compiled for p in ps])
