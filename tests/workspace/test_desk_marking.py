@@ -117,3 +117,31 @@ def test_marking_chooser_in_urdu(client, desk):
     assert desk.other_dept.name_ur in html  # the department's Urdu name in the chooser
     for english in ("Mark to a post in", "Show its posts", "Post in"):
         assert english not in html
+
+
+def test_cached_marking_list_follows_posts_added_renamed_and_closed(client, desk):
+    file = open_file(desk)
+    client.force_login(desk.asst_user)
+    url = f"/desk/files/{file.pk}/"
+    _page(client, url)
+    cached, _ = _page(client, url)
+    new = PostFactory(section=desk.section, designation_en="Deputy Director (New)")
+    fresh, html = _page(client, url)
+    assert f'value="{new.pk}"' in _mark_select(html)
+    assert fresh == cached + 1  # the department's posts were read again, once
+    assert _page(client, url)[0] == cached
+    new.designation_en = "Deputy Director (Renamed)"
+    new.save()
+    _, html = _page(client, url)
+    assert "Deputy Director (Renamed)" in _mark_select(html)
+    new.is_active = False
+    new.save()
+    _, html = _page(client, url)
+    assert f'value="{new.pk}"' not in _mark_select(html)
+    # Another desk of the department shares the cached list, less its own post.
+    client.force_login(desk.so_user)
+    movement_file = open_file(desk, at=desk.so, user=desk.so_user)
+    _page(client, f"/desk/files/{movement_file.pk}/")
+    _, html = _page(client, f"/desk/files/{movement_file.pk}/")
+    assert f'value="{desk.asst.pk}"' in _mark_select(html)  # the other desk's own post is listed
+    assert f'value="{desk.so.pk}"' not in _mark_select(html)

@@ -28,6 +28,7 @@ from workspace.models import (
     NoteParagraph,
     Post,
     Receipt,
+    Section,
 )
 
 POST_RELATED = "holding_post__section__department"
@@ -248,8 +249,8 @@ def _set_cited_flags(paragraphs, enclosures) -> None:
     order of enclosures (``Enclosure.Meta.ordering``)."""
     for p in paragraphs:
         p.cited_flags = []
-    if not paragraphs or not enclosures:
-        return
+    if not paragraphs:
+        return  # (read even when the file has no enclosures: the count stays the same)
     by_id = {e.pk: e for e in enclosures}
     of_paragraph = {p.pk: p for p in paragraphs}
     links = NoteParagraph.refers_to_flags.through.objects.filter(
@@ -340,9 +341,30 @@ def _forget_live_departments(**kwargs) -> None:
     transaction.on_commit(lambda: cache.delete(LIVE_DEPARTMENTS_KEY))
 
 
+# The posts of a department are read on every file page at the desk and change only when a post
+# or section is added, changed or removed: cached per department (the same for every user —
+# which posts an officer may mark to is not per-user; MarkForm checks the chosen one), dropped
+# for every department whenever a post, section or department is saved or deleted (a post may
+# have moved between departments), and kept at most a few minutes in any case.
+MARKING_KEY = "workspace:desk:marking:{}:v1"
+
+
 def marking_choices(*, department_id: int, exclude_post_id: int | None = None) -> list[tuple]:
     """Posts of one live department a file can be marked to, as ``[(section, [post, …])]``
-    by section code, senior posts first; one query, bounded by the department's size."""
+    by section code, senior posts first; one query, bounded by the department's size, and
+    none while the department's list is cached."""
+    key = MARKING_KEY.format(department_id)
+    groups = cache.get(key)
+    if groups is None:
+        groups = _marking_groups(department_id)
+        cache.set(key, groups, LIVE_DEPARTMENTS_SECONDS)
+    if exclude_post_id is None:
+        return groups
+    kept = ((section, [p for p in posts if p.pk != exclude_post_id]) for section, posts in groups)
+    return [(section, posts) for section, posts in kept if posts]
+
+
+def _marking_groups(department_id: int) -> list[tuple]:
     posts = (
         Post.objects.filter(
             is_active=True,
@@ -360,11 +382,27 @@ def marking_choices(*, department_id: int, exclude_post_id: int | None = None) -
         )
         .order_by("section__code", "-level", "designation_en", "pk")
     )
-    if exclude_post_id is not None:
-        posts = posts.exclude(pk=exclude_post_id)
     groups: list[tuple] = []
     for post in posts:
         if not groups or groups[-1][0].pk != post.section_id:
             groups.append((post.section, []))
         groups[-1][1].append(post)
     return groups
+
+
+def forget_marking_choices() -> None:
+    """Drop every department's cached list of posts (now, and once the write commits)."""
+
+    def forget():
+        ids = Department.objects.values_list("pk", flat=True)
+        cache.delete_many([MARKING_KEY.format(pk) for pk in ids])
+
+    forget()
+    transaction.on_commit(forget)
+
+
+@receiver([post_save, post_delete], sender=Post, dispatch_uid="desk-marking-post")
+@receiver([post_save, post_delete], sender=Section, dispatch_uid="desk-marking-section")
+@receiver([post_save, post_delete], sender=Department, dispatch_uid="desk-marking-department")
+def _forget_marking_choices(**kwargs) -> None:
+    forget_marking_choices()
