@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -150,12 +151,40 @@ def entity_series(entity, *, kind: str = ReportingPeriod.Kind.QUARTERLY) -> list
     return sorted(by_kpi.values(), key=lambda s: (s.kpi.position, s.kpi.code))
 
 
-def _aggregate(qs) -> list[Series]:
-    rows = list(
-        qs.values("kpi_id", "kpi_return__period_id").annotate(
+def published_stamp() -> str:
+    """A fingerprint of what is published: it changes whenever a return is published (a
+    new row, so the count or the highest id moves) or replaced by a newer accepted version
+    (its ``decided_at`` is the newest). Published figures never change in place: returns
+    and their values are read-only after entry (``cgu.services``, read-only admin). One
+    aggregate over the partial index ``kpireturn_published``."""
+    row = KpiReturn.objects.filter(is_published=True).aggregate(
+        n=Count("id"), top=Max("id"), last=Max("decided_at")
+    )
+    last = row["last"].isoformat() if row["last"] else "-"
+    return f"{row['n']}.{row['top']}.{last}"
+
+
+def _cached_published(key: str, compute):
+    """``compute()`` (a list of plain values rows over *published* figures only), cached
+    under ``key`` and the current ``published_stamp``: the same for every viewer, signed in
+    or not, and stale never — a publication changes the stamp, so the old entry is unused
+    (it expires after a day). Names (KPIs, periods, departments) are not cached: they are
+    read fresh, so an edit in the registry shows at once."""
+    full = f"cgu:published:{published_stamp()}:{key}"
+    rows = cache.get(full)
+    if rows is None:
+        rows = list(compute())
+        cache.set(full, rows, 24 * 3600)
+    return rows
+
+
+def _aggregate(qs, *, cache_key: str | None = None) -> list[Series]:
+    def compute():
+        return qs.values("kpi_id", "kpi_return__period_id").annotate(
             total=Sum("value"), mean=Avg("value"), n=Count("id")
         )
-    )
+
+    rows = _cached_published(cache_key, compute) if cache_key else list(compute())
     kpis = _kpis_by_id(r["kpi_id"] for r in rows)
     periods = _periods_by_id(r["kpi_return__period_id"] for r in rows)
     by_kpi: dict[int, Series] = {}
@@ -192,7 +221,8 @@ def province_series(
         qs = qs.filter(kpi=kpi)
     if entity_type:
         qs = qs.filter(kpi_return__entity__type=entity_type)
-    return _aggregate(qs)
+    key = f"province:{kind}:{kpi.pk if kpi is not None else '*'}:{entity_type or '*'}"
+    return _aggregate(qs, cache_key=key)
 
 
 @dataclass(frozen=True)
@@ -204,12 +234,16 @@ class DepartmentFigure:
 
 def kpi_by_department(kpi: KpiDefinition, period: ReportingPeriod) -> list[DepartmentFigure]:
     """One KPI for one period, combined per department (published figures only)."""
-    rows = (
-        KpiValue.objects.filter(kpi_return__is_published=True, kpi=kpi, kpi_return__period=period)
-        .values("kpi_return__entity__department_id")
-        .annotate(total=Sum("value"), mean=Avg("value"), n=Count("id"))
+    rows = _cached_published(
+        f"by-department:{kpi.pk}:{period.pk}",
+        lambda: (
+            KpiValue.objects.filter(
+                kpi_return__is_published=True, kpi=kpi, kpi_return__period=period
+            )
+            .values("kpi_return__entity__department_id")
+            .annotate(total=Sum("value"), mean=Avg("value"), n=Count("id"))
+        ),
     )
-    rows = list(rows)
     departments = Department.objects.in_bulk([r["kpi_return__entity__department_id"] for r in rows])
     use_mean = kpi.aggregation == KpiDefinition.Aggregation.MEAN
     out = [
@@ -341,8 +375,13 @@ def compliance(period: ReportingPeriod, *, on: dt.date | None = None) -> PeriodC
     of queries whatever the number of PSEs."""
     on = on or timezone.localdate()
     entities = list(PublicSectorEntity.objects.filter(is_active=True).select_related("department"))
-    # Who entered or reviewed a version is not part of compliance: no user rows joined.
-    returns = KpiReturn.objects.filter(period=period).order_by("entity_id", "version")
+    # Who entered or reviewed a version is not part of compliance: no user rows joined,
+    # and none of the long text columns loaded.
+    returns = (
+        KpiReturn.objects.filter(period=period)
+        .only("id", "entity_id", "period_id", "version", "status", "received_on", "is_published")
+        .order_by("entity_id", "version")
+    )
     by_entity: dict[int, list[KpiReturn]] = defaultdict(list)
     for r in returns:
         r.period = period
