@@ -142,7 +142,7 @@ def search_files(
         total=page.total,
         total_is_capped=page.total_is_capped,
         total_cap=RESULT_CAP,
-        facets=facet_values(page.facets, filters),
+        facets=facet_values(page.facets, filters, page.department_names),
         facets_capped=page.facets_capped,
         next_cursor=page.next_cursor,
         sort=sort,

@@ -119,9 +119,12 @@ def load_hits(*, user, page: BackendPage) -> list[Hit]:
     return hits
 
 
-def facet_values(counts: dict[str, dict], filters: Filters) -> dict[str, list[FacetValue]]:
+def facet_values(
+    counts: dict[str, dict], filters: Filters, department_names=None
+) -> dict[str, list[FacetValue]]:
     """Labelled facet values, most frequent (or most natural) first; a selected value is kept
-    even when nothing matches it any more, so it can be unselected."""
+    even when nothing matches it any more, so it can be unselected. ``department_names``
+    (id → (English, Urdu)): the names the backend already read; the others are queried."""
     selected = {
         "department": set(filters.department),
         "status": set(filters.status),
@@ -137,16 +140,16 @@ def facet_values(counts: dict[str, dict], filters: Filters) -> dict[str, list[Fa
 
     department_ids = [d for d in merged["department"] if d is not None]
     in_urdu = (get_language() or "en").startswith("ur")
-    names = (
-        {
-            pk: _bilingual(english, urdu, in_urdu)
-            for pk, english, urdu in Department.objects.filter(pk__in=department_ids)
+    known = department_names or {}
+    names = {pk: _bilingual(*known[pk], in_urdu) for pk in department_ids if pk in known}
+    missing = [pk for pk in department_ids if pk not in known]
+    if missing:
+        names.update(
+            (pk, _bilingual(english, urdu, in_urdu))
+            for pk, english, urdu in Department.objects.filter(pk__in=missing)
             .order_by()
             .values_list("pk", "name_en", "name_ur")
-        }
-        if department_ids
-        else {}
-    )
+        )
     status_labels = dict(File.Status.choices)
     status_order = [s for s, _ in File.Status.choices]
     priority_labels = dict(Priority.choices)

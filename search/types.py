@@ -158,6 +158,10 @@ class BackendPage:
     next_cursor: str | None
     timed_out: bool = False
     unavailable: bool = False
+    # department id → (English name, Urdu name) of the department facet's values, when the
+    # backend read them with the counts (the database backend on PostgreSQL); the facade
+    # reads the names of any others.
+    department_names: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass

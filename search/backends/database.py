@@ -69,7 +69,7 @@ from search.visibility import (
     department_q,
     document_q,
 )
-from workspace.models import File
+from workspace.models import Department, File
 
 logger = logging.getLogger("daftar.search")
 
@@ -583,6 +583,15 @@ class DatabaseBackend(SearchBackend):
             "SELECT %s, {0}::text, count(*), NULL::bigint, NULL::timestamptz, NULL::real,"
             " NULL::text FROM c WHERE c.rn <= %s GROUP BY {0}"
         )
+        # The department facet carries the departments' names (no query for them after).
+        department = Department._meta
+        names_of = f'"{department.db_table}" AS dn ON dn."{department.pk.column}"'
+        department_facet = (
+            "SELECT %s, c.department_id::text, count(*), NULL::bigint, NULL::timestamptz,"  # noqa: S608
+            " NULL::real, json_build_array(max(dn.name_en), max(dn.name_ur))::text"
+            " FROM c JOIN " + names_of + " = c.department_id"
+            " WHERE c.rn <= %s GROUP BY c.department_id"
+        )
         sql = f"""
             WITH tq AS (SELECT {tsquery} AS q), c AS MATERIALIZED (
                 SELECT u.*, row_number() OVER ({newest}) AS rn FROM {union} {newest} LIMIT %s
@@ -590,7 +599,7 @@ class DatabaseBackend(SearchBackend):
             SELECT 'total', NULL::text, count(*), NULL::bigint, NULL::timestamptz,
                 NULL::real, NULL::text
             FROM c
-            UNION ALL {facet.format("c.department_id")}
+            UNION ALL {department_facet}
             UNION ALL {facet.format("c.status")}
             UNION ALL {facet.format("c.priority")}
             UNION ALL {facet.format("c.year")}
@@ -613,10 +622,13 @@ class DatabaseBackend(SearchBackend):
         rows = self._fetch(sql, params)
         total = 0
         facets = count_facets([])
-        page_rows, subjects, snippets = [], {}, {}
+        page_rows, subjects, snippets, names = [], {}, {}, {}
         for kind, value, n, file_id, opened_at, score, text in rows:
             if kind == "total":
                 total = n
+            elif kind == "department":
+                facets[kind][int(value)] = n
+                names[int(value)] = tuple(json.loads(text))
             elif kind == "page":
                 page_rows.append((n, file_id, opened_at, score))
                 if highlight and n <= limit:
@@ -625,7 +637,7 @@ class DatabaseBackend(SearchBackend):
             else:
                 facets[kind][value if kind == "status" else int(value)] = n
         page_rows.sort()
-        return total, facets, [r[1:] for r in page_rows], subjects, snippets
+        return total, facets, [r[1:] for r in page_rows], subjects, snippets, names
 
     def _walk_is_cheaper(self, viewer: Viewer, query: ParsedQuery, filtered) -> bool:
         """For a word most of the department's files contain, walking the department's files
@@ -700,8 +712,9 @@ class DatabaseBackend(SearchBackend):
     ) -> BackendPage:
         offset = max(0, int(cursor.get("o") or 0)) if ranked else 0
         subjects = snippets = None
+        names: dict[int, tuple[str, str]] = {}
         if self.vendor == "postgresql":
-            read, facets, page, subjects, snippets = self._pg_first_read(
+            read, facets, page, subjects, snippets, names = self._pg_first_read(
                 viewer,
                 query,
                 filtered,
@@ -767,6 +780,7 @@ class DatabaseBackend(SearchBackend):
             facets=facets,
             facets_capped=capped,
             next_cursor=next_cursor,
+            department_names=names,
         )
 
     def _rank(self, candidate_ids: list[int], query: ParsedQuery) -> dict[int, float]:

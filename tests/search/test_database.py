@@ -375,3 +375,34 @@ def test_the_written_out_statement_reads_what_the_querysets_read(
                     params,
                 )
                 assert cursor.fetchall() == expected, (user, words, filters, after)
+
+
+@pytest.mark.postgres
+def test_the_department_facet_is_named_by_the_searchs_own_statement(corpus):
+    """The department facet's names come with its counts (English and Urdu), so a search
+    reads no department rows after its statement; a selected department that no longer
+    matches is still named (from the database)."""
+    from django.utils import translation
+
+    c = corpus
+    c.o.dept.name_ur = "محکمہ خزانہ"
+    c.o.dept.save(update_fields=["name_ur"])
+    department_table = '"workspace_department"'
+    with CaptureQueriesContext(connection) as queries:
+        results = search.search_files(user=c.o.asst_user, query="pension")
+    assert not [
+        q
+        for q in queries
+        if q["sql"].lstrip().startswith("SELECT") and f"FROM {department_table}" in q["sql"]
+    ]
+    labels = {v.value: v.label for v in results.facets["department"]}
+    assert labels == {c.o.dept.pk: c.o.dept.name_en}
+    with translation.override("ur"):
+        results = search.search_files(user=c.o.asst_user, query="pension")
+    assert {v.value: v.label for v in results.facets["department"]} == {c.o.dept.pk: "محکمہ خزانہ"}
+    results = search.search_files(
+        user=c.o.asst_user, query="pension", filters={"department": [c.o.other_dept.pk]}
+    )
+    assert {v.value: v.label for v in results.facets["department"]} == {
+        c.o.other_dept.pk: c.o.other_dept.name_en
+    }
