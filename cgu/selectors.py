@@ -10,7 +10,7 @@ returned and superseded figures never come out of them. They are:
 ``kpi_ranking``, ``not_reported``.
 
 **Staff selectors** (CGU screens; the caller checks ``cgu.access.is_cgu_staff``) see every
-version: ``compliance``, ``escalations``, ``returns_list``, ``returns_page``,
+version: ``compliance``, ``compliance_counts``, ``escalations``, ``returns_list``, ``returns_page``,
 ``return_detail``.
 """
 
@@ -342,15 +342,19 @@ class ComplianceCounts:
         return _q2(Decimal(100) * self.on_time / self.expected) if self.expected else Decimal(0)
 
     def add(self, row: EntityCompliance) -> None:
+        self.count(row.state, row.latest.status if row.latest is not None else None)
+
+    def count(self, state: str, latest_status: str | None) -> None:
+        """Count one PSE in ``state`` whose latest version has ``latest_status`` (None if
+        it never filed)."""
         self.expected += 1
-        setattr(self, row.state, getattr(self, row.state) + 1)
-        if row.latest is not None:
-            if row.latest.status == KpiReturn.Status.ACCEPTED:
-                self.accepted += 1
-            elif row.latest.is_open:
-                self.awaiting_review += 1
-            elif row.latest.status == KpiReturn.Status.RETURNED:
-                self.returned += 1
+        setattr(self, state, getattr(self, state) + 1)
+        if latest_status == KpiReturn.Status.ACCEPTED:
+            self.accepted += 1
+        elif latest_status in KpiReturn.OPEN_STATUSES:
+            self.awaiting_review += 1
+        elif latest_status == KpiReturn.Status.RETURNED:
+            self.returned += 1
 
 
 @dataclass
@@ -367,6 +371,58 @@ class PeriodCompliance:
     @property
     def owing(self) -> list[EntityCompliance]:
         return [r for r in self.rows if r.owes_return]
+
+
+def _filing(first_received_on: dt.date | None, period: ReportingPeriod, on: dt.date):
+    """A PSE's ``(state, days_late)`` for ``period`` as of ``on``: lateness is judged on
+    when version 1 arrived; never filed is overdue once the deadline has passed."""
+    if first_received_on is not None:
+        days = max(0, (first_received_on - period.deadline).days)
+        return (FilingState.LATE if days else FilingState.ON_TIME), days
+    if on > period.deadline:
+        return FilingState.OVERDUE, (on - period.deadline).days
+    return FilingState.NOT_DUE, 0
+
+
+@dataclass
+class PeriodCounts:
+    """``PeriodCompliance`` without its rows: the totals and the per-department counts."""
+
+    period: ReportingPeriod
+    on: dt.date
+    totals: ComplianceCounts
+    departments: list[ComplianceCounts]
+
+
+def compliance_counts(period: ReportingPeriod, *, on: dt.date | None = None) -> PeriodCounts:
+    """The counts of ``compliance`` (same rules, same figures) from plain values, with no
+    model instance per PSE or return: for screens that show only the counts (the
+    dashboard). Three queries whatever the number of PSEs."""
+    on = on or timezone.localdate()
+    first: dict[int, dt.date] = {}
+    latest: dict[int, str] = {}
+    for entity_id, received_on, status in (
+        KpiReturn.objects.filter(period=period)
+        .order_by("entity_id", "version")
+        .values_list("entity_id", "received_on", "status")
+    ):
+        first.setdefault(entity_id, received_on)
+        latest[entity_id] = status
+    entities = list(
+        PublicSectorEntity.objects.filter(is_active=True).values_list("pk", "department_id")
+    )
+    departments = Department.objects.in_bulk({dept for _pk, dept in entities})
+    totals = ComplianceCounts(department=None)
+    per_dept: dict[int, ComplianceCounts] = {}
+    for pk, dept in entities:
+        state, _days = _filing(first.get(pk), period, on)
+        totals.count(state, latest.get(pk))
+        counts = per_dept.get(dept)
+        if counts is None:
+            counts = per_dept[dept] = ComplianceCounts(department=departments[dept])
+        counts.count(state, latest.get(pk))
+    ordered = sorted(per_dept.values(), key=lambda c: c.department.code)
+    return PeriodCounts(period=period, on=on, totals=totals, departments=ordered)
 
 
 def compliance(period: ReportingPeriod, *, on: dt.date | None = None) -> PeriodCompliance:
@@ -408,11 +464,7 @@ def compliance(period: ReportingPeriod, *, on: dt.date | None = None) -> PeriodC
                 v.entity = entity
             row.first_received_on = versions[0].received_on
             row.latest = versions[-1]
-            row.days_late = max(0, (row.first_received_on - period.deadline).days)
-            row.state = FilingState.LATE if row.days_late else FilingState.ON_TIME
-        elif on > period.deadline:
-            row.state = FilingState.OVERDUE
-            row.days_late = (on - period.deadline).days
+        row.state, row.days_late = _filing(row.first_received_on, period, on)
         rows.append(row)
     totals = ComplianceCounts(department=None)
     per_dept: dict[int, ComplianceCounts] = {}

@@ -182,3 +182,20 @@ def test_escalation_list_grouped_per_entity(cgu, period):
     icp = next(g for g in grouped if g.entity.code == "ICP")
     assert [e.period.code for e in icp.items] == ["2025-Q2", "2025-Q3"]  # most overdue first
     assert icp.days_overdue == (dt.date(2025, 11, 30) - dt.date(2025, 7, 31)).days
+
+
+@pytest.mark.parametrize("on", [ON, dt.date(2025, 10, 31), dt.date(2025, 10, 1)])
+def test_counts_only_agree_with_the_full_report(cgu, period, on, django_assert_max_num_queries):
+    full = selectors.compliance(period, on=on)
+    with django_assert_max_num_queries(3):
+        counts = selectors.compliance_counts(period, on=on)
+    assert counts.totals == full.totals
+    assert counts.departments == full.departments
+    assert counts.totals.returned == 1 and counts.totals.expected == full.totals.expected
+
+
+def test_counts_only_query_count_does_not_grow(cgu, period, django_assert_max_num_queries):
+    for i in range(20):
+        EntityFactory(code=f"Y{i}", department=cgu.hd)
+    with django_assert_max_num_queries(3):
+        assert selectors.compliance_counts(period, on=ON).totals.expected == 27
