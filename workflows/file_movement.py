@@ -140,6 +140,30 @@ class Route(flow.Switch):
 
 
 class StepActivation(FunctionActivation):
+    """A function node (decide, issue) runs inside the service's step and a failure undoes
+    the whole step, so its task is written once, already done, before the callback runs (the
+    callback ties the step's record to it), instead of inserted new and then updated."""
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        if not context.propagate_exception:  # Viewflow's own path records a failed callback
+            return super().create(flow_task, prev_activation, token, data=data, seed=seed)
+        task = flow_task.flow_class.task_class(
+            process=prev_activation.process, flow_task=flow_task, token=token
+        )
+        task.data = data if data is not None else {}
+        task.seed = seed
+        task.status = STATUS.DONE
+        task.started = task.finished = now()
+        task.save()
+        task.previous.add(prev_activation.task)
+        activation = cls(task)
+        task_started.send(sender=activation.flow_class, process=activation.process, task=task)
+        with activation.exception_guard():
+            flow_task._func(activation)
+        task_finished.send(sender=activation.flow_class, process=activation.process, task=task)
+        return activation
+
     @Activation.status.super()
     def activate(self):
         with self.exception_guard(), transaction.atomic(savepoint=_savepoint()):
@@ -205,16 +229,17 @@ class FileFlow(flow.Flow):
         return activation.process
 
     def record_decision(self, activation):
-        from workspace.models import Approval
-
-        # Tie the approval (written by the service just before) to this step of the flow;
-        # the service reads the task back from the process (``desk.drive``'s Step).
-        Approval.objects.filter(pk=activation.process.route_ref).update(task=activation.task)
-        activation.process.routed_task = activation.task
+        # Write the approval (prepared and checked by the service) tied to this step of the
+        # flow; the service reads the task back from the process (``desk.drive``'s Step).
+        self._write_record(activation)
 
     def issue_draft(self, activation):
-        from workspace.models import DispatchEntry
+        # Write the dispatch entry (prepared by the service) tied to this step.
+        self._write_record(activation)
 
-        # Tie the dispatch entry (written by the service just before) to this step.
-        DispatchEntry.objects.filter(pk=activation.process.route_ref).update(task=activation.task)
+    @staticmethod
+    def _write_record(activation):
+        record = activation.process.routed_record
+        record.task = activation.task
+        record.save(force_insert=True)
         activation.process.routed_task = activation.task

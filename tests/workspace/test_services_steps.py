@@ -3,6 +3,7 @@
 would have written them."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +13,7 @@ from tests.factories import UserFactory
 from tests.workspace.helpers import open_file
 from workflows.file_movement import FileFlow, holding_known
 from workspace.errors import ActionRefused
-from workspace.models import AuditEvent, File, Movement
+from workspace.models import AuditChainHead, AuditEvent, File, Movement
 from workspace.services import approvals, movement, notes
 
 # Real transactions, as in production: otherwise the test's own transaction turns each
@@ -44,9 +45,10 @@ def test_a_move_checks_the_holding_once_and_takes_no_savepoint(desk):
     assert len(_statements(ctx, '"workspace_holding"')) == 1
     assert _statements(ctx, "SAVEPOINT") == []
     # BEGIN, lock timeout, file, holding, process (locked), desk task, route, desk task done,
-    # gateway and its link, next desk and its link, drafts, movement, file, audit (3), COMMIT.
-    # (SQLite has no lock timeout to set.)
-    assert len(_in_transaction(ctx)) == (19 if connection.vendor == "postgresql" else 18)
+    # gateway and its link, next desk and its link, drafts, movement, file, audit (chain head,
+    # then row and head in one statement on PostgreSQL: 2), COMMIT.
+    # (SQLite has no lock timeout to set, and writes the audit row and its head apart.)
+    assert len(_in_transaction(ctx)) == 18  # PostgreSQL: + lock timeout, - 1 audit
 
 
 def test_a_move_costs_the_same_however_long_the_history(desk):
@@ -87,9 +89,12 @@ def test_an_approval_is_tied_to_its_flow_step_without_reloading(desk):
     notes.note_add(actor=desk.asst_user, file=file, text="For approval.")
     movement.file_mark(actor=desk.asst_user, file=file, to_post=desk.secretary)
     para = file.paragraphs.get(number=1)
+    actor = _fresh(desk.secretary_user)
+    # The actor's audit chain has a head already (its first row creates it: not counted here).
+    AuditChainHead.objects.get_or_create(chain=actor.pk % settings.DAFTAR_AUDIT_CHAINS)
     with CaptureQueriesContext(connection) as ctx:
         approval = approvals.note_decide(
-            actor=_fresh(desk.secretary_user),
+            actor=actor,
             file=File(pk=file.pk),
             paragraph=para,
             decision="approved",
@@ -105,6 +110,25 @@ def test_an_approval_is_tied_to_its_flow_step_without_reloading(desk):
     approval.refresh_from_db()
     assert approval.task_id == decide.pk
     assert AuditEvent.objects.filter(action="note.approved").count() == 1
+    # The approval and the decide task are each written once: no UPDATE of either.
+    assert _statements(ctx, 'UPDATE "workspace_approval"') == []
+    assert len(_statements(ctx, 'INSERT INTO "workspace_approval"')) == 1
+    assert [s for s in _statements(ctx, 'UPDATE "viewflow_task"') if "decide" in s] == []
+    # "Already approved?" is read with the locked paragraph, not asked apart.
+    assert _statements(ctx, 'FROM "workspace_approval"') == [] or all(
+        "noteparagraph" in s for s in _statements(ctx, 'FROM "workspace_approval"')
+    )
+    # BEGIN, lock timeout, file, holding, paragraph (locked, with "already approved?"), where
+    # it came from, cited papers, process (locked), desk task, route, desk task done, gateway
+    # and its link, decide and its link, approval, next desk and its link, drafts, movement,
+    # file, audit (2 on PostgreSQL, 3 on SQLite), COMMIT.
+    assert len(_in_transaction(ctx)) == 24  # PostgreSQL: + lock timeout, - 1 audit
+    tasks = list(FileFlow.task_class.objects.filter(process__fileprocess__file=file).order_by("pk"))
+    route, decided, open_ = tasks[-3:]
+    assert decided == decide and decided.status == STATUS.DONE
+    assert decided.started and decided.finished
+    assert list(decided.previous.all()) == [route] and list(open_.previous.all()) == [decided]
+    assert open_.status == STATUS.NEW and open_.owner_permission_obj_pk == str(desk.asst.pk)
 
 
 def test_a_known_holding_answers_only_for_that_user_and_post(desk):

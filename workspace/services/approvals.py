@@ -9,7 +9,7 @@ import hashlib
 import json
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,17 +68,27 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
                 _("%(post)s has no power to approve; put the file up to the competent officer.")
                 % {"post": post}
             )
-        target = type(target).objects.select_for_update().get(pk=target.pk)
+        is_paragraph = isinstance(target, NoteParagraph)
+        locked = type(target).objects.select_for_update()
+        if is_paragraph:
+            # Whether it is already approved, read with the locked row: one round trip.
+            locked = locked.annotate(
+                already_approved=Exists(
+                    Approval.objects.filter(
+                        paragraph=OuterRef("pk"), decision=Approval.Decision.APPROVED
+                    )
+                )
+            )
+        target = locked.get(pk=target.pk)
         if target.file_id != file.pk:
             raise ValidationError(_("That is not part of this file."))
         target.file = file  # the locked row; content_hash reads its number
-        is_paragraph = isinstance(target, NoteParagraph)
         if is_paragraph:
             if not target.is_final:
                 raise ActionRefused(
                     _("You cannot approve a paragraph still being written at your own desk.")
                 )
-            if target.approvals.filter(decision=Approval.Decision.APPROVED).exists():
+            if target.already_approved:
                 raise ActionRefused(
                     _("Paragraph %(n)s is already approved.") % {"n": target.number}
                 )
@@ -97,7 +107,7 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
             NoteParagraph.objects.create(
                 file=file, number=number, text=remarks, author=actor, post=post, created_at=now
             )
-        approval = Approval.objects.create(
+        approval = Approval(  # written by FileFlow's decide step, tied to its task
             file=file,
             paragraph=target if is_paragraph else None,
             draft=None if is_paragraph else target,
@@ -138,10 +148,9 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
             file=file,
             action="decide",
             next_post=next_post,
-            ref=approval.pk,
+            record=approval,
             held=post,
         )
-        approval.task = step.routed_task  # what FileFlow.record_decision wrote
         _finalise_drafts(file, now)
         kind = (
             Movement.Kind.APPROVE
@@ -300,7 +309,7 @@ def draft_issue(*, actor, file: File, draft: Draft) -> DispatchEntry:
         year = timezone.localdate().year
         section = file.section
         serial = numbering.take(f"outgoing:{section.pk}:{year}")
-        entry = DispatchEntry.objects.create(
+        entry = DispatchEntry(  # written by FileFlow's issue step, tied to its task
             section=section,
             year=year,
             serial=serial,
@@ -314,9 +323,8 @@ def draft_issue(*, actor, file: File, draft: Draft) -> DispatchEntry:
         draft.status = Draft.Status.ISSUED
         draft.save(update_fields=["status"])
         step = desk.drive(
-            actor=actor, file=file, action="issue", next_post=post, ref=entry.pk, held=post
+            actor=actor, file=file, action="issue", next_post=post, record=entry, held=post
         )
-        entry.task = step.routed_task  # what FileFlow.issue_draft wrote
         desk.record_movement(
             actor=actor,
             file=file,

@@ -119,6 +119,7 @@ def drive(
     action: str,
     next_post: Post | None,
     ref: int | None = None,
+    record=None,
     held: Post | None = None,
     authorised: bool = False,
 ) -> Step:
@@ -129,7 +130,8 @@ def drive(
     the post the calling service has just found the actor holding (``acting_post``), in this
     transaction with the file locked: the flow's checks take that answer instead of asking
     the database twice more. ``authorised`` is for the one action taken by a post that does
-    not hold the file — a recall — whose service has checked its own rule."""
+    not hold the file — a recall — whose service has checked its own rule. ``record`` is the
+    unsaved record of a decide or issue step, saved by that node with its task."""
     from workflows.file_movement import FileFlow, holding_known
 
     # The process row is FileFlow's lock; the task is read after it is taken, so its status
@@ -154,6 +156,10 @@ def drive(
         process.route_post = next_post
         process.route_ref = ref
         process.save(update_fields=["route_action", "route_post", "route_ref"])
+        # The step's record (an Approval, a DispatchEntry), unsaved: the flow's decide or
+        # issue node writes it once, tied to its own task, instead of it being inserted here
+        # and updated there.
+        process.routed_record = record
         # Let the gateway and the next node read the route without re-loading the process.
         task.process = process
         activation = flow_task.activation_class(task)

@@ -1,0 +1,40 @@
+"""audit.record writes the row and moves its chain head in one statement on PostgreSQL: the
+event it returns is the stored row, and the chains still verify."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import UserFactory
+from workspace import audit
+from workspace.models import AuditChainHead, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_recorded_events_are_stored_chained_and_verify():
+    user = UserFactory(username="auditor")
+    events = []
+    for n in range(3):
+        with transaction.atomic():
+            events.append(
+                audit.record(actor=user, action="test.thing", after={"n": n, "text": "اردو"})
+            )
+    stored = list(AuditEvent.objects.filter(actor=user).order_by("seq"))
+    assert [e.pk for e in stored] == [e.pk for e in events]
+    assert [e.after for e in stored] == [{"n": 0, "text": "اردو"}, {"n": 1, "text": "اردو"},
+                                         {"n": 2, "text": "اردو"}]  # fmt: skip
+    assert stored[1].prev_hash == stored[0].hash and stored[2].prev_hash == stored[1].hash
+    head = AuditChainHead.objects.get(chain=stored[0].chain)
+    assert (head.seq, head.hash) == (stored[2].seq, stored[2].hash)
+    assert list(audit.verify()) == []
+
+
+def test_a_record_on_a_known_chain_is_two_statements_on_postgresql():
+    user = UserFactory(username="auditor2")
+    with transaction.atomic():
+        audit.record(actor=user, action="test.first")  # creates the chain's head
+    with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+        audit.record(actor=user, action="test.second")
+    writes = [q["sql"] for q in ctx.captured_queries if "audit" in q["sql"]]
+    assert len(writes) == (2 if connection.vendor == "postgresql" else 3)
