@@ -40,8 +40,21 @@ def acting_cgu_post(user) -> Post | None:
     return cgu_posts_of(user).first()
 
 
-def is_cgu_staff(user) -> bool:
-    return getattr(user, "is_authenticated", False) and cgu_posts_of(user).exists()
+def is_cgu_post(post) -> bool:
+    """Is ``post`` (with its section and department loaded) a post of the CGU?"""
+    section = post.section
+    return section.code == CGU_SECTION and section.department.code == CGU_DEPARTMENT
+
+
+def is_cgu_staff(user, *, holdings=None) -> bool:
+    """Does ``user`` hold a CGU post now? ``holdings``: the user's current holdings of
+    active posts, already read for this request (``workspace.access.my_holdings``, which
+    the staff layout shows anyway), so the check costs no query of its own."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if holdings is not None:
+        return any(is_cgu_post(h.post) for h in holdings)
+    return cgu_posts_of(user).exists()
 
 
 def reviewing_post(user, *, section_id: int | None = None) -> Post | None:
