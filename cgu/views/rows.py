@@ -3,21 +3,31 @@
 The compliance table has a row for every active PSE (183 in the province, whatever the
 number of files), and the Django template engine costs ~0.2 ms a row once a row has an
 ``{% include %}``, two ``{% url %}`` tags and a translated badge. Here each row is one
-``format_html`` call: the URLs are reversed once per page (``pk_url``-style prefixes), the
-status labels translated once per page, and everything is still escaped."""
+f-string: the URLs are reversed once per page, the labels translated once per page (and once
+per distinct day count or date), and every value from the database goes through ``_e``
+(``html.escape``, exactly what Django's ``escape`` does, without its lazy-string wrapper,
+which was half the cost of ``format_html`` here)."""
 
 from __future__ import annotations
 
+import html
 from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cgu.models import KpiReturn
 from cgu.selectors import FilingState
+
+# What ``reverse`` leaves unquoted in a path argument (RFC 3986 sub-delims and ~:@).
+_URL_SAFE = "!$&'()*+,;=~:@"
+
+
+def _e(value) -> str:
+    return html.escape(str(value))
 
 
 def url_prefix(name: str, placeholder: str | int = "ARGPLACEHOLDER") -> tuple[str, str]:
@@ -26,11 +36,15 @@ def url_prefix(name: str, placeholder: str | int = "ARGPLACEHOLDER") -> tuple[st
     argument's converter (an int for ``<int:pk>``)."""
     url = reverse(name, args=[placeholder])
     before, _sep, after = url.partition(str(placeholder))
-    return before, after
+    return _e(before), _e(after)
 
 
 def status_labels() -> dict[str, str]:
-    return {value: str(label) for value, label in KpiReturn.Status.choices}
+    """``{status: badge HTML}``, translated once a page."""
+    return {
+        value: f'<span class="badge badge-{value}">{_e(label)}</span>'
+        for value, label in KpiReturn.Status.choices
+    }
 
 
 def _dates():
@@ -40,7 +54,7 @@ def _dates():
     def fmt(value) -> str:
         text = seen.get(value)
         if text is None:
-            text = seen[value] = date_format(value, "j M Y")
+            text = seen[value] = _e(date_format(value, "j M Y"))
         return text
 
     return fmt
@@ -50,31 +64,34 @@ class _Filing:
     """The filing badge, translated once per page and once per distinct day count."""
 
     def __init__(self):
-        self.on_time = _("on time")
-        self.not_due = _("not yet due")
+        self.on_time = f'<span class="badge badge-on_time">{_e(_("on time"))}</span>'
+        self.not_due = f'<span class="badge badge-not_due">{_e(_("not yet due"))}</span>'
         self._late: dict[int, str] = {}
         self._overdue: dict[int, str] = {}
 
     def badge(self, row) -> str:
+        days = row.days_late
         if row.state == FilingState.ON_TIME:
-            return format_html('<span class="badge badge-on_time">{}</span>', self.on_time)
+            return self.on_time
         if row.state == FilingState.LATE:
-            text = self._late.get(row.days_late)
+            text = self._late.get(days)
             if text is None:
-                text = self._late[row.days_late] = ngettext(
-                    "%(days)s day late", "%(days)s days late", row.days_late
-                ) % {"days": row.days_late}
-            return format_html('<span class="badge badge-late">{}</span>', text)
+                label = ngettext("%(days)s day late", "%(days)s days late", days)
+                text = self._late[days] = (
+                    f'<span class="badge badge-late">{_e(label % {"days": days})}</span>'
+                )
+            return text
         if row.state == FilingState.OVERDUE:
-            text = self._overdue.get(row.days_late)
+            text = self._overdue.get(days)
             if text is None:
-                text = self._overdue[row.days_late] = ngettext(
-                    "not filed, %(days)s day overdue",
-                    "not filed, %(days)s days overdue",
-                    row.days_late,
-                ) % {"days": row.days_late}
-            return format_html('<span class="badge badge-overdue">{}</span>', text)
-        return format_html('<span class="badge badge-not_due">{}</span>', self.not_due)
+                label = ngettext(
+                    "not filed, %(days)s day overdue", "not filed, %(days)s days overdue", days
+                )
+                text = self._overdue[days] = (
+                    f'<span class="badge badge-overdue">{_e(label % {"days": days})}</span>'
+                )
+            return text
+        return self.not_due
 
 
 def compliance_rows(rows) -> list[str]:
@@ -90,37 +107,26 @@ def compliance_rows(rows) -> list[str]:
         if latest is None:
             latest_html = "—"
         else:
-            latest_html = format_html(
-                '<a href="{}{}{}">v{}</a> <span class="badge badge-{}">{}</span>',
-                return_url[0],
-                latest.pk,
-                return_url[1],
-                latest.version,
-                latest.status,
-                statuses.get(latest.status, latest.status),
+            latest_html = (
+                f'<a href="{return_url[0]}{latest.pk}{return_url[1]}">v{latest.version}</a> '
+                f"{statuses.get(latest.status) or _e(latest.status)}"
             )
+        code = _e(entity.code)
+        href = f"{entity_url[0]}{_e(quote(entity.code, safe=_URL_SAFE))}{entity_url[1]}"
         out.append(
-            format_html(
-                '<tr><th scope="row"><a href="{}{}{}">{}</a> <span class="muted mono">{}</span>'
-                "</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                '<td class="num">{}</td></tr>',
-                entity_url[0],
-                quote(entity.code, safe="!$&'()*+,;=~:@"),
-                entity_url[1],
-                entity.name,
-                entity.code,
-                entity.department.code,
-                filing.badge(row),
-                date(row.first_received_on),
-                latest_html,
-                row.reminders,
+            mark_safe(  # noqa: S308 — every value above is escaped by _e
+                f'<tr><th scope="row"><a href="{href}">{_e(entity.name)}</a> '
+                f'<span class="muted mono">{code}</span></th>'
+                f"<td>{_e(entity.department.code)}</td><td>{filing.badge(row)}</td>"
+                f"<td>{date(row.first_received_on)}</td><td>{latest_html}</td>"
+                f'<td class="num">{int(row.reminders)}</td></tr>'
             )
         )
     return out
 
 
 def _person(user) -> str:
-    return user.get_full_name() or user.username
+    return _e(user.get_full_name() or user.username)
 
 
 def return_rows(returns) -> list[str]:
@@ -128,34 +134,25 @@ def return_rows(returns) -> list[str]:
     entity, department, period and both users loaded), as ``cgu/return_list.html`` shows."""
     return_url = url_prefix("cgu:return", 2147483647)
     statuses = status_labels()
-    published = format_html(' <span class="badge badge-accepted">{}</span>', _("published"))
-    late = format_html(' <span class="badge badge-late">{}</span>', _("late"))
+    published = f' <span class="badge badge-accepted">{_e(_("published"))}</span>'
+    late = f' <span class="badge badge-late">{_e(_("late"))}</span>'
     date = _dates()
     out = []
     for r in returns:
+        entity = r.entity
         out.append(
-            format_html(
-                '<tr><th scope="row"><a href="{}{}{}">{}</a> <span class="muted mono">{}</span>'
-                "</th><td>{}</td>"
-                '<td><span class="nowrap">\u2066{}\u2069</span></td><td class="num">{}</td>'
-                '<td><span class="badge badge-{}">{}</span>{}</td><td class="num">{}</td>'
-                "<td>{}{}</td><td>{}</td><td>{}</td></tr>",
-                return_url[0],
-                r.pk,
-                return_url[1],
-                r.entity.name,
-                r.entity.code,
-                r.entity.department.code,
-                r.period.code,
-                r.version,
-                r.status,
-                statuses.get(r.status, r.status),
-                published if r.is_published else "",
-                r.value_count,
-                date(r.received_on),
-                late if r.is_late else "",
-                _person(r.submitted_by),
-                _person(r.reviewed_by) if r.reviewed_by_id else "—",
+            mark_safe(  # noqa: S308 — every value above is escaped by _e
+                f'<tr><th scope="row"><a href="{return_url[0]}{r.pk}{return_url[1]}">'
+                f'{_e(entity.name)}</a> <span class="muted mono">{_e(entity.code)}</span></th>'
+                f"<td>{_e(entity.department.code)}</td>"
+                f'<td><span class="nowrap">\u2066{_e(r.period.code)}\u2069</span></td>'
+                f'<td class="num">{int(r.version)}</td>'
+                f"<td>{statuses.get(r.status) or _e(r.status)}"
+                f"{published if r.is_published else ''}</td>"
+                f'<td class="num">{int(r.value_count)}</td>'
+                f"<td>{date(r.received_on)}{late if r.is_late else ''}</td>"
+                f"<td>{_person(r.submitted_by)}</td>"
+                f"<td>{_person(r.reviewed_by) if r.reviewed_by_id else '—'}</td></tr>"
             )
         )
     return out
