@@ -178,14 +178,14 @@ def _cached_published(key: str, compute):
     return rows
 
 
-def _aggregate(qs, *, cache_key: str | None = None) -> list[Series]:
+def _aggregate(qs, *, cache_key: str | None = None, kpi=None) -> list[Series]:
     def compute():
         return qs.values("kpi_id", "kpi_return__period_id").annotate(
             total=Sum("value"), mean=Avg("value"), n=Count("id")
         )
 
     rows = _cached_published(cache_key, compute) if cache_key else list(compute())
-    kpis = _kpis_by_id(r["kpi_id"] for r in rows)
+    kpis = {kpi.pk: kpi} if kpi is not None else _kpis_by_id(r["kpi_id"] for r in rows)
     periods = _periods_by_id(r["kpi_return__period_id"] for r in rows)
     by_kpi: dict[int, Series] = {}
     for r in rows:
@@ -222,7 +222,7 @@ def province_series(
     if entity_type:
         qs = qs.filter(kpi_return__entity__type=entity_type)
     key = f"province:{kind}:{kpi.pk if kpi is not None else '*'}:{entity_type or '*'}"
-    return _aggregate(qs, cache_key=key)
+    return _aggregate(qs, cache_key=key, kpi=kpi)
 
 
 @dataclass(frozen=True)

@@ -61,9 +61,12 @@ def dashboard(request):
                 )
     context["awaiting"] = selectors.awaiting_review(limit=8)
     context["periods"] = ReportingPeriod.objects.order_by("-ends_on")[:12]
-    context["departments"] = Department.objects.filter(
-        public_sector_entities__is_active=True
-    ).distinct()
+    if period is not None:  # the departments of active PSEs, by code: the report has them
+        context["departments"] = [c.department for c in context["report"].departments]
+    else:
+        context["departments"] = Department.objects.filter(
+            public_sector_entities__is_active=True
+        ).distinct()
     return render(request, "cgu/dashboard.html", context)
 
 
