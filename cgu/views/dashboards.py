@@ -44,7 +44,7 @@ def dashboard(request):
         context["report"] = report
         context["charts"].append(charts.compliance_chart("chart-compliance", report))
     if kpi is not None:
-        trend = selectors.province_series(kind=ReportingPeriod.Kind.QUARTERLY, kpi=kpi)
+        trend = selectors.province_series(kind=ReportingPeriod.Kind.QUARTERLY, kpi=kpi, cached=True)
         if trend:
             context["charts"].append(
                 charts.series_chart(
@@ -164,7 +164,7 @@ def kpi_detail(request, code):
     kpi = get_object_or_404(KpiDefinition, code=code)
     period = chosen_period(request)
     context = {"kpi": kpi, "period": period, "charts": [], "ranking": []}
-    trend = selectors.province_series(kpi=kpi)
+    trend = selectors.province_series(kpi=kpi, cached=True)
     if trend:
         context["charts"].append(
             charts.series_chart(

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _budget(cgu) -> Decimal | None:
-    series = selectors.province_series(kpi=cgu.budget_kpi)
+    series = selectors.province_series(kpi=cgu.budget_kpi, cached=True)
     return series[0].points[-1].value if series else None
 
 
