@@ -9,6 +9,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from tests.factories import DepartmentFactory, PostFactory, SectionFactory
 from tests.workspace.helpers import open_file
@@ -23,6 +24,8 @@ def _fresh_department_list():
     cache.delete(LIVE_DEPARTMENTS_KEY)
     yield
     cache.delete(LIVE_DEPARTMENTS_KEY)
+    # A page requested in Urdu leaves Urdu active in this thread: later tests expect English.
+    translation.deactivate()
 
 
 def _mark_select(html: str) -> str:
