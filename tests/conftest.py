@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from tests.factories import (
     DepartmentFactory,
@@ -30,6 +31,14 @@ def _own_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_back_to_default(settings):
+    """A page requested in Urdu leaves Urdu active in the test process's thread (the locale
+    middleware activates it and nothing deactivates it): later tests would read Urdu messages."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
