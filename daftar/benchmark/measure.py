@@ -212,49 +212,51 @@ def _expect(response, *statuses):
     return response
 
 
+def _get_as(clients: Clients, pairs: list, url, *, params=None, statuses=(200,)) -> Call:
+    """A call that, at iteration i, GETs as the officer of the i-th ``(user, arg)`` pair:
+    ``url`` is a path, or a function of ``arg`` giving one; ``params``, a function of ``arg``
+    giving the query. Everything is bound here, as arguments, so no call can read a loop's
+    or a later operation's variable when it runs."""
+
+    def call(i):
+        user, arg = pairs[i % len(pairs)]
+        path = url(arg) if callable(url) else url
+        query = params(arg) if params else None
+        return _expect(clients.of(user).get(path, query), *statuses)
+
+    return call
+
+
 def page_ops(sample: Sample, clients: Clients) -> list[Op]:
     """The read operations, as each officer or citizen would ask for them."""
     ops: list[Op] = []
-    users, n = sample.users, len(sample.users)
+    users = sample.users
     if not users:
         return ops
     others = [u for u in (sample.busiest, sample.cgu_user) if u is not None]
     clients.warm(users + others, f"/_bench/floor/{sample.floor_ids[0]}/")
+    officers = [(user, None) for user in users]
     home = reverse("workspace:home")
-    ops.append(Op("inbox", lambda i: _expect(clients.of(users[i % n]).get(home), 200)))
+    ops.append(Op("inbox", _get_as(clients, officers, home)))
     if sample.busiest is not None:
-        busiest = clients.of(sample.busiest)
         ops.append(
             Op(
                 "inbox, busiest post",
-                lambda i: _expect(busiest.get(home), 200),
+                _get_as(clients, [(sample.busiest, None)], home),
                 note=f"{sample.busiest_files} files pending at that post",
             )
         )
+
+    def file_url(pk):
+        return reverse("workspace:file", args=[pk])
+
     if sample.inbox_files:
-        files = sample.inbox_files
-        ops.append(
-            Op(
-                "file page",
-                lambda i: _expect(
-                    clients.of(files[i % len(files)][0]).get(
-                        reverse("workspace:file", args=[files[i % len(files)][1]])
-                    ),
-                    200,
-                ),
-            )
-        )
+        ops.append(Op("file page", _get_as(clients, sample.inbox_files, file_url)))
     if sample.elsewhere_files:
-        others = sample.elsewhere_files
         ops.append(
             Op(
                 "file page, not at my desk",
-                lambda i: _expect(
-                    clients.of(others[i % len(others)][0]).get(
-                        reverse("workspace:file", args=[others[i % len(others)][1]])
-                    ),
-                    200,
-                ),
+                _get_as(clients, sample.elsewhere_files, file_url),
                 note="a colleague of the department reads it: no marking choices",
             )
         )
@@ -270,38 +272,29 @@ def page_ops(sample: Sample, clients: Clients) -> list[Op]:
             (f"staff search: 60% word ({COMMON_WORD})", COMMON_WORD),
             ("staff search: two words", f"{MIDDLING_WORD} {COMMON_WORD}"),
         ]:
-            ops.append(
-                Op(
-                    label,
-                    lambda i, q=words: _expect(
-                        clients.of(users[i % n]).get(search_url, {"q": q}), 200
-                    ),
-                )
-            )
+            pairs = [(user, words) for user in users]
+            ops.append(Op(label, _get_as(clients, pairs, search_url, params=lambda q: {"q": q})))
+
+    def number_query(number):
+        return {"number": number}
+
     if go_url and sample.numbers:
-        numbers = sample.numbers
         ops.append(
             Op(
                 "go to file number",
-                lambda i: _expect(
-                    clients.of(numbers[i % len(numbers)][0]).get(
-                        go_url, {"number": numbers[i % len(numbers)][1]}
-                    ),
-                    302,
-                ),
+                _get_as(clients, sample.numbers, go_url, params=number_query, statuses=(302,)),
             )
         )
     if go_url and sample.foreign_numbers:
-        foreign = sample.foreign_numbers
         ops.append(
             Op(
                 "go to file number, not visible",
-                lambda i: _expect(
-                    clients.of(foreign[i % len(foreign)][0]).get(
-                        go_url, {"number": foreign[i % len(foreign)][1]}
-                    ),
-                    200,
-                    302,
+                _get_as(
+                    clients,
+                    sample.foreign_numbers,
+                    go_url,
+                    params=number_query,
+                    statuses=(200, 302),
                 ),
                 note="another department's number: the search for candidates, then 'none'",
             )
@@ -326,11 +319,11 @@ def page_ops(sample: Sample, clients: Clients) -> list[Op]:
 
         ops.append(Op("public tracking lookup", lookup))
     if sample.performance_url:
-        url = sample.performance_url
+        performance_url = sample.performance_url
         ops.append(
             Op(
                 "public performance page",
-                lambda i: _expect(clients.anonymous.get(url), 200),
+                lambda i: _expect(clients.anonymous.get(performance_url), 200),
                 note="an anonymous visitor: Wagtail's routing, then the page cache (per page, "
                 "language and published version; a publish invalidates it)",
             )
@@ -349,26 +342,18 @@ def page_ops(sample: Sample, clients: Clients) -> list[Op]:
     if sample.cgu_user is not None:
         from cgu.models import ReportingPeriod
 
-        cgu = clients.of(sample.cgu_user)
         screens = [("CGU dashboard", "cgu:dashboard"), ("CGU returns list", "cgu:returns")]
         if ReportingPeriod.objects.exists():  # --quick seeds no CGU history
             screens.append(("CGU compliance", "cgu:compliance"))
+        head = [(sample.cgu_user, None)]
         for label, name in screens:
-            screen = reverse(name)  # not `url`: the performance page's lambda reads that name
-            ops.append(Op(label, lambda i, screen=screen: _expect(cgu.get(screen), 200)))
-    files_api = reverse("file-list")
-    inbox_api = reverse("inbox-list")
-    ops.append(
-        Op("API: files list", lambda i: _expect(clients.of(users[i % n]).get(files_api), 200))
-    )
-    ops.append(Op("API: inbox", lambda i: _expect(clients.of(users[i % n]).get(inbox_api), 200)))
-    receipts_api = reverse("receipt-list")
-    ops.append(
-        Op(
-            "API: receipts list",
-            lambda i: _expect(clients.of(users[i % n]).get(receipts_api), 200),
-        )
-    )
+            ops.append(Op(label, _get_as(clients, head, reverse(name))))
+    for label, name in [
+        ("API: files list", "file-list"),
+        ("API: inbox", "inbox-list"),
+        ("API: receipts list", "receipt-list"),
+    ]:
+        ops.append(Op(label, _get_as(clients, officers, reverse(name))))
     return ops
 
 
