@@ -3,20 +3,12 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.workspace.helpers import diarise, open_file
+from tests.workspace.helpers import api_client, diarise, open_file
 from workspace.models import File
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user):
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def test_anonymous_is_refused():
@@ -31,7 +23,7 @@ def test_token_is_issued_for_a_password(desk):
 
 
 def test_journey_through_the_api(desk):
-    asst = _client(desk.asst_user)
+    asst = api_client(desk.asst_user)
     receipt = asst.post(
         "/api/v1/receipts/",
         {"post": desk.asst.pk, "sender": "AG KP", "subject": "Release"},
@@ -61,7 +53,7 @@ def test_journey_through_the_api(desk):
     # Refusal: the assistant no longer holds the file → 409 with the reason.
     again = asst.post(f"/api/v1/files/{fid}/put-up/", {}, format="json")
     assert again.status_code == 409 and "not at a post you hold" in again.json()["detail"]
-    page = _client(desk.so_user).get(f"/api/v1/files/{fid}/").json()
+    page = api_client(desk.so_user).get(f"/api/v1/files/{fid}/").json()
     assert [m["kind"] for m in page["movements"]] == ["open", "put_up"]
     assert page["paragraphs"][0]["is_final"] is True
     assert page["enclosures"][0]["flag"] == "A"
@@ -69,7 +61,7 @@ def test_journey_through_the_api(desk):
 
 def test_other_departments_get_404(desk):
     file = open_file(desk)
-    other = _client(desk.other_user)
+    other = api_client(desk.other_user)
     assert other.get(f"/api/v1/files/{file.pk}/").status_code == 404
     assert (
         other.post(f"/api/v1/files/{file.pk}/notes/", {"text": "x"}, format="json").status_code
@@ -80,7 +72,7 @@ def test_other_departments_get_404(desk):
 
 def test_invalid_input_is_400_with_field_errors(desk):
     file = open_file(desk)
-    response = _client(desk.asst_user).post(
+    response = api_client(desk.asst_user).post(
         f"/api/v1/files/{file.pk}/mark/", {"to_post": 999999}, format="json"
     )
     assert response.status_code == 400 and "to_post" in response.json()
@@ -88,7 +80,7 @@ def test_invalid_input_is_400_with_field_errors(desk):
 
 def test_not_live_department_is_409_with_reason(desk):
     file = open_file(desk)
-    response = _client(desk.asst_user).post(
+    response = api_client(desk.asst_user).post(
         f"/api/v1/files/{file.pk}/mark/", {"to_post": desk.dead_post.pk}, format="json"
     )
     assert response.status_code == 409 and "not on Daftar yet" in response.json()["detail"]
@@ -97,7 +89,7 @@ def test_not_live_department_is_409_with_reason(desk):
 
 @pytest.mark.parametrize("url", ["/api/v1/files/", "/api/v1/inbox/", "/api/v1/receipts/"])
 def test_api_lists_make_constant_queries(desk, url):
-    client = _client(desk.asst_user)
+    client = api_client(desk.asst_user)
     open_file(desk)
     diarise(desk)
     with CaptureQueriesContext(connection) as few:

@@ -7,23 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
-from tests.workspace.helpers import open_file
+from tests.workspace.helpers import api_client, open_file
 from workspace import access, api
 from workspace.models import File, Grading, Post
 from workspace.services import movement
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user):
-    # A token, so each request loads its user afresh (as a real one does).
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def _office(desk):
@@ -65,7 +55,7 @@ def test_visible_file_ids_follow_the_rules_of_visible_files(desk):
 def test_the_list_pages_forward_and_back_through_the_visible_files(desk, monkeypatch):
     monkeypatch.setattr(api.NewestVisibleFirst, "page_size", 3)
     visible, _ = _office(desk)
-    client = _client(desk.so_user)
+    client = api_client(desk.so_user)
     pages, url = [], "/api/v1/files/"
     while url:
         body = client.get(url).json()
@@ -84,7 +74,7 @@ def test_the_list_pages_forward_and_back_through_the_visible_files(desk, monkeyp
 
 
 def test_the_list_makes_the_same_queries_for_many_files_and_walks_no_file_table(desk):
-    client = _client(desk.so_user)
+    client = api_client(desk.so_user)
     _office(desk)
     with CaptureQueriesContext(connection) as few:
         assert client.get("/api/v1/files/").status_code == 200

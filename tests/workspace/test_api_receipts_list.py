@@ -6,23 +6,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from tests.factories import HoldingFactory, PostFactory, SectionFactory
-from tests.workspace.helpers import diarise, open_file
+from tests.workspace.helpers import api_client, diarise, open_file
 from workspace import access, api
 from workspace.models import Grading, Holding, Receipt
 from workspace.services import movement, receipts
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user):
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def _office(desk):
@@ -110,7 +101,7 @@ def test_the_list_pages_forward_and_back_through_the_visible_receipts(desk, monk
     monkeypatch.setattr(api.NewestVisibleReceiptsFirst, "page_size", 2)
     users = _office(desk)
     for user in users:
-        client = _client(user)
+        client = api_client(user)
         pages, url = [], "/api/v1/receipts/"
         while url:
             body = client.get(url).json()
@@ -129,7 +120,7 @@ def test_the_list_pages_forward_and_back_through_the_visible_receipts(desk, monk
 def test_the_list_shows_what_the_serializer_shows(desk):
     users = _office(desk)
     user = users[-1]
-    body = _client(user).get("/api/v1/receipts/").json()
+    body = api_client(user).get("/api/v1/receipts/").json()
     reference = api.ReceiptSerializer(
         access.visible_receipts(user).order_by("-pk").distinct(), many=True
     ).data
@@ -154,7 +145,7 @@ def test_the_receipt_serializer_gives_what_its_declared_fields_give(desk):
 
 def test_the_list_makes_the_same_queries_for_many_receipts_and_walks_no_or(desk):
     users = _office(desk)
-    clients = [_client(u) for u in users]
+    clients = [api_client(u) for u in users]
     few = []
     for client in clients:
         with CaptureQueriesContext(connection) as queries:
