@@ -21,19 +21,6 @@ from workspace import tracking
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(settings):
-    from django.core.cache import cache
-
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "portal-browser",
-        }
-    }
-    cache.clear()
-
-
 @pytest.fixture
 def site(org):
     tree = build_tree()
