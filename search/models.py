@@ -85,6 +85,43 @@ class FileDocument(models.Model):
         return self.number
 
 
+class FileCustody(models.Model):
+    """A post a file has been at, or is at now (database backend): the custody half of the
+    desk's visibility rule as one small index read.
+
+    "Files that have been at my posts and are another department's or graded above
+    restricted" read from the movements meant reading every movement of a busy post (tens of
+    thousands at a million files) and looking up each file's department and grading: 90 ms
+    to a second a search. One row per (post, file) with the file's department and grading
+    answers it from this table's primary key alone. Derived data like ``FileDocument``:
+    kept by the same index updates (a movement reindexes its file), rebuilt by
+    ``search_index rebuild``, compared by ``search_index check``. The Elasticsearch backend
+    indexes the same custody as ``custody_post_ids`` (``compose(with_custody=True)``)."""
+
+    # Keyed by file: an index update reads and rewrites one file's rows.
+    pk = models.CompositePrimaryKey("file_id", "post_id")
+    file_id = models.BigIntegerField()
+    post_id = models.BigIntegerField()
+    department_id = models.BigIntegerField()
+    grading = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("file custody")
+        verbose_name_plural = _("file custody")
+        # A search reads a post's files with their departments and gradings from this index
+        # alone (an index-only scan): a post's rows lie all over the table, written a file
+        # at a time.
+        indexes = [
+            models.Index(
+                fields=["post_id", "department_id", "grading", "file_id"],
+                name="search_custody_post",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"file {self.file_id} at post {self.post_id}"
+
+
 class PendingReindex(models.Model):
     """A file whose index update failed or could not be queued. The task retries a few times;
     what is left here ``manage.py search_index check --repair`` indexes."""

@@ -4,7 +4,7 @@
 they hold a post up to *restricted*, and any file that is at, or has passed through, a post
 they hold. A search backend has to apply that rule *inside* its query (so counts, facets and
 pages never include what the user may not see), which means restating it over the index's own
-columns: here, once per backend. ``tests/search/test_visibility.py`` proves each restatement
+columns: here, once per backend. ``tests/search/test_contract.py`` proves each restatement
 returns exactly ``access.visible_files(user)``; and the facade re-checks every page of hits
 against ``access.visible_files`` before showing it, so a stale index cannot leak a file.
 """
@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from search.models import FileCustody
 from workspace import access
-from workspace.models import File, Grading, Movement
+from workspace.models import Grading, Movement
 
 # Files graded above this are seen only along their chain of custody.
 DEPARTMENT_GRADING_LIMIT = Grading.RESTRICTED
@@ -57,39 +58,37 @@ def custody_q(viewer: Viewer) -> Q:
 
 
 def custody_elsewhere(viewer: Viewer):
-    """Over ``workspace.File``: the files ``custody_q`` adds to ``department_q`` — those that
-    have been at one of the viewer's posts and are another department's or graded above
-    restricted. The movement index gives the custody (hundreds of files for a post); the
-    department and grading are read from the small file rows, which are the truth and mostly
-    in memory, rather than from the wide index rows, and what is left is a few dozen files
-    (the database backend's ``_theirs``)."""
-    return File.objects.filter(
-        pk__in=Movement.objects.filter(to_post_id__in=viewer.post_ids).values("file_id")
-    ).exclude(department_id__in=viewer.department_ids, grading__lte=DEPARTMENT_GRADING_LIMIT)
+    """Ids (``file_id``) of the files ``custody_q`` adds to ``department_q``: those that have
+    been at one of the viewer's posts and are another department's or graded above
+    restricted. Read from the index's custody table (``search.FileCustody``), whose primary
+    key gives a post's custody with each file's department and grading; what is left is a
+    few hundred files at most (the database backend's ``_theirs``). May repeat an id (a file
+    that has been at two of the viewer's posts): use it with ``IN``."""
+    return (
+        FileCustody.objects.filter(post_id__in=viewer.post_ids)
+        .exclude(department_id__in=viewer.department_ids, grading__lte=DEPARTMENT_GRADING_LIMIT)
+        .values("file_id")
+    )
 
 
 def custody_elsewhere_sql(viewer: Viewer) -> tuple[str, list]:
     """``custody_elsewhere`` as raw SQL (a subquery of file ids) and its parameters: the same
     condition, written out once here so the database backend's PostgreSQL statement need not
     compile the querysets on every search (the ORM took ~2 ms a search to build it).
-    ``tests/search/test_visibility.py`` proves both forms give the same files."""
-    file, movement = File._meta, Movement._meta
+    ``tests/search/test_database.py`` proves both forms give the same files."""
     posts = list(viewer.post_ids)
     if not posts:
         return "SELECT NULL::bigint WHERE false", []
     sql = (
-        f'SELECT V0."{file.pk.column}" FROM "{file.db_table}" V0'  # noqa: S608 (names only)
-        f' WHERE V0."{file.pk.column}" IN (SELECT U0."{movement.get_field("file").column}"'
-        f' FROM "{movement.db_table}" U0'
-        f' WHERE U0."{movement.get_field("to_post").column}" IN ({", ".join(["%s"] * len(posts))}))'
+        f'SELECT C."file_id" FROM "{FileCustody._meta.db_table}" C'  # noqa: S608 (names only)
+        f' WHERE C."post_id" IN ({", ".join(["%s"] * len(posts))})'
     )
     params: list = [*posts]
     if viewer.department_ids:
         departments = list(viewer.department_ids)
         sql += (
-            f' AND NOT (V0."{file.get_field("department").column}"'
-            f" IN ({', '.join(['%s'] * len(departments))})"
-            f' AND V0."{file.get_field("grading").column}" <= %s)'
+            f' AND NOT (C."department_id" IN ({", ".join(["%s"] * len(departments))})'
+            ' AND C."grading" <= %s)'
         )
         params += [*departments, int(DEPARTMENT_GRADING_LIMIT)]
     return sql, params

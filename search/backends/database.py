@@ -18,8 +18,10 @@ would read a million rows. Here instead:
   (``_pg_first_read``), and a search costs the same queries whatever it matches;
 - the visibility rule is applied as two index-driven lookups, not an OR of bitmaps: with
   words, "my department may see it" is a lexeme in the tsvector, so the text index alone
-  answers it; the custody half goes through the movement index and the small file rows
-  (``_theirs``); the two are merged by a UNION in the same statement;
+  answers it; the custody half is read from the index's own custody table
+  (``search.FileCustody``: a post's files with their departments and gradings, one index
+  range), so a busy post's tens of thousands of movements are never read (``_theirs``);
+  the two are merged by a UNION in the same statement;
 - only the page's rows are highlighted (``ts_headline`` parses the text: ~0.1 ms a file);
 - the date index is walked testing tsvectors one by one only where the planner's estimates
   say the walk ends soon (a word most of the department's files contain); the queries run
@@ -58,7 +60,7 @@ from django.utils import timezone
 
 from search.backends.base import RANK_CAP, RESULT_CAP, Progress, SearchBackend, count_facets
 from search.compose import FILTER_FIELDS, Composed, compose, file_id_batches
-from search.models import FileDocument, IndexBuild, PendingReindex
+from search.models import FileCustody, FileDocument, IndexBuild, PendingReindex
 from search.query import ParsedQuery, clean_number_fragment
 from search.types import MARK_END, MARK_START, BackendPage, CheckReport, Filters, encode_cursor
 from search.visibility import (
@@ -212,7 +214,7 @@ class DatabaseBackend(SearchBackend):
         if not ids:
             return 0
         indexed_at = timezone.now()  # before reading: a later read always wins (see _write)
-        docs = compose(ids)
+        docs = compose(ids, with_custody=True)
         gone = [i for i in ids if i not in docs]
         if gone:
             self.remove_files(gone)
@@ -231,6 +233,7 @@ class DatabaseBackend(SearchBackend):
                 moved.append(doc)
         with transaction.atomic():
             self._write(full, indexed_at)
+            self._write_custody(docs)
             for doc in moved:
                 # Only the small unindexed columns change: PostgreSQL updates the row in place
                 # and the tsvector and its GIN index are not touched.
@@ -281,8 +284,49 @@ class DatabaseBackend(SearchBackend):
                 """  # noqa: S608
                 cursor.execute(sql, params)
 
+    def _write_custody(self, docs: dict[int, Composed]) -> None:
+        """Make the custody rows of ``docs``'s files what ``compose`` read (see
+        ``FileCustody``): one read of the rows there, then only the differences written — a
+        movement adds a row or none, a regrading updates the file's rows."""
+        if not docs:
+            return
+        wanted = {
+            (post_id, doc.file_id): (doc.department_id, doc.grading)
+            for doc in docs.values()
+            for post_id in doc.custody_post_ids
+        }
+        there = {
+            (post_id, file_id): (department_id, grading)
+            for post_id, file_id, department_id, grading in FileCustody.objects.filter(
+                file_id__in=list(docs)
+            ).values_list("post_id", "file_id", "department_id", "grading")
+        }
+        stale: dict[int, list[int]] = {}
+        for post_id, file_id in there.keys() - wanted.keys():
+            stale.setdefault(file_id, []).append(post_id)
+        if stale:
+            condition = Q()
+            for file_id, post_ids in stale.items():
+                condition |= Q(file_id=file_id, post_id__in=post_ids)
+            FileCustody.objects.filter(condition).delete()
+        changed = [
+            FileCustody(post_id=p, file_id=f, department_id=d, grading=g)
+            for (p, f), (d, g) in wanted.items()
+            if there.get((p, f)) != (d, g)
+        ]
+        if changed:
+            FileCustody.objects.bulk_create(
+                changed,
+                batch_size=BATCH,
+                update_conflicts=True,
+                unique_fields=["post_id", "file_id"],
+                update_fields=["department_id", "grading"],
+            )
+
     def remove_files(self, file_ids: Iterable[int]) -> None:
-        FileDocument.objects.filter(file_id__in=list(file_ids)).delete()
+        ids = list(file_ids)
+        FileDocument.objects.filter(file_id__in=ids).delete()
+        FileCustody.objects.filter(file_id__in=ids).delete()
 
     # ----------------------------------------------------------------- reading
     @contextmanager
@@ -300,7 +344,13 @@ class DatabaseBackend(SearchBackend):
             return
         ms = int(getattr(settings, "DAFTAR_SEARCH_TIMEOUT_MS", 3000))
         # No search wants a sequential scan: with words it would read every tsvector.
-        local = f"SET LOCAL statement_timeout = {ms}; SET LOCAL enable_seqscan = off"
+        # Nor parallel workers: starting them costs more than the few thousand rows a search
+        # reads (~1 ms a search at 100k files), and under load they take the other officers'
+        # CPU.
+        local = (
+            f"SET LOCAL statement_timeout = {ms}; SET LOCAL enable_seqscan = off;"
+            " SET LOCAL max_parallel_workers_per_gather = 0"
+        )
         if walk:
             local += "; SET LOCAL enable_bitmapscan = off"
         if per_statement and not connection.in_atomic_block:
@@ -321,7 +371,8 @@ class DatabaseBackend(SearchBackend):
                     cursor.execute(
                         "SET LOCAL statement_timeout TO DEFAULT;"
                         " SET LOCAL enable_seqscan TO DEFAULT;"
-                        " SET LOCAL enable_bitmapscan TO DEFAULT"
+                        " SET LOCAL enable_bitmapscan TO DEFAULT;"
+                        " SET LOCAL max_parallel_workers_per_gather TO DEFAULT"
                     )
 
     def _fetch(self, sql: str, params: list) -> list[tuple]:
@@ -399,10 +450,11 @@ class DatabaseBackend(SearchBackend):
 
     def _theirs(self, query: ParsedQuery, viewer: Viewer, filtered):
         """Files from other departments, or graded above restricted, that have been at one
-        of the viewer's posts (``visibility.custody_elsewhere``): the movement index gives
-        the custody, the small file rows drop what ``_mine`` covers, and only the few left
-        are looked up here and have their tsvector read."""
-        theirs = filtered.filter(file_id__in=custody_elsewhere(viewer).values("pk"))
+        of the viewer's posts (``visibility.custody_elsewhere``): the custody table's
+        primary key gives the posts' files with their departments and gradings, what
+        ``_mine`` covers is dropped there, and only the few left are looked up here and have
+        their tsvector read."""
+        theirs = filtered.filter(file_id__in=custody_elsewhere(viewer))
         if query.has_positive:
             theirs = theirs.filter(self._match(query))
         return theirs.order_by("-opened_at", "-file_id")
@@ -495,7 +547,7 @@ class DatabaseBackend(SearchBackend):
         theirs = [*common, (f'{TABLE}."file_id" IN ({custody})', custody_params)]
         if text:
             theirs.append((f'{TABLE}."vector" @@ ({text[0]})', text[1]))
-        # The custody half is driven by the movement index (a few thousand files at most):
+        # The custody half is driven by the custody table (a few hundred files at most):
         # ordered by an expression no index has, so that the planner cannot walk the date
         # index of every file testing each tsvector instead. With a word in most files and
         # ``walk`` (bitmap scans off) that walk read the whole table when the viewer's posts
@@ -927,8 +979,8 @@ class DatabaseBackend(SearchBackend):
                 done += self._rebuild_batch(batch)
                 if progress:
                     progress(done, total)
-        orphans = FileDocument.objects.filter(~Exists(File.objects.filter(pk=OuterRef("file_id"))))
-        orphans.delete()
+        for model in (FileDocument, FileCustody):
+            model.objects.filter(~Exists(File.objects.filter(pk=OuterRef("file_id")))).delete()
         PendingReindex.objects.filter(requested_at__lt=build.started_at).delete()
         if self.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -936,7 +988,7 @@ class DatabaseBackend(SearchBackend):
                 # which every search then reads through (a manual ANALYZE does not flush it,
                 # only VACUUM or autovacuum): merge it into the index now.
                 cursor.execute("SELECT gin_clean_pending_list('search_doc_vector'::regclass)")
-                cursor.execute(f"ANALYZE {TABLE}")
+                cursor.execute(f"ANALYZE {TABLE}, {FileCustody._meta.db_table}")
         build.finished_at = timezone.now()
         build.files = done
         build.seconds = time.monotonic() - started
@@ -952,13 +1004,14 @@ class DatabaseBackend(SearchBackend):
 
     def _rebuild_batch(self, batch: list[int]) -> int:
         indexed_at = timezone.now()
-        docs = compose(batch)
+        docs = compose(batch, with_custody=True)
         with transaction.atomic():
             if self.vendor == "postgresql":
                 # A crash loses at most the last batches, which the next rebuild rewrites.
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit = off")
             self._write(list(docs.values()), indexed_at)
+            self._write_custody(docs)
         return len(batch)
 
     def _rebuild_parallel(self, workers: int, total: int, progress: Progress) -> int:
@@ -1014,9 +1067,22 @@ class DatabaseBackend(SearchBackend):
                 ~Exists(File.objects.filter(pk=OuterRef("file_id")))
             ).values_list("file_id", flat=True)
         )
+        report.orphans = sorted(
+            set(report.orphans)
+            | set(
+                FileCustody.objects.filter(~Exists(File.objects.filter(pk=OuterRef("file_id"))))
+                .values_list("file_id", flat=True)
+                .distinct()
+            )
+        )
         done = 0
         for batch in file_id_batches(BATCH):
-            docs = compose(batch)
+            docs = compose(batch, with_custody=True)
+            custody: dict[int, set] = {}
+            for post_id, file_id, department_id, grading in FileCustody.objects.filter(
+                file_id__in=batch
+            ).values_list("post_id", "file_id", "department_id", "grading"):
+                custody.setdefault(file_id, set()).add((post_id, department_id, grading))
             existing = {
                 row[0]: row[1:]
                 for row in FileDocument.objects.filter(file_id__in=batch).values_list(
@@ -1027,7 +1093,12 @@ class DatabaseBackend(SearchBackend):
                 row = existing.get(file_id)
                 if row is None:
                     report.missing.append(file_id)
-                elif row[0] != doc.text_hash or tuple(row[1:]) != doc.filter_values():
+                elif (
+                    row[0] != doc.text_hash
+                    or tuple(row[1:]) != doc.filter_values()
+                    or custody.get(file_id, set())
+                    != {(p, doc.department_id, doc.grading) for p in doc.custody_post_ids}
+                ):
                     report.stale.append(file_id)
             done += len(batch)
             if progress:

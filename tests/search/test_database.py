@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 import search
 from search import backends
 from search.backends.database import DatabaseBackend, fts_match, pg_tsquery
-from search.models import FileDocument, IndexBuild
+from search.models import FileCustody, FileDocument, IndexBuild
 from search.query import parse
-from workspace.models import File, NoteParagraph
+from workspace.models import File, Grading, NoteParagraph
 from workspace.services import movement
 
 pytestmark = pytest.mark.django_db
@@ -321,10 +321,80 @@ def test_the_written_out_custody_is_the_querysets_custody(
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             written = {r[0] for r in cursor.fetchall()}
-        assert written == set(custody_elsewhere(viewer).values_list("pk", flat=True)), user
+        assert written == set(custody_elsewhere(viewer).values_list("file_id", flat=True)), user
     assert c.secret.pk in set(
-        custody_elsewhere(Viewer.of(o.other_user)).values_list("pk", flat=True)
+        custody_elsewhere(Viewer.of(o.other_user)).values_list("file_id", flat=True)
     )
+
+
+def _custody() -> set[tuple]:
+    return set(FileCustody.objects.values_list("post_id", "file_id", "department_id", "grading"))
+
+
+def test_the_custody_table_follows_movements_and_gradings(
+    corpus, django_capture_on_commit_callbacks
+):
+    """``FileCustody`` holds every post a file has been at, with the file's department and
+    grading, kept by the same index updates as the text."""
+    c, o = corpus, corpus.o
+    assert (o.asst.pk, c.budget.pk, o.dept.pk, c.budget.grading) in _custody()
+    assert (o.so.pk, c.budget.pk, o.dept.pk, c.budget.grading) in _custody()  # put up
+    assert (o.asst.pk, c.secret.pk, o.dept.pk, Grading.SECRET) in _custody()
+    assert not FileCustody.objects.filter(post_id=o.other_so.pk).exclude(file_id=c.hed.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        movement.file_mark(actor=o.asst_user, file=c.secret, to_post=o.other_so)
+    assert (o.other_so.pk, c.secret.pk, o.dept.pk, Grading.SECRET) in _custody()
+    # Another department's officer finds the secret file because it has been at their post.
+    hits = search.search_files(user=o.other_user, query="enquiry").hits
+    assert [h.file_id for h in hits] == [c.secret.pk]
+    # A regrading reaches every one of the file's rows.
+    File.objects.filter(pk=c.secret.pk).update(grading=Grading.RESTRICTED)
+    search.index_file(c.secret.pk)
+    assert set(
+        FileCustody.objects.filter(file_id=c.secret.pk).values_list("post_id", "grading")
+    ) == {(o.asst.pk, Grading.RESTRICTED), (o.other_so.pk, Grading.RESTRICTED)}
+    search.get_backend().remove_files([c.secret.pk])
+    assert not FileCustody.objects.filter(file_id=c.secret.pk).exists()
+
+
+def test_check_finds_and_repairs_custody_drift(corpus):
+    c, o = corpus, corpus.o
+    before = _custody()
+    FileCustody.objects.filter(file_id=c.budget.pk, post_id=o.so.pk).delete()  # lost
+    FileCustody.objects.create(  # a post the file has never been at
+        post_id=o.other_so.pk, file_id=c.urdu.pk, department_id=o.dept.pk, grading=0
+    )
+    FileCustody.objects.filter(file_id=c.closed.pk).update(grading=Grading.SECRET)  # stale
+    FileCustody.objects.create(  # a file that is gone
+        post_id=o.so.pk, file_id=c.hed.pk + 1000, department_id=o.dept.pk, grading=0
+    )
+    report = search.check()
+    assert report.stale == sorted([c.budget.pk, c.urdu.pk, c.closed.pk])
+    assert report.orphans == [c.hed.pk + 1000] and not report.ok
+    search.check(repair=True)
+    assert search.check().ok
+    assert _custody() == before
+
+
+def test_the_migration_fills_the_custody_the_index_keeps(corpus):
+    """Migration 0005 fills the table from the movements and holding posts in one statement:
+    the same rows the index updates write."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    before = _custody()
+    assert len(before) >= 6
+    FileCustody.objects.all().delete()
+
+    def execute(sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+    migration = importlib.import_module("search.migrations.0005_custody")
+    migration.fill(apps, SimpleNamespace(execute=execute))
+    assert _custody() == before
 
 
 @pytest.mark.postgres
