@@ -215,8 +215,11 @@ def compose(file_ids: Iterable[int], *, with_custody: bool = False) -> dict[int,
 
     custody: dict[int, set[int]] = defaultdict(set)
     if with_custody:
+        # order_by(): the model's ordering would join every file row (its date) and make
+        # DISTINCT keep every movement — a sequential scan of the file table per batch.
         for file_id, post_id in (
             Movement.objects.filter(file_id__in=ids, to_post__isnull=False)
+            .order_by()
             .values_list("file_id", "to_post_id")
             .distinct()
         ):
