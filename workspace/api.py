@@ -80,7 +80,8 @@ _DATE = serializers.DateField()
 
 
 class FileSerializer(serializers.ModelSerializer):
-    holding_post = PostSerializer()
+    # Null while a file is being opened (File.holding_post): the schema says so.
+    holding_post = PostSerializer(allow_null=True)
     priority = serializers.CharField(source="get_priority_display")
     grading = serializers.CharField(source="get_grading_display")
 

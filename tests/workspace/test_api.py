@@ -109,3 +109,13 @@ def test_openapi_schema_is_served(client, desk):
     assert response.status_code == 200
     body = response.content.decode()
     assert "/api/v1/files/{id}/put-up/" in body and "/api/v1/inbox/" in body
+
+
+def test_the_schema_says_a_files_holding_post_may_be_null(client, desk):
+    """``File.holding_post`` is null while a file is being opened and the API then answers
+    ``"holding_post": null``: the schema must allow it, or generated clients reject it."""
+    client.force_login(desk.asst_user)
+    response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    schema = response.json()
+    holding_post = schema["components"]["schemas"]["File"]["properties"]["holding_post"]
+    assert holding_post.get("nullable") is True, holding_post
