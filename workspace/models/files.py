@@ -153,7 +153,10 @@ class Receipt(models.Model):
         ON_FILE = "on_file", _("Put on file")
         DISPOSED = "disposed", _("Disposed of")
 
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="receipts")
+    # No index of its own (nor on holding_post): the indexes below lead with each.
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="receipts", db_index=False
+    )
     diary_year = models.PositiveSmallIntegerField(_("diary year"))
     diary_number = models.PositiveIntegerField(_("diary number"))
     sender = models.CharField(_("sender"), max_length=300)
@@ -173,7 +176,11 @@ class Receipt(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
     holding_post = models.ForeignKey(
-        Post, on_delete=models.PROTECT, related_name="receipts_held", verbose_name=_("marked to")
+        Post,
+        on_delete=models.PROTECT,
+        related_name="receipts_held",
+        verbose_name=_("marked to"),
+        db_index=False,
     )
     diarised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
