@@ -233,53 +233,6 @@ def test_outside_a_transaction_the_limits_travel_with_the_statement(corpus, sett
     assert results.timed_out and results.hits == []
 
 
-def _search_indexes() -> dict[str, str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s",
-            [FileDocument._meta.db_table],
-        )
-        return dict(cursor.fetchall())
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_first_build_makes_the_text_indexes_once_at_the_end(corpus, monkeypatch):
-    """Into an empty index the GIN indexes are dropped for the load and made again after it,
-    the same indexes, even when the load fails; over a filled index they are never dropped."""
-    c = corpus
-    before = _search_indexes()
-    assert {"search_doc_vector", "search_doc_number_trgm"} <= set(before)
-    backend = search.get_backend()
-    seen_during_load = []
-    real = backend._rebuild_batch
-
-    def batch(ids):
-        seen_during_load.append(set(_search_indexes()))
-        return real(ids)
-
-    monkeypatch.setattr(backend, "_rebuild_batch", batch)
-    FileDocument.objects.all().delete()
-    assert search.rebuild() == 5
-    assert "search_doc_vector" not in seen_during_load[0]
-    assert _search_indexes() == before
-    hits = search.search_files(user=c.o.asst_user, query="اساتذہ").hits
-    assert [h.file_id for h in hits] == [c.urdu.pk]
-
-    seen_during_load.clear()
-    search.rebuild()  # over a filled index: the indexes stay
-    assert all("search_doc_vector" in names for names in seen_during_load)
-
-    def broken(ids):
-        raise RuntimeError("the database went away")
-
-    monkeypatch.setattr(backend, "_rebuild_batch", broken)
-    FileDocument.objects.all().delete()
-    with pytest.raises(RuntimeError):
-        search.rebuild()
-    assert _search_indexes() == before
-
-
 @pytest.mark.postgres
 def test_walking_the_department_finds_what_the_index_lookup_finds(corpus, monkeypatch):
     """For a word most files contain the backend walks the department newest first instead of
