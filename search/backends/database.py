@@ -761,11 +761,27 @@ class DatabaseBackend(SearchBackend):
         ]
         sql = " UNION ALL ".join(f"({s})" for s, _ in compiled)
         with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", [p for _, ps in compiled for p in ps])
+            # Planned as the search runs, without parallel workers: a parallel plan puts a
+            # Gather over the branches and estimates each per worker (a table analysed in a
+            # new order made the planner choose one, and the parse below failed).
+            cursor.execute(
+                f"SET LOCAL max_parallel_workers_per_gather = 0; EXPLAIN (FORMAT JSON) {sql}",
+                [p for _, ps in compiled for p in ps],
+            )
+            while cursor.description is None and cursor.nextset():
+                pass
             plan = cursor.fetchone()[0]
         plan = json.loads(plan) if isinstance(plan, str) else plan
         top = plan[0]["Plan"]
-        children = top.get("Plans", [top]) if len(querysets) > 1 else [top]
+        if len(querysets) == 1:
+            return [float(top["Plan Rows"])]
+        # The branches are the children of the Append, under whatever single-child nodes
+        # the planner put on top.
+        while len(top.get("Plans", [])) == 1:
+            top = top["Plans"][0]
+        children = top.get("Plans", [])
+        if len(children) != len(querysets):
+            raise ValueError(f"unexpected plan for {len(querysets)} estimates: {plan!r}")
         return [float(child["Plan Rows"]) for child in children]
 
     def search(self, *, viewer, query, filters, sort, cursor, limit, highlight=True) -> BackendPage:
