@@ -772,17 +772,7 @@ class DatabaseBackend(SearchBackend):
                 pass
             plan = cursor.fetchone()[0]
         plan = json.loads(plan) if isinstance(plan, str) else plan
-        top = plan[0]["Plan"]
-        if len(querysets) == 1:
-            return [float(top["Plan Rows"])]
-        # The branches are the children of the Append, under whatever single-child nodes
-        # the planner put on top.
-        while len(top.get("Plans", [])) == 1:
-            top = top["Plans"][0]
-        children = top.get("Plans", [])
-        if len(children) != len(querysets):
-            raise ValueError(f"unexpected plan for {len(querysets)} estimates: {plan!r}")
-        return [float(child["Plan Rows"]) for child in children]
+        return branch_rows(plan, len(querysets))
 
     def search(self, *, viewer, query, filters, sort, cursor, limit, highlight=True) -> BackendPage:
         empty = BackendPage([], {}, {}, {}, 0, False, count_facets([]), False, None)
@@ -1157,6 +1147,21 @@ class DatabaseBackend(SearchBackend):
             "engine": "postgresql-fts" if self.vendor == "postgresql" else f"{self.vendor}-fts5",
             "pending_reindex": PendingReindex.objects.count(),
         }
+
+
+def branch_rows(plan: list, branches: int) -> list[float]:
+    """The row estimates of the ``branches`` branches of an ``EXPLAIN (FORMAT JSON)`` of a
+    ``UNION ALL``: the children of its Append, under whatever single-child nodes the planner
+    put on top (a Gather, a Result); one branch is the plan itself."""
+    top = plan[0]["Plan"]
+    if branches == 1:
+        return [float(top["Plan Rows"])]
+    while len(top.get("Plans", [])) == 1:
+        top = top["Plans"][0]
+    children = top.get("Plans", [])
+    if len(children) != branches:
+        raise ValueError(f"unexpected plan for {branches} estimates: {plan!r}")
+    return [float(child["Plan Rows"]) for child in children]
 
 
 def repair_report(backend: SearchBackend, report: CheckReport) -> int:
