@@ -293,17 +293,7 @@ class DatabaseBackend(SearchBackend):
         movement adds a row or none, a regrading updates the file's rows."""
         if not docs:
             return
-        wanted = {
-            (post_id, doc.file_id): (doc.department_id, doc.grading)
-            for doc in docs.values()
-            for post_id in doc.custody_post_ids
-        }
-        there = {
-            (post_id, file_id): (department_id, grading)
-            for post_id, file_id, department_id, grading in FileCustody.objects.filter(
-                file_id__in=list(docs)
-            ).values_list("post_id", "file_id", "department_id", "grading")
-        }
+        wanted, there = _custody_composed(docs), _custody_stored(list(docs))
         stale: dict[int, list[int]] = {}
         for post_id, file_id in there.keys() - wanted.keys():
             stale.setdefault(file_id, []).append(post_id)
@@ -1011,7 +1001,7 @@ class DatabaseBackend(SearchBackend):
                 if progress:
                     progress(done, total)
         for model in (FileDocument, FileCustody):
-            model.objects.filter(~Exists(File.objects.filter(pk=OuterRef("file_id")))).delete()
+            _orphans(model).delete()
         PendingReindex.objects.filter(requested_at__lt=build.started_at).delete()
         if self.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -1094,26 +1084,20 @@ class DatabaseBackend(SearchBackend):
             pending=sorted(PendingReindex.objects.values_list("file_id", flat=True)),
         )
         report.orphans = sorted(
-            FileDocument.objects.filter(
-                ~Exists(File.objects.filter(pk=OuterRef("file_id")))
-            ).values_list("file_id", flat=True)
-        )
-        report.orphans = sorted(
-            set(report.orphans)
-            | set(
-                FileCustody.objects.filter(~Exists(File.objects.filter(pk=OuterRef("file_id"))))
-                .values_list("file_id", flat=True)
-                .distinct()
-            )
+            {
+                file_id
+                for model in (FileDocument, FileCustody)
+                for file_id in _orphans(model).values_list("file_id", flat=True)
+            }
         )
         done = 0
         for batch in file_id_batches(BATCH):
             docs = compose(batch, with_custody=True)
-            custody: dict[int, set] = {}
-            for post_id, file_id, department_id, grading in FileCustody.objects.filter(
-                file_id__in=batch
-            ).values_list("post_id", "file_id", "department_id", "grading"):
-                custody.setdefault(file_id, set()).add((post_id, department_id, grading))
+            wanted, there = _custody_composed(docs), _custody_stored(batch)
+            # (post, file) keys: the files whose custody rows differ
+            custody_differs = {
+                key[1] for key in wanted.keys() | there.keys() if wanted.get(key) != there.get(key)
+            }
             existing = {
                 row[0]: row[1:]
                 for row in FileDocument.objects.filter(file_id__in=batch).values_list(
@@ -1127,8 +1111,7 @@ class DatabaseBackend(SearchBackend):
                 elif (
                     row[0] != doc.text_hash
                     or tuple(row[1:]) != doc.filter_values()
-                    or custody.get(file_id, set())
-                    != {(p, doc.department_id, doc.grading) for p in doc.custody_post_ids}
+                    or file_id in custody_differs
                 ):
                     report.stale.append(file_id)
             done += len(batch)
@@ -1147,6 +1130,30 @@ class DatabaseBackend(SearchBackend):
             "engine": "postgresql-fts" if self.vendor == "postgresql" else f"{self.vendor}-fts5",
             "pending_reindex": PendingReindex.objects.count(),
         }
+
+
+def _custody_composed(docs: dict[int, Composed]) -> dict[tuple[int, int], tuple[int, int]]:
+    """The custody rows ``docs`` call for: {(post, file): (department, grading)}."""
+    return {
+        (post_id, doc.file_id): (doc.department_id, doc.grading)
+        for doc in docs.values()
+        for post_id in doc.custody_post_ids
+    }
+
+
+def _custody_stored(file_ids: list[int]) -> dict[tuple[int, int], tuple[int, int]]:
+    """The custody rows stored for ``file_ids``, in ``_custody_composed``'s form."""
+    return {
+        (post_id, file_id): (department_id, grading)
+        for post_id, file_id, department_id, grading in FileCustody.objects.filter(
+            file_id__in=file_ids
+        ).values_list("post_id", "file_id", "department_id", "grading")
+    }
+
+
+def _orphans(model):
+    """Rows of an index table (``FileDocument``, ``FileCustody``) whose file is gone."""
+    return model.objects.filter(~Exists(File.objects.filter(pk=OuterRef("file_id"))))
 
 
 def branch_rows(plan: list, branches: int) -> list[float]:
