@@ -181,20 +181,21 @@ def test_searches_run_under_a_statement_timeout(settings):
         assert cursor.fetchone()[0] != "1234ms"  # SET LOCAL: only for the search
 
 
+def _make_every_search_sleep(monkeypatch, seconds: float = 0.05) -> None:
+    """Every search statement sleeps ``seconds`` in the database (a condition on its rows)."""
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    backend = search.get_backend()
+    real = backend._filtered
+    sleep = RawSQL("pg_sleep(%s) IS NOT NULL", [seconds], output_field=BooleanField())
+    monkeypatch.setattr(backend, "_filtered", lambda *args: real(*args).filter(sleep))
+
+
 @pytest.mark.postgres
 def test_a_search_that_times_out_says_so(corpus, settings, monkeypatch):
     settings.DAFTAR_SEARCH_TIMEOUT_MS = 1
-    backend = search.get_backend()
-    real = backend._filtered
-
-    def slow(*args):
-        from django.db.models import BooleanField
-        from django.db.models.expressions import RawSQL
-
-        sleep = RawSQL("pg_sleep(0.05) IS NOT NULL", [], output_field=BooleanField())
-        return real(*args).filter(sleep)
-
-    monkeypatch.setattr(backend, "_filtered", slow)
+    _make_every_search_sleep(monkeypatch)
     results = search.search_files(user=corpus.o.asst_user, query="budget")
     assert results.timed_out and results.hits == []
 
@@ -218,17 +219,7 @@ def test_outside_a_transaction_the_limits_travel_with_the_statement(corpus, sett
         assert cursor.fetchone()[0] != "1234ms"
 
     settings.DAFTAR_SEARCH_TIMEOUT_MS = 1
-    backend = search.get_backend()
-    real = backend._filtered
-
-    def slow(*args):
-        from django.db.models import BooleanField
-        from django.db.models.expressions import RawSQL
-
-        sleep = RawSQL("pg_sleep(0.05) IS NOT NULL", [], output_field=BooleanField())
-        return real(*args).filter(sleep)
-
-    monkeypatch.setattr(backend, "_filtered", slow)
+    _make_every_search_sleep(monkeypatch)
     results = search.search_files(user=corpus.o.asst_user, query="budget")
     assert results.timed_out and results.hits == []
 
