@@ -9,23 +9,12 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from tests.factories import DepartmentFactory, PostFactory, SectionFactory
 from tests.workspace.helpers import open_file
 from workspace.selectors.desk import LIVE_DEPARTMENTS_KEY
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_department_list():
-    # The list of live departments is cached for minutes; each test has its own organisation.
-    cache.delete(LIVE_DEPARTMENTS_KEY)
-    yield
-    cache.delete(LIVE_DEPARTMENTS_KEY)
-    # A page requested in Urdu leaves Urdu active in this thread: later tests expect English.
-    translation.deactivate()
 
 
 def _mark_select(html: str) -> str:

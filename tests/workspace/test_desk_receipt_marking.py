@@ -8,22 +8,12 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from tests.workspace.helpers import diarise
 from tests.workspace.test_desk_marking import _grow_the_province
 from workspace.selectors.desk import LIVE_DEPARTMENTS_KEY
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_department_list():
-    cache.delete(LIVE_DEPARTMENTS_KEY)
-    yield
-    cache.delete(LIVE_DEPARTMENTS_KEY)
-    # A page requested in Urdu leaves Urdu active in this thread: later tests expect English.
-    translation.deactivate()
 
 
 def _page(client, url):
