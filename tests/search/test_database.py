@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 import search
 from search import backends
 from search.backends.database import DatabaseBackend, fts_match, pg_tsquery
+from search.compose import department_batches
 from search.models import FileCustody, FileDocument, IndexBuild
 from search.query import parse
 from workspace.models import File, Grading, NoteParagraph
-from workspace.services import movement
+from workspace.services import files, movement
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,49 @@ def test_rebuild_restores_everything_and_reports_progress(corpus):
     assert [
         h.file_id for h in search.search_files(user=corpus.o.asst_user, query="اساتذہ").hits
     ] == [corpus.urdu.pk]
+
+
+def _one_more_finance_file(corpus, django_capture_on_commit_callbacks):
+    """A Finance file opened after the Higher Education one: in id order the departments now
+    interleave (Finance ×4, HED, Finance)."""
+    o = corpus.o
+    with django_capture_on_commit_callbacks(execute=True):
+        return files.file_open(
+            actor=o.asst_user, post=o.asst, subject_head=o.head, subject="Late pension claims"
+        )
+
+
+def test_department_batches_give_each_file_once_a_department_together(
+    corpus, django_capture_on_commit_callbacks
+):
+    late = _one_more_finance_file(corpus, django_capture_on_commit_callbacks)
+    batches = list(department_batches(2))  # batches end inside and across departments
+    assert all(len(batch) <= 2 for batch in batches)
+    ids = [i for batch in batches for i in batch]
+    assert ids == list(
+        File.objects.order_by("department_id", "grading", "pk").values_list("pk", flat=True)
+    )
+    finance = [i for i in ids if i in {late.pk, corpus.budget.pk}]
+    assert len(finance) == 2 and abs(ids.index(finance[0]) - ids.index(finance[1])) < 5
+    assert sorted(ids) == sorted(File.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.postgres
+def test_a_rebuild_into_an_empty_index_lays_a_department_s_rows_together(
+    corpus, django_capture_on_commit_callbacks
+):
+    """Searches for common words read all of a department's matches: a first build writes
+    them next to each other in the table (physical order, ``ctid``), not in file order."""
+    _one_more_finance_file(corpus, django_capture_on_commit_callbacks)
+    with connection.cursor() as cursor:  # empty, with no freed space to reuse
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's pending foreign-key checks
+        cursor.execute(f"TRUNCATE {FileDocument._meta.db_table}, {FileCustody._meta.db_table}")
+    search.rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT department_id FROM search_filedocument ORDER BY ctid")
+        laid_out = [row[0] for row in cursor.fetchall()]
+    runs = [d for i, d in enumerate(laid_out) if i == 0 or laid_out[i - 1] != d]
+    assert len(laid_out) == 6 and sorted(runs) == sorted(set(laid_out)) and len(runs) == 2
 
 
 def test_check_finds_and_repairs_drift(corpus):
