@@ -93,6 +93,46 @@ def machine() -> dict:
     return info
 
 
+# A share of blocks read from outside shared buffers, in percent, that makes the figures
+# ones of a database not in memory.
+MISSES_WORTH_A_NOTE = 1.0
+
+
+def block_counts() -> tuple[int, int] | None:
+    """(blocks found in shared buffers, blocks read from outside them) of this database so
+    far, with this connection's own counts flushed first (PostgreSQL 15 and later; before,
+    up to a second of them may be missing). None off PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        if connection.pg_version >= 150000:
+            cursor.execute("SELECT pg_stat_force_next_flush()")
+        # A new statement: the flush happens when the one above ends.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT blks_hit, blks_read FROM pg_stat_database WHERE datname = current_database()"
+        )
+        hit, read = cursor.fetchone()
+    return int(hit), int(read)
+
+
+def buffer_misses(before, after, n_files: int) -> Value | None:
+    """The share of the blocks used between two ``block_counts`` that PostgreSQL had to read
+    from the operating system: 0 when the data is in memory, as the floors assume."""
+    if before is None or after is None:
+        return None
+    hits, reads = after[0] - before[0], after[1] - before[1]
+    if hits + reads <= 0:
+        return None
+    return Value(
+        "reads: blocks from outside shared buffers",
+        n_files,
+        round(100 * reads / (hits + reads), 2),
+        "%",
+        extra={"blocks_hit": hits, "blocks_read": reads},
+    )
+
+
 def prepare(options: Options, progress: Progress) -> dict:
     """Make sure the database holds a dataset of ``options.files`` files; returns its record."""
     try:
@@ -226,7 +266,19 @@ def run(options: Options, progress: Progress) -> Result:
         def reads():
             progress(f"timing reads in process ({options.iterations} iterations each)")
             ops = _chosen(measure.page_ops(sample, measure.Clients()), options.only)
-            return measure.run(ops, **timing)
+            before = block_counts()
+            figures = measure.run(ops, **timing)
+            missed = buffer_misses(before, block_counts(), n_files)
+            if missed is not None:
+                figures.append(missed)
+                if missed.value >= MISSES_WORTH_A_NOTE:
+                    notes.append(
+                        f"{missed.value:.1f} % of the blocks the reads used came from outside "
+                        "PostgreSQL's shared buffers (the OS cache or the disk): the figures "
+                        "are not of data in memory. Give the benchmark's server shared_buffers "
+                        "that hold the database (docs/benchmarks.md, 'The database server')."
+                    )
+            return figures
 
         def writes():
             progress("timing writes through the services")

@@ -1,6 +1,7 @@
 """The rule of issue 8 as the report applies it: no timing is measured here, only judged."""
 
 from daftar.benchmark.report import Latency, percentile, table
+from daftar.benchmark.runner import buffer_misses
 
 
 def figure(ms, floor, queries=None, **kwargs):
@@ -33,3 +34,11 @@ def test_a_background_job_is_timed_but_not_judged():
     assert line["over_rule"] is None
     assert "background job" in table([job]) and "OVER" not in table([job])
     assert "OVER" in table([figure([900] * 5, [2] * 5)])
+
+
+def test_buffer_misses_are_the_share_of_blocks_read_from_outside_shared_buffers():
+    missed = buffer_misses((1_000, 10), (1_900, 110), 100)  # 900 hits, 100 reads
+    assert missed.value == 10.0 and missed.unit == "%"
+    assert missed.as_json()["blocks_read"] == 100
+    assert buffer_misses((5, 5), (5, 5), 100) is None  # nothing read: no figure
+    assert buffer_misses(None, None, 100) is None  # not PostgreSQL
