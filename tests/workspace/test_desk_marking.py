@@ -111,6 +111,28 @@ def test_marking_chooser_in_urdu(client, desk):
         assert english not in html
 
 
+def test_marking_chooser_escapes_names_and_labels_the_home_department(client, desk):
+    desk.other_dept.name_en = 'Health <b>& "Care"</b>'
+    desk.other_dept.save()
+    section = SectionFactory(department=desk.other_dept, code="S<1>", name_en="Wards & <i>Beds</i>")
+    post = PostFactory(section=section, designation_en="Officer <script>x</script>")
+    file = open_file(desk)
+    client.force_login(desk.asst_user)
+    _, html = _page(client, f"/desk/files/{file.pk}/?mark_dept={desk.other_dept.code}")
+    assert "<b>" not in html and "<script>x" not in html and "<i>Beds" not in html
+    assert (
+        f'<option value="{desk.other_dept.code}" selected>'
+        "Health &lt;b&gt;&amp; &quot;Care&quot;&lt;/b&gt;</option>"
+    ) in html
+    # The desk's own department is labelled, and is not the one selected.
+    assert f'<option value="{desk.dept.code}">{desk.dept.name_en} (this desk)</option>' in html
+    select = _mark_select(html)
+    assert (
+        '<optgroup label="Wards &amp; &lt;i&gt;Beds&lt;/i&gt;">'
+        f'<option value="{post.pk}">Officer &lt;script&gt;x&lt;/script&gt;</option>'
+    ) in select
+
+
 def test_cached_marking_list_follows_posts_added_renamed_and_closed(client, desk):
     file = open_file(desk)
     client.force_login(desk.asst_user)

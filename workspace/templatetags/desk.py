@@ -1,7 +1,10 @@
 """Small presentation helpers for the desk screens."""
 
+import html
+
 from django import template
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -41,3 +44,37 @@ def duration(seconds) -> str:
 @register.filter
 def is_overdue(due_on) -> bool:
     return bool(due_on) and due_on < timezone.localdate()
+
+
+# The "mark to" chooser's two lists (workspace/_mark_to.html) are the longest loops on the file
+# and receipt pages: forty-odd departments and a department's posts. Written here rather than
+# as template loops (~0.9 ms a page in the template engine) or with format_html (~0.6 ms; it
+# escapes through lazy wrappers): html.escape is what Django's escape() calls.
+
+
+@register.simple_tag
+def department_options(departments, chosen_id, home_id, home_label):
+    """``<option>``s of the departments: ``chosen_id``'s selected, ``home_id``'s labelled."""
+    label = f" {html.escape(str(home_label))}"
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        "".join(
+            f'<option value="{html.escape(d.code)}"{" selected" if d.pk == chosen_id else ""}>'
+            f"{html.escape(d.name)}{label if d.pk == home_id else ''}</option>"
+            for d in departments
+        )
+    )
+
+
+@register.simple_tag
+def post_options(groups):
+    """An ``<optgroup>`` of ``<option>``s for each ``(section, [post, …])`` of ``groups``."""
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        "".join(
+            f'<optgroup label="{html.escape(section.name)}">'
+            + "".join(
+                f'<option value="{int(p.pk)}">{html.escape(p.designation)}</option>' for p in posts
+            )
+            + "</optgroup>"
+            for section, posts in groups
+        )
+    )
