@@ -25,6 +25,7 @@ print(json.dumps({
     "hsts": getattr(settings, "SECURE_HSTS_SECONDS", 0),
     "cache": settings.CACHES["default"]["BACKEND"],
     "db_options": settings.DATABASES["default"].get("OPTIONS", {}),
+    "sessions": settings.SESSION_ENGINE,
 }))
 """
 
@@ -59,6 +60,7 @@ def test_embedded_default_needs_no_server(tmp_path):
     assert got["search"] == "database"
     assert got["debug"] is False
     assert got["cache"].endswith("LocMemCache")
+    assert got["sessions"] == "django.contrib.sessions.backends.db"  # no shared cache
     # A secret key was generated and kept in the var dir, not committed anywhere.
     assert (tmp_path / "secret_key").stat().st_size > 40
 
@@ -74,6 +76,7 @@ def test_production_switches_every_service(tmp_path):
     assert got["tasks"] == "DatabaseBackend"
     assert got["search"] == "elasticsearch"
     assert got["cache"].endswith("RedisCache")
+    assert got["sessions"] == "django.contrib.sessions.backends.cached_db"
     assert got["hsts"] >= 31_536_000
     # Parameters bound on the server, statements prepared after five runs.
     assert got["db_options"]["server_side_binding"] is True

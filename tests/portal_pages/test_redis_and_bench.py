@@ -71,3 +71,25 @@ def test_bench_hook_times_lookups(org):
     assert result["found"]["n"] == 40
     assert result["found"]["p95_ms"] >= result["found"]["p50_ms"] > 0
     assert any("p95" in line for line in lines)
+
+
+@pytest.mark.django_db
+def test_signed_in_sessions_are_read_from_redis_and_end_everywhere_on_logout(
+    redis_cache, settings, client, org
+):
+    """With a shared cache, sessions are ``cached_db`` (daftar/settings.py): read from Redis,
+    so no query for them, and ended for every worker when the officer signs out."""
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+    from django.test import Client
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    client.force_login(org.so_user)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert redis_cache.get(KEY_PREFIX + key) is not None
+    other_tab = Client()
+    other_tab.cookies[settings.SESSION_COOKIE_NAME] = key
+    assert other_tab.get("/desk/").status_code == 200
+    assert client.post("/accounts/logout/").status_code in (200, 302)
+    assert redis_cache.get(KEY_PREFIX + key) is None
+    response = other_tab.get("/desk/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
