@@ -203,7 +203,6 @@ def pg_tsquery(query: ParsedQuery) -> tuple[str, list]:
     return " && ".join(f"({p})" for p in parts), params
 
 
-
 @contextmanager
 def _message_cursor():
     """A cursor that sends its statement and parameters as one text message (client-side
@@ -229,6 +228,7 @@ def _message_cursor():
         raw.cursor_factory = factory
     with cursor:
         yield cursor
+
 
 class DatabaseBackend(SearchBackend):
     name = "database"
