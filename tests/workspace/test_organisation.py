@@ -38,6 +38,22 @@ def test_one_person_can_hold_several_posts(org, admin_user):
     assert held == {org.so.pk, org.ds.pk}
 
 
+def test_posts_i_hold_are_listed_charges_then_the_regular_post_senior_first(org, admin_user):
+    """``access.my_holdings`` (sorted in Python) keeps ``holdings_of``'s SQL order."""
+    from workspace import access
+    from workspace.selectors import holdings_of
+
+    junior = PostFactory(section=org.so.section, level=Post.Level.ASSISTANT)
+    for post in (junior, org.ds):  # the junior charge assigned first
+        services.holding_assign(
+            actor=admin_user, post=post, user=org.so_user, kind=Holding.Kind.ADDITIONAL
+        )
+    user = type(org.so_user).objects.get(pk=org.so_user.pk)  # nothing cached on it yet
+    held = [(h.post, h.kind) for h in access.my_holdings(user)]
+    assert held == [(org.ds, "additional"), (junior, "additional"), (org.so, "regular")]
+    assert held == [(h.post, h.kind) for h in holdings_of(user=user)]
+
+
 def test_an_ended_holding_grants_nothing(org, admin_user):
     holding = Holding.objects.get(post=org.so, user=org.so_user)
     services.holding_end(actor=admin_user, holding=holding)

@@ -7,6 +7,7 @@ import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 
 from django.core.cache import cache
 from django.db import transaction
@@ -162,10 +163,13 @@ def file_for(*, user, pk: int, related=FILE_RELATED) -> File | None:
     """The file if the user may see it, else None (the view answers 404). Read by its key and
     then checked (``access.can_view_file``): the rule as one query's OR and subquery cost
     ~2 ms a page to compile, for a row whose own columns mostly answer it."""
-    file = File.objects.select_related(*related).filter(pk=pk).first()
-    if file is None or not access.can_view_file(user=user, file=file):
+    # get(), which asks for no order, not first(), which orders by the key: Django compiles
+    # an ORDER BY over a join by hashing every selected column (~0.3 ms a page).
+    try:
+        file = File.objects.select_related(*related).get(pk=pk)
+    except File.DoesNotExist:
         return None
-    return file
+    return file if access.can_view_file(user=user, file=file) else None
 
 
 @dataclass
@@ -191,10 +195,13 @@ def file_page(*, file: File) -> dict:
         .prefetch_related(Prefetch("approvals", queryset=Approval.objects.order_by("at")))
         .order_by("number")
     )
-    enclosures = list(
+    # Sorted here rather than by ORDER BY: a file's few enclosures, and Django compiles an
+    # ordering over these joins by hashing their ~50 selected columns (~0.2 ms a page).
+    enclosures = sorted(
         Enclosure.objects.filter(file=file)
         .select_related("receipt__section__department", "paper")
-        .order_by("position")
+        .order_by(),
+        key=attrgetter("position"),
     )
     drafts = list(Draft.objects.filter(file=file).select_related("dispatch").order_by("number"))
     movements = list(Movement.objects.filter(file=file).order_by("at", "pk"))
@@ -219,10 +226,14 @@ def _set_posts_and_users(paragraphs, approvals, movements) -> None:
     post_ids.discard(None)
     user_ids = {p.author_id for p in paragraphs} | {m.by_id for m in movements}
     user_ids.discard(None)
+    # Read into dicts by id, so without Post's default ORDER BY (compiling it over the join
+    # costs ~0.2 ms a page).
     posts = (
         {
             p.pk: p
-            for p in Post.objects.filter(pk__in=post_ids).select_related("section__department")
+            for p in Post.objects.filter(pk__in=post_ids)
+            .select_related("section__department")
+            .order_by()
         }
         if post_ids
         else {}
