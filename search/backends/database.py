@@ -203,6 +203,7 @@ def pg_tsquery(query: ParsedQuery) -> tuple[str, list]:
     return " && ".join(f"({p})" for p in parts), params
 
 
+
 @contextmanager
 def _message_cursor():
     """A cursor that sends its statement and parameters as one text message (client-side
@@ -228,7 +229,6 @@ def _message_cursor():
         raw.cursor_factory = factory
     with cursor:
         yield cursor
-
 
 class DatabaseBackend(SearchBackend):
     name = "database"
