@@ -35,34 +35,6 @@ def _embedded_secret_key(var_dir: Path) -> str:
     return key_file.read_text().strip()
 
 
-def _prepared_statements() -> dict:
-    """PostgreSQL options for server-side parameters and prepared statements.
-
-    Django sends every query as text with its parameters spliced in, so PostgreSQL parses and
-    plans it afresh each time. With server-side binding, psycopg prepares a statement once a
-    connection has run it ``DATABASE_PREPARE_THRESHOLD`` times (default 5) and from then on
-    sends only its name and parameters; the server keeps the plan. On the file page at 100,000
-    files that took the database's share from 6.6 to 3.5 ms of 23 (docs/benchmarks.md).
-    PostgreSQL still plans a prepared statement for its parameters until a generic plan
-    proves as cheap, so a skewed value keeps its own plan.
-
-    ``off`` keeps Django's default (client-side binding, nothing prepared): needed behind
-    PgBouncer in transaction mode before 1.21, which cannot follow a prepared statement from
-    one server connection to the next."""
-    threshold = _env.str("DATABASE_PREPARE_THRESHOLD", default="5").strip().lower()
-    if threshold in {"off", "no", "false", "none", ""}:
-        return {}
-    try:
-        value = int(threshold)
-    except ValueError:
-        raise ImproperlyConfigured(
-            "DATABASE_PREPARE_THRESHOLD must be a number of runs (e.g. 5) or 'off'."
-        ) from None
-    if value < 0:
-        raise ImproperlyConfigured("DATABASE_PREPARE_THRESHOLD cannot be negative.")
-    return {"server_side_binding": True, "prepare_threshold": value}
-
-
 @dataclass(frozen=True)
 class Config:
     production: bool
@@ -102,8 +74,6 @@ def read_config() -> Config:
         database = environ.Env.db_url_config(database_url)
         database.setdefault("CONN_MAX_AGE", _env.int("DATABASE_CONN_MAX_AGE", default=60))
         database["CONN_HEALTH_CHECKS"] = True
-        if database["ENGINE"] == "django.db.backends.postgresql":
-            database.setdefault("OPTIONS", {}).update(_prepared_statements())
     else:
         database = {
             "ENGINE": "django.db.backends.sqlite3",

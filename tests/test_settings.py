@@ -24,7 +24,6 @@ print(json.dumps({
     "debug": settings.DEBUG,
     "hsts": getattr(settings, "SECURE_HSTS_SECONDS", 0),
     "cache": settings.CACHES["default"]["BACKEND"],
-    "db_options": settings.DATABASES["default"].get("OPTIONS", {}),
     "sessions": settings.SESSION_ENGINE,
 }))
 """
@@ -78,47 +77,6 @@ def test_production_switches_every_service(tmp_path):
     assert got["cache"].endswith("RedisCache")
     assert got["sessions"] == "django.contrib.sessions.backends.cached_db"
     assert got["hsts"] >= 31_536_000
-    # Parameters bound on the server, statements prepared after five runs.
-    assert got["db_options"]["server_side_binding"] is True
-    assert got["db_options"]["prepare_threshold"] == 5
-
-
-@pytest.mark.parametrize(
-    "value, options",
-    [
-        ("off", {}),  # Django's default: client-side binding (PgBouncer before 1.21)
-        ("0", {"server_side_binding": True, "prepare_threshold": 0}),
-        ("12", {"server_side_binding": True, "prepare_threshold": 12}),
-    ],
-)
-def test_prepared_statements_can_be_tuned_or_turned_off(tmp_path, value, options):
-    result = _run({**PRODUCTION, "DATABASE_PREPARE_THRESHOLD": value}, tmp_path=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["db_options"] == options
-
-
-def test_a_prepare_threshold_that_is_not_a_number_is_refused(tmp_path):
-    result = _run({**PRODUCTION, "DATABASE_PREPARE_THRESHOLD": "often"}, tmp_path=tmp_path)
-    assert result.returncode != 0
-    assert "DATABASE_PREPARE_THRESHOLD must be a number of runs" in result.stderr
-
-
-@pytest.mark.django_db
-def test_repeated_queries_are_prepared_on_postgresql():
-    from django.db import connection
-
-    from workspace.models import File
-
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's (psycopg server-side binding)")
-    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
-    marker = "prepared-statement-probe"
-    for _ in range(threshold + 1):
-        list(File.objects.filter(number=marker).values_list("pk"))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [row[0] for row in cursor.fetchall()]
-    assert any('FROM "workspace_file"' in sql and '"number" = $1' in sql for sql in prepared)
 
 
 @pytest.mark.parametrize(

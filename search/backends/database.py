@@ -203,33 +203,6 @@ def pg_tsquery(query: ParsedQuery) -> tuple[str, list]:
     return " && ".join(f"({p})" for p in parts), params
 
 
-
-@contextmanager
-def _message_cursor():
-    """A cursor that sends its statement and parameters as one text message (client-side
-    binding), for the search statements that carry their ``SET LOCAL``s in front.
-
-    With prepared statements on (``DATABASE_PREPARE_THRESHOLD``, daftar/env.py) Django's
-    cursors bind parameters on the server, where a message holds one statement. These
-    statements are also better never prepared: the best plan for a word depends on how many
-    files hold it, which a generic plan cannot know."""
-    options = connection.settings_dict.get("OPTIONS", {})
-    if connection.vendor != "postgresql" or not options.get("server_side_binding"):
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    from django.db.backends.postgresql.base import Cursor as ClientBindingCursor
-
-    connection.ensure_connection()
-    raw = connection.connection
-    factory, raw.cursor_factory = raw.cursor_factory, ClientBindingCursor
-    try:
-        cursor = connection.cursor()
-    finally:
-        raw.cursor_factory = factory
-    with cursor:
-        yield cursor
-
 class DatabaseBackend(SearchBackend):
     name = "database"
 
@@ -424,7 +397,7 @@ class DatabaseBackend(SearchBackend):
         """Run one raw search statement, with the ``_timeout`` settings in front of it when
         they are per statement; the rows of its (last) result."""
         prefix = getattr(self._local, "prefix", "")
-        with _message_cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(prefix + sql, params)
             while cursor.description is None and cursor.nextset():
                 pass
@@ -783,7 +756,7 @@ class DatabaseBackend(SearchBackend):
             for qs in querysets
         ]
         sql = " UNION ALL ".join(f"({s})" for s, _ in compiled)
-        with _message_cursor() as cursor:
+        with connection.cursor() as cursor:
             # Planned as the search runs, without parallel workers: a parallel plan puts a
             # Gather over the branches and estimates each per worker (a table analysed in a
             # new order made the planner choose one, and the parse below failed).
