@@ -10,8 +10,10 @@ not counted). Run once with ``-n 0`` and once with ``-n 40`` and subtract: the d
         --database-url postgres://postgres@127.0.0.1:5433/daftar_bench100k
     (again with -n 40 and /tmp/cg.40; each "I refs" total is printed at the end)
 
-Set ``PYTHONHASHSEED=0`` and the same ``REDIS_URL`` for both runs. A run takes a minute or
-two under valgrind. docs/benchmarks.md ("Python's share, counted") has figures.
+Set ``PYTHONHASHSEED=0`` and the same ``REDIS_URL`` for both runs. To compare two versions
+of the code, count both on the same data, with no benchmark run in between: its mark and
+approve phases move files, and so change which pages the sample opens. A run takes a minute
+or two under valgrind. docs/benchmarks.md ("Python's share, counted") has figures.
 """
 
 import argparse
