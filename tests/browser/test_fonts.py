@@ -1,0 +1,43 @@
+"""Urdu written on an English page — a note, a subject — is drawn with the Urdu font Daftar
+serves, not with whatever system font happens to lack some of its letters (``ے`` came out as
+empty boxes in Chromium on a machine with only DejaVu); English text keeps the system font."""
+
+import pytest
+
+from tests.browser.conftest import login
+from tests.workspace.conftest import desk  # noqa: F401  (the fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+URDU = "ان حالات میں تجویز منظوری کے لیے پیش خدمت ہے۔"
+ENGLISH = "Comments of the concerned department may be obtained."
+
+
+def _fonts_used(page, selector: str) -> set[str]:
+    """The fonts Chromium actually drew the element's text with (DevTools protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return {f["familyName"] for f in fonts}
+
+
+def test_urdu_note_on_an_english_page_uses_the_urdu_font(browser, live_server, desk):  # noqa: F811
+    from tests.workspace.helpers import open_file
+    from workspace.services import notes
+
+    file = open_file(desk)
+    notes.note_add(actor=desk.asst_user, file=file, text=URDU)
+    notes.note_add(actor=desk.asst_user, file=file, text=ENGLISH)
+    page = browser.new_context().new_page()
+    login(page, live_server, "fd-asst")
+    page.goto(f"{live_server.url}/desk/files/{file.pk}/")
+    assert page.locator("html[lang=en]").count() == 1
+    page.evaluate("document.fonts.ready")
+    urdu = _fonts_used(page, "#para-1 p")
+    english = _fonts_used(page, "#para-2 p")
+    assert "Noto Nastaliq Urdu" in urdu, urdu
+    assert "Noto Nastaliq Urdu" not in english, english
+    page.context.close()
