@@ -1,6 +1,7 @@
-"""Urdu written on an English page — a note, a subject — is drawn with the Urdu font Daftar
-serves, not with whatever system font happens to lack some of its letters (``ے`` came out as
-empty boxes in Chromium on a machine with only DejaVu); English text keeps the system font."""
+"""Urdu written on an English page — a note, a subject — is drawn in the Naskh font Daftar
+serves, not in whatever system font happens to lack some of its letters (``ے`` came out as
+empty boxes in Chromium on a machine with only DejaVu); English text keeps the system font,
+and Urdu pages keep Nastaliq."""
 
 import pytest
 
@@ -24,7 +25,7 @@ def _fonts_used(page, selector: str) -> set[str]:
     return {f["familyName"] for f in fonts}
 
 
-def test_urdu_note_on_an_english_page_uses_the_urdu_font(browser, live_server, desk):  # noqa: F811
+def test_urdu_note_on_an_english_page_uses_the_served_naskh_font(browser, live_server, desk):  # noqa: F811
     from tests.workspace.helpers import open_file
     from workspace.services import notes
 
@@ -38,6 +39,12 @@ def test_urdu_note_on_an_english_page_uses_the_urdu_font(browser, live_server, d
     page.evaluate("document.fonts.ready")
     urdu = _fonts_used(page, "#para-1 p")
     english = _fonts_used(page, "#para-2 p")
-    assert "Noto Nastaliq Urdu" in urdu, urdu
-    assert "Noto Nastaliq Urdu" not in english, english
+    assert "Noto Naskh Arabic" in urdu, urdu
+    assert not english & {"Noto Naskh Arabic", "Noto Nastaliq Urdu"}, english
+    # The same note on the page in Urdu: Nastaliq, as all of that page's Urdu.
+    page.context.add_cookies([{"name": "django_language", "value": "ur", "url": live_server.url}])
+    page.goto(f"{live_server.url}/desk/files/{file.pk}/")
+    assert page.locator("html[lang=ur]").count() == 1
+    page.evaluate("document.fonts.ready")
+    assert "Noto Nastaliq Urdu" in _fonts_used(page, "#para-1 p")
     page.context.close()
