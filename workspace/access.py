@@ -42,12 +42,7 @@ def my_holdings(user) -> list:
     if cached is None:
         from workspace.selectors import holdings_of
 
-        # holdings_of's order, applied here to an officer's one to three holdings: Django
-        # compiles an ORDER BY over this four-table join by hashing each selected column,
-        # ~0.3 ms on every staff page.
-        cached = user._daftar_holdings = sorted(
-            holdings_of(user=user).order_by(), key=lambda h: (h.kind, -h.post.level, h.post_id)
-        )
+        cached = user._daftar_holdings = holdings_of(user=user)
     return cached
 
 

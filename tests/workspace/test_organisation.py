@@ -39,7 +39,7 @@ def test_one_person_can_hold_several_posts(org, admin_user):
 
 
 def test_posts_i_hold_are_listed_charges_then_the_regular_post_senior_first(org, admin_user):
-    """``access.my_holdings`` (sorted in Python) keeps ``holdings_of``'s SQL order."""
+    """``holdings_of`` sorts in Python, and ``access.my_holdings`` serves its order."""
     from workspace import access
     from workspace.selectors import holdings_of
 
