@@ -96,7 +96,8 @@ DATABASES = {"default": CONFIG.database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in user by a compiled query.
+    "workspace.auth_backends.UserBackend",
     # Answers "may this user act for this post?" for Viewflow's per-post task permissions.
     "workspace.auth_backends.PostHoldingBackend",
 ]

@@ -1,12 +1,33 @@
-"""Per-post permissions: a user may act for a post while they hold it.
+"""Authentication backends.
 
-Viewflow asks ``user.has_perm(task.owner_permission, post)`` for a task sitting at a post;
+``UserBackend`` is Django's ModelBackend (passwords, global permissions) with one change: the
+signed-in user, read on every staff request, is read by a compiled query
+(``workspace.compiled``) rather than compiled anew each time.
+
+``PostHoldingBackend`` gives per-post permissions: a user may act for a post while they hold
+it. Viewflow asks ``user.has_perm(task.owner_permission, post)`` for a task sitting at a post;
 this backend answers yes while the user holds that post (regular or additional charge).
-Global permissions are left to Django's ModelBackend.
 """
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+from workspace.compiled import compiled
 from workspace.models import Post
 from workspace.selectors import holds_post
+
+
+@compiled
+def _user_by_pk(*, pk: int):
+    return get_user_model()._default_manager.filter(pk=pk).order_by()
+
+
+class UserBackend(ModelBackend):
+    def get_user(self, user_id):
+        rows = _user_by_pk(pk=user_id)
+        # What ModelBackend answers: the user, unless it may not sign in (inactive).
+        return rows[0] if rows and self.user_can_authenticate(rows[0]) else None
+
 
 DESK_PERMISSION = "workflows.act_at_post"
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.utils import timezone
 
+from workspace.compiled import compiled
 from workspace.models import Holding, Post
 
 
@@ -17,14 +20,18 @@ def holdings_of(*, user, at=None) -> list[Holding]:
     the regular post, senior posts first. Sorted here, not by ORDER BY: an officer holds one
     to three, and Django compiles an ORDER BY over this four-table join by hashing each
     selected column (~0.3 ms on every staff page, which all read it)."""
-    at = at or timezone.now()
-    holdings = (
+    holdings = _current_holdings(user_id=user.pk, at=at or timezone.now())
+    return sorted(holdings, key=lambda h: (h.kind, -h.post.level, h.post_id))
+
+
+@compiled  # read on every staff page: compiled once (``workspace.compiled``)
+def _current_holdings(*, user_id: int, at: datetime):
+    return (
         Holding.objects.current(at)
-        .filter(user=user, post__is_active=True)
+        .filter(user_id=user_id, post__is_active=True)
         .select_related("post__section__department")
         .order_by()
     )
-    return sorted(holdings, key=lambda h: (h.kind, -h.post.level, h.post_id))
 
 
 def holds_post(*, user, post, at=None) -> bool:

@@ -11,13 +11,14 @@ from operator import attrgetter
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from workspace import access
+from workspace.compiled import compiled
 from workspace.models import (
     Approval,
     Department,
@@ -80,14 +81,22 @@ def inbox_files(*, user, cursor: str | None = None, limit: int = 50) -> Page:
     return Page(rows, nxt)
 
 
-def inbox_receipts(*, user, limit: int = 50):
-    """Pending receipts at the user's posts, most urgent and oldest first (with what their
-    diary numbers need)."""
+def inbox_receipts(*, user) -> list[Receipt]:
+    """Pending receipts at the user's posts, most urgent and oldest first, the first
+    ``INBOX_RECEIPTS`` (with what their diary numbers need)."""
     posts = access.my_post_ids(user)
-    return list(
-        Receipt.objects.filter(holding_post__in=posts, status=Receipt.Status.PENDING)
+    return _pending_receipts_at(post_ids=posts) if posts else []
+
+
+INBOX_RECEIPTS = 50
+
+
+@compiled  # on the inbox and every file page at the desk
+def _pending_receipts_at(*, post_ids: list[int]):
+    return (
+        Receipt.objects.filter(holding_post__any_of=post_ids, status=Receipt.Status.PENDING)
         .select_related("section__department")
-        .order_by("-priority", "diarised_at", "pk")[:limit]
+        .order_by("-priority", "diarised_at", "pk")[:INBOX_RECEIPTS]
     )
 
 
@@ -159,17 +168,28 @@ FILE_RELATED = (
 FILE_PAGE_RELATED = (POST_RELATED, "holding_post__reports_to")
 
 
+@compiled
+def _file_by_pk(*, pk: int):
+    return File.objects.select_related(*FILE_RELATED).filter(pk=pk).order_by()
+
+
+@compiled
+def _file_by_pk_for_page(*, pk: int):
+    return File.objects.select_related(*FILE_PAGE_RELATED).filter(pk=pk).order_by()
+
+
+_FILE_READS = {FILE_RELATED: _file_by_pk, FILE_PAGE_RELATED: _file_by_pk_for_page}
+
+
 def file_for(*, user, pk: int, related=FILE_RELATED) -> File | None:
     """The file if the user may see it, else None (the view answers 404). Read by its key and
     then checked (``access.can_view_file``): the rule as one query's OR and subquery cost
-    ~2 ms a page to compile, for a row whose own columns mostly answer it."""
-    # get(), which asks for no order, not first(), which orders by the key: Django compiles
-    # an ORDER BY over a join by hashing every selected column (~0.3 ms a page).
-    try:
-        file = File.objects.select_related(*related).get(pk=pk)
-    except File.DoesNotExist:
+    ~2 ms a page to compile, for a row whose own columns mostly answer it. The read is
+    compiled once (``workspace.compiled``); ``related`` is FILE_RELATED or FILE_PAGE_RELATED."""
+    rows = _FILE_READS[related](pk=pk)
+    if not rows:
         return None
-    return file if access.can_view_file(user=user, file=file) else None
+    return rows[0] if access.can_view_file(user=user, file=rows[0]) else None
 
 
 @dataclass
@@ -178,6 +198,57 @@ class Stay:
     arrived: datetime
     left: datetime | None
     seconds: int
+
+
+# The file page's reads, each compiled once (``workspace.compiled``): on the page every
+# officer opens most, compiling them cost as much as running them.
+@compiled
+def _paragraphs_of(*, file_id: int):
+    return NoteParagraph.objects.filter(file_id=file_id).order_by("number")
+
+
+@compiled
+def _approvals_of(*, paragraph_ids: list[int]):
+    return Approval.objects.filter(paragraph_id__any_of=paragraph_ids).order_by("at", "pk")
+
+
+@compiled
+def _enclosures_of(*, file_id: int):
+    # No ORDER BY (sorted in Python): Django compiles one over these joins by hashing their
+    # ~50 selected columns.
+    return (
+        Enclosure.objects.filter(file_id=file_id)
+        .select_related("receipt__section__department", "paper")
+        .order_by()
+    )
+
+
+@compiled
+def _drafts_of(*, file_id: int):
+    return Draft.objects.filter(file_id=file_id).select_related("dispatch").order_by("number")
+
+
+@compiled
+def _movements_of(*, file_id: int):
+    return Movement.objects.filter(file_id=file_id).order_by("at", "pk")
+
+
+@compiled
+def _posts_by_id(*, ids: list[int]):
+    return Post.objects.filter(pk__any_of=ids).select_related("section__department").order_by()
+
+
+@compiled
+def _users_by_id(*, ids: list[int]):
+    User = NoteParagraph._meta.get_field("author").related_model
+    return User.objects.filter(pk__any_of=ids).only("pk", "username", "first_name", "last_name")
+
+
+@compiled
+def _flag_links_of(*, paragraph_ids: list[int]):
+    return NoteParagraph.refers_to_flags.through.objects.filter(
+        noteparagraph_id__any_of=paragraph_ids
+    ).values_list("noteparagraph_id", "enclosure_id")
 
 
 def file_page(*, file: File) -> dict:
@@ -189,23 +260,14 @@ def file_page(*, file: File) -> dict:
     (~1 ms each at 100k files), and a whole-table hash join of posts or users is what
     PostgreSQL picks for them. The flags a paragraph cites are enclosures of the same file
     (``services.notes`` refuses others), so they are taken from the enclosures read anyway:
-    only the link rows are read (``paragraph.cited_flags``)."""
-    paragraphs = list(
-        NoteParagraph.objects.filter(file=file)
-        .prefetch_related(Prefetch("approvals", queryset=Approval.objects.order_by("at")))
-        .order_by("number")
-    )
-    # Sorted here rather than by ORDER BY: a file's few enclosures, and Django compiles an
-    # ordering over these joins by hashing their ~50 selected columns (~0.2 ms a page).
-    enclosures = sorted(
-        Enclosure.objects.filter(file=file)
-        .select_related("receipt__section__department", "paper")
-        .order_by(),
-        key=attrgetter("position"),
-    )
-    drafts = list(Draft.objects.filter(file=file).select_related("dispatch").order_by("number"))
-    movements = list(Movement.objects.filter(file=file).order_by("at", "pk"))
-    approvals = [a for p in paragraphs for a in p.approvals.all()]
+    only the link rows are read (``paragraph.cited_flags``). A paragraph's approvals are
+    read for all paragraphs at once and set as its ``approvals`` (``p.approvals.all()``)."""
+    paragraphs = _paragraphs_of(file_id=file.pk)
+    approvals = _approvals_of(paragraph_ids=[p.pk for p in paragraphs]) if paragraphs else []
+    _set_approvals(paragraphs, approvals)
+    enclosures = sorted(_enclosures_of(file_id=file.pk), key=attrgetter("position"))
+    drafts = _drafts_of(file_id=file.pk)
+    movements = _movements_of(file_id=file.pk)
     _set_posts_and_users(paragraphs, approvals, movements)
     _set_cited_flags(paragraphs, enclosures)
     return {
@@ -217,6 +279,19 @@ def file_page(*, file: File) -> dict:
     }
 
 
+def _set_approvals(paragraphs, approvals) -> None:
+    """What ``prefetch_related("approvals")`` leaves: each paragraph's ``approvals.all()``
+    answers from a list, in the order read (by time), with no query."""
+    of_paragraph = {p.pk: [] for p in paragraphs}
+    for a in approvals:
+        of_paragraph[a.paragraph_id].append(a)
+    for p in paragraphs:
+        cached = Approval.objects.none()
+        cached._result_cache = of_paragraph[p.pk]
+        cached._prefetch_done = True
+        p._prefetched_objects_cache = {"approvals": cached}
+
+
 def _set_posts_and_users(paragraphs, approvals, movements) -> None:
     """Set ``post``/``author`` of paragraphs, ``post`` of approvals and ``from_post``/
     ``to_post``/``by`` of movements from one read of posts (with their section and
@@ -226,29 +301,8 @@ def _set_posts_and_users(paragraphs, approvals, movements) -> None:
     post_ids.discard(None)
     user_ids = {p.author_id for p in paragraphs} | {m.by_id for m in movements}
     user_ids.discard(None)
-    # Read into dicts by id, so without Post's default ORDER BY (compiling it over the join
-    # costs ~0.2 ms a page).
-    posts = (
-        {
-            p.pk: p
-            for p in Post.objects.filter(pk__in=post_ids)
-            .select_related("section__department")
-            .order_by()
-        }
-        if post_ids
-        else {}
-    )
-    User = NoteParagraph._meta.get_field("author").related_model
-    users = (
-        {
-            user.pk: user
-            for user in User.objects.filter(pk__in=user_ids).only(
-                "pk", "username", "first_name", "last_name"
-            )
-        }
-        if user_ids
-        else {}
-    )
+    posts = {p.pk: p for p in _posts_by_id(ids=sorted(post_ids))} if post_ids else {}
+    users = {u.pk: u for u in _users_by_id(ids=sorted(user_ids))} if user_ids else {}
     for p in paragraphs:
         p.post = posts.get(p.post_id)
         p.author = users.get(p.author_id)
@@ -269,10 +323,7 @@ def _set_cited_flags(paragraphs, enclosures) -> None:
         return  # (read even when the file has no enclosures: the count stays the same)
     by_id = {e.pk: e for e in enclosures}
     of_paragraph = {p.pk: p for p in paragraphs}
-    links = NoteParagraph.refers_to_flags.through.objects.filter(
-        noteparagraph_id__in=list(of_paragraph)
-    ).values_list("noteparagraph_id", "enclosure_id")
-    for paragraph_id, enclosure_id in links:
+    for paragraph_id, enclosure_id in _flag_links_of(paragraph_ids=list(of_paragraph)):
         if enclosure_id in by_id:
             of_paragraph[paragraph_id].cited_flags.append(by_id[enclosure_id])
     for p in paragraphs:

@@ -1,0 +1,176 @@
+"""Compiled reads (``workspace.compiled``): the same rows as the plain queryset, SQL compiled
+once, run on the calling thread's connection, and a clear error for a query that cannot be
+compiled so."""
+
+import re
+import threading
+from datetime import datetime
+
+import pytest
+from django.db import connection, connections
+from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import UserFactory
+from tests.workspace.helpers import open_file
+from tests.workspace.test_desk_queries import _round
+from workspace import auth_backends
+from workspace.compiled import compiled
+from workspace.models import Holding, Movement, Post
+from workspace.selectors import _current_holdings
+from workspace.selectors import desk as sel
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(objects):
+    """Comparable contents of model instances (and of what they carry from select_related)."""
+    out = []
+    for obj in objects:
+        if isinstance(obj, tuple):
+            out.append(obj)
+            continue
+        fields = {k: v for k, v in vars(obj).items() if k != "_state"}
+        related = {k: _rows([v])[0] for k, v in obj._state.fields_cache.items() if v is not None}
+        out.append((type(obj).__name__, fields, related))
+    return out
+
+
+def test_file_page_reads_give_what_the_plain_querysets_give(desk):
+    file = open_file(desk)
+    for n in range(2):
+        _round(desk, file, n)
+    paragraphs = list(sel._paragraphs_of.build(file_id=file.pk))
+    posts = sorted(Post.objects.values_list("pk", flat=True))
+    users = sorted({desk.asst_user.pk, desk.so_user.pk, desk.secretary_user.pk})
+    cases = [
+        (sel._file_by_pk, {"pk": file.pk}),
+        (sel._file_by_pk_for_page, {"pk": file.pk}),
+        (sel._file_by_pk, {"pk": file.pk + 1000}),  # no such file
+        (sel._paragraphs_of, {"file_id": file.pk}),
+        (sel._approvals_of, {"paragraph_ids": [p.pk for p in paragraphs]}),
+        (sel._approvals_of, {"paragraph_ids": [paragraphs[0].pk]}),
+        (sel._enclosures_of, {"file_id": file.pk}),
+        (sel._drafts_of, {"file_id": file.pk}),
+        (sel._movements_of, {"file_id": file.pk}),
+        (sel._posts_by_id, {"ids": posts}),
+        (sel._posts_by_id, {"ids": posts[:1]}),
+        (sel._posts_by_id, {"ids": []}),
+        (sel._users_by_id, {"ids": users}),
+        (sel._flag_links_of, {"paragraph_ids": [p.pk for p in paragraphs]}),
+        (sel._pending_receipts_at, {"post_ids": [desk.asst.pk, desk.so.pk]}),
+        (_current_holdings, {"user_id": desk.so_user.pk, "at": timezone.now()}),
+        (auth_backends._user_by_pk, {"pk": desk.so_user.pk}),
+    ]
+    for query, values in cases:
+        plain = list(query.build(**values))
+        assert _rows(query(**values)) == _rows(plain), query.__name__
+    # The cases were not trivially empty.
+    assert len(sel._movements_of(file_id=file.pk)) > 5
+    assert sel._approvals_of(paragraph_ids=[p.pk for p in paragraphs])
+    assert sel._enclosures_of(file_id=file.pk)[0].receipt.section.department == desk.dept
+
+
+def test_holdings_read_respects_the_time_given(desk):
+    past = timezone.now() - timezone.timedelta(days=3650)
+    assert _current_holdings(user_id=desk.so_user.pk, at=timezone.now())
+    assert _current_holdings(user_id=desk.so_user.pk, at=past) == []
+    Holding.objects.filter(user=desk.so_user).update(ends_at=timezone.now())
+    assert _current_holdings(user_id=desk.so_user.pk, at=timezone.now()) == []
+
+
+@pytest.mark.postgres
+def test_sql_is_compiled_once_and_is_the_same_for_any_list(desk, monkeypatch):
+    @compiled
+    def posts_of(*, ids: list[int]):
+        return Post.objects.filter(pk__any_of=ids).order_by("pk")
+
+    ids = sorted(Post.objects.values_list("pk", flat=True))
+    assert [p.pk for p in posts_of(ids=ids)] == ids  # compiled here
+    compiles = []
+    real = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler, "as_sql", lambda self, *a, **k: compiles.append(1) or real(self, *a, **k)
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        assert [p.pk for p in posts_of(ids=ids[:1])] == ids[:1]
+        assert [p.pk for p in posts_of(ids=ids[1:3])] == ids[1:3]
+        assert posts_of(ids=[]) == []
+    assert compiles == []
+    # One statement for every length (the logged SQL shows the array inline).
+    sqls = {re.sub(r"ANY\(.*?\)", "ANY(…)", q["sql"]) for q in ctx.captured_queries}
+    assert len(sqls) == 1 and "= ANY(…)" in sqls.pop()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_compiled_read_runs_on_the_calling_threads_connection(desk):
+    file = open_file(desk)
+    assert sel._movements_of(file_id=file.pk)  # compiled on this thread
+    seen = {}
+
+    def other_thread():
+        try:
+            with CaptureQueriesContext(connections["default"]) as ctx:
+                seen["rows"] = [m.pk for m in sel._movements_of(file_id=file.pk)]
+            seen["queries"] = len(ctx.captured_queries)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert seen["rows"] == list(Movement.objects.filter(file=file).values_list("pk", flat=True))
+    assert seen["queries"] == 1  # logged by that thread's own connection
+
+
+@pytest.mark.postgres
+def test_arguments_that_shape_the_query_are_refused(org):
+    @compiled
+    def shaped(*, flag: int):
+        return Post.objects.all() if flag else Post.objects.none()
+
+    with pytest.raises(TypeError, match="never reach the SQL"):
+        shaped(flag=0)
+
+    @compiled
+    def small(*, level: int):
+        return Post.objects.filter(level=level)  # a small-integer column, not an id
+
+    with pytest.raises(TypeError, match="outside its column's range"):
+        small(level=10)
+
+
+def test_declared_arguments_are_checked(org):
+    with pytest.raises(TypeError, match="must be int, list"):
+
+        @compiled
+        def by_name(*, name: str):
+            return Post.objects.filter(designation_en=name)
+
+    @compiled
+    def by_pk(*, pk: int):
+        return Post.objects.filter(pk=pk)
+
+    with pytest.raises(TypeError, match="takes"):
+        by_pk(id=org.so.pk)
+    assert [p.pk for p in by_pk(pk=org.so.pk)] == [org.so.pk]
+
+
+def test_an_inactive_user_is_signed_out(client, org):
+    client.force_login(org.so_user)
+    assert client.get("/desk/").status_code == 200
+    org.so_user.is_active = False
+    org.so_user.save(update_fields=["is_active"])
+    response = client.get("/desk/")
+    assert response.status_code == 302 and "/login" in response["Location"]
+    assert auth_backends.UserBackend().get_user(org.so_user.pk) is None
+    assert auth_backends.UserBackend().get_user(org.ds_user.pk) == org.ds_user
+    assert auth_backends.UserBackend().get_user(UserFactory().pk + 1) is None
+
+
+def test_markers_are_typed(org):
+    # A datetime argument: (the holdings read) a marker in the first century, not a real time.
+    assert isinstance(_current_holdings._markers["at"], datetime)
+    assert _current_holdings._markers["at"].year == 1

@@ -1,0 +1,141 @@
+"""Querysets of a fixed shape, compiled to SQL once and run with new values.
+
+Django compiles a queryset to SQL on every evaluation: resolving its lookups and joins,
+choosing the columns, quoting every name. On the pages every officer opens all day (the file
+page, the staff layout's holdings, the signed-in user) that compilation cost as much as the
+database's own work — about half of each read's time at 100,000 files (docs/benchmarks.md,
+"Compiled reads"). A ``CompiledQuery`` compiles its queryset once per database, with marker
+values in place of its arguments, and on each call runs the same SQL with the real values
+in their places; the rows become model instances through Django's own iterables, so
+``select_related``, ``values_list`` and converters behave exactly as for the plain queryset.
+
+Rules for the function that builds the queryset:
+
+- it takes only keyword arguments annotated ``int``, ``list[int]`` or ``datetime``, and uses
+  each only as a *value* in the query (``filter(file_id=file_id)``), never to decide the
+  query's shape: the SQL is compiled from markers, so ``if ids:`` would always see markers;
+- a list is matched with the ``any_of`` lookup (``pk__any_of=ids``): on PostgreSQL it is
+  ``= ANY(%s)`` with the list as one array parameter, so the SQL is the same for any length;
+- it must not read the language, the time or anything else that is not an argument.
+
+On any database other than PostgreSQL the queryset is simply built with the real values and
+evaluated, as it would be without this module (``any_of`` is then an ordinary ``IN``). So
+SQLite development runs the plain ORM, and the tests on PostgreSQL (CI) run both and check
+they agree (``tests/workspace/test_compiled.py``).
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import threading
+import typing
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
+from django.db.models.lookups import In
+
+# Markers: values no query of Daftar's carries (ids are positive; no record is dated in the
+# first century), distinct per argument so each parameter slot is known. The int marker is
+# within a 32-bit integer column's range: Django answers "no rows" without SQL for a value
+# outside the column's range (``EmptyResultSet``).
+_INT_MARKER = -2_000_000_000
+_TIME_MARKER = datetime(1, 1, 1, tzinfo=UTC)
+
+
+class AnyOf(In):
+    """``field__any_of=[...]``: ``IN`` everywhere, ``= ANY(array)`` on PostgreSQL, where one
+    array parameter keeps the SQL the same whatever the list's length."""
+
+    lookup_name = "any_of"
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+
+
+models.IntegerField.register_lookup(AnyOf)
+models.ForeignKey.register_lookup(AnyOf)
+
+
+class CompiledQuery:
+    """``build(**values) -> QuerySet``, compiled once per database; call it with the values.
+
+    Returns the evaluated rows as a list (model instances, or what ``values_list`` gives)."""
+
+    def __init__(self, build: Callable[..., models.QuerySet]):
+        self.build = build
+        self.__doc__ = build.__doc__
+        self.__name__ = build.__name__
+        hints = typing.get_type_hints(build)
+        self._markers: dict[str, object] = {}
+        for i, name in enumerate(inspect.signature(build).parameters):
+            kind = hints.get(name)
+            if kind is int:
+                self._markers[name] = _INT_MARKER - i
+            elif kind == list[int]:
+                self._markers[name] = [_INT_MARKER - i]
+            elif kind is datetime:
+                self._markers[name] = _TIME_MARKER.replace(microsecond=i)
+            else:
+                raise TypeError(
+                    f"{build.__name__}: argument {name} must be int, list[int] or datetime"
+                )
+        self._compiled: tuple | None = None  # compiled on first use
+        self._lock = threading.Lock()
+
+    def __call__(self, **values) -> list:
+        if values.keys() != self._markers.keys():
+            raise TypeError(f"{self.__name__} takes {sorted(self._markers)}, got {sorted(values)}")
+        compiled = self._compiled or self._compile()
+        if compiled[0] is None:  # not PostgreSQL: the plain queryset
+            return list(self.build(**values))
+        template, compiler, sql, params, slots = compiled
+        params = list(params)
+        for index, name in slots:
+            value = values[name]
+            params[index] = list(value) if isinstance(value, list | tuple | set) else value
+        ready = copy.copy(compiler)
+        ready.connection = connections[template.db]  # this thread's, not the compiling one's
+        ready.as_sql = lambda *args, **kwargs: (sql, params)
+        run = template._chain()
+        run.query.get_compiler = lambda *args, **kwargs: ready
+        return list(run)
+
+    def _compile(self) -> tuple:
+        with self._lock:
+            if self._compiled is not None:
+                return self._compiled
+            queryset = self.build(**self._markers)
+            if connections[queryset.db].vendor != "postgresql":
+                self._compiled = (None,)
+                return self._compiled
+            compiler = queryset.query.get_compiler(using=queryset.db)
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:
+                raise TypeError(
+                    f"{self.__name__}: a marker is outside its column's range "
+                    "(int arguments must be ids, compared with id columns)"
+                ) from None
+            slots = [
+                (index, name)
+                for index, param in enumerate(params)
+                for name, marker in self._markers.items()
+                if param == marker
+            ]
+            missing = set(self._markers) - {name for _, name in slots}
+            if missing:
+                raise TypeError(
+                    f"{self.__name__}: {sorted(missing)} never reach the SQL as a value "
+                    "(a compiled query may use its arguments only as values)"
+                )
+            self._compiled = (queryset, compiler, sql, tuple(params), tuple(slots))
+            return self._compiled
+
+
+def compiled(build: Callable[..., models.QuerySet]) -> CompiledQuery:
+    """Decorator: ``@compiled def movements_of(*, file_id: int): return Movement.objects…``."""
+    return CompiledQuery(build)
