@@ -15,7 +15,8 @@ Rules for the function that builds the queryset:
   each only as a *value* in the query (``filter(file_id=file_id)``), never to decide the
   query's shape: the SQL is compiled from markers, so ``if ids:`` would always see markers;
 - a list is matched with the ``any_of`` lookup (``pk__any_of=ids``): on PostgreSQL it is
-  ``= ANY(%s)`` with the list as one array parameter, so the SQL is the same for any length;
+  ``= ANY(%s)`` with the list as one array parameter, so the SQL is the same for any length
+  (and ``= %s`` for a list of one, which PostgreSQL plans better; see ``AnyOf``);
 - it must not read the language, the time or anything else that is not an argument.
 
 On any database other than PostgreSQL the queryset is simply built with the real values and
@@ -46,14 +47,20 @@ _TIME_MARKER = datetime(1, 1, 1, tzinfo=UTC)
 
 
 class AnyOf(In):
-    """``field__any_of=[...]``: ``IN`` everywhere, ``= ANY(array)`` on PostgreSQL, where one
-    array parameter keeps the SQL the same whatever the list's length."""
+    """``field__any_of=[...]``: ``IN`` everywhere; on PostgreSQL ``= %s`` for one value and
+    ``= ANY(%s)`` with one array parameter for any other number, so a compiled query needs
+    two statements, not one per length. One value stays a plain ``=``: PostgreSQL reads an
+    index in order for ``= 5`` (an inbox's first 51 rows of 1,300), but not for
+    ``= ANY('{5}')`` (all 1,300, then a sort: 0.09 → 2.1 ms)."""
 
     lookup_name = "any_of"
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+        values = list(self.rhs)
+        if len(values) == 1:
+            return f"{lhs} = %s", (*lhs_params, values[0])
+        return f"{lhs} = ANY(%s)", (*lhs_params, values)
 
 
 models.IntegerField.register_lookup(AnyOf)
@@ -63,40 +70,45 @@ models.ForeignKey.register_lookup(AnyOf)
 class CompiledQuery:
     """``build(**values) -> QuerySet``, compiled once per database; call it with the values.
 
-    Returns the evaluated rows as a list (model instances, or what ``values_list`` gives)."""
+    Returns the evaluated rows as a list (model instances, or what ``values_list`` gives).
+    A query with list arguments is compiled once for each combination of "one value" and
+    "any other number" among them (see ``AnyOf``)."""
 
     def __init__(self, build: Callable[..., models.QuerySet]):
         self.build = build
         self.__doc__ = build.__doc__
         self.__name__ = build.__name__
         hints = typing.get_type_hints(build)
-        self._markers: dict[str, object] = {}
+        self._markers: dict[str, object] = {}  # name: the marker value
+        self._lists: list[str] = []  # the list arguments
         for i, name in enumerate(inspect.signature(build).parameters):
             kind = hints.get(name)
             if kind is int:
                 self._markers[name] = _INT_MARKER - i
             elif kind == list[int]:
-                self._markers[name] = [_INT_MARKER - i]
+                self._markers[name] = _INT_MARKER - i  # of each element
+                self._lists.append(name)
             elif kind is datetime:
                 self._markers[name] = _TIME_MARKER.replace(microsecond=i)
             else:
                 raise TypeError(
                     f"{build.__name__}: argument {name} must be int, list[int] or datetime"
                 )
-        self._compiled: tuple | None = None  # compiled on first use
+        self._compiled: dict[tuple, tuple] = {}  # by which list arguments hold one value
         self._lock = threading.Lock()
 
     def __call__(self, **values) -> list:
         if values.keys() != self._markers.keys():
             raise TypeError(f"{self.__name__} takes {sorted(self._markers)}, got {sorted(values)}")
-        compiled = self._compiled or self._compile()
+        shape = tuple(len(values[name]) == 1 for name in self._lists)
+        compiled = self._compiled.get(shape) or self._compile(shape)
         if compiled[0] is None:  # not PostgreSQL: the plain queryset
             return list(self.build(**values))
         template, compiler, sql, params, slots = compiled
         params = list(params)
-        for index, name in slots:
+        for index, name, one in slots:
             value = values[name]
-            params[index] = list(value) if isinstance(value, list | tuple | set) else value
+            params[index] = value[0] if one else list(value) if name in self._lists else value
         ready = copy.copy(compiler)
         ready.connection = connections[template.db]  # this thread's, not the compiling one's
         ready.as_sql = lambda *args, **kwargs: (sql, params)
@@ -104,14 +116,17 @@ class CompiledQuery:
         run.query.get_compiler = lambda *args, **kwargs: ready
         return list(run)
 
-    def _compile(self) -> tuple:
+    def _compile(self, shape: tuple) -> tuple:
         with self._lock:
-            if self._compiled is not None:
-                return self._compiled
-            queryset = self.build(**self._markers)
+            if shape in self._compiled:
+                return self._compiled[shape]
+            markers = dict(self._markers)
+            for name, one in zip(self._lists, shape, strict=True):
+                markers[name] = [markers[name]] * (1 if one else 2)
+            queryset = self.build(**markers)
             if connections[queryset.db].vendor != "postgresql":
-                self._compiled = (None,)
-                return self._compiled
+                self._compiled[shape] = (None,)
+                return self._compiled[shape]
             compiler = queryset.query.get_compiler(using=queryset.db)
             try:
                 sql, params = compiler.as_sql()
@@ -120,20 +135,22 @@ class CompiledQuery:
                     f"{self.__name__}: a marker is outside its column's range "
                     "(int arguments must be ids, compared with id columns)"
                 ) from None
-            slots = [
-                (index, name)
-                for index, param in enumerate(params)
-                for name, marker in self._markers.items()
-                if param == marker
-            ]
-            missing = set(self._markers) - {name for _, name in slots}
+            # (index of the parameter, argument, whether it is one list argument's one value)
+            slots = []
+            for index, param in enumerate(params):
+                for name, marker in markers.items():
+                    if param == marker:
+                        slots.append((index, name, False))
+                    elif name in self._lists and param == self._markers[name]:
+                        slots.append((index, name, True))
+            missing = set(markers) - {name for _, name, _ in slots}
             if missing:
                 raise TypeError(
                     f"{self.__name__}: {sorted(missing)} never reach the SQL as a value "
                     "(a compiled query may use its arguments only as values)"
                 )
-            self._compiled = (queryset, compiler, sql, tuple(params), tuple(slots))
-            return self._compiled
+            self._compiled[shape] = (queryset, compiler, sql, tuple(params), tuple(slots))
+            return self._compiled[shape]
 
 
 def compiled(build: Callable[..., models.QuerySet]) -> CompiledQuery:

@@ -55,30 +55,45 @@ class Page:
     next_cursor: str | None
 
 
-def inbox_files(*, user, cursor: str | None = None, limit: int = 50) -> Page:
-    """Open files at every post the user holds, most urgent first, then longest at the desk.
-    Keyset-paginated on (priority, desk_since, id) — the inbox's composite index."""
+INBOX_PAGE = 50
+
+
+def inbox_files(*, user, cursor: str | None = None) -> Page:
+    """Open files at every post the user holds, most urgent first, then longest at the desk,
+    ``INBOX_PAGE`` at a time. Keyset-paginated on (priority, desk_since, id) — the inbox's
+    composite index. The first page, which every officer opens all day, is a compiled read."""
     posts = access.my_post_ids(user)
-    qs = (
-        File.objects.filter(holding_post__in=posts, status=File.Status.OPEN)
-        .select_related(POST_RELATED)
-        .order_by("-priority", "desk_since", "pk")
-    )
     after = _decode(cursor)
-    if after:
+    if not after:
+        rows = _inbox_first_page(post_ids=posts) if posts else []
+    else:
         prio, since, pk = after[0], parse_datetime(after[1]), after[2]
-        qs = qs.filter(
-            Q(priority__lt=prio)
-            | Q(priority=prio, desk_since__gt=since)
-            | Q(priority=prio, desk_since=since, pk__gt=pk)
+        rows = list(
+            _inbox_files(File.objects.filter(holding_post__in=posts)).filter(
+                Q(priority__lt=prio)
+                | Q(priority=prio, desk_since__gt=since)
+                | Q(priority=prio, desk_since=since, pk__gt=pk)
+            )[: INBOX_PAGE + 1]
         )
-    rows = list(qs[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
+    more = len(rows) > INBOX_PAGE
+    rows = rows[:INBOX_PAGE]
     nxt = (
         _encode([rows[-1].priority, rows[-1].desk_since.isoformat(), rows[-1].pk]) if more else None
     )
     return Page(rows, nxt)
+
+
+def _inbox_files(files):
+    return (
+        files.filter(status=File.Status.OPEN)
+        .select_related(POST_RELATED)
+        .order_by("-priority", "desk_since", "pk")
+    )
+
+
+@compiled
+def _inbox_first_page(*, post_ids: list[int]):
+    return _inbox_files(File.objects.filter(holding_post__any_of=post_ids))[: INBOX_PAGE + 1]
 
 
 def inbox_receipts(*, user) -> list[Receipt]:
