@@ -35,6 +35,7 @@ from cgu.models import (
     Reminder,
     ReportingPeriod,
 )
+from workspace.compiled import compiled
 from workspace.models import Department
 
 CENT = Decimal("0.01")
@@ -134,12 +135,32 @@ class Series:
         return self.points[-1] if self.points else None
 
 
+# Reads of the CGU's screens that run on every view are compiled once (``workspace.compiled``).
+@compiled
+def _kpis_with_ids(*, ids: list[int]):
+    return KpiDefinition.objects.filter(pk__any_of=ids).order_by()
+
+
+@compiled
+def _periods_with_ids(*, ids: list[int]):
+    return ReportingPeriod.objects.filter(pk__any_of=ids).order_by()
+
+
+@compiled
+def _departments_with_ids(*, ids: list[int]):
+    return Department.objects.filter(pk__any_of=ids).order_by()
+
+
 def _kpis_by_id(ids) -> dict[int, KpiDefinition]:
-    return {k.pk: k for k in KpiDefinition.objects.filter(pk__in=set(ids))}
+    return {k.pk: k for k in _kpis_with_ids(ids=sorted(set(ids)))}
 
 
 def _periods_by_id(ids) -> dict[int, ReportingPeriod]:
-    return {p.pk: p for p in ReportingPeriod.objects.filter(pk__in=set(ids))}
+    return {p.pk: p for p in _periods_with_ids(ids=sorted(set(ids)))}
+
+
+def _departments_by_id(ids) -> dict[int, Department]:
+    return {d.pk: d for d in _departments_with_ids(ids=sorted(set(ids)))}
 
 
 def entity_series(entity, *, kind: str = ReportingPeriod.Kind.QUARTERLY) -> list[Series]:
@@ -157,11 +178,22 @@ def published_stamp() -> str:
     (its ``decided_at`` is the newest). Published figures never change in place: returns
     and their values are read-only after entry (``cgu.services``, read-only admin). One
     aggregate over the partial index ``kpireturn_published``."""
-    row = KpiReturn.objects.filter(is_published=True).aggregate(
-        n=Count("id"), top=Max("id"), last=Max("decided_at")
+    rows = _published_aggregate()
+    n, top, last = rows[0] if rows else (0, None, None)
+    return f"{n}.{top}.{last.isoformat() if last else '-'}"
+
+
+@compiled
+def _published_aggregate():
+    # aggregate() as a grouped values_list (one group, or no row when nothing is published),
+    # so that it can be compiled once.
+    return (
+        KpiReturn.objects.filter(is_published=True)
+        .order_by()
+        .values("is_published")
+        .annotate(n=Count("id"), top=Max("id"), last=Max("decided_at"))
+        .values_list("n", "top", "last")
     )
-    last = row["last"].isoformat() if row["last"] else "-"
-    return f"{row['n']}.{row['top']}.{last}"
 
 
 def _cached_published(key: str, compute):
@@ -251,7 +283,7 @@ def kpi_by_department(kpi: KpiDefinition, period: ReportingPeriod) -> list[Depar
             .annotate(total=Sum("value"), mean=Avg("value"), n=Count("id"))
         ),
     )
-    departments = Department.objects.in_bulk([r["kpi_return__entity__department_id"] for r in rows])
+    departments = _departments_by_id(r["kpi_return__entity__department_id"] for r in rows)
     use_mean = kpi.aggregation == KpiDefinition.Aggregation.MEAN
     out = [
         DepartmentFigure(
@@ -408,17 +440,11 @@ def compliance_counts(period: ReportingPeriod, *, on: dt.date | None = None) -> 
     on = on or timezone.localdate()
     first: dict[int, dt.date] = {}
     latest: dict[int, str] = {}
-    for entity_id, received_on, status in (
-        KpiReturn.objects.filter(period=period)
-        .order_by("entity_id", "version")
-        .values_list("entity_id", "received_on", "status")
-    ):
+    for entity_id, received_on, status in _filings_of(period_id=period.pk):
         first.setdefault(entity_id, received_on)
         latest[entity_id] = status
-    entities = list(
-        PublicSectorEntity.objects.filter(is_active=True).values_list("pk", "department_id")
-    )
-    departments = Department.objects.in_bulk({dept for _pk, dept in entities})
+    entities = _active_entities()
+    departments = _departments_by_id(dept for _pk, dept in entities)
     totals = ComplianceCounts(department=None)
     per_dept: dict[int, ComplianceCounts] = {}
     for pk, dept in entities:
@@ -430,6 +456,20 @@ def compliance_counts(period: ReportingPeriod, *, on: dt.date | None = None) -> 
         counts.count(state, latest.get(pk))
     ordered = sorted(per_dept.values(), key=lambda c: c.department.code)
     return PeriodCounts(period=period, on=on, totals=totals, departments=ordered)
+
+
+@compiled
+def _filings_of(*, period_id: int):
+    return (
+        KpiReturn.objects.filter(period_id=period_id)
+        .order_by("entity_id", "version")
+        .values_list("entity_id", "received_on", "status")
+    )
+
+
+@compiled
+def _active_entities():
+    return PublicSectorEntity.objects.filter(is_active=True).values_list("pk", "department_id")
 
 
 def compliance(period: ReportingPeriod, *, on: dt.date | None = None) -> PeriodCompliance:
@@ -681,13 +721,18 @@ def returns_page(
     return ReturnsPage(rows=rows, next_cursor=_encode_cursor(rows[-1]) if more else None)
 
 
-def awaiting_review(*, limit: int = 8) -> list[KpiReturn]:
-    """The oldest returns waiting for review (index ``kpireturn_queue``), with entity and
-    period loaded: no count of figures, so no GROUP BY over every return's values."""
-    return list(
+AWAITING_ON_DASHBOARD = 8
+
+
+@compiled
+def awaiting_review():
+    """The oldest ``AWAITING_ON_DASHBOARD`` returns waiting for review (index
+    ``kpireturn_queue``), with entity and period loaded: no count of figures, so no GROUP BY
+    over every return's values."""
+    return (
         KpiReturn.objects.filter(status__in=KpiReturn.OPEN_STATUSES)
         .select_related("entity", "period")
-        .order_by("submitted_at", "pk")[:limit]
+        .order_by("submitted_at", "pk")[:AWAITING_ON_DASHBOARD]
     )
 
 
@@ -740,5 +785,10 @@ def entities_list(*, department=None, entity_type=None, q: str = "") -> QuerySet
 
 def current_period(*, on: dt.date | None = None, kind: str = ReportingPeriod.Kind.QUARTERLY):
     """The latest period of ``kind`` that has ended (the one returns are coming in for)."""
-    on = on or timezone.localdate()
-    return ReportingPeriod.objects.filter(kind=kind, ends_on__lt=on).order_by("-ends_on").first()
+    rows = _latest_ended(kind=kind, on=on or timezone.localdate())
+    return rows[0] if rows else None
+
+
+@compiled
+def _latest_ended(*, kind: str, on: dt.date):
+    return ReportingPeriod.objects.filter(kind=kind, ends_on__lt=on).order_by("-ends_on", "pk")[:1]

@@ -11,9 +11,9 @@ in their places; the rows become model instances through Django's own iterables,
 
 Rules for the function that builds the queryset:
 
-- it takes only keyword arguments annotated ``int``, ``list[int]`` or ``datetime``, and uses
-  each only as a *value* in the query (``filter(file_id=file_id)``), never to decide the
-  query's shape: the SQL is compiled from markers, so ``if ids:`` would always see markers;
+- it takes only keyword arguments annotated ``int``, ``list[int]``, ``str``, ``date`` or
+  ``datetime`` (or none), and uses each only as a *value* in the query
+  (``filter(file_id=file_id)``), never to decide the query's shape: the SQL is compiled from markers, so ``if ids:`` would always see markers;
 - a list is matched with the ``any_of`` lookup (``pk__any_of=ids``): on PostgreSQL it is
   ``= ANY(%s)`` with the list as one array parameter, so the SQL is the same for any length
   (and ``= %s`` for a list of one, which PostgreSQL plans better; see ``AnyOf``);
@@ -32,7 +32,7 @@ import inspect
 import threading
 import typing
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
@@ -90,9 +90,14 @@ class CompiledQuery:
                 self._lists.append(name)
             elif kind is datetime:
                 self._markers[name] = _TIME_MARKER.replace(microsecond=i)
+            elif kind is date:
+                self._markers[name] = date(1, 1, 1 + i)
+            elif kind is str:
+                self._markers[name] = f"\u27e8compiled marker {i}\u27e9"
             else:
                 raise TypeError(
-                    f"{build.__name__}: argument {name} must be int, list[int] or datetime"
+                    f"{build.__name__}: argument {name} must be int, list[int], str, date "
+                    "or datetime"
                 )
         self._compiled: dict[tuple, tuple] = {}  # by which list arguments hold one value
         self._lock = threading.Lock()

@@ -59,7 +59,7 @@ def dashboard(request):
                 context["charts"].append(
                     charts.department_bar("chart-departments", kpi, period, figures)
                 )
-    context["awaiting"] = selectors.awaiting_review(limit=8)
+    context["awaiting"] = selectors.awaiting_review()
     context["periods"] = ReportingPeriod.objects.order_by("-ends_on")[:12]
     if period is not None:  # the departments of active PSEs, by code: the report has them
         context["departments"] = [c.department for c in context["report"].departments]

@@ -152,8 +152,8 @@ def test_declared_arguments_are_checked(org):
     with pytest.raises(TypeError, match="must be int, list"):
 
         @compiled
-        def by_name(*, name: str):
-            return Post.objects.filter(designation_en=name)
+        def by_level(*, level: float):
+            return Post.objects.filter(level=level)
 
     @compiled
     def by_pk(*, pk: int):

@@ -1,0 +1,50 @@
+"""The CGU's compiled reads (``workspace.compiled``) give what their plain querysets give:
+with nothing published, with returns submitted and published, for str and date arguments."""
+
+import datetime as dt
+
+import pytest
+
+from cgu import selectors
+from cgu.services import return_accept
+from workspace.models import Department
+
+pytestmark = pytest.mark.django_db
+
+
+def _same(query, **values):
+    got, plain = query(**values), list(query.build(**values))
+    flat = [r if isinstance(r, tuple) else {**vars(r), "_state": None} for r in got]
+    assert flat == [r if isinstance(r, tuple) else {**vars(r), "_state": None} for r in plain]
+    return got
+
+
+def _reads(cgu):
+    dept_ids = sorted(Department.objects.values_list("pk", flat=True))
+    return [
+        (selectors._published_aggregate, {}),
+        (selectors._filings_of, {"period_id": cgu.q3.pk}),
+        (selectors._active_entities, {}),
+        (selectors.awaiting_review, {}),
+        (selectors._departments_with_ids, {"ids": dept_ids}),
+        (selectors._departments_with_ids, {"ids": dept_ids[:1]}),
+        (selectors._latest_ended, {"kind": cgu.q3.kind, "on": dt.date(2026, 1, 1)}),
+        (selectors._latest_ended, {"kind": cgu.q3.kind, "on": dt.date(1990, 1, 1)}),
+        (selectors._latest_ended, {"kind": "no such kind", "on": dt.date(2026, 1, 1)}),
+    ]
+
+
+def test_compiled_reads_agree_before_and_after_a_publication(cgu, submitted):
+    for query, values in _reads(cgu):
+        _same(query, **values)
+    assert _same(selectors._published_aggregate) == []  # nothing published: no row
+    assert selectors.published_stamp() == "0.None.-"
+    assert [r.pk for r in _same(selectors.awaiting_review)] == [submitted.pk]
+    return_accept(actor=cgu.so_user, kpi_return=submitted)
+    for query, values in _reads(cgu):
+        _same(query, **values)
+    (n, top, last), *_ = _same(selectors._published_aggregate)
+    assert (n, top) == (1, submitted.pk) and last is not None
+    assert selectors.published_stamp() == f"1.{submitted.pk}.{last.isoformat()}"
+    assert _same(selectors.awaiting_review) == []
+    assert selectors.current_period(on=dt.date(1990, 1, 1)) is None
