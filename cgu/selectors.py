@@ -672,18 +672,35 @@ def _decode_cursor(cursor: str | None):
     return at, pk
 
 
+RETURNS_PAGE = 50
+_RETURNS_RELATED = ("entity__department", "period", "submitted_by", "reviewed_by")
+
+
 def returns_page(
     *,
     status: str | None = None,
     period=None,
     department=None,
     cursor: str | None = None,
-    limit: int = 50,
+    limit: int = RETURNS_PAGE,
 ) -> ReturnsPage:
     """Every version of every return, newest first, ``limit`` at a time: keyset pages on
     (``submitted_at``, ``id``) — index ``kpireturn_newest`` — so a page costs the same in
     year ten as in year one, with no COUNT over the table. Each row has ``value_count``
     (counted for the page's rows only, not by a GROUP BY over every return's values)."""
+    if not (status or period or department or cursor) and limit == RETURNS_PAGE:
+        rows = _newest_returns()  # the list as the CGU opens it: compiled
+    else:
+        rows = _returns_rows(status, period, department, cursor, limit)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    counts = dict(_value_counts(return_ids=[r.pk for r in rows])) if rows else {}
+    for r in rows:
+        r.value_count = counts.get(r.pk, 0)
+    return ReturnsPage(rows=rows, next_cursor=_encode_cursor(rows[-1]) if more else None)
+
+
+def _returns_rows(status, period, department, cursor, limit) -> list[KpiReturn]:
     qs = KpiReturn.objects.all()
     if status:
         qs = qs.filter(status=status)
@@ -699,26 +716,43 @@ def returns_page(
     # stopping after limit + 1), then the joins for those rows only: joining first let the
     # planner join every return to its entity, period and users before sorting.
     ids = qs.order_by("-submitted_at", "-pk").values("pk")[: limit + 1]
-    rows = list(
+    return list(
         KpiReturn.objects.filter(pk__in=ids)
-        .select_related("entity__department", "period", "submitted_by", "reviewed_by")
+        .select_related(*_RETURNS_RELATED)
         .order_by("-submitted_at", "-pk")
     )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    counts = (
-        dict(
-            KpiValue.objects.filter(kpi_return_id__in=[r.pk for r in rows])
-            .values("kpi_return_id")
-            .annotate(n=Count("id"))
-            .values_list("kpi_return_id", "n")
-        )
-        if rows
-        else {}
+
+
+@compiled
+def _newest_returns():
+    ids = KpiReturn.objects.order_by("-submitted_at", "-pk").values("pk")[: RETURNS_PAGE + 1]
+    return (
+        KpiReturn.objects.filter(pk__in=ids)
+        .select_related(*_RETURNS_RELATED)
+        .order_by("-submitted_at", "-pk")
     )
-    for r in rows:
-        r.value_count = counts.get(r.pk, 0)
-    return ReturnsPage(rows=rows, next_cursor=_encode_cursor(rows[-1]) if more else None)
+
+
+@compiled
+def _value_counts(*, return_ids: list[int]):
+    return (
+        KpiValue.objects.filter(kpi_return_id__any_of=return_ids)
+        .values("kpi_return_id")
+        .annotate(n=Count("id"))
+        .values_list("kpi_return_id", "n")
+    )
+
+
+@compiled
+def recent_periods():
+    """The latest 16 periods, newest first (the period choosers of the CGU's lists)."""
+    return ReportingPeriod.objects.order_by("-ends_on", "pk")[:16]
+
+
+@compiled
+def departments_with_entities():
+    """Departments that have PSEs (the department choosers of the CGU's lists)."""
+    return Department.objects.filter(public_sector_entities__isnull=False).distinct()
 
 
 AWAITING_ON_DASHBOARD = 8

@@ -46,7 +46,7 @@ def compliance(request, code=None):
             "state": state,
             "states": STATES,
             "charts": [charts.compliance_chart("chart-compliance", report)],
-            "periods": ReportingPeriod.objects.order_by("-ends_on")[:16],
+            "periods": selectors.recent_periods(),
             "overdue": period.is_overdue(report.on),
         },
     )

@@ -60,7 +60,7 @@ def dashboard(request):
                     charts.department_bar("chart-departments", kpi, period, figures)
                 )
     context["awaiting"] = selectors.awaiting_review()
-    context["periods"] = ReportingPeriod.objects.order_by("-ends_on")[:12]
+    context["periods"] = selectors.recent_periods()
     if period is not None:  # the departments of active PSEs, by code: the report has them
         context["departments"] = [c.department for c in context["report"].departments]
     else:
@@ -180,5 +180,5 @@ def kpi_detail(request, code):
         context["ranking"] = [
             (v, fmt(v.value, kpi)) for v in selectors.kpi_ranking(kpi, period)[:25]
         ]
-    context["periods"] = ReportingPeriod.objects.order_by("-ends_on")[:12]
+    context["periods"] = selectors.recent_periods()
     return render(request, "cgu/kpi.html", context)

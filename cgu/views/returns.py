@@ -34,8 +34,11 @@ def return_list(request):
     status = request.GET.get("status") or None
     if status not in KpiReturn.Status.values:
         status = None
-    period = ReportingPeriod.objects.filter(code=request.GET.get("period") or "").first()
-    department = Department.objects.filter(code=request.GET.get("department") or "").first()
+    wanted_period, wanted_department = request.GET.get("period"), request.GET.get("department")
+    period = ReportingPeriod.objects.filter(code=wanted_period).first() if wanted_period else None
+    department = (
+        Department.objects.filter(code=wanted_department).first() if wanted_department else None
+    )
     page = selectors.returns_page(
         status=status, period=period, department=department, cursor=request.GET.get("after")
     )
@@ -54,10 +57,8 @@ def return_list(request):
             "period": period,
             "department": department,
             "statuses": KpiReturn.Status.choices,
-            "periods": ReportingPeriod.objects.order_by("-ends_on")[:16],
-            "departments": Department.objects.filter(
-                public_sector_entities__isnull=False
-            ).distinct(),
+            "periods": selectors.recent_periods(),
+            "departments": selectors.departments_with_entities(),
         },
     )
 

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from cgu import selectors
+from cgu.models import KpiReturn
 from cgu.services import return_accept
 from workspace.models import Department
 
@@ -21,6 +22,7 @@ def _same(query, **values):
 
 def _reads(cgu):
     dept_ids = sorted(Department.objects.values_list("pk", flat=True))
+    return_ids = sorted(KpiReturn.objects.values_list("pk", flat=True))
     return [
         (selectors._published_aggregate, {}),
         (selectors._filings_of, {"period_id": cgu.q3.pk}),
@@ -31,6 +33,13 @@ def _reads(cgu):
         (selectors._latest_ended, {"kind": cgu.q3.kind, "on": dt.date(2026, 1, 1)}),
         (selectors._latest_ended, {"kind": cgu.q3.kind, "on": dt.date(1990, 1, 1)}),
         (selectors._latest_ended, {"kind": "no such kind", "on": dt.date(2026, 1, 1)}),
+        (selectors._newest_returns, {}),
+        (
+            selectors._value_counts,
+            {"return_ids": list(KpiReturn.objects.values_list("pk", flat=True))},
+        ),
+        (selectors.recent_periods, {}),
+        (selectors.departments_with_entities, {}),
     ]
 
 
@@ -48,3 +57,8 @@ def test_compiled_reads_agree_before_and_after_a_publication(cgu, submitted):
     assert selectors.published_stamp() == f"1.{submitted.pk}.{last.isoformat()}"
     assert _same(selectors.awaiting_review) == []
     assert selectors.current_period(on=dt.date(1990, 1, 1)) is None
+    page = selectors.returns_page()  # the compiled first page, as the plain one would read
+    assert [(r.pk, r.value_count) for r in page.rows] == [
+        (r.pk, r.value_count) for r in selectors.returns_list()
+    ]
+    assert page.rows and page.rows[0].value_count > 0
