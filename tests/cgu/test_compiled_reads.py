@@ -34,10 +34,7 @@ def _reads(cgu):
         (selectors._latest_ended, {"kind": cgu.q3.kind, "on": dt.date(1990, 1, 1)}),
         (selectors._latest_ended, {"kind": "no such kind", "on": dt.date(2026, 1, 1)}),
         (selectors._newest_returns, {}),
-        (
-            selectors._value_counts,
-            {"return_ids": list(KpiReturn.objects.values_list("pk", flat=True))},
-        ),
+        (selectors._value_counts, {"return_ids": return_ids}),
         (selectors.recent_periods, {}),
         (selectors.departments_with_entities, {}),
     ]
