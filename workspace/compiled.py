@@ -13,7 +13,8 @@ Rules for the function that builds the queryset:
 
 - it takes only keyword arguments annotated ``int``, ``list[int]``, ``str``, ``date`` or
   ``datetime`` (or none), and uses each only as a *value* in the query
-  (``filter(file_id=file_id)``), never to decide the query's shape: the SQL is compiled from markers, so ``if ids:`` would always see markers;
+  (``filter(file_id=file_id)``), never to decide the query's shape: the SQL is compiled
+  from markers, so ``if ids:`` would always see markers;
 - a list is matched with the ``any_of`` lookup (``pk__any_of=ids``): on PostgreSQL it is
   ``= ANY(%s)`` with the list as one array parameter, so the SQL is the same for any length
   (and ``= %s`` for a list of one, which PostgreSQL plans better; see ``AnyOf``);

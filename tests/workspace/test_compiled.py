@@ -18,8 +18,10 @@ from tests.workspace.test_desk_queries import _round
 from workspace import auth_backends
 from workspace.compiled import compiled
 from workspace.models import Holding, Movement, Post
-from workspace.selectors import _current_holdings
+from workspace.selectors import _current_holdings, _holding_of
 from workspace.selectors import desk as sel
+from workspace.services import desk as services_desk
+from workspace.services import movement
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +30,7 @@ def _rows(objects):
     """Comparable contents of model instances (and of what they carry from select_related)."""
     out = []
     for obj in objects:
-        if isinstance(obj, tuple):
+        if not hasattr(obj, "_state"):  # values_list rows
             out.append(obj)
             continue
         fields = {k: v for k, v in vars(obj).items() if k != "_state"}
@@ -41,7 +43,9 @@ def test_file_page_reads_give_what_the_plain_querysets_give(desk):
     file = open_file(desk)
     for n in range(2):
         _round(desk, file, n)
+    file.refresh_from_db()
     paragraphs = list(sel._paragraphs_of.build(file_id=file.pk))
+    process = services_desk.current_process(file)
     posts = sorted(Post.objects.values_list("pk", flat=True))
     users = sorted({desk.asst_user.pk, desk.so_user.pk, desk.secretary_user.pk})
     cases = [
@@ -62,6 +66,12 @@ def test_file_page_reads_give_what_the_plain_querysets_give(desk):
         (sel._pending_receipts_at, {"post_ids": [desk.asst.pk, desk.so.pk]}),
         (_current_holdings, {"user_id": desk.so_user.pk, "at": timezone.now()}),
         (auth_backends._user_by_pk, {"pk": desk.so_user.pk}),
+        (_holding_of, {"user_id": desk.so_user.pk, "post_id": desk.so.pk, "at": timezone.now()}),
+        (_holding_of, {"user_id": desk.so_user.pk, "post_id": desk.ds.pk, "at": timezone.now()}),
+        (services_desk._file_locked, {"pk": file.pk}),
+        (services_desk._open_process_locked, {"file_id": file.pk}),
+        (services_desk._open_desk_task, {"process_id": process.pk}),
+        (movement._last_arrival, {"file_id": file.pk, "post_id": file.holding_post_id}),
     ]
     for query, values in cases:
         plain = list(query.build(**values))
@@ -70,6 +80,10 @@ def test_file_page_reads_give_what_the_plain_querysets_give(desk):
     assert len(sel._movements_of(file_id=file.pk)) > 5
     assert sel._approvals_of(paragraph_ids=[p.pk for p in paragraphs])
     assert sel._enclosures_of(file_id=file.pk)[0].receipt.section.department == desk.dept
+    assert _holding_of(user_id=desk.so_user.pk, post_id=desk.so.pk, at=timezone.now())
+    assert not _holding_of(user_id=desk.so_user.pk, post_id=desk.ds.pk, at=timezone.now())
+    assert services_desk._open_desk_task(process_id=process.pk)
+    assert movement.came_from(file) == desk.so  # the round ends: SO sends it back down
 
 
 def test_holdings_read_respects_the_time_given(desk):

@@ -38,4 +38,14 @@ def holds_post(*, user, post, at=None) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     post_id = getattr(post, "pk", post)
-    return Holding.objects.current(at).filter(user=user, post_id=post_id).exists()
+    return bool(_holding_of(user_id=user.pk, post_id=post_id, at=at or timezone.now()))
+
+
+@compiled  # every action on a file asks it
+def _holding_of(*, user_id: int, post_id: int, at: datetime):
+    return (
+        Holding.objects.current(at)
+        .filter(user_id=user_id, post_id=post_id)
+        .order_by()
+        .values_list("pk", flat=True)[:1]
+    )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow.workflow.status import STATUS
 
+from workspace.compiled import compiled
 from workspace.errors import ActionRefused, NotFound
 from workspace.models import File, Movement, Post
 from workspace.selectors import holds_post
@@ -36,17 +37,43 @@ def lock_file(file_id: int) -> File:
         # No savepoint: a lock that times out aborts the caller's transaction, and the caller
         # (a service, inside its own ``transaction.atomic``) is left by the refusal anyway.
         with transaction.atomic(savepoint=False):
-            file = (
-                File.objects.select_for_update(of=("self",))
-                .select_related("holding_post__section__department", "department", "section")
-                .filter(pk=file_id)
-                .first()
-            )
+            rows = _file_locked(pk=file_id)
     except DatabaseError:
         raise ActionRefused(BUSY)
-    if file is None:
+    if not rows:
         raise NotFound(_("No such file."))
-    return file
+    return rows[0]
+
+
+# The reads every file action makes, compiled once (``workspace.compiled``).
+@compiled
+def _file_locked(*, pk: int):
+    return (
+        File.objects.select_for_update(of=("self",))
+        .select_related("holding_post__section__department", "department", "section")
+        .filter(pk=pk)
+        .order_by()
+    )
+
+
+@compiled
+def _open_process_locked(*, file_id: int):
+    from workflows.models import FileProcess
+
+    return (
+        FileProcess.objects.filter(file_id=file_id, finished__isnull=True)
+        .order_by("-pk")
+        .select_for_update(of=("self",))[:1]
+    )
+
+
+@compiled
+def _open_desk_task(*, process_id: int):
+    from workflows.file_movement import FileFlow
+
+    return FileFlow.task_class.objects.filter(
+        process_id=process_id, flow_task=FileFlow.desk, status__in=OPEN_TASK
+    ).order_by("-pk")[:1]
 
 
 def acting_post(*, actor, file: File) -> Post:
@@ -98,11 +125,12 @@ def current_process(file: File, *, lock: bool = False):
     statement that finds it, rather than a second round trip and a savepoint."""
     from workflows.models import FileProcess
 
-    processes = FileProcess.objects.filter(file=file, finished__isnull=True).order_by("-pk")
-    if lock:
-        processes = processes.select_for_update(of=("self",))
     try:
-        process = processes.first()
+        if lock:
+            process = next(iter(_open_process_locked(file_id=file.pk)), None)
+        else:
+            processes = FileProcess.objects.filter(file=file, finished__isnull=True)
+            process = processes.order_by("-pk").first()
     except DatabaseError:
         # The lock_timeout of lock_file ran out: someone holds the process (no file action
         # does, having the file's lock first; Viewflow's own admin actions might).
@@ -132,18 +160,12 @@ def drive(
     the database twice more. ``authorised`` is for the one action taken by a post that does
     not hold the file — a recall — whose service has checked its own rule. ``record`` is the
     unsaved record of a decide or issue step, saved by that node with its task."""
-    from workflows.file_movement import FileFlow, holding_known
+    from workflows.file_movement import holding_known
 
     # The process row is FileFlow's lock; the task is read after it is taken, so its status
     # is the committed one (a racer that lost the file lock finds it done, not a stale copy).
     process = current_process(file, lock=True)
-    task = (
-        FileFlow.task_class.objects.filter(
-            process_id=process.pk, flow_task=FileFlow.desk, status__in=OPEN_TASK
-        )
-        .order_by("-pk")
-        .first()
-    )
+    task = next(iter(_open_desk_task(process_id=process.pk)), None)
     if task is None:
         raise ActionRefused(
             _("This file has just been moved by someone else. Reload to see where it is.")

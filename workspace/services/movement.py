@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workspace import audit
+from workspace.compiled import compiled
 from workspace.errors import ActionRefused, ValidationError
 from workspace.models import File, Movement, NoteParagraph, Post
 from workspace.selectors import holds_post
@@ -111,15 +112,21 @@ def file_put_up(*, actor, file: File, remarks: str = "", due_on: date | None = N
 
 def came_from(file: File) -> Post | None:
     """The post that last marked, put up or sent the file to where it is now."""
-    last = (
+    if file.holding_post_id is None:
+        return None
+    rows = _last_arrival(file_id=file.pk, post_id=file.holding_post_id)
+    return rows[0].from_post if rows else None
+
+
+@compiled  # read by every send back and decision
+def _last_arrival(*, file_id: int, post_id: int):
+    return (
         Movement.objects.filter(
-            file=file, to_post=file.holding_post_id, kind__in=MOVE_KINDS | DECISION_KINDS
+            file_id=file_id, to_post_id=post_id, kind__in=sorted(MOVE_KINDS | DECISION_KINDS)
         )
         .select_related("from_post__section__department")
-        .order_by("-at", "-pk")
-        .first()
+        .order_by("-at", "-pk")[:1]
     )
-    return last.from_post if last else None
 
 
 def file_send_back(
