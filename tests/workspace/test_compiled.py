@@ -194,3 +194,42 @@ def test_markers_are_typed(org):
     # A datetime argument: (the holdings read) a marker in the first century, not a real time.
     assert isinstance(_current_holdings._markers["at"], datetime)
     assert _current_holdings._markers["at"].year == 1
+
+
+def test_search_hits_are_read_under_the_visibility_rule(desk):
+    from search.results import _visible_hit_rows
+    from workspace import access
+    from workspace.models import File, Grading
+
+    mine = open_file(desk)
+    secret = open_file(desk, grading=Grading.SECRET)
+    theirs = open_file(desk, at=desk.other_so, user=desk.other_user)
+    ids = [mine.pk, secret.pk, theirs.pk]
+    for user in (desk.asst_user, desk.ds_user, desk.other_user):
+        values = {
+            "file_ids": ids,
+            "post_ids": access.my_post_ids(user),
+            "department_ids": access.my_department_ids(user),
+        }
+        got = {row[0] for row in _visible_hit_rows(**values)}
+        assert got == {row[0] for row in _visible_hit_rows.build(**values)}
+        assert got == set(
+            access.visible_files(user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        assert got == set(
+            File.objects.filter(pk__in=ids)
+            .filter(
+                pk__in=[
+                    f.pk
+                    for f in File.objects.filter(pk__in=ids)
+                    if access.can_view_file(user=user, file=f)
+                ]
+            )
+            .values_list("pk", flat=True)
+        )
+    assert {
+        r[0]
+        for r in _visible_hit_rows(
+            file_ids=ids, post_ids=[desk.ds.pk], department_ids=[desk.dept.pk]
+        )
+    } == {mine.pk}
