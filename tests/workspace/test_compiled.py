@@ -12,12 +12,13 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from search.results import _visible_hit_rows
 from tests.factories import UserFactory
 from tests.workspace.helpers import open_file
 from tests.workspace.test_desk_queries import _round
-from workspace import auth_backends
+from workspace import access, auth_backends
 from workspace.compiled import compiled
-from workspace.models import Holding, Movement, Post
+from workspace.models import File, Grading, Holding, Movement, Post
 from workspace.selectors import _current_holdings, _holding_of
 from workspace.selectors import desk as sel
 from workspace.services import desk as services_desk
@@ -197,10 +198,6 @@ def test_markers_are_typed(org):
 
 
 def test_search_hits_are_read_under_the_visibility_rule(desk):
-    from search.results import _visible_hit_rows
-    from workspace import access
-    from workspace.models import File, Grading
-
     mine = open_file(desk)
     secret = open_file(desk, grading=Grading.SECRET)
     theirs = open_file(desk, at=desk.other_so, user=desk.other_user)
@@ -216,17 +213,8 @@ def test_search_hits_are_read_under_the_visibility_rule(desk):
         assert got == set(
             access.visible_files(user).filter(pk__in=ids).values_list("pk", flat=True)
         )
-        assert got == set(
-            File.objects.filter(pk__in=ids)
-            .filter(
-                pk__in=[
-                    f.pk
-                    for f in File.objects.filter(pk__in=ids)
-                    if access.can_view_file(user=user, file=f)
-                ]
-            )
-            .values_list("pk", flat=True)
-        )
+        visible = File.objects.filter(pk__in=ids)
+        assert got == {f.pk for f in visible if access.can_view_file(user=user, file=f)}
     assert {
         r[0]
         for r in _visible_hit_rows(
