@@ -72,23 +72,29 @@ class CompiledQuery:
     """``build(**values) -> QuerySet``, compiled once per database; call it with the values.
 
     Returns the evaluated rows as a list (model instances, or what ``values_list`` gives).
-    A query with list arguments is compiled once for each combination of "one value" and
-    "any other number" among them (see ``AnyOf``)."""
+    A query is compiled once for each *shape* of its arguments: for a ``list[int]``, whether
+    it holds one value or another number (see ``AnyOf``); for a ``tuple[int, ...]``, its
+    length — a tuple is for a builder that makes a part of the query per element (a branch
+    of a UNION per section), so each element is a value of its own."""
 
     def __init__(self, build: Callable[..., models.QuerySet]):
         self.build = build
         self.__doc__ = build.__doc__
         self.__name__ = build.__name__
         hints = typing.get_type_hints(build)
-        self._markers: dict[str, object] = {}  # name: the marker value
-        self._lists: list[str] = []  # the list arguments
+        self._markers: dict[str, object] = {}  # name: the marker (of each element, for lists)
+        self._kinds: dict[str, str] = {}  # name: "value", "list" or "tuple"
         for i, name in enumerate(inspect.signature(build).parameters):
             kind = hints.get(name)
+            self._kinds[name] = "value"
             if kind is int:
                 self._markers[name] = _INT_MARKER - i
             elif kind == list[int]:
-                self._markers[name] = _INT_MARKER - i  # of each element
-                self._lists.append(name)
+                self._markers[name] = _INT_MARKER - i
+                self._kinds[name] = "list"
+            elif kind == tuple[int, ...]:
+                self._markers[name] = _INT_MARKER - 1000 * (i + 1)  # minus the element's index
+                self._kinds[name] = "tuple"
             elif kind is datetime:
                 self._markers[name] = _TIME_MARKER.replace(microsecond=i)
             elif kind is date:
@@ -97,24 +103,31 @@ class CompiledQuery:
                 self._markers[name] = f"\u27e8compiled marker {i}\u27e9"
             else:
                 raise TypeError(
-                    f"{build.__name__}: argument {name} must be int, list[int], str, date "
-                    "or datetime"
+                    f"{build.__name__}: argument {name} must be int, list[int], "
+                    "tuple[int, ...], str, date or datetime"
                 )
-        self._compiled: dict[tuple, tuple] = {}  # by which list arguments hold one value
+        self._shaped = [name for name, kind in self._kinds.items() if kind != "value"]
+        self._compiled: dict[tuple, tuple] = {}  # by shape
         self._lock = threading.Lock()
+
+    def _shape(self, values) -> tuple:
+        return tuple(
+            len(values[name]) == 1 if self._kinds[name] == "list" else len(values[name])
+            for name in self._shaped
+        )
 
     def __call__(self, **values) -> list:
         if values.keys() != self._markers.keys():
             raise TypeError(f"{self.__name__} takes {sorted(self._markers)}, got {sorted(values)}")
-        shape = tuple(len(values[name]) == 1 for name in self._lists)
+        shape = self._shape(values)
         compiled = self._compiled.get(shape) or self._compile(shape)
         if compiled[0] is None:  # not PostgreSQL: the plain queryset
             return list(self.build(**values))
         template, compiler, sql, params, slots = compiled
         params = list(params)
-        for index, name, one in slots:
+        for index, name, item in slots:
             value = values[name]
-            params[index] = value[0] if one else list(value) if name in self._lists else value
+            params[index] = list(value) if item is None else value if item == -1 else value[item]
         ready = copy.copy(compiler)
         ready.connection = connections[template.db]  # this thread's, not the compiling one's
         ready.as_sql = lambda *args, **kwargs: (sql, params)
@@ -127,8 +140,21 @@ class CompiledQuery:
             if shape in self._compiled:
                 return self._compiled[shape]
             markers = dict(self._markers)
-            for name, one in zip(self._lists, shape, strict=True):
-                markers[name] = [markers[name]] * (1 if one else 2)
+            # Each parameter that is a marker: (argument, element) — element None for a
+            # whole list (one array parameter), -1 for a plain value.
+            wanted: list[tuple[object, str, int | None]] = []
+            for name, kind in self._kinds.items():
+                base = self._markers[name]
+                if kind == "value":
+                    wanted.append((base, name, -1))
+                elif kind == "list":
+                    one = shape[self._shaped.index(name)]
+                    markers[name] = [base] * (1 if one else 2)
+                    wanted.append((markers[name], name, None) if not one else (base, name, 0))
+                else:
+                    length = shape[self._shaped.index(name)]
+                    markers[name] = tuple(base - j for j in range(length))
+                    wanted.extend((base - j, name, j) for j in range(length))
             queryset = self.build(**markers)
             if connections[queryset.db].vendor != "postgresql":
                 self._compiled[shape] = (None,)
@@ -141,19 +167,19 @@ class CompiledQuery:
                     f"{self.__name__}: a marker is outside its column's range "
                     "(int arguments must be ids, compared with id columns)"
                 ) from None
-            # (index of the parameter, argument, whether it is one list argument's one value)
-            slots = []
-            for index, param in enumerate(params):
-                for name, marker in markers.items():
-                    if param == marker:
-                        slots.append((index, name, False))
-                    elif name in self._lists and param == self._markers[name]:
-                        slots.append((index, name, True))
-            missing = set(markers) - {name for _, name, _ in slots}
+            slots = [
+                (index, name, item)
+                for index, param in enumerate(params)
+                for marker, name, item in wanted
+                if type(param) is type(marker) and param == marker
+            ]
+            missing = {(name, item) for _, name, item in wanted} - {
+                (name, item) for _, name, item in slots
+            }
             if missing:
                 raise TypeError(
-                    f"{self.__name__}: {sorted(missing)} never reach the SQL as a value "
-                    "(a compiled query may use its arguments only as values)"
+                    f"{self.__name__}: {sorted(name for name, _ in missing)} never reach the "
+                    "SQL as a value (a compiled query may use its arguments only as values)"
                 )
             self._compiled[shape] = (queryset, compiler, sql, tuple(params), tuple(slots))
             return self._compiled[shape]

@@ -97,6 +97,24 @@ def test_visible_receipt_ids_are_those_of_visible_receipts_in_order(desk):
     assert len({tuple(_expected(u)) for u in users}) == len(users)
 
 
+def test_the_first_page_read_compiled_agrees_with_the_rules(desk):
+    """The API's first page (``FIRST_RECEIPTS`` ids, newest first) is read by compiled
+    queries on PostgreSQL: the same ids as the rules give, before and after the officers'
+    own receipts fill the page (then the second round stops at the page's edge)."""
+    users = _office(desk)
+    first = access.FIRST_RECEIPTS
+    for user in users:
+        assert access.visible_receipt_ids(user, limit=first) == _expected(user)[:first]
+    for n in range(first + 4):
+        diarise(desk, subject=f"Bulk {n}")
+    for user in users:
+        expected = _expected(user)
+        assert access.visible_receipt_ids(user, limit=first) == expected[:first]
+    assert len(_expected(desk.asst_user)) > first
+    if connection.vendor == "postgresql":
+        assert access._own_receipt_ids._compiled and access._receipt_ids_on_files_to._compiled
+
+
 def test_the_list_pages_forward_and_back_through_the_visible_receipts(desk, monkeypatch):
     monkeypatch.setattr(api.NewestVisibleReceiptsFirst, "page_size", 2)
     users = _office(desk)
