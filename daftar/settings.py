@@ -88,8 +88,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "workspace.context_processors.desk",
             ],
-            # Django's i18n tags, with {% translate "literal" %} looked up once per language.
-            "libraries": {"i18n": "workspace.templatetags.i18n_memo"},
         },
     },
 ]
