@@ -339,6 +339,7 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     serializer_class = FileSerializer
     pagination_class = NewestVisibleFirst
+    lookup_value_regex = "[0-9]+"  # /files/abc/ is no file: 404, not a failed query
 
     def get_queryset(self):
         return access.visible_files(self.request.user).select_related(*FILE_LIST_RELATED)
@@ -540,6 +541,7 @@ class NewestVisibleReceiptsFirst(NewestVisibleFirst):
 class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReceiptSerializer
     pagination_class = NewestVisibleReceiptsFirst
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         # The definition single-object lookups (retrieve, mark) check against; the list's

@@ -127,7 +127,13 @@ class CompiledQuery:
         params = list(params)
         for index, name, item in slots:
             value = values[name]
-            params[index] = list(value) if item is None else value if item == -1 else value[item]
+            if item is None:
+                value = [int(v) for v in value]
+            elif item >= 0:
+                value = int(value[item])
+            elif isinstance(self._markers[name], int):
+                value = int(value)  # as Django's id fields prepare it: "12" is 12, "x" fails
+            params[index] = value
         ready = copy.copy(compiler)
         ready.connection = connections[template.db]  # this thread's, not the compiling one's
         ready.as_sql = lambda *args, **kwargs: (sql, params)

@@ -70,6 +70,23 @@ def test_other_departments_get_404(desk):
     assert file.number not in str(other.get("/api/v1/files/").json())
 
 
+def test_a_key_that_is_not_a_number_is_404(desk):
+    file = open_file(desk)
+    client = api_client(desk.asst_user)
+    for url in ("/api/v1/files/abc/", "/api/v1/receipts/abc/", f"/api/v1/files/{file.pk}x/"):
+        assert client.get(url).status_code == 404, url
+    assert client.get(f"/api/v1/files/{file.pk}/").status_code == 200
+
+
+def test_compiled_reads_take_ids_as_django_fields_do(desk):
+    from workspace.selectors import desk as sel
+
+    file = open_file(desk)
+    assert sel.file_for(user=desk.asst_user, pk=str(file.pk)) == file
+    with pytest.raises(ValueError):
+        sel.file_for(user=desk.asst_user, pk="abc")
+
+
 def test_invalid_input_is_400_with_field_errors(desk):
     file = open_file(desk)
     response = api_client(desk.asst_user).post(
