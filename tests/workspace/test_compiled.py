@@ -18,11 +18,11 @@ from tests.workspace.helpers import open_file
 from tests.workspace.test_desk_queries import _round
 from workspace import access, auth_backends
 from workspace.compiled import compiled
-from workspace.models import File, Grading, Holding, Movement, Post
+from workspace.models import Draft, File, Grading, Holding, Movement, Post
 from workspace.selectors import _current_holdings, _holding_of
 from workspace.selectors import desk as sel
+from workspace.services import approvals, movement
 from workspace.services import desk as services_desk
-from workspace.services import movement
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,9 @@ def test_file_page_reads_give_what_the_plain_querysets_give(desk):
         (services_desk._open_process_locked, {"file_id": file.pk}),
         (services_desk._open_desk_task, {"process_id": process.pk}),
         (movement._last_arrival, {"file_id": file.pk, "post_id": file.holding_post_id}),
+        (approvals._paragraph_locked, {"pk": paragraphs[0].pk}),
+        (approvals._cited_or_puc, {"file_id": file.pk, "paragraph_id": paragraphs[0].pk}),
+        (approvals._draft_locked, {"pk": Draft.objects.filter(file=file).first().pk}),
     ]
     for query, values in cases:
         plain = list(query.build(**values))

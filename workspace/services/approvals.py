@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workspace import audit
+from workspace.compiled import compiled
 from workspace.errors import ActionRefused, ValidationError
 from workspace.models import (
     Approval,
@@ -53,6 +54,36 @@ def content_hash(obj) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+# The reads of a decision, compiled once (``workspace.compiled``).
+@compiled
+def _paragraph_locked(*, pk: int):
+    # Whether it is already approved, read with the locked row: one round trip.
+    approved = Approval.objects.filter(
+        paragraph=OuterRef("pk"), decision=Approval.Decision.APPROVED
+    )
+    return (
+        NoteParagraph.objects.select_for_update()
+        .annotate(already_approved=Exists(approved))
+        .filter(pk=pk)
+        .order_by()
+    )
+
+
+@compiled
+def _draft_locked(*, pk: int):
+    return Draft.objects.select_for_update().filter(pk=pk).order_by()
+
+
+@compiled
+def _cited_or_puc(*, file_id: int, paragraph_id: int):
+    return (
+        Enclosure.objects.filter(file_id=file_id)
+        .filter(Q(cited_by=paragraph_id) | Q(is_puc=True))
+        .select_related("paper")
+        .order_by("position")
+    )
+
+
 def _decide(*, actor, file, target, decision, remarks, send_to):
     remarks = (remarks or "").strip()
     if decision not in Approval.Decision.values:
@@ -69,17 +100,10 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
                 % {"post": post}
             )
         is_paragraph = isinstance(target, NoteParagraph)
-        locked = type(target).objects.select_for_update()
-        if is_paragraph:
-            # Whether it is already approved, read with the locked row: one round trip.
-            locked = locked.annotate(
-                already_approved=Exists(
-                    Approval.objects.filter(
-                        paragraph=OuterRef("pk"), decision=Approval.Decision.APPROVED
-                    )
-                )
-            )
-        target = locked.get(pk=target.pk)
+        rows = (_paragraph_locked if is_paragraph else _draft_locked)(pk=target.pk)
+        if not rows:
+            raise type(target).DoesNotExist
+        target = rows[0]
         if target.file_id != file.pk:
             raise ValidationError(_("That is not part of this file."))
         target.file = file  # the locked row; content_hash reads its number
@@ -123,12 +147,7 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
             # A note cites only its own file's flags (notes._references), so the file's
             # enclosures are the whole candidate set: filtering on the file first keeps this
             # an index scan of one file, not an OR across the M2M join of every enclosure.
-            cited = (
-                Enclosure.objects.filter(file=file)
-                .filter(Q(cited_by=target) | Q(is_puc=True))
-                .select_related("paper")
-                .order_by("position")
-            )
+            cited = _cited_or_puc(file_id=file.pk, paragraph_id=target.pk)
             # The join repeats a PUC cited by several notes; one freeze per paper.
             cited_papers = {e.paper_id: e.paper for e in cited if e.paper_id}
             papers.freeze_all(
