@@ -4,26 +4,31 @@ Django compiles a queryset to SQL on every evaluation: resolving its lookups and
 choosing the columns, quoting every name. On the pages every officer opens all day (the file
 page, the staff layout's holdings, the signed-in user) that compilation cost as much as the
 database's own work — about half of each read's time at 100,000 files (docs/benchmarks.md,
-"Compiled reads"). A ``CompiledQuery`` compiles its queryset once per database, with marker
+"What changed in session 6: compiled reads"). A ``CompiledQuery`` compiles its queryset once
+(once per shape of its list arguments, below), with marker
 values in place of its arguments, and on each call runs the same SQL with the real values
 in their places; the rows become model instances through Django's own iterables, so
 ``select_related``, ``values_list`` and converters behave exactly as for the plain queryset.
 
 Rules for the function that builds the queryset:
 
-- it takes only keyword arguments annotated ``int``, ``list[int]``, ``str``, ``date`` or
-  ``datetime`` (or none), and uses each only as a *value* in the query
+- it takes only keyword arguments annotated ``int``, ``list[int]``, ``tuple[int, ...]``,
+  ``str``, ``date`` or ``datetime`` (or none), and uses each only as a *value* in the query
   (``filter(file_id=file_id)``), never to decide the query's shape: the SQL is compiled
   from markers, so ``if ids:`` would always see markers;
 - a list is matched with the ``any_of`` lookup (``pk__any_of=ids``): on PostgreSQL it is
   ``= ANY(%s)`` with the list as one array parameter, so the SQL is the same for any length
   (and ``= %s`` for a list of one, which PostgreSQL plans better; see ``AnyOf``);
+- a tuple is for a query with a part per element (a UNION branch per section): it is
+  compiled once per length, each element a value of its own;
+- int arguments are ids (the markers are negative ids), converted with ``int()`` as Django's
+  id fields convert them;
 - it must not read the language, the time or anything else that is not an argument.
 
 On any database other than PostgreSQL the queryset is simply built with the real values and
 evaluated, as it would be without this module (``any_of`` is then an ordinary ``IN``). So
 SQLite development runs the plain ORM, and the tests on PostgreSQL (CI) run both and check
-they agree (``tests/workspace/test_compiled.py``).
+they agree (``tests/workspace/test_compiled.py``, ``tests/cgu/test_compiled_reads.py``).
 """
 
 from __future__ import annotations

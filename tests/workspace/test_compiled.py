@@ -224,3 +224,18 @@ def test_search_hits_are_read_under_the_visibility_rule(desk):
             file_ids=ids, post_ids=[desk.ds.pk], department_ids=[desk.dept.pk]
         )
     } == {mine.pk}
+
+
+@pytest.mark.postgres
+def test_tuple_arguments_compile_once_per_length_each_element_a_value(desk):
+    @compiled
+    def each(*, ids: tuple[int, ...]):
+        branches = [Post.objects.filter(pk=pk).values_list("pk", flat=True) for pk in ids]
+        return branches[0].union(*branches[1:], all=True)
+
+    ids = sorted(Post.objects.values_list("pk", flat=True))
+    assert sorted(each(ids=tuple(ids[:2]))) == ids[:2]
+    assert sorted(each(ids=tuple(ids[2:4]))) == ids[2:4]  # the same statement, other values
+    assert sorted(each(ids=tuple(ids[:3]))) == ids[:3]
+    assert sorted(each(ids=(str(ids[0]),))) == ids[:1]  # converted as an id field would
+    assert len(each._compiled) == 3  # lengths 2, 3 and 1
