@@ -10,6 +10,7 @@ from cgu import charts, selectors
 from cgu.charts import fmt
 from cgu.models import EntityType, KpiDefinition, PublicSectorEntity, ReportingPeriod
 from cgu.views import cgu_staff_required, chosen_period
+from cgu.views.rows import awaiting_rows, code_links
 from workspace.models import Department
 
 DEFAULT_KPI = "UTIL_PCT"
@@ -60,6 +61,8 @@ def dashboard(request):
                     charts.department_bar("chart-departments", kpi, period, figures)
                 )
     context["awaiting"] = selectors.awaiting_review()
+    # Built in Python, one f-string a row or link: see cgu/views/rows.py.
+    context["awaiting_rows"] = awaiting_rows(context["awaiting"])
     context["periods"] = selectors.recent_periods()
     if period is not None:  # the departments of active PSEs, by code: the report has them
         context["departments"] = [c.department for c in context["report"].departments]
@@ -67,6 +70,8 @@ def dashboard(request):
         context["departments"] = Department.objects.filter(
             public_sector_entities__is_active=True
         ).distinct()
+    context["department_links"] = code_links("cgu:department", context["departments"])
+    context["kpi_links"] = code_links("cgu:kpi", kpis)
     return render(request, "cgu/dashboard.html", context)
 
 

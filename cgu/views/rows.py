@@ -16,6 +16,7 @@ from urllib.parse import quote
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -156,3 +157,35 @@ def return_rows(returns) -> list[str]:
             )
         )
     return out
+
+
+def code_links(name: str, items) -> str:
+    """``<li><a>`` links to ``name``'s page of each item (a department, a KPI: ``code`` and
+    ``name``), the URL reversed once for the list (the dashboard's two lists of links)."""
+    before, after = url_prefix(name)
+    return mark_safe(  # noqa: S308 — every value is escaped by _e
+        "".join(
+            f'<li><a href="{before}{_e(quote(item.code, safe=_URL_SAFE))}{after}">'
+            f"{_e(item.name)}</a></li>"
+            for item in items
+        )
+    )
+
+
+def awaiting_rows(returns) -> list[str]:
+    """One ``<tr>`` per return of ``selectors.awaiting_review`` (entity and period loaded), as
+    the dashboard's review queue shows it."""
+    return_url = url_prefix("cgu:return", 2147483647)
+    statuses = status_labels()
+    date = _dates()
+    return [
+        mark_safe(  # noqa: S308 — every value is escaped by _e
+            f'<tr><th scope="row"><a href="{return_url[0]}{r.pk}{return_url[1]}">'
+            f"{_e(r.entity.name)}</a></th>"
+            f'<td><span class="nowrap">\u2066{_e(r.period.code)}\u2069</span></td>'
+            f'<td class="num">{int(r.version)}</td>'
+            f"<td>{statuses.get(r.status) or _e(r.status)}</td>"
+            f"<td>{date(localtime(r.submitted_at).date())}</td></tr>"
+        )
+        for r in returns
+    ]

@@ -2,6 +2,7 @@
 build in Python (cgu/views/rows.py): same links, badges and escaping as the templates had."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test.utils import CaptureQueriesContext
@@ -107,3 +108,48 @@ def test_returns_list_query_count_does_not_grow_with_returns(so_client, cgu):
     with CaptureQueriesContext(connection) as many:
         so_client.get(reverse("cgu:returns"))
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_dashboard_rows_and_links_are_what_its_template_wrote(cgu, language):
+    """The dashboard's review queue and its lists of departments and KPIs, built in Python,
+    give the HTML the template's loops gave (links, status badges, local dates, escaping)."""
+    from django.template import engines
+    from django.utils import translation
+
+    from cgu.models import KpiDefinition
+    from cgu.views.rows import awaiting_rows, code_links
+    from workspace.models import Department
+
+    made = _returns(cgu, 3, name='A & B <"quoted">')
+    Department.objects.filter(pk=cgu.hed.pk).update(code="P&D", name_en="Planning & <Dev>")
+    queue = selectors.awaiting_review()
+    departments = list(Department.objects.all())
+    kpis = list(KpiDefinition.objects.all())
+    assert {r.pk for r in queue} == {r.pk for r in made}
+    template = engines["django"].from_string(
+        "{% load cgu_tags %}"
+        "{% for r in awaiting %}<tr>"
+        '<th scope="row"><a href="{% url \'cgu:return\' r.pk %}">{{ r.entity.name }}</a></th>'
+        '<td>{{ r.period.code|code }}</td><td class="num">{{ r.version }}</td>'
+        '<td>{% include "cgu/_status.html" %}</td><td>{{ r.submitted_at|date:"j M Y" }}</td>'
+        "</tr>{% endfor %}|"
+        "{% for d in departments %}<li><a href=\"{% url 'cgu:department' d.code %}\">"
+        "{{ d.name }}</a></li>{% endfor %}|"
+        "{% for k in kpis %}<li><a href=\"{% url 'cgu:kpi' k.code %}\">{{ k.name }}</a></li>"
+        "{% endfor %}"
+    )
+    with translation.override(language):
+        expected = template.render({"awaiting": queue, "departments": departments, "kpis": kpis})
+        ours = "|".join(
+            [
+                "".join(awaiting_rows(queue)),
+                code_links("cgu:department", departments),
+                code_links("cgu:kpi", kpis),
+            ]
+        )
+    # The same, but for the newline the included badge template ended with.
+    assert ours == re.sub(r">\s+<", "><", expected)
+    assert "/departments/P&amp;D/" in ours  # the code as reverse() writes it, escaped
+    if language == "en":  # (the Urdu page shows the entities' Urdu names)
+        assert "A &amp; B &lt;&quot;quoted&quot;&gt;" in ours
