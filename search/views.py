@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import date
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
@@ -34,6 +37,40 @@ def file_urls():
 def file_url(file_id: int) -> str:
     """The desk's page for a file; the search page for its number until that page exists."""
     return file_urls()(file_id)
+
+
+def hit_items(hits) -> list[str]:
+    """One ``<li>`` per hit, as ``search/files.html``'s loop wrote them (about fifteen template
+    variables a hit, ~1.5 ms a page): each plain value escaped as Django's ``escape`` does
+    (``html.escape``), the highlighted subject and snippet kept as the safe HTML they are."""
+    e = html.escape
+    items = []
+    for hit in hits:
+        url = e(hit.url)
+        snippet = (
+            f'<p class="snippet">{conditional_escape(hit.snippet_html)}</p>'
+            if hit.snippet_html
+            else ""
+        )
+        grading = (
+            f'<span class="badge badge-{e(hit.grading_slug)}">{e(hit.grading_label)}</span>'
+            if hit.grading
+            else ""
+        )
+        at_post = f"<span>· {e(hit.at_post)}</span>" if hit.at_post else ""
+        items.append(
+            mark_safe(  # noqa: S308 — every plain value is escaped above
+                f'<li class="hit card">\n<p class="hit-number"><a class="file-number" '
+                f'href="{url}">{e(hit.number)}</a></p>\n<h3 class="hit-subject"><a '
+                f'href="{url}">{conditional_escape(hit.subject_html)}</a></h3>\n{snippet}\n'
+                f'<p class="hit-meta">\n<span class="badge badge-{e(hit.status)}">'
+                f"{e(hit.status_label)}</span>\n"
+                f'<span class="badge badge-{e(hit.priority_slug)}">{e(hit.priority_label)}'
+                f"</span>\n{grading}\n<span>{e(hit.department)}, {e(hit.section)}</span>\n"
+                f"{at_post}\n<span>· {e(hit.opened)}</span>\n</p>\n</li>"
+            )
+        )
+    return items
 
 
 def _url(params: list[tuple[str, str]], path: str | None = None) -> str:
@@ -88,6 +125,8 @@ def files(request):
         if not filters.is_empty()
         else None,
         "has_words": bool(query),
+        # Written in Python: see hit_items.
+        "hit_items": hit_items(results.hits),
     }
     return render(request, "search/files.html", context)
 

@@ -219,3 +219,74 @@ def test_api_is_in_the_openapi_schema(client, admin_user):
     names = {p["name"] for p in operation["parameters"]}
     assert {"q", "department", "status", "priority", "year", "sort", "cursor", "limit"} <= names
     assert "/api/v1/search/go/" in schema["paths"]
+
+
+def test_hits_written_in_python_are_what_the_template_loop_wrote():
+    """``search.views.hit_items`` gives the HTML of the loop it replaced (whitespace aside):
+    plain values escaped, the highlighted subject and snippet kept as safe HTML, the grading
+    badge and the post only when there is one."""
+    import datetime as dt
+    import re
+
+    from django.template import engines
+    from django.utils.safestring import mark_safe
+
+    from search.types import Hit
+    from search.views import hit_items
+
+    def hit(**kw):
+        base = dict(
+            file_id=7,
+            number="FD/SO(B-I)/12-3/2026",
+            subject="S",
+            department_id=1,
+            subject_html=mark_safe("Budget <mark>audit</mark> &amp; more"),
+            snippet_html=mark_safe("…the <mark>audit</mark>…"),
+            department="Finance & <Planning>",
+            section='Budget "I"',
+            holding_post="SO <x>",
+            status="open",
+            status_label="Open",
+            priority=1,
+            priority_label="Urgent",
+            priority_slug="urgent",
+            grading=2,
+            grading_label="Confidential",
+            grading_slug="confidential",
+            opened_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+            updated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+            desk_since=None,
+        )
+        base.update(kw)
+        h = Hit(**base)
+        h.url, h.at_post, h.opened = "/desk/files/7/?a=1&b=2", "at SO <x>", "opened 1 Jan 2026"
+        return h
+
+    hits = [hit(), hit(grading=0, snippet_html=mark_safe("")), hit(status="closed")]
+    hits[2].at_post = ""
+    # The loop as templates/search/files.html had it, verbatim.
+    loop = """{% for hit in results.hits %}
+      <li class="hit card">
+        <p class="hit-number"><a class="file-number" href="{{ hit.url }}">{{ hit.number }}</a></p>
+        <h3 class="hit-subject"><a href="{{ hit.url }}">{{ hit.subject_html }}</a></h3>
+        {% if hit.snippet_html %}<p class="snippet">{{ hit.snippet_html }}</p>{% endif %}
+        <p class="hit-meta">
+          <span class="badge badge-{{ hit.status }}">{{ hit.status_label }}</span>
+          <span class="badge badge-{{ hit.priority_slug }}">{{ hit.priority_label }}</span>
+          {% if hit.grading %}<span class="badge badge-{{ hit.grading_slug }}">\
+{{ hit.grading_label }}</span>{% endif %}
+          <span>{{ hit.department }}, {{ hit.section }}</span>
+          {% if hit.at_post %}<span>· {{ hit.at_post }}</span>{% endif %}
+          <span>· {{ hit.opened }}</span>
+        </p>
+      </li>
+      {% endfor %}"""
+    expected = engines["django"].from_string(loop).render({"results": {"hits": hits}})
+
+    def squeeze(html):  # whitespace as a browser reads it: any run is one space
+        return re.sub(r"\s+", " ", html).strip()
+
+    ours = "\n".join(hit_items(hits))  # the page's loop puts nothing between items
+    assert squeeze(ours) == squeeze(expected)
+    assert "Finance &amp; &lt;Planning&gt;" in ours and "<mark>audit</mark>" in ours
+    assert ours.count("badge-confidential") == 2 and ours.count("<span>· at SO &lt;x&gt;") == 2
