@@ -1,7 +1,7 @@
 """Urdu written on an English page — a note, a subject — is drawn in the Naskh font Daftar
 serves, not in whatever system font happens to lack some of its letters (``ے`` came out as
 empty boxes in Chromium on a machine with only DejaVu); English text keeps the system font,
-and Urdu pages keep Nastaliq."""
+and Urdu pages keep Nastaliq. A note runs in its own script's direction on either page."""
 
 import pytest
 
@@ -41,10 +41,15 @@ def test_urdu_note_on_an_english_page_uses_the_served_naskh_font(browser, live_s
     english = _fonts_used(page, "#para-2 p")
     assert "Noto Naskh Arabic" in urdu, urdu
     assert not english & {"Noto Naskh Arabic", "Noto Nastaliq Urdu"}, english
+    # Each note runs in its own script's direction (dir="auto"): Urdu from the right.
+    direction = "el => getComputedStyle(el).direction"
+    assert page.locator("#para-1 p").first.evaluate(direction) == "rtl"
+    assert page.locator("#para-2 p").first.evaluate(direction) == "ltr"
     # The same note on the page in Urdu: Nastaliq, as all of that page's Urdu.
     page.context.add_cookies([{"name": "django_language", "value": "ur", "url": live_server.url}])
     page.goto(f"{live_server.url}/desk/files/{file.pk}/")
     assert page.locator("html[lang=ur]").count() == 1
     page.evaluate("document.fonts.ready")
     assert "Noto Nastaliq Urdu" in _fonts_used(page, "#para-1 p")
+    assert page.locator("#para-2 p").first.evaluate(direction) == "ltr"  # English stays LTR
     page.context.close()
