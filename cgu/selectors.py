@@ -196,13 +196,14 @@ def _published_aggregate():
     )
 
 
-def _cached_published(key: str, compute):
+def _cached_published(key: str, compute, stamp: str | None = None):
     """``compute()`` (a list of plain values rows over *published* figures only), cached
     under ``key`` and the current ``published_stamp``: the same for every viewer, signed in
     or not, and stale never — a publication changes the stamp, so the old entry is unused
     (it expires after a day). Names (KPIs, periods, departments) are not cached: they are
-    read fresh, so an edit in the registry shows at once."""
-    full = f"cgu:published:{published_stamp()}:{key}"
+    read fresh, so an edit in the registry shows at once. ``stamp``: the ``published_stamp``
+    the caller read for this request (a screen with two cached figures reads it once)."""
+    full = f"cgu:published:{stamp or published_stamp()}:{key}"
     rows = cache.get(full)
     if rows is None:
         rows = list(compute())
@@ -210,13 +211,18 @@ def _cached_published(key: str, compute):
     return rows
 
 
-def _aggregate(qs, *, cache_key: str | None = None, kpi=None) -> list[Series]:
+def _aggregate(values, *, cache_key=None, kpi=None, stamp=None) -> list[Series]:
+    """``values()``: the figures to combine (a queryset of KpiValue, built only when the
+    cache does not answer)."""
+
     def compute():
-        return qs.values("kpi_id", "kpi_return__period_id").annotate(
-            total=Sum("value"), mean=Avg("value"), n=Count("id")
+        return (
+            values()
+            .values("kpi_id", "kpi_return__period_id")
+            .annotate(total=Sum("value"), mean=Avg("value"), n=Count("id"))
         )
 
-    rows = _cached_published(cache_key, compute) if cache_key else list(compute())
+    rows = _cached_published(cache_key, compute, stamp) if cache_key else list(compute())
     kpis = {kpi.pk: kpi} if kpi is not None else _kpis_by_id(r["kpi_id"] for r in rows)
     periods = _periods_by_id(r["kpi_return__period_id"] for r in rows)
     by_kpi: dict[int, Series] = {}
@@ -236,7 +242,7 @@ def department_series(department, *, kind: str = ReportingPeriod.Kind.QUARTERLY)
     """Each KPI's published figures of a department's PSEs combined per period (amounts
     added up, rates averaged: ``KpiDefinition.aggregation``), oldest first."""
     return _aggregate(
-        KpiValue.objects.filter(
+        lambda: KpiValue.objects.filter(
             kpi_return__is_published=True,
             kpi_return__entity__department=department,
             kpi_return__period__kind=kind,
@@ -250,18 +256,24 @@ def province_series(
     kpi=None,
     entity_type: str | None = None,
     cached: bool = False,
+    stamp: str | None = None,
 ) -> list[Series]:
     """Like ``department_series`` for all PSEs (optionally one KPI or entity type).
     ``cached``: serve the aggregate from the cache under ``published_stamp`` (the CGU's
     screens); the public site caches its rendered pages instead, and its tests expect the
-    same queries whether or not a publication just happened."""
-    qs = KpiValue.objects.filter(kpi_return__is_published=True, kpi_return__period__kind=kind)
-    if kpi is not None:
-        qs = qs.filter(kpi=kpi)
-    if entity_type:
-        qs = qs.filter(kpi_return__entity__type=entity_type)
+    same queries whether or not a publication just happened. ``stamp``: see
+    ``_cached_published``."""
+
+    def values():
+        qs = KpiValue.objects.filter(kpi_return__is_published=True, kpi_return__period__kind=kind)
+        if kpi is not None:
+            qs = qs.filter(kpi=kpi)
+        if entity_type:
+            qs = qs.filter(kpi_return__entity__type=entity_type)
+        return qs
+
     key = f"province:{kind}:{kpi.pk if kpi is not None else '*'}:{entity_type or '*'}"
-    return _aggregate(qs, cache_key=key if cached else None, kpi=kpi)
+    return _aggregate(values, cache_key=key if cached else None, kpi=kpi, stamp=stamp)
 
 
 @dataclass(frozen=True)
@@ -271,8 +283,11 @@ class DepartmentFigure:
     entities: int
 
 
-def kpi_by_department(kpi: KpiDefinition, period: ReportingPeriod) -> list[DepartmentFigure]:
-    """One KPI for one period, combined per department (published figures only)."""
+def kpi_by_department(
+    kpi: KpiDefinition, period: ReportingPeriod, *, stamp: str | None = None
+) -> list[DepartmentFigure]:
+    """One KPI for one period, combined per department (published figures only). ``stamp``:
+    see ``_cached_published``."""
     rows = _cached_published(
         f"by-department:{kpi.pk}:{period.pk}",
         lambda: (
@@ -282,6 +297,7 @@ def kpi_by_department(kpi: KpiDefinition, period: ReportingPeriod) -> list[Depar
             .values("kpi_return__entity__department_id")
             .annotate(total=Sum("value"), mean=Avg("value"), n=Count("id"))
         ),
+        stamp,
     )
     departments = _departments_by_id(r["kpi_return__entity__department_id"] for r in rows)
     use_mean = kpi.aggregation == KpiDefinition.Aggregation.MEAN

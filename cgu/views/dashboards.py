@@ -45,7 +45,10 @@ def dashboard(request):
         context["report"] = report
         context["charts"].append(charts.compliance_chart("chart-compliance", report))
     if kpi is not None:
-        trend = selectors.province_series(kind=ReportingPeriod.Kind.QUARTERLY, kpi=kpi, cached=True)
+        stamp = selectors.published_stamp()  # once for both cached figures
+        trend = selectors.province_series(
+            kind=ReportingPeriod.Kind.QUARTERLY, kpi=kpi, cached=True, stamp=stamp
+        )
         if trend:
             context["charts"].append(
                 charts.series_chart(
@@ -55,7 +58,7 @@ def dashboard(request):
                 )
             )
         if period is not None:
-            figures = selectors.kpi_by_department(kpi, period)
+            figures = selectors.kpi_by_department(kpi, period, stamp=stamp)
             if figures:
                 context["charts"].append(
                     charts.department_bar("chart-departments", kpi, period, figures)

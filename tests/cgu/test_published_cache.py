@@ -70,3 +70,18 @@ def test_a_cache_hit_reads_no_figures(cgu, submitted, django_assert_num_queries)
     _by_dept(cgu)
     with django_assert_num_queries(2):  # the stamp, then the departments' names
         _by_dept(cgu)
+
+
+def test_the_dashboard_reads_the_published_stamp_once(client, cgu, submitted):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    return_accept(actor=cgu.so_user, kpi_return=submitted)
+    client.force_login(cgu.so_user)
+    client.get("/desk/cgu/")  # fills the cache
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/desk/cgu/")
+    assert response.status_code == 200
+    stamps = [q for q in ctx.captured_queries if 'MAX("cgu_kpireturn"."decided_at")' in q["sql"]]
+    assert len(stamps) == 1
+    assert b"chart-trend" in response.content and b"chart-departments" in response.content
