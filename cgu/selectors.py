@@ -137,6 +137,12 @@ class Series:
 
 # Reads of the CGU's screens that run on every view are compiled once (``workspace.compiled``).
 @compiled
+def active_kpis():
+    """The KPIs in use, in their order (the dashboard's chooser and lists)."""
+    return KpiDefinition.objects.filter(is_active=True)
+
+
+@compiled
 def _kpis_with_ids(*, ids: list[int]):
     return KpiDefinition.objects.filter(pk__any_of=ids).order_by()
 

@@ -138,15 +138,18 @@ def my_section_ids(user) -> list[int]:
     cached = getattr(user, "_daftar_section_ids", None)
     if cached is None:
         depts = my_department_ids(user)
-        cached = (
-            sorted(
-                Section.objects.filter(department__in=depts).order_by().values_list("pk", flat=True)
-            )
-            if depts
-            else []
-        )
+        cached = sorted(_section_ids_of(department_ids=depts)) if depts else []
         user._daftar_section_ids = cached
     return cached
+
+
+@compiled  # read by every receipts screen and the receipts API
+def _section_ids_of(*, department_ids: list[int]):
+    return (
+        Section.objects.filter(department__any_of=department_ids)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
 
 
 def visible_receipt_ids(user, *, limit: int, beyond: int | None = None, newest_first=True) -> list:

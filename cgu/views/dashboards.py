@@ -37,7 +37,7 @@ def _matrix(series_list, periods_limit: int = 8):
 @cgu_staff_required
 def dashboard(request):
     period = chosen_period(request)
-    kpis = list(KpiDefinition.objects.filter(is_active=True))
+    kpis = selectors.active_kpis()
     kpi = _chosen_kpi(request, kpis)
     context = {"period": period, "kpis": kpis, "kpi": kpi, "charts": []}
     if period is not None:

@@ -36,6 +36,7 @@ def _reads(cgu):
         (selectors._newest_returns, {}),
         (selectors._value_counts, {"return_ids": return_ids}),
         (selectors.recent_periods, {}),
+        (selectors.active_kpis, {}),
         (selectors._active_entities_in_order, {}),
         (selectors._period_returns, {"period_id": cgu.q3.pk}),
         (selectors._reminder_counts, {"period_id": cgu.q3.pk}),

@@ -73,6 +73,8 @@ def test_file_page_reads_give_what_the_plain_querysets_give(desk):
         (services_desk._open_process_locked, {"file_id": file.pk}),
         (services_desk._open_desk_task, {"process_id": process.pk}),
         (movement._last_arrival, {"file_id": file.pk, "post_id": file.holding_post_id}),
+        (access._section_ids_of, {"department_ids": [desk.dept.pk, desk.other_dept.pk]}),
+        (access._section_ids_of, {"department_ids": [desk.dept.pk]}),
         (approvals._paragraph_locked, {"pk": paragraphs[0].pk}),
         (approvals._cited_or_puc, {"file_id": file.pk, "paragraph_id": paragraphs[0].pk}),
         (approvals._draft_locked, {"pk": Draft.objects.filter(file=file).first().pk}),
