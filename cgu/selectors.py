@@ -35,7 +35,7 @@ from cgu.models import (
     Reminder,
     ReportingPeriod,
 )
-from workspace.compiled import compiled
+from workspace.compiled import by_id, compiled
 from workspace.models import Department
 
 CENT = Decimal("0.01")
@@ -142,31 +142,9 @@ def active_kpis():
     return KpiDefinition.objects.filter(is_active=True)
 
 
-@compiled
-def _kpis_with_ids(*, ids: list[int]):
-    return KpiDefinition.objects.filter(pk__any_of=ids).order_by()
-
-
-@compiled
-def _periods_with_ids(*, ids: list[int]):
-    return ReportingPeriod.objects.filter(pk__any_of=ids).order_by()
-
-
-@compiled
-def _departments_with_ids(*, ids: list[int]):
-    return Department.objects.filter(pk__any_of=ids).order_by()
-
-
-def _kpis_by_id(ids) -> dict[int, KpiDefinition]:
-    return {k.pk: k for k in _kpis_with_ids(ids=sorted(set(ids)))}
-
-
-def _periods_by_id(ids) -> dict[int, ReportingPeriod]:
-    return {p.pk: p for p in _periods_with_ids(ids=sorted(set(ids)))}
-
-
-def _departments_by_id(ids) -> dict[int, Department]:
-    return {d.pk: d for d in _departments_with_ids(ids=sorted(set(ids)))}
+_kpis_by_id = by_id(KpiDefinition)
+_periods_by_id = by_id(ReportingPeriod)
+_departments_by_id = by_id(Department)
 
 
 def entity_series(entity, *, kind: str = ReportingPeriod.Kind.QUARTERLY) -> list[Series]:
@@ -184,8 +162,7 @@ def published_stamp() -> str:
     (its ``decided_at`` is the newest). Published figures never change in place: returns
     and their values are read-only after entry (``cgu.services``, read-only admin). One
     aggregate over the partial index ``kpireturn_published``."""
-    rows = _published_aggregate()
-    n, top, last = rows[0] if rows else (0, None, None)
+    n, top, last = _published_aggregate.first() or (0, None, None)
     return f"{n}.{top}.{last.isoformat() if last else '-'}"
 
 
@@ -863,8 +840,7 @@ def entities_list(*, department=None, entity_type=None, q: str = "") -> QuerySet
 
 def current_period(*, on: dt.date | None = None, kind: str = ReportingPeriod.Kind.QUARTERLY):
     """The latest period of ``kind`` that has ended (the one returns are coming in for)."""
-    rows = _latest_ended(kind=kind, on=on or timezone.localdate())
-    return rows[0] if rows else None
+    return _latest_ended.first(kind=kind, on=on or timezone.localdate())
 
 
 @compiled

@@ -213,7 +213,7 @@ class _ReceiptOrder:
     @staticmethod
     def union(branches):
         if connection.features.supports_slicing_ordering_in_compound:
-            return set(branches[0].union(*branches[1:], all=True))  # one round trip
+            return set(_union_query(branches))  # one round trip
         return {pk for branch in branches for pk in branch}
 
 

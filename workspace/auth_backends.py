@@ -24,9 +24,9 @@ def _user_by_pk(*, pk: int):
 
 class UserBackend(ModelBackend):
     def get_user(self, user_id):
-        rows = _user_by_pk(pk=user_id)
+        user = _user_by_pk.first(pk=user_id)
         # What ModelBackend answers: the user, unless it may not sign in (inactive).
-        return rows[0] if rows and self.user_can_authenticate(rows[0]) else None
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 DESK_PERMISSION = "workflows.act_at_post"

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from cgu import selectors
-from cgu.models import KpiReturn
+from cgu.models import KpiDefinition, KpiReturn
 from cgu.services import return_accept
 from workspace.models import Department
 
@@ -23,13 +23,16 @@ def _same(query, **values):
 def _reads(cgu):
     dept_ids = sorted(Department.objects.values_list("pk", flat=True))
     return_ids = sorted(KpiReturn.objects.values_list("pk", flat=True))
+    kpi_ids = sorted(KpiDefinition.objects.values_list("pk", flat=True))
     return [
         (selectors._published_aggregate, {}),
         (selectors._filings_of, {"period_id": cgu.q3.pk}),
         (selectors._active_entities, {}),
         (selectors.awaiting_review, {}),
-        (selectors._departments_with_ids, {"ids": dept_ids}),
-        (selectors._departments_with_ids, {"ids": dept_ids[:1]}),
+        (selectors._departments_by_id.query, {"ids": dept_ids}),
+        (selectors._departments_by_id.query, {"ids": dept_ids[:1]}),
+        (selectors._kpis_by_id.query, {"ids": kpi_ids}),
+        (selectors._periods_by_id.query, {"ids": [cgu.q3.pk]}),
         (selectors._latest_ended, {"kind": cgu.q3.kind, "on": dt.date(2026, 1, 1)}),
         (selectors._latest_ended, {"kind": cgu.q3.kind, "on": dt.date(1990, 1, 1)}),
         (selectors._latest_ended, {"kind": "no such kind", "on": dt.date(2026, 1, 1)}),

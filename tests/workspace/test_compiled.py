@@ -50,18 +50,18 @@ def test_file_page_reads_give_what_the_plain_querysets_give(desk):
     posts = sorted(Post.objects.values_list("pk", flat=True))
     users = sorted({desk.asst_user.pk, desk.so_user.pk, desk.secretary_user.pk})
     cases = [
-        (sel._file_by_pk, {"pk": file.pk}),
-        (sel._file_by_pk_for_page, {"pk": file.pk}),
-        (sel._file_by_pk, {"pk": file.pk + 1000}),  # no such file
+        (sel._FILE_READS[sel.FILE_RELATED], {"pk": file.pk}),
+        (sel._FILE_READS[sel.FILE_PAGE_RELATED], {"pk": file.pk}),
+        (sel._FILE_READS[sel.FILE_RELATED], {"pk": file.pk + 1000}),  # no such file
         (sel._paragraphs_of, {"file_id": file.pk}),
         (sel._approvals_of, {"paragraph_ids": [p.pk for p in paragraphs]}),
         (sel._approvals_of, {"paragraph_ids": [paragraphs[0].pk]}),
         (sel._enclosures_of, {"file_id": file.pk}),
         (sel._drafts_of, {"file_id": file.pk}),
         (sel._movements_of, {"file_id": file.pk}),
-        (sel._posts_by_id, {"ids": posts}),
-        (sel._posts_by_id, {"ids": posts[:1]}),
-        (sel._posts_by_id, {"ids": []}),
+        (sel._posts_by_id.query, {"ids": posts}),
+        (sel._posts_by_id.query, {"ids": posts[:1]}),
+        (sel._posts_by_id.query, {"ids": []}),
         (sel._users_by_id, {"ids": users}),
         (sel._flag_links_of, {"paragraph_ids": [p.pk for p in paragraphs]}),
         (sel._pending_receipts_at, {"post_ids": [desk.asst.pk, desk.so.pk]}),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from workspace import access
-from workspace.compiled import compiled
+from workspace.compiled import by_id, compiled
 from workspace.models import (
     Approval,
     Department,
@@ -183,17 +183,15 @@ FILE_RELATED = (
 FILE_PAGE_RELATED = (POST_RELATED, "holding_post__reports_to")
 
 
-@compiled
-def _file_by_pk(*, pk: int):
-    return File.objects.select_related(*FILE_RELATED).filter(pk=pk).order_by()
+def _file_read(related: tuple):
+    def build(*, pk: int):
+        return File.objects.select_related(*related).filter(pk=pk).order_by()
+
+    build.__name__ = f"file_by_pk_with_{len(related)}_related"
+    return compiled(build)
 
 
-@compiled
-def _file_by_pk_for_page(*, pk: int):
-    return File.objects.select_related(*FILE_PAGE_RELATED).filter(pk=pk).order_by()
-
-
-_FILE_READS = {FILE_RELATED: _file_by_pk, FILE_PAGE_RELATED: _file_by_pk_for_page}
+_FILE_READS = {related: _file_read(related) for related in (FILE_RELATED, FILE_PAGE_RELATED)}
 
 
 def file_for(*, user, pk: int, related=FILE_RELATED) -> File | None:
@@ -201,10 +199,8 @@ def file_for(*, user, pk: int, related=FILE_RELATED) -> File | None:
     then checked (``access.can_view_file``): the rule as one query's OR and subquery cost
     ~2 ms a page to compile, for a row whose own columns mostly answer it. The read is
     compiled once (``workspace.compiled``); ``related`` is FILE_RELATED or FILE_PAGE_RELATED."""
-    rows = _FILE_READS[related](pk=pk)
-    if not rows:
-        return None
-    return rows[0] if access.can_view_file(user=user, file=rows[0]) else None
+    file = _FILE_READS[related].first(pk=pk)
+    return file if file is not None and access.can_view_file(user=user, file=file) else None
 
 
 @dataclass
@@ -248,9 +244,7 @@ def _movements_of(*, file_id: int):
     return Movement.objects.filter(file_id=file_id).order_by("at", "pk")
 
 
-@compiled
-def _posts_by_id(*, ids: list[int]):
-    return Post.objects.filter(pk__any_of=ids).select_related("section__department").order_by()
+_posts_by_id = by_id(Post, "section__department")
 
 
 @compiled
@@ -316,7 +310,7 @@ def _set_posts_and_users(paragraphs, approvals, movements) -> None:
     post_ids.discard(None)
     user_ids = {p.author_id for p in paragraphs} | {m.by_id for m in movements}
     user_ids.discard(None)
-    posts = {p.pk: p for p in _posts_by_id(ids=sorted(post_ids))} if post_ids else {}
+    posts = _posts_by_id(post_ids) if post_ids else {}
     users = {u.pk: u for u in _users_by_id(ids=sorted(user_ids))} if user_ids else {}
     for p in paragraphs:
         p.post = posts.get(p.post_id)

@@ -100,10 +100,10 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
                 % {"post": post}
             )
         is_paragraph = isinstance(target, NoteParagraph)
-        rows = (_paragraph_locked if is_paragraph else _draft_locked)(pk=target.pk)
-        if not rows:
+        locked = (_paragraph_locked if is_paragraph else _draft_locked).first(pk=target.pk)
+        if locked is None:
             raise type(target).DoesNotExist
-        target = rows[0]
+        target = locked
         if target.file_id != file.pk:
             raise ValidationError(_("That is not part of this file."))
         target.file = file  # the locked row; content_hash reads its number

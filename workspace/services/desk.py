@@ -37,12 +37,12 @@ def lock_file(file_id: int) -> File:
         # No savepoint: a lock that times out aborts the caller's transaction, and the caller
         # (a service, inside its own ``transaction.atomic``) is left by the refusal anyway.
         with transaction.atomic(savepoint=False):
-            rows = _file_locked(pk=file_id)
+            file = _file_locked.first(pk=file_id)
     except DatabaseError:
         raise ActionRefused(BUSY)
-    if not rows:
+    if file is None:
         raise NotFound(_("No such file."))
-    return rows[0]
+    return file
 
 
 # The reads every file action makes, compiled once (``workspace.compiled``).
@@ -127,7 +127,7 @@ def current_process(file: File, *, lock: bool = False):
 
     try:
         if lock:
-            process = next(iter(_open_process_locked(file_id=file.pk)), None)
+            process = _open_process_locked.first(file_id=file.pk)
         else:
             processes = FileProcess.objects.filter(file=file, finished__isnull=True)
             process = processes.order_by("-pk").first()
@@ -165,7 +165,7 @@ def drive(
     # The process row is FileFlow's lock; the task is read after it is taken, so its status
     # is the committed one (a racer that lost the file lock finds it done, not a stale copy).
     process = current_process(file, lock=True)
-    task = next(iter(_open_desk_task(process_id=process.pk)), None)
+    task = _open_desk_task.first(process_id=process.pk)
     if task is None:
         raise ActionRefused(
             _("This file has just been moved by someone else. Reload to see where it is.")

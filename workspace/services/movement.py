@@ -114,8 +114,8 @@ def came_from(file: File) -> Post | None:
     """The post that last marked, put up or sent the file to where it is now."""
     if file.holding_post_id is None:
         return None
-    rows = _last_arrival(file_id=file.pk, post_id=file.holding_post_id)
-    return rows[0].from_post if rows else None
+    last = _last_arrival.first(file_id=file.pk, post_id=file.holding_post_id)
+    return last.from_post if last else None
 
 
 @compiled  # read by every send back and decision
