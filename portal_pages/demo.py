@@ -528,7 +528,7 @@ def seed_matters(progress=print) -> list[tuple[str, str, str, str]]:
     from workspace.models import Grading
     from workspace.services.files import file_open
     from workspace.services.movement import file_close, file_park, file_put_up
-    from workspace.services.receipts import receipt_diarise
+    from workspace.services.receipts import receipt_diarise, receipt_record_outcome
 
     L = Post.Level
     posts = {
@@ -579,8 +579,8 @@ def seed_matters(progress=print) -> list[tuple[str, str, str, str]]:
                         file_park(actor=actor, file=file, remarks="Awaiting record from AGPR.")
                     if plan == "decided":
                         file_close(actor=actor, file=file, remarks="Sanctioned.")
-                        # No service writes the public outcome yet (the lead's); the demo sets it.
-                        Receipt.objects.filter(pk=receipt.pk).update(outcome=OUTCOME)
+                        receipt.refresh_from_db()
+                        receipt_record_outcome(actor=actor, receipt=receipt, outcome=OUTCOME)
         stage = tracking.public_status(reference=receipt.tracking_ref, second_factor=cnic)
         out.append(
             (

@@ -215,9 +215,10 @@ class ReceiptSerializer(serializers.ModelSerializer):
             "status",
             "holding_post",
             "tracking_ref",
+            "outcome",
             "file",
         ]
-        read_only_fields = ["status", "tracking_ref", "file"]
+        read_only_fields = ["status", "tracking_ref", "outcome", "file"]
 
     def to_representation(self, receipt):
         """What the declared fields give (a test compares them through DRF's generic path),
@@ -237,6 +238,7 @@ class ReceiptSerializer(serializers.ModelSerializer):
             "status": receipt.status,
             "holding_post": _post_dict(receipt.holding_post),
             "tracking_ref": receipt.tracking_ref,
+            "outcome": receipt.outcome,
             "file": receipt.file_id,
         }
 
@@ -260,6 +262,11 @@ class MarkInput(serializers.Serializer):
     )
     remarks = serializers.CharField(required=False, allow_blank=True, default="")
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class OutcomeInput(serializers.Serializer):
+    # The length is the service's to check, with a message that says how long the text was.
+    outcome = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
 class RemarksInput(serializers.Serializer):
@@ -566,6 +573,19 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             receipt=receipt,
             to_post=data["to_post"],
             remarks=data["remarks"],
+        )
+        return Response(ReceiptSerializer(receipt).data)
+
+    @extend_schema(request=OutcomeInput, responses=ReceiptSerializer)
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        """Write the outcome the citizen reads on the public tracking page once the matter is
+        decided; empty text takes it off."""
+        receipt = call(
+            receipts.receipt_record_outcome,
+            actor=request.user,
+            receipt=self.get_object(),
+            outcome=_valid(OutcomeInput, request)["outcome"],
         )
         return Response(ReceiptSerializer(receipt).data)
 

@@ -176,3 +176,18 @@ class PaperForm(forms.Form):
 
 class ReceiptMarkForm(MarkForm):
     due_on = None
+
+
+class ReceiptOutcomeForm(forms.Form):
+    # The service validates the length too (and says how long the text was); the form only
+    # carries it, so a person sees the service's one message.
+    outcome = forms.CharField(
+        label=_("Outcome for the citizen"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500, "dir": "auto"}),
+        help_text=_(
+            "Shown on the public tracking page, as written, once the matter is decided. "
+            "No officer's name, no note, nothing that is not public. Leave empty to take it off."
+        ),
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("receipts/new/", receipts.receipt_diarise, name="receipt_diarise"),
     path("receipts/<int:pk>/", receipts.receipt_detail, name="receipt"),
     path("receipts/<int:pk>/mark/", receipts.receipt_mark, name="receipt_mark"),
+    path("receipts/<int:pk>/outcome/", receipts.receipt_outcome, name="receipt_outcome"),
     path("receipts/<int:pk>/open-file/", receipts.receipt_open_file, name="receipt_open_file"),
     path("files/new/", files.file_open, name="file_open"),
     path("files/<int:pk>/", files.file_detail, name="file"),

@@ -240,6 +240,17 @@ class Receipt(models.Model):
     def priority_slug(self) -> str:
         return PRIORITY_SLUGS[self.priority]
 
+    @property
+    def is_public_matter(self) -> bool:
+        """A citizen's matter the public tracking page answers for: it has a tracking
+        reference, and neither it nor its file is graded above unclassified (the rule of
+        ``workspace.tracking``, which reads it from a row of its own)."""
+        if not (self.is_citizen_matter and self.tracking_ref):
+            return False
+        if self.grading != Grading.UNCLASSIFIED:
+            return False
+        return self.file_id is None or self.file.grading == Grading.UNCLASSIFIED
+
 
 def flag_label(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA, 27 → AB … the secretariat's flag letters."""

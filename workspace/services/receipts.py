@@ -186,3 +186,69 @@ def receipt_mark(*, actor, receipt: Receipt, to_post: Post, remarks: str = "") -
             after={"post": to_post.pk, "remarks": remarks},
         )
     return receipt
+
+
+OUTCOME_MAX_CHARS = Receipt._meta.get_field("outcome").max_length
+
+
+def receipt_record_outcome(*, actor, receipt: Receipt, outcome: str) -> Receipt:
+    """Write the outcome of a citizen's matter: what the public tracking page shows, as
+    written, once the matter is decided (``workspace.tracking``). Empty text takes an outcome
+    back off.
+
+    Only the officer at whose desk the matter is may write it: the post holding the receipt's
+    file, or the receipt itself while it is pending. Refused for a letter that is not a
+    citizen's matter, and for one graded above unclassified (on the receipt or its file),
+    since the public page would never show it."""
+    text = outcome.replace("\r\n", "\n").strip()
+    if len(text) > OUTCOME_MAX_CHARS:
+        raise ValidationError(
+            _("Keep the outcome within %(n)d characters; this one has %(len)d.")
+            % {"n": OUTCOME_MAX_CHARS, "len": len(text)}
+        )
+    with transaction.atomic():
+        # Every file action locks the file first; so does this one, in the same order.
+        file = desk.lock_file(receipt.file_id) if receipt.file_id else None
+        receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
+        if receipt.file_id != (file.pk if file else None):
+            # Put on a file between the caller's read and this one.
+            raise ActionRefused(desk.BUSY)
+        # Whose it is first: the rest says things about the matter.
+        if file is not None:
+            post = desk.acting_post(actor=actor, file=file)
+            receipt.file = file  # the locked row, for the grading rule below
+        elif holds_post(user=actor, post=receipt.holding_post_id):
+            post = receipt.holding_post_id
+        else:
+            raise ActionRefused(_("Receipt %(r)s is not at a post you hold.") % {"r": receipt})
+        if not (receipt.is_citizen_matter and receipt.tracking_ref):
+            raise ActionRefused(
+                _(
+                    "Receipt %(r)s is not a citizen's matter: there is no public tracking page "
+                    "to show an outcome on."
+                )
+                % {"r": receipt}
+            )
+        if not receipt.is_public_matter:
+            raise ActionRefused(
+                _(
+                    "Receipt %(r)s is graded above unclassified, or is on a file that is, so "
+                    "the public tracking page does not show it; an outcome written here would "
+                    "never be read."
+                )
+                % {"r": receipt}
+            )
+        before = receipt.outcome
+        if text == before:
+            return receipt
+        receipt.outcome = text
+        receipt.save(update_fields=["outcome"])
+        audit.record(
+            actor=actor,
+            action="receipt.outcome",
+            obj=receipt,
+            post=post,
+            before={"outcome": before},
+            after={"outcome": text},
+        )
+    return receipt

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workspace import access
-from workspace.forms import DiariseForm, OpenFileForm, ReceiptMarkForm
+from workspace.forms import DiariseForm, OpenFileForm, ReceiptMarkForm, ReceiptOutcomeForm
 from workspace.models import Receipt
 from workspace.selectors import desk as sel
 from workspace.services import files, receipts
@@ -43,7 +43,8 @@ def receipt_detail(request, pk):
     receipt = sel.receipt_for(user=request.user, pk=pk)
     if receipt is None:
         raise Http404
-    at_my_desk = receipt.holding_post_id in access.my_post_ids(request.user)
+    my_posts = access.my_post_ids(request.user)
+    at_my_desk = receipt.holding_post_id in my_posts
     can_act = at_my_desk and receipt.status == Receipt.Status.PENDING
     open_form = OpenFileForm(
         user=request.user,
@@ -62,6 +63,11 @@ def receipt_detail(request, pk):
             "at_my_desk": at_my_desk,
             "can_act": can_act,
             "open_form": open_form,
+            "outcome_form": (
+                ReceiptOutcomeForm(initial={"outcome": receipt.outcome})
+                if _may_write_outcome(receipt, my_posts)
+                else None
+            ),
             # The "mark to" chooser of the file page: one department's posts, not a <select>
             # of every post in the province (ReceiptMarkForm still validates the post).
             **(
@@ -116,6 +122,35 @@ def receipt_open_file(request, pk):
         )
         if file:
             return redirect("workspace:file", pk=file.pk)
+    else:
+        form_errors(request, form)
+    return redirect("workspace:receipt", pk=receipt.pk)
+
+
+def _may_write_outcome(receipt: Receipt, my_posts) -> bool:
+    """Whether to offer the outcome form: a public citizen's matter at one of my posts (its
+    file's post, or its own while pending). ``receipt_record_outcome`` decides for real."""
+    if not receipt.is_public_matter:
+        return False
+    desk_post = receipt.file.holding_post_id if receipt.file_id else receipt.holding_post_id
+    return desk_post in my_posts
+
+
+@login_required
+@require_POST
+def receipt_outcome(request, pk):
+    receipt = sel.receipt_for(user=request.user, pk=pk)
+    if receipt is None:
+        raise Http404
+    form = ReceiptOutcomeForm(request.POST)
+    if form.is_valid():
+        run(
+            request,
+            receipts.receipt_record_outcome,
+            _("Outcome saved. The citizen sees it once the matter is decided."),
+            receipt=receipt,
+            outcome=form.cleaned_data["outcome"],
+        )
     else:
         form_errors(request, form)
     return redirect("workspace:receipt", pk=receipt.pk)
