@@ -528,7 +528,7 @@ RECEIPT_LIST_RELATED = ["holding_post__section__department", "section__departmen
 RECEIPT_LIST_FIELDS = [
     *("id", "diary_year", "diary_number", "sender", "subject", "letter_number"),
     *("letter_date", "received_on", "mode", "priority", "grading", "status"),
-    *("holding_post", "tracking_ref", "file", "section"),
+    *("holding_post", "tracking_ref", "outcome", "file", "section"),
     *("section__code", "section__department__code"),
     *("holding_post__designation_en", "holding_post__designation_ur", "holding_post__level"),
     *("holding_post__section__code", "holding_post__section__department__code"),
