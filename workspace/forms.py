@@ -182,7 +182,7 @@ class ReceiptOutcomeForm(forms.Form):
     # The service validates the length too (and says how long the text was); the form only
     # carries it, so a person sees the service's one message.
     outcome = forms.CharField(
-        label=_("Outcome for the citizen"),
+        label=_("Outcome"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500, "dir": "auto"}),

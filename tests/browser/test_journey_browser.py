@@ -110,3 +110,33 @@ def test_file_page_in_urdu_and_on_a_phone(browser, live_server, desk):  # noqa: 
     assert axe_violations(page) == []
     screenshot(page, "file-page-ur-phone")
     context.close()
+
+
+def test_outcome_written_on_the_receipt_page_in_urdu_on_a_phone(browser, live_server, desk):  # noqa: F811
+    from tests.workspace.helpers import diarise, open_file
+    from workspace.models import Receipt
+    from workspace.services import movement
+    from workspace.tracking import Stage, public_status
+
+    receipt = diarise(desk, citizen_name="Gul Bano", citizen_cnic_last4="4321")
+    file = open_file(desk, subject=receipt.subject, receipt=receipt)
+    movement.file_close(actor=desk.asst_user, file=file, remarks="Sanctioned.")
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    login(page, live_server, "fd-asst")
+    page.click(".lang-switch button")
+    page.wait_for_selector("html[dir=rtl]")
+    page.goto(f"{live_server.url}/desk/receipts/{receipt.pk}/")
+    outcome = "آپ کا ڈومیسائل سرٹیفکیٹ جاری ہو گیا ہے۔"
+    page.fill("#id_outcome", outcome)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the receipt page scrolls sideways on a phone ({width}px)"
+    assert axe_violations(page) == []
+    screenshot(page, "receipt-outcome-ur-phone")
+    _submit(page, "form[action$='/outcome/'] button")
+    assert Receipt.objects.get(pk=receipt.pk).outcome == outcome
+    status = public_status(reference=receipt.tracking_ref, second_factor="4321")
+    assert (status.stage, status.outcome) == (Stage.DECIDED, outcome)
+    assert axe_violations(page) == []
+    screenshot(page, "receipt-outcome-saved-ur-phone")
+    context.close()
