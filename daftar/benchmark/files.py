@@ -27,7 +27,6 @@ from workflows.models import FileProcess
 from workspace import tracking
 from workspace.models import (
     Approval,
-    Counter,
     Enclosure,
     File,
     Grading,
@@ -88,12 +87,23 @@ FIELDS = {
 
 
 class Ids:
-    """Next primary keys, allocated here (nothing else writes to a benchmark database)."""
+    """The last primary key allocated per table, read once from the database (nothing else
+    writes to a benchmark database); each allocation adds ``step``."""
+
+    step = 1
 
     def __init__(self, **models):
+        self.names = list(models)
         for name, model in models.items():
             top = model.objects.aggregate(m=Max("pk"))["m"] or 0
             setattr(self, name, top)
+
+    def interleave(self, part: int, parts: int) -> None:
+        """Allocate every ``parts``-th key from here on, starting ``part`` keys along: the
+        generator processes' keys interleave (1, 3, 5… and 2, 4, 6…) and never meet."""
+        self.step = parts
+        for name in self.names:
+            setattr(self, name, getattr(self, name) + part + 1 - parts)
 
 
 class FileWriter:
@@ -127,6 +137,24 @@ class FileWriter:
             Receipt.objects.exclude(tracking_ref=None).values_list("tracking_ref", flat=True)
         )
         self.stats = {"open": 0, "parked": 0, "closed": 0, "record_room": 0}
+        self.files_written = 0
+        self.depts, self.weights = org.depts, org.weights
+        self.own_depts: set[int] | None = None  # all of them
+        self.ref_first = tracking.ALPHABET
+        self._tables()
+
+    def take_part(self, part: int, parts: int, depts: list, sink: Sink) -> None:
+        """Make this writer (a copy in a generator process of its own) write only the files
+        of ``depts``, with keys, diary and file numbers and tracking references that cannot
+        meet those of the other ``parts - 1`` processes: keys interleave (``Ids``), numbers
+        are per section, and every receipt is diarised in one of ``depts`` (see ``_file``),
+        and references start with symbols of this part's own."""
+        self.rng = random.Random(f"{self.shape.seed}/{part}/{parts}")
+        self.ids.interleave(part, parts)
+        self.depts, self.weights = depts, [d.weight for d in depts]
+        self.own_depts = {d.id for d in depts}
+        self.ref_first = tracking.ALPHABET[part::parts]
+        self.sink = sink
         self._tables()
 
     def _tables(self) -> None:
@@ -149,7 +177,9 @@ class FileWriter:
     def _reference(self) -> str:
         rng = self.rng
         while True:
-            body = "".join(rng.choice(tracking.ALPHABET) for _ in range(tracking.BODY_LENGTH))
+            body = rng.choice(self.ref_first) + "".join(
+                rng.choice(tracking.ALPHABET) for _ in range(tracking.BODY_LENGTH - 1)
+            )
             ref = body + tracking.check_character(body)
             if ref not in self.refs:
                 self.refs.add(ref)
@@ -157,8 +187,8 @@ class FileWriter:
 
     def _paper(self, *, kind: str, title: str, user_id: int, at) -> int:
         ids, rng, pools = self.ids, self.rng, self.pools
-        ids.paper += 1
-        ids.version += 1
+        ids.paper += ids.step
+        ids.version += ids.step
         paper_id, version_id = ids.paper, ids.version
         pages = 1 + (rng.random() < 0.3) + (rng.random() < 0.1)
         content = "\f".join(rng.choice(pools.pages) for _ in range(pages))
@@ -186,7 +216,7 @@ class FileWriter:
 
     def _receipt(self, *, post: P, at, subject, file_id, grading, priority, status, closed):
         ids, rng, pools = self.ids, self.rng, self.pools
-        ids.receipt += 1
+        ids.receipt += ids.step
         year = _local_year(at)
         key = (post.section_id, year)
         self.diary[key] = number = self.diary.get(key, 0) + 1
@@ -234,7 +264,7 @@ class FileWriter:
         )
         if rng.random() < self.shape.scan:
             paper = self._paper(kind=Paper.Kind.SCAN, title=subject, user_id=post.user_id, at=at)
-            ids.receipt_paper += 1
+            ids.receipt_paper += ids.step
             self.t_receipt_paper.add((ids.receipt_paper, ids.receipt, paper))
         return ids.receipt
 
@@ -280,7 +310,7 @@ class FileWriter:
     # ------------------------------------------------------------------ one file
     def _file(self) -> None:  # noqa: C901 — one file's life, step by step, reads best whole
         shape, rng, ids, pools, now = self.shape, self.rng, self.ids, self.pools, self.now
-        dept = rng.choices(self.org.depts, self.org.weights)[0]
+        dept = rng.choices(self.depts, self.weights)[0]
         section = rng.choice(dept.sections)
         first = section.posts[0] if rng.random() < 0.7 else section.posts[1]
         moves = min(20, max(3, int(rng.gauss(shape.movements_mean - 1, 3.5))))
@@ -312,9 +342,9 @@ class FileWriter:
             arrivals.append(arrivals[-1] + dt.timedelta(seconds=d))
         leaves = arrivals[1:] + [arrivals[-1] + dt.timedelta(seconds=durations[-1])]
 
-        ids.file += 1
+        ids.file += ids.step
         fid = ids.file
-        ids.process += 1
+        ids.process += ids.step
         pid = ids.process
         year = _local_year(opened)
         head_id, head_code = rng.choice(dept.heads)
@@ -341,7 +371,7 @@ class FileWriter:
                 closed=closed,
             )
             position += 1
-            ids.enclosure += 1
+            ids.enclosure += ids.step
             self.t_enclosure.add(
                 (ids.enclosure, fid, 1, "A", subject, rid, None, True, first.user_id, first.id,
                  opened)
@@ -354,8 +384,12 @@ class FileWriter:
         for what in extras:
             j = rng.randrange(len(stays))
             post, at = stays[j][0], arrivals[j] + dt.timedelta(seconds=durations[j] // 3)
+            if self.own_depts is not None and post.dept.id not in self.own_depts:
+                # Diarised in another process's department: its diary numbers are that
+                # process's to give, so the file's first desk diarises it instead.
+                post = first
             position += 1
-            ids.enclosure += 1
+            ids.enclosure += ids.step
             title = rng.choice(pools.subjects)
             if what == "receipt":
                 rid = self._receipt(
@@ -376,7 +410,7 @@ class FileWriter:
 
         # The journey: a desk task per stay, the movements between them, the note sheet.
         number_str = f"{dept.code}/{section.code}/{head_code}-{serial}/{year}"
-        ids.task += 1
+        ids.task += ids.step
         self.t_task.add(
             (ids.task, self.start_ref, self.start_type, STATUS.DONE, opened, None, opened, opened,
              "start", None, None, None, pid, None, None, "{}")
@@ -393,7 +427,7 @@ class FileWriter:
             if how in (K.APPROVE, K.RETURN):
                 # The approving post decided on the paragraph put up to it, then sent it down;
                 # a return says why in a paragraph of its own.
-                ids.approval += 1
+                ids.approval += ids.step
                 remarks = "" if how == K.APPROVE else rng.choice(pools.remarks)
                 para_id, para_no, para_text, para_author, para_post = last_para
                 digest = paragraph_hash(number_str, para_no, para_text, para_author, para_post)
@@ -403,18 +437,18 @@ class FileWriter:
                 )  # fmt: skip
                 if remarks:
                     paragraph += 1
-                    ids.paragraph += 1
+                    ids.paragraph += ids.step
                     add_para((ids.paragraph, fid, paragraph, remarks, prev.user_id, prev.id,
                               at, None, True, at))  # fmt: skip
             add_move(
-                (ids.movement + 1, fid, how, prev.id if prev else None, post.id,
+                (ids.movement + ids.step, fid, how, prev.id if prev else None, post.id,
                  prev.user_id if prev else first.user_id, at, "", None,
                  int((at - arrivals[i - 1]).total_seconds()) if i else 0, task_id)
             )  # fmt: skip
-            ids.movement += 1
+            ids.movement += ids.step
             # This stay's desk task: done by the holder who moved the file on (or closed it),
             # or the one open task, at the post holding the file.
-            ids.task += 1
+            ids.task += ids.step
             task_id = ids.task
             running = i == last and ongoing
             if running:
@@ -436,7 +470,7 @@ class FileWriter:
                 write = rng.random() < (0.25 if running else shape.note_per_stay)
             if write:
                 paragraph += 1
-                ids.paragraph += 1
+                ids.paragraph += ids.step
                 text = rng.choice(pools.paragraphs)
                 if paragraph == 1:
                     text = f"{text} {pools.planted(rng)}".rstrip()
@@ -448,7 +482,7 @@ class FileWriter:
         route_action, route_post = (stays[-1][1] if len(stays) > 1 else ""), holder.id
         process_status, finished = PROCESS.NEW, None
         if ongoing and status == File.Status.PARKED:
-            ids.movement += 1
+            ids.movement += ids.step
             park_at = arrivals[-1] + dt.timedelta(seconds=durations[-1] // 2)
             add_move((ids.movement, fid, K.PARK, holder.id, holder.id, holder.user_id, park_at,
                       "Awaiting comments of another office.", None,
@@ -456,14 +490,14 @@ class FileWriter:
             last_at = park_at
         elif not ongoing:
             # Closed: the last desk task is completed by the close and the journey ends.
-            ids.movement += 1
+            ids.movement += ids.step
             add_move((ids.movement, fid, K.CLOSE, holder.id, holder.id, holder.user_id, leaves[-1],
                       "", None, durations[-1], task_id))  # fmt: skip
             route_action, route_post = "close", None
             process_status, finished = PROCESS.DONE, leaves[-1]
             last_at = leaves[-1]
             if status == File.Status.RECORD_ROOM:
-                ids.movement += 1
+                ids.movement += ids.step
                 sent = min(now, leaves[-1] + dt.timedelta(days=rng.randint(30, 300)))
                 add_move((ids.movement, fid, K.RECORD_ROOM, holder.id, holder.id, holder.user_id,
                           sent, "", None, int((sent - arrivals[-1]).total_seconds()),
@@ -483,7 +517,7 @@ class FileWriter:
         """Letters diarised in the last weeks and not yet put on a file."""
         rng, now = self.rng, self.now
         for _ in range(count):
-            dept = rng.choices(self.org.depts, self.org.weights)[0]
+            dept = rng.choices(self.depts, self.weights)[0]
             post = rng.choice(rng.choice(dept.sections).posts[:2])
             self._receipt(
                 post=post,
@@ -506,6 +540,7 @@ class FileWriter:
             self._pending_receipts(round(size * self.shape.pending_receipts))
             self.sink.flush()
             done += size
+            self.files_written = done
             elapsed = time.perf_counter() - started
             rate = done / elapsed
             progress(
@@ -513,11 +548,6 @@ class FileWriter:
                 f"{self.sink.rows_written / elapsed:9,.0f} rows/s  "
                 f"ETA {duration((n - done) / rate if rate else 0)}"
             )
-
-    def counters(self) -> list[Counter]:
-        out = [Counter(scope=f"file:{s}:{h}:{y}", value=v) for (s, h, y), v in self.serials.items()]
-        out += [Counter(scope=f"diary:{s}:{y}", value=v) for (s, y), v in self.diary.items()]
-        return out
 
 
 _PRIORITIES = [Priority.ROUTINE, Priority.URGENT, Priority.IMMEDIATE, Priority.MOST_IMMEDIATE]

@@ -44,6 +44,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from viewflow.workflow.models import Process, Task
 
+from daftar.benchmark import parallel
 from daftar.benchmark.files import FileWriter, duration
 from daftar.benchmark.org import build_org, seed_base
 from daftar.benchmark.shape import Shape
@@ -182,13 +183,18 @@ def generate(
     sink = Sink(progress)
     writer = FileWriter(shape, org, pools, sink, rng)
     t_files = time.perf_counter()
-    with sink:
-        writer.write(shape.files, progress)
+    processes = parallel.processes(shape)
+    if processes > 1:
+        written = parallel.write(writer, processes, progress)
+    else:
+        with sink:
+            writer.write(shape.files, progress)
+        written = parallel.Written.of(writer, sink)
     seconds["files"] = round(time.perf_counter() - t_files, 2)
-    seconds["indexes"] = round(sink.seconds["indexes"], 2)
+    seconds["indexes"] = round(written.index_seconds, 2)
     with transaction.atomic():
         Counter.objects.bulk_create(
-            writer.counters(),
+            written.counters(),
             update_conflicts=True,
             unique_fields=["scope"],
             update_fields=["value"],
@@ -196,12 +202,13 @@ def generate(
         )
         reset_sequences()
     seconds["office"] = round(t_files - t, 2)
-    rows = sink.counts()
+    rows = written.rows
     progress(
         f"  wrote {sum(rows.values()):,} rows in {seconds['files']:.1f} s "
         f"({sum(rows.values()) / max(seconds['files'], 1e-9):,.0f} rows/s; "
         f"{'COPY' if sink.vendor == 'postgresql' else sink.vendor}"
-        f"{', triggers off' if sink.replica else ''})"
+        f"{', triggers off' if written.replica else ''}"
+        f"{f', {processes} processes' if processes > 1 else ''})"
     )
     seconds["analyse"] = round(analyse(progress), 2)
     search_figures = rebuild_search(progress)
@@ -218,7 +225,7 @@ def generate(
         rows=rows,
         seconds=seconds,
         search=search_figures,
-        stats=dict(writer.stats),
+        stats=dict(written.stats),
     )
 
 

@@ -40,6 +40,7 @@ class Options:
     regenerate: bool = False
     reindex: bool = False
     seed: int = 1
+    generators: int = 0  # processes writing the files (0: one per CPU, at most 4)
     skip: set[str] = field(default_factory=set)
     # Time only the operations whose names contain one of these (case-insensitive); empty: all.
     only: list[str] = field(default_factory=list)
@@ -168,7 +169,9 @@ def prepare(options: Options, progress: Progress) -> dict:
         database.migrate_if_needed(progress)
     progress(f"generating {options.files:,} files")
     generated = generate.generate(
-        Shape(files=options.files, seed=options.seed), progress, with_cgu=not options.quick
+        Shape(files=options.files, seed=options.seed, processes=options.generators),
+        progress,
+        with_cgu=not options.quick,
     )
     record = {
         "at": time.strftime("%Y-%m-%d %H:%M:%S %z"),

@@ -27,6 +27,9 @@ class Shape:
     note_per_stay: float = 0.55
     additional_charges: float = 0.03  # of posts
     batch: int = 5000
+    # Processes writing the files on PostgreSQL (``daftar.benchmark.parallel``); 0: one per
+    # CPU, at most 4. Part of the shape: another number gives another (equally shaped) office.
+    processes: int = 0
 
     @property
     def departments(self) -> int:

@@ -97,7 +97,7 @@ class Sink:
         self.background = not connection.in_atomic_block
         if self.background:
             self.replica = self._superuser()
-            self._drop_indexes()
+            self.drop_indexes()
             # Without foreign-key checks, tables can go in on separate connections, each in its
             # own transaction; with them, one writer keeps every batch in one transaction.
             for k in range(WRITERS if self.replica else 1):
@@ -119,7 +119,7 @@ class Sink:
                 q.put(None)
             for thread in self._threads:
                 thread.join()
-            self._build_indexes()
+            self.build_indexes()
             if self._error is not None and exc is None:
                 raise self._error
         else:
@@ -143,7 +143,7 @@ class Sink:
                     cursor.execute("SET session_replication_role = DEFAULT")
                 cursor.execute("SET synchronous_commit = DEFAULT")
 
-    def _drop_indexes(self) -> None:
+    def drop_indexes(self) -> None:
         names = sorted({t.db_table for t in self.tables})
         with connection.cursor() as cursor:
             # Plain indexes only: those behind primary keys and unique constraints stay.
@@ -163,20 +163,55 @@ class Sink:
                 cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
         self.progress(f"  {len(self._indexes)} indexes dropped for the load")
 
-    def _build_indexes(self) -> None:
+    def build_indexes(self) -> None:
+        """Build the dropped indexes again on ``WRITERS`` connections at once, the biggest
+        tables' first: a GIN index or a small table's btree is built by one process, so one
+        connection after another left a core idle for much of the build."""
         if not self._indexes:
             return
         started = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '512MB'")
-            cursor.execute("SET max_parallel_maintenance_workers = 2")
-            for _name, definition in self._indexes:
-                cursor.execute(definition)
-            cursor.execute("RESET maintenance_work_mem")
-            cursor.execute("RESET max_parallel_maintenance_workers")
+        pending: queue.Queue = queue.Queue()
+        for definition in sorted(
+            (d for _n, d in self._indexes), key=lambda d: -self._table_size(d)
+        ):
+            pending.put(definition)
+        errors: list[BaseException] = []
+
+        def build():
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET maintenance_work_mem = '512MB'")
+                    cursor.execute("SET max_parallel_maintenance_workers = 1")
+                    while not errors:
+                        try:
+                            definition = pending.get_nowait()
+                        except queue.Empty:
+                            return
+                        cursor.execute(definition)
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=build) for _ in range(WRITERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
         self.seconds["indexes"] = time.perf_counter() - started
         self.progress(f"  {len(self._indexes)} indexes built in {self.seconds['indexes']:.1f} s")
         self._indexes = []
+
+    @staticmethod
+    def _table_size(definition: str) -> int:
+        table = definition.split(" ON ", 1)[1].split()[0]
+        if table == "ONLY":
+            table = definition.split(" ON ONLY ", 1)[1].split()[0]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_relation_size(%s::regclass)", [table])
+            return cursor.fetchone()[0]
 
     # -------------------------------------------------------------- writing
     def flush(self) -> None:

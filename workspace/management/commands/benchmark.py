@@ -48,6 +48,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
+            "--generators",
+            type=int,
+            default=0,
+            help="processes that write the files on PostgreSQL (default: one per CPU, at most 4)",
+        )
+        parser.add_argument(
             "--skip",
             default="",
             help="comma-separated phases to leave out: measure, writes, load, intake, hooks",
@@ -81,6 +87,7 @@ class Command(BaseCommand):
             regenerate=options["regenerate"],
             reindex=options["reindex"],
             seed=options["seed"],
+            generators=options["generators"],
             skip=skip,
             clients=options["clients"],
             load_seconds=options["load_seconds"],
