@@ -989,8 +989,8 @@ class DatabaseBackend(SearchBackend):
     def rebuild(self, *, progress: Progress = None) -> int:
         """Rewrite every file's row, a batch at a time; search keeps answering from the rows
         already there. On PostgreSQL, outside a transaction, batches run on
-        ``DAFTAR_SEARCH_REBUILD_WORKERS`` connections at once (default: one more than the
-        CPUs, at most 4), since the cost is the database computing tsvectors."""
+        ``DAFTAR_SEARCH_REBUILD_WORKERS`` connections at once (default: one per CPU, at most
+        4), since the cost is the database computing tsvectors."""
         build = IndexBuild.objects.create(backend=self.name, index_name=TABLE)
         started = time.monotonic()
         total = File.objects.count()
@@ -1029,11 +1029,10 @@ class DatabaseBackend(SearchBackend):
         # Other connections cannot see a caller's uncommitted rows (tests run in one).
         if self.vendor != "postgresql" or connection.in_atomic_block:
             return 1
-        # One more than the CPUs: a worker is in Python (composing) for a fifth of a batch,
-        # and the spare one keeps PostgreSQL busy meanwhile (100k files into an empty index on
-        # two CPUs: 50.6 s with two workers, 45-47 s with three; at 1M the same either way,
-        # 1,958 and 1,937 files/s, PostgreSQL's work on the growing index being the bound).
-        default = min(4, (os.cpu_count() or 1) + 1)
+        # One per CPU. One more was tried (session 7): no faster at 100k or at 1M (46.6-51.4 s
+        # against 45-48.8 s at 100k; 1,958 against 1,937 files/s at 1M), PostgreSQL's work on
+        # the growing index being the bound.
+        default = min(4, os.cpu_count() or 1)
         return max(1, int(getattr(settings, "DAFTAR_SEARCH_REBUILD_WORKERS", default)))
 
     def _rebuild_batch(self, batch: list[int]) -> int:
