@@ -166,7 +166,8 @@ class Sink:
     def build_indexes(self) -> None:
         """Build the dropped indexes again on ``WRITERS`` connections at once, the biggest
         tables' first: a GIN index or a small table's btree is built by one process, so one
-        connection after another left a core idle for much of the build."""
+        connection after another left a core idle for part of the build (1M files: 87-91 s
+        on one connection, 82 s on two; the big btrees already sort on both CPUs)."""
         if not self._indexes:
             return
         started = time.perf_counter()
