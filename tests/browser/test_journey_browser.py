@@ -21,6 +21,19 @@ def _submit(page, selector):
         page.click(selector)
 
 
+def _urdu_phone(browser, live_server, username, path):
+    """``path`` opened by ``username`` in Urdu on a 360 px phone; it must not scroll sideways."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    login(page, live_server, username)
+    page.click(".lang-switch button")
+    page.wait_for_selector("html[dir=rtl]")
+    page.goto(f"{live_server.url}{path}")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{path} scrolls sideways on a phone ({width}px)"
+    return context, page
+
+
 def test_journey_one_end_to_end(page, live_server, desk):  # noqa: F811
     _as(page, live_server, "fd-asst")
     page.goto(f"{live_server.url}/desk/receipts/new/")
@@ -99,14 +112,7 @@ def test_file_page_in_urdu_and_on_a_phone(browser, live_server, desk):  # noqa: 
     notes.note_add(
         actor=desk.asst_user, file=file, text="فنڈز کے اجراء کی تجویز منظوری کے لیے پیش ہے۔"
     )
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
-    page = context.new_page()
-    login(page, live_server, "fd-asst")
-    page.click(".lang-switch button")
-    page.wait_for_selector("html[dir=rtl]")
-    page.goto(f"{live_server.url}/desk/files/{file.pk}/")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"the file page scrolls sideways on a phone ({width}px)"
+    context, page = _urdu_phone(browser, live_server, "fd-asst", f"/desk/files/{file.pk}/")
     assert axe_violations(page) == []
     screenshot(page, "file-page-ur-phone")
     context.close()
@@ -121,16 +127,9 @@ def test_outcome_written_on_the_receipt_page_in_urdu_on_a_phone(browser, live_se
     receipt = diarise(desk, citizen_name="Gul Bano", citizen_cnic_last4="4321")
     file = open_file(desk, subject=receipt.subject, receipt=receipt)
     movement.file_close(actor=desk.asst_user, file=file, remarks="Sanctioned.")
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
-    page = context.new_page()
-    login(page, live_server, "fd-asst")
-    page.click(".lang-switch button")
-    page.wait_for_selector("html[dir=rtl]")
-    page.goto(f"{live_server.url}/desk/receipts/{receipt.pk}/")
+    context, page = _urdu_phone(browser, live_server, "fd-asst", f"/desk/receipts/{receipt.pk}/")
     outcome = "آپ کا ڈومیسائل سرٹیفکیٹ جاری ہو گیا ہے۔"
     page.fill("#id_outcome", outcome)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"the receipt page scrolls sideways on a phone ({width}px)"
     assert axe_violations(page) == []
     screenshot(page, "receipt-outcome-ur-phone")
     _submit(page, "form[action$='/outcome/'] button")
