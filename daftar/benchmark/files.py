@@ -139,7 +139,7 @@ class FileWriter:
         self.stats = {"open": 0, "parked": 0, "closed": 0, "record_room": 0}
         self.files_written = 0
         self.depts, self.weights = org.depts, org.weights
-        self.own_depts: set[int] | None = None  # all of them
+        self.own_depts = {d.id for d in org.depts}
         self.ref_first = tracking.ALPHABET
         self._tables()
 
@@ -384,7 +384,7 @@ class FileWriter:
         for what in extras:
             j = rng.randrange(len(stays))
             post, at = stays[j][0], arrivals[j] + dt.timedelta(seconds=durations[j] // 3)
-            if self.own_depts is not None and post.dept.id not in self.own_depts:
+            if post.dept.id not in self.own_depts:
                 # Diarised in another process's department: its diary numbers are that
                 # process's to give, so the file's first desk diarises it instead.
                 post = first

@@ -149,7 +149,7 @@ class Sink:
             # Plain indexes only: those behind primary keys and unique constraints stay.
             cursor.execute(
                 """
-                SELECT i.indexname, i.indexdef FROM pg_indexes i
+                SELECT i.indexname, i.indexdef, i.tablename FROM pg_indexes i
                 WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
                   AND NOT EXISTS (
                       SELECT 1 FROM pg_constraint c
@@ -159,7 +159,7 @@ class Sink:
                 [names],
             )
             self._indexes = cursor.fetchall()
-            for name, _definition in self._indexes:
+            for name, _definition, _table in self._indexes:
                 cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
         self.progress(f"  {len(self._indexes)} indexes dropped for the load")
 
@@ -171,11 +171,15 @@ class Sink:
         if not self._indexes:
             return
         started = time.perf_counter()
-        pending: queue.Queue = queue.Queue()
-        for definition in sorted(
-            (d for _n, d in self._indexes), key=lambda d: -self._table_size(d)
-        ):
-            pending.put(definition)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT t, pg_relation_size(format('%%I', t)::regclass) FROM unnest(%s::text[]) t",
+                [sorted({table for _n, _d, table in self._indexes})],
+            )
+            sizes = dict(cursor.fetchall())
+        pending: queue.PriorityQueue = queue.PriorityQueue()  # the biggest table first
+        for _name, definition, table in self._indexes:
+            pending.put((-sizes[table], definition))
         errors: list[BaseException] = []
 
         def build():
@@ -185,7 +189,7 @@ class Sink:
                     cursor.execute("SET max_parallel_maintenance_workers = 1")
                     while not errors:
                         try:
-                            definition = pending.get_nowait()
+                            _size, definition = pending.get_nowait()
                         except queue.Empty:
                             return
                         cursor.execute(definition)
@@ -204,15 +208,6 @@ class Sink:
         self.seconds["indexes"] = time.perf_counter() - started
         self.progress(f"  {len(self._indexes)} indexes built in {self.seconds['indexes']:.1f} s")
         self._indexes = []
-
-    @staticmethod
-    def _table_size(definition: str) -> int:
-        table = definition.split(" ON ", 1)[1].split()[0]
-        if table == "ONLY":
-            table = definition.split(" ON ONLY ", 1)[1].split()[0]
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_relation_size(%s::regclass)", [table])
-            return cursor.fetchone()[0]
 
     # -------------------------------------------------------------- writing
     def flush(self) -> None:
