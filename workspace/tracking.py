@@ -338,11 +338,10 @@ def _load(reference: str) -> dict | None:
 
 
 def _is_public(row) -> bool:
-    from workspace.models import Grading
+    from workspace.models.files import public_grading
 
-    if row["grading"] != Grading.UNCLASSIFIED:
-        return False
-    return row["file_id"] is None or row["file__grading"] == Grading.UNCLASSIFIED
+    file_grading = None if row["file_id"] is None else row["file__grading"]
+    return public_grading(row["grading"], file_grading)
 
 
 def _local_date(value: dt.datetime | None) -> dt.date | None:

@@ -243,13 +243,17 @@ class Receipt(models.Model):
     @property
     def is_public_matter(self) -> bool:
         """A citizen's matter the public tracking page answers for: it has a tracking
-        reference, and neither it nor its file is graded above unclassified (the rule of
-        ``workspace.tracking``, which reads it from a row of its own)."""
+        reference, and neither it nor its file is graded above unclassified
+        (``public_grading``)."""
         if not (self.is_citizen_matter and self.tracking_ref):
             return False
-        if self.grading != Grading.UNCLASSIFIED:
-            return False
-        return self.file_id is None or self.file.grading == Grading.UNCLASSIFIED
+        return public_grading(self.grading, None if self.file_id is None else self.file.grading)
+
+
+def public_grading(receipt_grading: int, file_grading: int | None) -> bool:
+    """The public site shows a receipt only if it, and its file if it is on one, are
+    unclassified (``Receipt.is_public_matter``, and ``workspace.tracking`` on its row)."""
+    return receipt_grading == Grading.UNCLASSIFIED and file_grading in (None, Grading.UNCLASSIFIED)
 
 
 def flag_label(index: int) -> str:
