@@ -197,3 +197,21 @@ def test_api_writes_the_outcome_and_refuses_others(desk):
     )
     assert response.status_code == 400
     assert Receipt.objects.get(pk=receipt.pk).outcome == OUTCOME
+
+
+def test_the_outcome_card_costs_the_receipt_page_no_query(client, desk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    receipt = citizen_matter(desk)
+    on_a_file(desk, receipt)
+    url = f"/desk/receipts/{receipt.pk}/"
+    counts = {}
+    for user in (desk.asst_user, desk.so_user):  # at the file's desk, and a colleague
+        client.force_login(user)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        counts[user.username] = (len(queries.captured_queries), "/outcome/" in html)
+    assert counts[desk.asst_user.username][1] and not counts[desk.so_user.username][1]
+    assert counts[desk.asst_user.username][0] == counts[desk.so_user.username][0]
