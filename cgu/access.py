@@ -8,12 +8,20 @@ files and papers).
   return they entered themselves (four eyes).
 - The head of the CGU is the highest CGU post; the escalation list is addressed to it.
 - Everyone, signed in or not, sees published figures only (``cgu.selectors``).
+- A return's papers (the uploaded original, or the PDF of typed figures) are opened by CGU
+  staff only, whichever door is used: the CGU's screens answer 403 to anyone else, and the
+  desk's paper rule (``workspace.access.paper_visibility``) is narrowed by
+  ``return_paper_rule``, registered in ``CguConfig.ready``, so the desk's download, a paper's
+  page and the lists answer 404 to an officer who merely sees the monitoring file.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 
+from cgu.models import KpiReturn
+from workspace.access import my_holdings
 from workspace.models import Post, Section
 from workspace.selectors import posts_held_by
 
@@ -85,3 +93,15 @@ def head_post() -> Post | None:
 def is_cgu_head(user) -> bool:
     head = head_post()
     return head is not None and cgu_posts_of(user).filter(pk=head.pk).exists()
+
+
+def return_paper_rule(user):
+    """``workspace.access.register_paper_rule``'s narrowing for the CGU: nothing for CGU
+    staff; for anyone else, no paper that is a KPI return's (as its original, or as the
+    enclosure on the monitoring file). The staff check reads the holdings the request has
+    read already, so it costs no query."""
+    if is_cgu_staff(user, holdings=my_holdings(user)):
+        return None
+    return ~Exists(
+        KpiReturn.objects.filter(Q(paper=OuterRef("pk")) | Q(enclosure__paper=OuterRef("pk")))
+    )

@@ -6,3 +6,10 @@ class CguConfig(AppConfig):
     name = "cgu"
     verbose_name = _("Corporate Governance Unit")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cgu.access import return_paper_rule
+        from workspace.access import register_paper_rule
+
+        # One rule for a return's papers, whichever door is used (cgu.access).
+        register_paper_rule(return_paper_rule)

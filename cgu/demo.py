@@ -18,12 +18,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from cgu import demo_data, services
+from cgu import demo_data, selectors, services
 from cgu.models import (
     EntityType,
     KpiDefinition,
     KpiReturn,
     KpiValue,
+    PerformanceReport,
     PublicSectorEntity,
     Reminder,
     ReportingPeriod,
@@ -559,4 +560,18 @@ def _seed(progress) -> None:
         return
     _seed_history(cast, periods, kpis, entities, progress)
     _seed_latest(cast, quarters[-1], len(quarters) - 1, kpis, entities, progress)
+    _seed_report(cast, progress)
     progress(f"  CGU seeded in {time.monotonic() - started:.1f} s")
+
+
+def _seed_report(cast, progress) -> None:
+    """A Service Delivery Performance Monitoring Report for the latest quarter whose returns
+    were due, generated as the head of the CGU would (the weekly ``cgu_report``), so the
+    demo's reports screen and public report page have one from the start."""
+    if PerformanceReport.objects.exists():
+        return
+    period = selectors.latest_due_quarter()
+    if period is None:
+        return
+    row = services.report_generate(actor=cast.head, period=period)
+    progress(f"  monitoring report for {period.code}: {row.entities_reported} entities")

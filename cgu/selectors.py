@@ -106,6 +106,18 @@ def published_figures(
     )
 
 
+def latest_due_quarter() -> ReportingPeriod | None:
+    """The latest quarter whose returns were due (deadline passed): the period a report is
+    generated for by default (``cgu_report --period latest``, the reports screen)."""
+    return (
+        ReportingPeriod.objects.filter(
+            kind=ReportingPeriod.Kind.QUARTERLY, deadline__lt=timezone.localdate()
+        )
+        .order_by("-ends_on")
+        .first()
+    )
+
+
 def published_periods(*, kind: str | None = None) -> QuerySet:
     """Periods with at least one published return, oldest first."""
     qs = ReportingPeriod.objects.filter(

@@ -122,7 +122,12 @@ def paper_detail(request, paper_id: int):
     return render(
         request,
         "documents/paper_detail.html",
-        {"paper": paper, "versions": selectors.versions_of(paper=paper), "form": form},
+        {
+            "paper": paper,
+            "versions": selectors.versions_of(paper=paper),
+            "form": form,
+            **selectors.places_of(user=request.user, paper=paper),
+        },
     )
 
 
@@ -147,6 +152,11 @@ def paper_new_version(request, paper_id: int):
     return render(
         request,
         "documents/paper_detail.html",
-        {"paper": paper, "versions": selectors.versions_of(paper=paper), "form": form},
+        {
+            "paper": paper,
+            "versions": selectors.versions_of(paper=paper),
+            "form": form,
+            **selectors.places_of(user=request.user, paper=paper),
+        },
         status=400,
     )

@@ -63,9 +63,23 @@ class DataTable:
         }
 
 
-def csv_response(table: DataTable, filename: str) -> HttpResponse:
+def csv_text(tables: list[DataTable]) -> str:
+    """Several tables in one CSV: each under a line with its title, a blank line between."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for i, table in enumerate(tables):
+        if i:
+            out.write("\n")
+        writer.writerow([table.title])
+        out.write(table.as_csv())
+    return out.getvalue()
+
+
+def csv_response(table: DataTable | None, filename: str, *, text: str | None = None) -> HttpResponse:
+    """``table`` (or ``text`` already written, e.g. by ``csv_text``) as a CSV download."""
+    body = table.as_csv() if text is None else text
     # UTF-8 with a byte-order mark so spreadsheet programs read Urdu names correctly.
-    response = HttpResponse("\ufeff" + table.as_csv(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse("\ufeff" + body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 

@@ -4,8 +4,15 @@ A user sees
 - files of the departments where they hold a post, graded up to *restricted*;
 - any file that is at, or has passed through, a post they hold (its chain of custody) —
   the only way to see a *confidential* or *secret* file;
-- receipts the same way: diarised in their department (up to restricted), or marked to a post
-  they hold, or on a file they can see.
+- receipts the same way while they are on no file: diarised in their department (up to
+  restricted) or marked to a post they hold. A receipt put on a file is part of that file's
+  correspondence and is seen exactly by those who see the file: its effective grading is the
+  file's, whatever its own (an unclassified letter on a confidential file is confidential);
+- papers follow what they are on (a file's correspondence, a receipt's scans): a paper on
+  nothing yet is its uploader's only, and an uploader loses sight of it once it is on a
+  receipt or file they cannot see. Apps above the desk may narrow this for their own papers
+  (``register_paper_rule``: the CGU keeps a KPI return's papers to its staff), so every door —
+  the desk's download, a paper's page, a list — asks the same question.
 Anything else answers 404 (``NotFound``), so its existence is not told. Superusers get no
 exemption here: grading binds administrators too.
 """
@@ -123,13 +130,33 @@ def can_view_file(*, user, file) -> bool:
 
 
 def visible_receipts(user):
+    """Receipts ``user`` may see: on no file, by their own department, grading and post; on a
+    file, exactly when the file is seen (``visible_files``)."""
     posts = my_post_ids(user)
     if not posts:
         return Receipt.objects.none()
     return Receipt.objects.filter(
-        Q(section__department__in=my_department_ids(user), grading__lte=Grading.RESTRICTED)
-        | Q(holding_post__in=posts)
+        Q(
+            Q(section__department__in=my_department_ids(user), grading__lte=Grading.RESTRICTED)
+            | Q(holding_post__in=posts),
+            file__isnull=True,
+        )
         | Q(file__in=visible_files(user))
+    )
+
+
+def can_view_receipt(*, user, receipt) -> bool:
+    """``visible_receipts``'s rule for one loaded receipt (with its file, if on one)."""
+    posts = my_post_ids(user)
+    if not posts:
+        return False
+    if receipt.file_id is not None:
+        return can_view_file(user=user, file=receipt.file)
+    if receipt.holding_post_id in posts:
+        return True
+    return (
+        receipt.grading <= Grading.RESTRICTED
+        and receipt.section.department_id in my_department_ids(user)
     )
 
 
@@ -218,11 +245,13 @@ class _ReceiptOrder:
 
 
 def _own_receipt_branches(order, sections, posts) -> list:
+    # Only receipts on no file: one on a file is seen through the file (the branches below).
+    unfiled = Receipt.objects.filter(file__isnull=True)
     branches = [
-        order.first(Receipt.objects.filter(section=section, grading__lte=Grading.RESTRICTED))
+        order.first(unfiled.filter(section=section, grading__lte=Grading.RESTRICTED))
         for section in sections
     ]
-    return branches + [order.first(Receipt.objects.filter(holding_post=post)) for post in posts]
+    return branches + [order.first(unfiled.filter(holding_post=post)) for post in posts]
 
 
 def _on_file_receipt_branches(order, depts, posts, edge) -> list:
@@ -264,13 +293,39 @@ def _receipt_ids_on_files_to(
     return _union_query(_on_file_receipt_branches(_FIRST_PAGE, department_ids, post_ids, edge))
 
 
+# Rules that apps above the desk add for their own papers: each ``rule(user)`` answers
+# ``None`` (no narrowing for this user) or a ``Q`` over ``documents.Paper`` that a paper must
+# also meet. Registered from the app's ``ready()``, so the desk imports nothing of theirs.
+_paper_rules: list = []
+
+
+def register_paper_rule(rule) -> None:
+    if rule not in _paper_rules:
+        _paper_rules.append(rule)
+
+
+def paper_visibility(user) -> Q:
+    """The paper rule as a ``Q`` over ``documents.Paper``, for lists and for one paper:
+    on a file ``user`` sees, or on a receipt ``user`` sees, or on nothing and uploaded by
+    ``user``; and whatever the registered rules add. ``Q(pk__in=[])`` for nobody."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    on_file = Enclosure.objects.filter(paper=OuterRef("pk"))
+    on_receipt = Receipt.papers.through.objects.filter(paper=OuterRef("pk"))
+    seen = (
+        Exists(on_file.filter(file__in=visible_files(user)))
+        | Exists(visible_receipts(user).filter(papers=OuterRef("pk")))
+        | (Q(created_by=user) & ~Exists(on_file) & ~Exists(on_receipt))
+    )
+    for rule in _paper_rules:
+        narrowed = rule(user)
+        if narrowed is not None:
+            seen &= narrowed
+    return seen
+
+
 def can_view_paper(*, user, paper) -> bool:
-    """May ``user`` open this paper? Papers follow the files and receipts they are on; a paper
-    on nothing yet is visible to its uploader only."""
+    """May ``user`` open this paper (``paper_visibility`` for one paper: one query)?"""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if paper.created_by_id == user.pk:
-        return True
-    if Enclosure.objects.filter(paper_id=paper.pk, file__in=visible_files(user)).exists():
-        return True
-    return visible_receipts(user).filter(papers=paper.pk).exists()
+    return type(paper)._default_manager.filter(paper_visibility(user), pk=paper.pk).exists()

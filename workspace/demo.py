@@ -269,8 +269,34 @@ def seed_organisation(progress=print) -> list[DemoLogin]:
         section__department__code="FD", section__code="SO(B-I)", level=L.SECTION_OFFICER
     )
     reg_holder = Holding.objects.current().get(post=so_reg, kind=Holding.Kind.REGULAR).user
-    _ensure_holding(admin, so_budget, reg_holder, kind=Holding.Kind.ADDITIONAL)
+    if not Holding.objects.current().filter(post=so_budget, kind=Holding.Kind.ADDITIONAL).exists():
+        org.additional_charge_give(
+            actor=admin,
+            post=so_budget,
+            user=reg_holder,
+            reason=Holding.Reason.LEAVE,
+            starts_at=dt.datetime(2023, 11, 1, 9, 0, tzinfo=dt.UTC),
+        )
     return logins
+
+
+def additional_charges() -> list[str]:
+    """One line per additional charge held now, for the demo's output: who holds which post
+    besides their own, and why."""
+    lines = []
+    for h in (
+        Holding.objects.current()
+        .filter(kind=Holding.Kind.ADDITIONAL)
+        .select_related("post__section__department", "user")
+        .order_by("post__section__department__code", "pk")
+    ):
+        lines.append(
+            f"{h.user.username} ({h.user.get_full_name()}) holds the additional charge of "
+            f"{h.post.designation_en}, {h.post.section.department.code}"
+            + (f" ({h.get_reason_display()})" if h.reason else "")
+            + "; give or end one at /desk/charges/ (as admin or the department's Secretary)"
+        )
+    return lines
 
 
 def later_steps():

@@ -1,9 +1,10 @@
 """Forms of the desk screens. They only parse input; services validate and act."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from workspace.models import Grading, Post, Priority, Receipt, SubjectHead
+from workspace.models import Grading, Holding, Post, Priority, Receipt, SubjectHead
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -190,4 +191,57 @@ class ReceiptOutcomeForm(forms.Form):
             "Shown on the public tracking page, as written, once the matter is decided. "
             "No officer's name, no note, nothing that is not public. Leave empty to take it off."
         ),
+    )
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        name = user.get_full_name()
+        return f"{name} ({user.username})" if name else user.username
+
+
+class ChargeForm(forms.Form):
+    """Give an additional charge: which post, to whom, why, from when until when. The choices
+    are the departments' the officer may manage (``organisation.charge_departments``)."""
+
+    post = PostChoiceField(queryset=Post.objects.none(), label=_("Post"))
+    user = OfficerChoiceField(queryset=None, label=_("Officer who takes the charge"))
+    reason = forms.ChoiceField(label=_("Reason"), choices=Holding.Reason.choices)
+    starts_on = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), required=True
+    )
+    ends_on = forms.DateField(
+        label=_("Until (last day, inclusive)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty while the return date is not known; end the charge later."),
+    )
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        dept_ids = [d.pk for d in departments]
+        self.fields["post"].queryset = (
+            Post.objects.filter(is_active=True, section__department__in=dept_ids)
+            .select_related("section__department")
+            .order_by("section__department__code", "section__code", "-level", "pk")
+        )
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                holdings__post__section__department__in=dept_ids,
+                holdings__kind=Holding.Kind.REGULAR,
+                holdings__ends_at__isnull=True,
+            )
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+
+
+class ChargeEndForm(forms.Form):
+    ends_on = forms.DateField(
+        label=_("Last day of the charge"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: the charge ends now."),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspace.views import desk, files, receipts
+from workspace.views import charges, desk, files, receipts
 
 app_name = "workspace"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("sent/", desk.sent, name="sent"),
     path("parked/", desk.parked, name="parked"),
     path("dispatch/", desk.dispatch, name="dispatch"),
+    path("charges/", charges.charge_list, name="charges"),
+    path("charges/<int:pk>/end/", charges.charge_end, name="charge_end"),
     path("receipts/", receipts.receipt_list, name="receipts"),
     path("receipts/new/", receipts.receipt_diarise, name="receipt_diarise"),
     path("receipts/<int:pk>/", receipts.receipt_detail, name="receipt"),

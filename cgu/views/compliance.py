@@ -96,8 +96,14 @@ def escalation_list(request):
 
 @cgu_staff_required
 def report_list(request):
-    form = PeriodChoiceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and form.cleaned_data["period"]:
+    # The latest quarter whose returns were due is chosen already; a form posted without
+    # a period says so rather than doing nothing.
+    latest = selectors.latest_due_quarter()
+    form = PeriodChoiceForm(request.POST or None, initial={"period": latest})
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["period"]:
+        messages.error(request, _("Choose the period the report should cover."))
+        form.add_error("period", _("Choose the period the report should cover."))
+    elif request.method == "POST" and form.is_valid():
         try:
             row = services.report_generate(actor=request.user, period=form.cleaned_data["period"])
         except (ActionRefused, PermissionDenied, ValidationError) as exc:

@@ -77,11 +77,9 @@ class PerformanceIndexPage(RoutableBilingualPage):
         return context
 
     # ---- overview
-    @path("")
-    def overview(self, request):
+    def _overview_data(self):
         from cgu import selectors as cgu
         from portal_pages import figures
-        from portal_pages.selectors import eoffice_figures
         from workspace.models import Department
 
         periods = figures.recent_periods()
@@ -104,7 +102,13 @@ class PerformanceIndexPage(RoutableBilingualPage):
         province = figures.kpi_figures(
             cgu.province_series(kind=figures.QUARTERLY), periods, combined=True
         )
-        headline = _headline_table(province, period)
+        return period, filing, departments, _headline_table(province, period)
+
+    @path("")
+    def overview(self, request):
+        from portal_pages.selectors import eoffice_figures
+
+        period, filing, departments, headline = self._overview_data()
         reports = (
             MonitoringReportPage.objects.live()
             .public()
@@ -121,6 +125,36 @@ class PerformanceIndexPage(RoutableBilingualPage):
             headline=headline,
             reports=reports,
             eoffice=eoffice_figures(),
+            downloads=[
+                (gettext("CSV (spreadsheet)"), self.route_url("overview_csv")),
+                (gettext("JSON (data)"), self.route_url("overview_json")),
+            ],
+        )
+
+    # Fixed words, not ``<slug:fmt>/``: a slug route here would shadow the report pages below.
+    @path("csv/", name="overview_csv")
+    def overview_csv(self, request):
+        return self._overview_download("csv")
+
+    @path("json/", name="overview_json")
+    def overview_json(self, request):
+        return self._overview_download("json")
+
+    def _overview_download(self, fmt: str):
+        """The overview's two tables: the province's latest figure of each KPI, and the
+        departments' filing for that period; one CSV (the two under their titles) or JSON."""
+        from portal_pages.tables import csv_text
+
+        period, _filing, departments, headline = self._overview_data()
+        by_department = _departments_table(departments, period)
+        if fmt == "csv":
+            return csv_response(
+                None, "performance-overview", text=csv_text([headline, by_department])
+            )
+        return json_response(
+            [headline, by_department],
+            "performance-overview",
+            period=period.code if period else None,
         )
 
     # ---- a department
@@ -338,6 +372,35 @@ def _headline_table(province, period):
             Column("entities", gettext("Entities reporting")),
         ],
         rows=rows,
+    )
+
+
+def _departments_table(departments: list[dict], period):
+    """The overview's "by department" table as data (departments with entities only)."""
+    from portal_pages.tables import Column, DataTable
+
+    return DataTable(
+        slug="departments",
+        title=gettext("Public sector entities reporting, by department, %(period)s")
+        % {"period": period.code if period else "—"},
+        columns=[
+            Column("code", gettext("Code"), numeric=False),
+            Column("department", gettext("Department"), numeric=False),
+            Column("entities", gettext("Entities")),
+            Column("reported", gettext("Reported")),
+            Column("not_reported", gettext("Not reported")),
+        ],
+        rows=[
+            {
+                "code": row["department"].code,
+                "department": row["department"].name,
+                "entities": row["entities"],
+                "reported": row["reported"],
+                "not_reported": row["not_reported"],
+            }
+            for row in departments
+            if row["entities"]
+        ],
     )
 
 

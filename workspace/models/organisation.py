@@ -7,6 +7,7 @@ at that moment (regular charge, or additional charge while a colleague is away).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -45,6 +46,36 @@ class Department(BilingualName):
     )
     is_live = models.BooleanField(_("Daftar is live"), default=False)
     live_since = models.DateField(_("live since"), null=True, blank=True)
+    # Working days a file may stay at one desk before it is overdue, by priority
+    # (workspace.time_limits; blank: its default, 1 / 3 / 7 / 14).
+    limit_most_immediate_days = models.PositiveSmallIntegerField(
+        _("time limit, most immediate (working days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Blank: 1 working day."),
+    )
+    limit_immediate_days = models.PositiveSmallIntegerField(
+        _("time limit, immediate (working days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Blank: 3 working days."),
+    )
+    limit_urgent_days = models.PositiveSmallIntegerField(
+        _("time limit, urgent (working days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Blank: 7 working days."),
+    )
+    limit_routine_days = models.PositiveSmallIntegerField(
+        _("time limit, routine (working days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Blank: 14 working days."),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -174,7 +205,15 @@ class Holding(models.Model):
         related_name="holdings",
         verbose_name=_("officer"),
     )
+    class Reason(models.TextChoices):
+        LEAVE = "leave", _("Leave")
+        TOUR = "tour", _("Tour")
+        VACANCY = "vacancy", _("Post vacant")
+        OTHER = "other", _("Other")
+
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.REGULAR)
+    # Why an additional charge was given (the regular holder's leave, a tour, …).
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices, blank=True)
     starts_at = models.DateTimeField(_("from"), default=timezone.now)
     ends_at = models.DateTimeField(_("until"), null=True, blank=True)
 

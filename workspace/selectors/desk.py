@@ -17,7 +17,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from workspace import access
+from workspace import access, time_limits
 from workspace.compiled import by_id, compiled
 from workspace.models import (
     Approval,
@@ -119,13 +119,16 @@ def inbox_counts(*, user) -> dict:
     """Files pending, overdue and parked at the user's posts (one query over the inbox index),
     and receipts pending there."""
     posts = access.my_post_ids(user)
-    today = timezone.localdate()
     is_open = Q(status=File.Status.OPEN)
+    # Overdue by its due date, or by its priority's time limit in the department of the post
+    # that holds it (``workspace.time_limits``): the holdings read for the request carry the
+    # departments, so the rule adds terms to this one query, not queries.
+    held = [h.post for h in access.my_holdings(user)]
     counts = File.objects.filter(
         holding_post__in=posts, status__in=[File.Status.OPEN, File.Status.PARKED]
     ).aggregate(
         files=Count("pk", filter=is_open),
-        overdue=Count("pk", filter=is_open & Q(due_on__lt=today)),
+        overdue=Count("pk", filter=time_limits.overdue_q(posts=held)),
         parked=Count("pk", filter=Q(status=File.Status.PARKED)),
     )
     counts["receipts"] = Receipt.objects.filter(
@@ -376,11 +379,13 @@ def receipt_for(*, user, pk: int) -> Receipt | None:
 
 
 def dispatch_register(*, user, limit: int = 200):
-    """The dispatch registers of the sections of the user's posts."""
+    """The dispatch registers of the sections of the user's posts: the letters issued on files
+    the user may see (a secret file's letter is not shown to a colleague who cannot open the
+    file: ``access.visible_files``)."""
     posts = access.my_post_ids(user)
     sections = Post.objects.filter(pk__in=posts).values("section_id")
     return list(
-        DispatchEntry.objects.filter(section__in=sections)
+        DispatchEntry.objects.filter(section__in=sections, draft__file__in=access.visible_files(user))
         .select_related("draft__file", "issued_post__section__department", "issued_by", "section")
         .order_by("-issued_at")[:limit]
     )

@@ -5,15 +5,27 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workspace import audit
+from workspace.access import my_holdings
 from workspace.errors import PermissionDenied, ValidationError
 from workspace.models import Department, Holding, Post
 
 ORG_FIELDS = {
-    "workspace.department": ["code", "name_en", "name_ur", "is_live", "live_since"],
+    "workspace.department": [
+        "code",
+        "name_en",
+        "name_ur",
+        "is_live",
+        "live_since",
+        "limit_most_immediate_days",
+        "limit_immediate_days",
+        "limit_urgent_days",
+        "limit_routine_days",
+    ],
     "workspace.section": ["department", "code", "name_en", "name_ur"],
     "workspace.post": [
         "section",
@@ -24,7 +36,7 @@ ORG_FIELDS = {
         "may_approve",
         "is_active",
     ],
-    "workspace.holding": ["post", "user", "kind", "starts_at", "ends_at"],
+    "workspace.holding": ["post", "user", "kind", "reason", "starts_at", "ends_at"],
     "workspace.subjecthead": ["department", "code", "name_en", "name_ur"],
 }
 
@@ -143,3 +155,161 @@ def _end(*, actor, holding: Holding, ends_at: datetime) -> Holding:
         after={"ends_at": ends_at},
     )
     return holding
+
+
+# --- Additional charge: the department's own screen (/desk/charges/) ------------------------
+
+
+def may_manage_charges(actor, department) -> bool:
+    """Who may give and end an additional charge on a post of ``department``: an
+    administrator of the organisation, or the holder of the department's Secretary post."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    if actor.is_superuser or actor.has_perm("workspace.change_post"):
+        return True
+    dept_id = getattr(department, "pk", department)
+    return any(
+        h.post.level >= Post.Level.SECRETARY and h.post.section.department_id == dept_id
+        for h in my_holdings(actor)
+    )
+
+
+def charge_departments(actor) -> list[Department]:
+    """The departments in which ``actor`` may give additional charges."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return []
+    if actor.is_superuser or actor.has_perm("workspace.change_post"):
+        return list(Department.objects.order_by("code"))
+    return sorted(
+        {
+            h.post.section.department
+            for h in my_holdings(actor)
+            if h.post.level >= Post.Level.SECRETARY
+        },
+        key=lambda d: d.code,
+    )
+
+
+def _require_charge_manager(actor, post: Post) -> None:
+    if not may_manage_charges(actor, post.section.department_id):
+        raise PermissionDenied(
+            _(
+                "Only an administrator or the Secretary of %(dept)s can give or end an "
+                "additional charge there."
+            )
+            % {"dept": post.section.department.name}
+        )
+
+
+def additional_charge_give(
+    *,
+    actor,
+    post: Post,
+    user,
+    reason: str,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+) -> Holding:
+    """Give ``user`` the additional charge of ``post`` from ``starts_at`` (now) until
+    ``ends_at`` (open while none: until ended), e.g. while its holder is on leave or on tour.
+
+    Refused when another additional charge of the post overlaps the period (end it first),
+    when ``user`` already holds the post, or to anyone but an administrator and the
+    department's Secretary. Audited as ``holding.charge``."""
+    _require_charge_manager(actor, post)
+    starts_at = starts_at or timezone.now()
+    if reason not in Holding.Reason.values:
+        raise ValidationError(_("Choose why the charge is given (leave, tour, …)."))
+    if ends_at is not None and ends_at <= starts_at:
+        raise ValidationError(_("The charge must end after it starts."))
+    if not getattr(user, "is_active", False):
+        raise ValidationError(_("Choose an officer with an active account."))
+    with transaction.atomic():
+        post = Post.objects.select_for_update().select_related("section__department").get(
+            pk=post.pk
+        )
+        if not post.is_active:
+            raise ValidationError(_("This post is no longer in use."))
+        held = Holding.objects.filter(post=post, user=user)
+        if held.filter(_overlapping(starts_at, ends_at)).exists():
+            raise ValidationError(
+                _("%(user)s already holds this post in that period.")
+                % {"user": user.get_full_name() or user.username}
+            )
+        clash = (
+            Holding.objects.filter(post=post, kind=Holding.Kind.ADDITIONAL)
+            .filter(_overlapping(starts_at, ends_at))
+            .select_related("user")
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                _(
+                    "%(user)s holds the additional charge of this post from %(start)s%(end)s; "
+                    "end that charge first or choose other dates."
+                )
+                % {
+                    "user": clash.user.get_full_name() or clash.user.username,
+                    "start": timezone.localtime(clash.starts_at).strftime("%d-%m-%Y"),
+                    "end": ""
+                    if clash.ends_at is None
+                    else _(" until %(date)s")
+                    % {"date": timezone.localtime(clash.ends_at).strftime("%d-%m-%Y")},
+                }
+            )
+        holding = Holding(
+            post=post,
+            user=user,
+            kind=Holding.Kind.ADDITIONAL,
+            reason=reason,
+            starts_at=starts_at,
+            ends_at=ends_at,
+        )
+        holding.full_clean()
+        holding.save()
+        audit.record(
+            actor=actor,
+            action="holding.charge",
+            obj=holding,
+            after=audit.snapshot(holding, ORG_FIELDS["workspace.holding"]),
+        )
+    return holding
+
+
+def additional_charge_end(*, actor, holding: Holding, ends_at: datetime | None = None) -> Holding:
+    """End an additional charge at ``ends_at`` (now): its holder returned early, or the tour
+    was cut short. Refused for a charge that has already ended (or is not an additional
+    charge), and to anyone but an administrator and the department's Secretary."""
+    holding = Holding.objects.select_related("post__section__department").get(pk=holding.pk)
+    _require_charge_manager(actor, holding.post)
+    if holding.kind != Holding.Kind.ADDITIONAL:
+        raise ValidationError(_("Only an additional charge is ended here."))
+    ends_at = ends_at or timezone.now()
+    with transaction.atomic():
+        holding = Holding.objects.select_for_update().get(pk=holding.pk)
+        if holding.ends_at is not None and holding.ends_at <= ends_at:
+            raise ValidationError(_("This charge has already ended."))
+        if ends_at <= holding.starts_at:
+            raise ValidationError(
+                _("This charge starts on %(date)s; choose an end after that.")
+                % {"date": timezone.localtime(holding.starts_at).strftime("%d-%m-%Y")}
+            )
+        before = {"ends_at": holding.ends_at}
+        holding.ends_at = ends_at
+        holding.save(update_fields=["ends_at"])
+        audit.record(
+            actor=actor,
+            action="holding.end",
+            obj=holding,
+            before=before,
+            after={"ends_at": ends_at},
+        )
+    return holding
+
+
+def _overlapping(starts_at: datetime, ends_at: datetime | None) -> Q:
+    """Holdings whose period meets [starts_at, ends_at) (open-ended on either side)."""
+    q = Q(ends_at__isnull=True) | Q(ends_at__gt=starts_at)
+    if ends_at is not None:
+        q &= Q(starts_at__lt=ends_at)
+    return q

@@ -8,6 +8,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from workspace import tracking
+
 register = template.Library()
 
 
@@ -18,6 +20,12 @@ def days_since(value, now=None) -> int:
     if not value:
         return 0
     return max(0, ((now or timezone.now()) - value).days)
+
+
+@register.filter
+def tracking_ref(value) -> str:
+    """A tracking reference as citizens read it on their slip: ``K7M2Q-X9PT4``."""
+    return tracking.display(value) if value else ""
 
 
 @register.filter

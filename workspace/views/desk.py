@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from workspace import access, time_limits
 from workspace.models import Grading, Priority
 from workspace.selectors import desk as sel
 from workspace.views.common import choice_labels, pk_url
@@ -12,6 +13,10 @@ from workspace.views.common import choice_labels, pk_url
 @login_required
 def inbox(request):
     page = sel.inbox_files(user=request.user, cursor=request.GET.get("after"))
+    today = timezone.localdate()
+    for file in page.rows:  # the holding post's department is on the row: no query
+        file.due_by = time_limits.limit_due(file)
+        file.overdue = time_limits.is_overdue(file, today=today)
     return render(
         request,
         "workspace/inbox.html",
@@ -21,7 +26,8 @@ def inbox(request):
             "receipts": sel.inbox_receipts(user=request.user),
             "counts": sel.inbox_counts(user=request.user),
             "now": timezone.now(),
-            "today": timezone.localdate(),
+            "today": today,
+            "limits_text": _limits_text(request.user),
             # Per-row constants, worked out once for up to 50 rows.
             "file_url": pk_url("workspace:file"),
             "receipt_url": pk_url("workspace:receipt"),
@@ -53,3 +59,10 @@ def dispatch(request):
     return render(
         request, "workspace/dispatch.html", {"entries": sel.dispatch_register(user=request.user)}
     )
+
+
+def _limits_text(user) -> str:
+    """The time limits of the department of the user's first post (the holdings the layout
+    reads anyway)."""
+    holdings = access.my_holdings(user)
+    return time_limits.describe(holdings[0].post.section.department) if holdings else ""

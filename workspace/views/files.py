@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workspace import access
+from workspace import access, time_limits
 from workspace.forms import (
     DecisionForm,
     DraftForm,
@@ -57,6 +57,9 @@ def file_detail(request, pk):
         "decide_para": _paragraph_to_decide(file, page["paragraphs"]) if at_my_desk else None,
         "pending_receipts": sel.inbox_receipts(user=request.user) if at_my_desk else [],
         "today": timezone.localdate(),
+        # Overdue by its due date or its priority's time limit (workspace.time_limits).
+        "overdue": time_limits.is_overdue(file),
+        "due_by": time_limits.limit_due(file) if file.status == File.Status.OPEN else None,
         # Labels of the rows' choices, translated once for the page.
         "kind_labels": choice_labels(Movement.Kind.choices),
         "decision_labels": choice_labels(Approval.Decision.choices),

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cgu import access, services
+from cgu import access, selectors, services
 from cgu.models import ReportingPeriod
 from workspace.errors import ActionRefused, PermissionDenied
 from workspace.models import Holding
@@ -20,13 +20,7 @@ from workspace.models import Holding
 
 def _period(code: str) -> ReportingPeriod:
     if code == "latest":
-        period = (
-            ReportingPeriod.objects.filter(
-                kind=ReportingPeriod.Kind.QUARTERLY, deadline__lt=timezone.localdate()
-            )
-            .order_by("-ends_on")
-            .first()
-        )
+        period = selectors.latest_due_quarter()
         if period is None:
             raise CommandError("No quarter's returns are due yet.")
         return period

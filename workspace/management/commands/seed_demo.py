@@ -27,3 +27,9 @@ class Command(BaseCommand):
         say(f"  {'username':<24} {'department':<6} post")
         for login in logins:
             say(f"  {login.username:<24} {login.department:<6} {login.post}")
+        charges = demo.additional_charges()
+        if charges:
+            say("")
+            say("Additional charge (an officer acting for a second post):")
+            for line in charges:
+                say(f"  {line}")

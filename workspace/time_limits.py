@@ -1,0 +1,129 @@
+"""How long a file may stay at one desk before it is *overdue*: by its priority, in working
+days, per department.
+
+The defaults read the markings as the secretariat does: "Most immediate" by the next
+working day (1), "Immediate" within 3 working days, "Urgent" within a week (7), "Routine"
+within 14 working days. Each department may set its own on its row (``Department.limit_*``,
+in the admin; blank means the default). Working days are Monday to Friday; public holidays
+are not known to Daftar and count as working days.
+
+A file is overdue at its desk when it is open and
+- it carries a due date (set when it was marked) and that date has passed, or
+- it carries none and it has been at the desk longer than its priority's limit, in the
+  limits of the department of the post that holds it.
+
+A stay is due ``days`` working days after the day the file arrived (``due_date``): a "Most
+immediate" file that arrives on a Friday is due on Monday and overdue from Tuesday.
+
+One rule in two forms: ``is_overdue`` for a loaded row (the inbox's rows and the file page,
+whose holding post's department is already joined: no query) and ``overdue_q`` for the
+inbox's counts (one query over the inbox index, one term per department and priority). The
+query's ``cutoff`` is found from ``due_date`` itself, so they cannot disagree; a test holds
+them together.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from workspace.models import File, Priority
+
+DEFAULT_DAYS = {
+    Priority.MOST_IMMEDIATE: 1,
+    Priority.IMMEDIATE: 3,
+    Priority.URGENT: 7,
+    Priority.ROUTINE: 14,
+}
+WEEKEND = {5, 6}  # Saturday, Sunday
+
+FIELDS = {
+    Priority.MOST_IMMEDIATE: "limit_most_immediate_days",
+    Priority.IMMEDIATE: "limit_immediate_days",
+    Priority.URGENT: "limit_urgent_days",
+    Priority.ROUTINE: "limit_routine_days",
+}
+
+
+def limits_of(department) -> dict[int, int]:
+    """Working days allowed at one desk, by priority, in ``department``."""
+    return {
+        priority: getattr(department, field, None) or DEFAULT_DAYS[priority]
+        for priority, field in FIELDS.items()
+    }
+
+
+def due_date(arrived: date, days: int) -> date:
+    """The last day a file that reached its desk on ``arrived`` may stay there: ``days``
+    working days after the day it arrived."""
+    due, left = arrived, days
+    while left > 0:
+        due += timedelta(days=1)
+        if due.weekday() not in WEEKEND:
+            left -= 1
+    return due
+
+
+def cutoff(today: date, days: int) -> datetime:
+    """The start of the earliest arrival day whose ``due_date`` has not passed by ``today``:
+    a file that reached its desk before this moment is overdue. Found from ``due_date``
+    itself, so the query (``overdue_q``) and the row (``is_overdue``) agree by construction."""
+    first = today
+    while due_date(first - timedelta(days=1), days) >= today:
+        first -= timedelta(days=1)
+    return timezone.make_aware(datetime.combine(first, time.min))
+
+
+def limit_due(file: File) -> date | None:
+    """The day an undated file's stay at its desk is due by its priority (the row's
+    ``holding_post.section.department`` loaded): what the inbox and the file page show."""
+    if file.due_on is not None:
+        return file.due_on
+    if file.holding_post_id is None:
+        return None
+    days = limits_of(file.holding_post.section.department)[file.priority]
+    return due_date(timezone.localdate(file.desk_since), days)
+
+
+def is_overdue(file: File, *, today: date | None = None) -> bool:
+    """The rule for one file whose ``holding_post.section.department`` is loaded."""
+    if file.status != File.Status.OPEN:
+        return False
+    due = limit_due(file)
+    return due is not None and due < (today or timezone.localdate())
+
+
+def overdue_q(*, posts, today: date | None = None) -> Q:
+    """The rule as a ``Q`` over files held at ``posts`` (with their sections' departments
+    loaded, as ``access.my_holdings`` has them): one term per department and priority."""
+    today = today or timezone.localdate()
+    by_department: dict[int, tuple] = {}
+    for post in posts:
+        dept = post.section.department
+        by_department.setdefault(dept.pk, (dept, []))[1].append(post.pk)
+    undated = Q(pk__in=[])
+    for dept, post_ids in by_department.values():
+        for priority, days in limits_of(dept).items():
+            undated |= Q(
+                holding_post__in=post_ids, priority=priority, desk_since__lt=cutoff(today, days)
+            )
+    return Q(status=File.Status.OPEN) & (
+        Q(due_on__lt=today) | (Q(due_on__isnull=True) & undated)
+    )
+
+
+def describe(department) -> str:
+    """The department's limits in one sentence, for the screens that show "overdue"."""
+    limits = limits_of(department)
+    return gettext(
+        "Time limits at one desk: most immediate %(mi)s, immediate %(i)s, urgent %(u)s, "
+        "routine %(r)s working days."
+    ) % {
+        "mi": limits[Priority.MOST_IMMEDIATE],
+        "i": limits[Priority.IMMEDIATE],
+        "u": limits[Priority.URGENT],
+        "r": limits[Priority.ROUTINE],
+    }
