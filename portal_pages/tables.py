@@ -75,7 +75,9 @@ def csv_text(tables: list[DataTable]) -> str:
     return out.getvalue()
 
 
-def csv_response(table: DataTable | None, filename: str, *, text: str | None = None) -> HttpResponse:
+def csv_response(
+    table: DataTable | None, filename: str, *, text: str | None = None
+) -> HttpResponse:
     """``table`` (or ``text`` already written, e.g. by ``csv_text``) as a CSV download."""
     body = table.as_csv() if text is None else text
     # UTF-8 with a byte-order mark so spreadsheet programs read Urdu names correctly.

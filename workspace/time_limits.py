@@ -110,9 +110,7 @@ def overdue_q(*, posts, today: date | None = None) -> Q:
             undated |= Q(
                 holding_post__in=post_ids, priority=priority, desk_since__lt=cutoff(today, days)
             )
-    return Q(status=File.Status.OPEN) & (
-        Q(due_on__lt=today) | (Q(due_on__isnull=True) & undated)
-    )
+    return Q(status=File.Status.OPEN) & (Q(due_on__lt=today) | (Q(due_on__isnull=True) & undated))
 
 
 def describe(department) -> str:

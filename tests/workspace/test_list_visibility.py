@@ -139,7 +139,10 @@ def test_a_receipt_on_no_file_follows_its_own_grading_and_post(desk, colleague):
 
 def test_an_uploaders_own_paper_on_nothing_is_theirs_alone(client, desk, colleague):
     version = paper_services.paper_upload(
-        actor=desk.asst_user, upload=upload("memo.pdf", text_pdf(1)), kind="attachment", title="Memo"
+        actor=desk.asst_user,
+        upload=upload("memo.pdf", text_pdf(1)),
+        kind="attachment",
+        title="Memo",
     )
     paper = version.paper
     assert access.can_view_paper(user=desk.asst_user, paper=paper)
@@ -285,6 +288,9 @@ def test_the_lists_cost_the_same_however_many_rows(client, desk, url):
         receipt = diarise(desk, subject=f"R{i}", scans=[upload("y.pdf", text_pdf(1))])
         open_file(desk, subject=f"C{i}", grading=Grading.CONFIDENTIAL, receipt=receipt)
         paper_services.paper_upload(
-            actor=desk.ds_user, upload=upload("z.pdf", text_pdf(1)), kind="attachment", title=f"P{i}"
+            actor=desk.ds_user,
+            upload=upload("z.pdf", text_pdf(1)),
+            kind="attachment",
+            title=f"P{i}",
         )
     assert _queries(client, url) == few

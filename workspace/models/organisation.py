@@ -205,6 +205,7 @@ class Holding(models.Model):
         related_name="holdings",
         verbose_name=_("officer"),
     )
+
     class Reason(models.TextChoices):
         LEAVE = "leave", _("Leave")
         TOUR = "tour", _("Tour")

@@ -385,7 +385,9 @@ def dispatch_register(*, user, limit: int = 200):
     posts = access.my_post_ids(user)
     sections = Post.objects.filter(pk__in=posts).values("section_id")
     return list(
-        DispatchEntry.objects.filter(section__in=sections, draft__file__in=access.visible_files(user))
+        DispatchEntry.objects.filter(
+            section__in=sections, draft__file__in=access.visible_files(user)
+        )
         .select_related("draft__file", "issued_post__section__department", "issued_by", "section")
         .order_by("-issued_at")[:limit]
     )

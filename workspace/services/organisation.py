@@ -225,8 +225,8 @@ def additional_charge_give(
     if not getattr(user, "is_active", False):
         raise ValidationError(_("Choose an officer with an active account."))
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("section__department").get(
-            pk=post.pk
+        post = (
+            Post.objects.select_for_update().select_related("section__department").get(pk=post.pk)
         )
         if not post.is_active:
             raise ValidationError(_("This post is no longer in use."))

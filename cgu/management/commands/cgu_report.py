@@ -10,7 +10,6 @@ accepted by then, and the public page offers the newest.
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from cgu import access, selectors, services
 from cgu.models import ReportingPeriod
