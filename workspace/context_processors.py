@@ -6,6 +6,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from workspace.access import my_holdings
+from workspace.models import Post
 
 # The staff navigation: (url name, label). Entries whose URL does not exist yet are skipped,
 # so an app adds its screen here and it appears once its URLconf is wired.
@@ -33,14 +34,25 @@ def _nav_urls(script_prefix: str, urlconf: str) -> tuple:
     return tuple(items)
 
 
+# Shown to those who keep additional charges (``services.organisation.may_manage_charges``):
+# superusers and Secretaries, told from the holdings the layout reads anyway. Staff given the
+# permission in the admin reach the screen by its URL (the nav asks no permission query).
+CHARGES_NAV = ("workspace:charges", _("Additional charge"))
+
+
 def _nav(request):
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
-    return [
+    items = [
         {"url": url, "label": label, "current": name == current}
         for name, url, label in _nav_urls(
             get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF)
         )
     ]
+    user = request.user
+    if user.is_superuser or any(h.post.level >= Post.Level.SECRETARY for h in my_holdings(user)):
+        name, label = CHARGES_NAV
+        items.append({"url": reverse(name), "label": label, "current": name == current})
+    return items
 
 
 def desk(request):
