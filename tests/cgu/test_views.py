@@ -147,6 +147,16 @@ def test_report_generated_from_the_page_and_opened(so_client, cgu, submitted):
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
 
 
+def test_generate_now_without_a_period_says_so_and_the_latest_is_chosen(so_client, cgu):
+    page = so_client.get(reverse("cgu:reports")).content.decode()
+    # the latest quarter whose returns were due is selected already
+    assert f'<option value="{cgu.q3.pk}" selected>' in page
+    response = so_client.post(reverse("cgu:reports"), {"period": ""})
+    assert response.status_code == 200
+    assert "Choose the period the report should cover." in response.content.decode()
+    assert not PerformanceReport.objects.exists()
+
+
 def _grow(cgu, n):
     for i in range(n):
         e = EntityFactory(code=f"GROW{i}", department=cgu.hed)

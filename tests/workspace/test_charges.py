@@ -237,7 +237,12 @@ def test_the_screen_is_closed_to_officers_and_other_departments(client, desk, he
     assert client.post(f"/desk/charges/{charge.pk}/end/").status_code == 404
     response = client.post(
         "/desk/charges/",
-        {"post": desk.ds.pk, "user": desk.asst_user.pk, "reason": "tour", "starts_on": "2030-01-01"},
+        {
+            "post": desk.ds.pk,
+            "user": desk.asst_user.pk,
+            "reason": "tour",
+            "starts_on": "2030-01-01",
+        },
     )
     assert response.status_code == 200  # the form refuses FD's post: not a choice here
     assert Holding.objects.filter(kind=Holding.Kind.ADDITIONAL).count() == 1
