@@ -23,6 +23,12 @@ def fmt(value: Decimal | None, kpi: KpiDefinition | None = None) -> str:
     return text
 
 
+def bidi_isolate(text) -> str:
+    """First-strong isolate (as ``dir="auto"``), unless already isolated."""
+    text = str(text)
+    return text if text[:1] in ("\u2066", "\u2067", "\u2068") else f"\u2068{text}\u2069"
+
+
 def isolate(text: str) -> str:
     """Left-to-right isolate: period codes (2026-Q3) start with digits, which Urdu's
     right-to-left order would otherwise turn into Q3-2026."""
@@ -54,8 +60,10 @@ def chart(
         "title": title,
         "spec": {
             "type": kind,
-            "labels": labels,
-            "datasets": datasets,
+            # Canvas text has no markup: each label takes its own direction (cgu.charts
+            # isolates period codes left to right; the rest by their first letter).
+            "labels": [bidi_isolate(label) for label in labels],
+            "datasets": [{**d, "label": bidi_isolate(d.get("label", ""))} for d in datasets],
             "unit": unit,
             "percent": percent,
         },

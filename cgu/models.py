@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from viewflow.workflow.models import Process
 
 from workspace.models.organisation import BilingualName
@@ -201,10 +202,10 @@ class KpiReturn(models.Model):
     figures the public site may show."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        UNDER_REVIEW = "under_review", _("Under review")
-        ACCEPTED = "accepted", _("Accepted")
-        RETURNED = "returned", _("Returned")
+        SUBMITTED = "submitted", pgettext_lazy("return status", "Submitted")
+        UNDER_REVIEW = "under_review", pgettext_lazy("return status", "Under review")
+        ACCEPTED = "accepted", pgettext_lazy("return status", "Accepted")
+        RETURNED = "returned", pgettext_lazy("return status", "Returned")
 
     class Source(models.TextChoices):
         FORM = "form", _("Entered in the form")

@@ -93,7 +93,20 @@ def json_response(tables: list[DataTable], filename: str, **extra) -> JsonRespon
     return response
 
 
+def bidi_isolate(text) -> str:
+    """``text`` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: a chart's label
+    takes its direction from its own first letter, as ``dir="auto"`` does in HTML. Canvas
+    text has no markup, so "8 سے 30 دن" in an Urdu legend, or "2025-Q3" beside Urdu, kept
+    the surrounding direction and read in the wrong order."""
+    text = str(text)
+    return text if text.startswith("\u2068") else f"\u2068{text}\u2069"
+
+
 def chart_data(labels: list[str], datasets: list[dict], **options) -> dict:
     """The data of a Chart.js chart, for ``json_script``; ``static/js/portal-charts.js``
-    draws it."""
-    return {"labels": labels, "datasets": datasets, **options}
+    draws it. Every label (categories and legend) is isolated (``bidi_isolate``)."""
+    return {
+        "labels": [bidi_isolate(label) for label in labels],
+        "datasets": [{**d, "label": bidi_isolate(d.get("label", ""))} for d in datasets],
+        **options,
+    }

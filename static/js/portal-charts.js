@@ -49,7 +49,7 @@
           indexAxis: horizontal ? "y" : "x",
           locale: root.lang === "ur" ? "en-PK" : "en-GB",
           plugins: {
-            legend: { display: datasets.length > 1, position: "bottom", rtl: rtl, labels: { boxWidth: 14 } },
+            legend: { display: datasets.length > 1, position: "bottom", rtl: rtl, textDirection: rtl ? "rtl" : "ltr", labels: { boxWidth: 14 } },
             tooltip: { rtl: rtl, textDirection: rtl ? "rtl" : "ltr" }
           },
           scales: scales

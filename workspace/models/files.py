@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from workspace.models.organisation import BilingualName, Department, Post, Section
 
@@ -72,10 +73,10 @@ class File(models.Model):
     """A file: note sheet plus correspondence, numbered like ``FD/SO(B-I)/12-3/2025``."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        PARKED = "parked", _("Parked")
-        CLOSED = "closed", _("Closed")
-        RECORD_ROOM = "record_room", _("In record room")
+        OPEN = "open", pgettext_lazy("file status", "Open")
+        PARKED = "parked", pgettext_lazy("file status", "Parked")
+        CLOSED = "closed", pgettext_lazy("file status", "Closed")
+        RECORD_ROOM = "record_room", pgettext_lazy("file status", "In record room")
 
     number = models.CharField(_("file number"), max_length=80, unique=True)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="files")
@@ -149,9 +150,9 @@ class Receipt(models.Model):
         ELECTRONIC = "electronic", _("Electronic")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ON_FILE = "on_file", _("Put on file")
-        DISPOSED = "disposed", _("Disposed of")
+        PENDING = "pending", pgettext_lazy("receipt status", "Pending")
+        ON_FILE = "on_file", pgettext_lazy("receipt status", "Put on file")
+        DISPOSED = "disposed", pgettext_lazy("receipt status", "Disposed of")
 
     # No index of its own (nor on holding_post): the indexes below lead with each.
     section = models.ForeignKey(
@@ -344,10 +345,10 @@ class Draft(models.Model):
     """A draft for approval (DFA): a letter the competent officer approves before it issues."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        APPROVED = "approved", _("Approved")
-        RETURNED = "returned", _("Returned")
-        ISSUED = "issued", _("Issued")
+        DRAFT = "draft", pgettext_lazy("draft status", "Draft")
+        APPROVED = "approved", pgettext_lazy("draft status", "Approved")
+        RETURNED = "returned", pgettext_lazy("draft status", "Returned")
+        ISSUED = "issued", pgettext_lazy("draft status", "Issued")
 
     file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="drafts")
     number = models.PositiveIntegerField(_("draft"))
@@ -376,8 +377,8 @@ class Approval(models.Model):
     hash of exactly what was decided on."""
 
     class Decision(models.TextChoices):
-        APPROVED = "approved", _("Approved")
-        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", pgettext_lazy("decision", "Approved")
+        RETURNED = "returned", pgettext_lazy("decision", "Returned")
 
     file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="approvals")
     paragraph = models.ForeignKey(
@@ -447,19 +448,19 @@ class Movement(models.Model):
     ``desk_seconds`` is how long the file sat at ``from_post`` before this step."""
 
     class Kind(models.TextChoices):
-        OPEN = "open", _("Opened")
-        MARK = "mark", _("Marked")
-        PUT_UP = "put_up", _("Put up")
-        SEND_BACK = "send_back", _("Sent back")
-        RECALL = "recall", _("Recalled")
-        APPROVE = "approve", _("Approved")
-        RETURN = "return", _("Returned")
-        ISSUE = "issue", _("Issued")
-        PARK = "park", _("Parked")
-        RESUME = "resume", _("Taken out of park")
-        CLOSE = "close", _("Closed")
-        REOPEN = "reopen", _("Reopened")
-        RECORD_ROOM = "record_room", _("Sent to record room")
+        OPEN = "open", pgettext_lazy("history", "Opened")
+        MARK = "mark", pgettext_lazy("history", "Marked")
+        PUT_UP = "put_up", pgettext_lazy("history", "Put up")
+        SEND_BACK = "send_back", pgettext_lazy("history", "Sent back")
+        RECALL = "recall", pgettext_lazy("history", "Recalled")
+        APPROVE = "approve", pgettext_lazy("history", "Approved")
+        RETURN = "return", pgettext_lazy("history", "Returned")
+        ISSUE = "issue", pgettext_lazy("history", "Issued")
+        PARK = "park", pgettext_lazy("history", "Parked")
+        RESUME = "resume", pgettext_lazy("history", "Taken out of park")
+        CLOSE = "close", pgettext_lazy("history", "Closed")
+        REOPEN = "reopen", pgettext_lazy("history", "Reopened")
+        RECORD_ROOM = "record_room", pgettext_lazy("history", "Sent to record room")
 
     file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="movements")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -49,7 +49,7 @@
           },
         },
         plugins: {
-          legend: { display: datasets.length > 1, rtl: rtl, position: "bottom" },
+          legend: { display: datasets.length > 1, rtl: rtl, textDirection: rtl ? "rtl" : "ltr", position: "bottom" },
           tooltip: {
             rtl: rtl,
             callbacks: {
