@@ -151,7 +151,7 @@ STORAGES = {
     "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "daftar.staticfiles.DaftarStaticFilesStorage"
             if CONFIG.production
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

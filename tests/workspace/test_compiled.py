@@ -70,6 +70,7 @@ def test_file_page_reads_give_what_the_plain_querysets_give(desk):
         (_holding_of, {"user_id": desk.so_user.pk, "post_id": desk.so.pk, "at": timezone.now()}),
         (_holding_of, {"user_id": desk.so_user.pk, "post_id": desk.ds.pk, "at": timezone.now()}),
         (services_desk._file_locked, {"pk": file.pk}),
+        (services_desk._file_with_post, {"pk": file.pk}),
         (services_desk._open_process_locked, {"file_id": file.pk}),
         (services_desk._open_desk_task, {"process_id": process.pk}),
         (movement._last_arrival, {"file_id": file.pk, "post_id": file.holding_post_id}),

@@ -37,20 +37,31 @@ def lock_file(file_id: int) -> File:
         # No savepoint: a lock that times out aborts the caller's transaction, and the caller
         # (a service, inside its own ``transaction.atomic``) is left by the refusal anyway.
         with transaction.atomic(savepoint=False):
-            file = _file_locked.first(pk=file_id)
+            locked = _file_locked.first(pk=file_id)
     except DatabaseError:
         raise ActionRefused(BUSY)
-    if file is None:
+    if locked is None:
         raise NotFound(_("No such file."))
-    return file
+    # Read the file with its post only now that its row is ours. Locking the joined read in
+    # one statement is wrong on PostgreSQL: when the row was locked by a move, the wait ends
+    # with the *new* file row re-checked against the post row of the statement's old
+    # snapshot, the outer join no longer matches, and the file comes back with no holding
+    # post ("not at a post you hold" to the officer it just reached). A new statement after
+    # the lock reads the committed post.
+    return _file_with_post.first(pk=file_id)
 
 
 # The reads every file action makes, compiled once (``workspace.compiled``).
 @compiled
 def _file_locked(*, pk: int):
+    # The file row alone: no join whose rows a lock wait could leave stale.
+    return File.objects.select_for_update().filter(pk=pk).only("pk").order_by()
+
+
+@compiled
+def _file_with_post(*, pk: int):
     return (
-        File.objects.select_for_update(of=("self",))
-        .select_related("holding_post__section__department", "department", "section")
+        File.objects.select_related("holding_post__section__department", "department", "section")
         .filter(pk=pk)
         .order_by()
     )
