@@ -262,6 +262,9 @@ def page_ops(sample: Sample, clients: Clients) -> list[Op]:
                 note="a colleague of the department reads it: no marking choices",
             )
         )
+    # Lists whose rows obey the visibility rule of what they name (access.visible_files).
+    ops.append(Op("receipts list", _get_as(clients, officers, reverse("workspace:receipts"))))
+    ops.append(Op("dispatch register", _get_as(clients, officers, reverse("workspace:dispatch"))))
     try:
         search_url = reverse("search:files")
         go_url = reverse("search:go")

@@ -63,4 +63,11 @@
   } else {
     draw();
   }
+  // Charts drawn before the Urdu web font arrived used a fallback font (a missing glyph, a
+  // wrong shape); draw them again once the page's fonts are ready.
+  if (document.fonts && document.fonts.ready && window.Chart) {
+    document.fonts.ready.then(function () {
+      Object.values(Chart.instances || {}).forEach(function (chart) { chart.update("none"); });
+    });
+  }
 })();

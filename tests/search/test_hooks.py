@@ -144,3 +144,33 @@ def test_the_demo_step_indexes_what_is_missing(desk):
     demo.seed(progress=lines.append)
     assert FileDocument.objects.filter(file=file).exists()
     assert "1 files; 1 index entries written or repaired (database backend)" in lines[0]
+
+
+def test_a_receipt_is_found_only_through_the_file_it_is_on(
+    desk, django_capture_on_commit_callbacks
+):
+    """The index names a receipt (sender, subject) only inside the file it is on, so a search
+    sees it exactly as the desk does (``access.visible_receipts``: a receipt on a file is the
+    file's to see): an unclassified letter on a confidential file is not found by a colleague
+    of the department, who gets 404 on the file too."""
+    from tests.factories import HoldingFactory, PostFactory, UserFactory
+    from workspace import access
+    from workspace.models import Grading
+    from workspace.services import receipts
+
+    colleague = UserFactory(username="fd-asst2")
+    HoldingFactory(post=PostFactory(section=desk.section, level=10), user=colleague)
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt = receipts.receipt_diarise(
+            actor=desk.asst_user, post=desk.asst, sender="Khyber Pass Traders",
+            subject="Tender of the Landikotal bypass",
+        )  # fmt: skip
+        file = files.file_open(
+            actor=desk.asst_user, post=desk.asst, subject_head=desk.head,
+            subject="Inquiry", grading=Grading.CONFIDENTIAL, receipt=receipt,
+        )  # fmt: skip
+    assert ids(search.search_files(user=desk.asst_user, query="Landikotal")) == [file.pk]
+    assert ids(search.search_files(user=colleague, query="Landikotal")) == []
+    receipt.refresh_from_db()
+    assert not access.can_view_receipt(user=colleague, receipt=receipt)
+    assert access.can_view_receipt(user=desk.asst_user, receipt=receipt)

@@ -41,7 +41,11 @@ def charge_list(request):
     departments = org.charge_departments(request.user)
     if not departments:
         raise Forbidden
-    form = ChargeForm(request.POST or None, departments=departments)
+    form = ChargeForm(
+        request.POST or None,
+        departments=departments,
+        initial={"starts_on": timezone.localdate(), "reason": Holding.Reason.LEAVE},
+    )
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
