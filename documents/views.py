@@ -18,6 +18,7 @@ from documents import selectors, services, storage
 from documents.conf import limit
 from documents.intake import types
 from documents.models import Paper
+from workspace.access import version_refusal
 from workspace.errors import ActionRefused, NotFound, PermissionDenied
 
 INLINE_TYPES = {types.PDF, types.PNG, types.JPEG}
@@ -118,11 +119,22 @@ def paper_detail(request, paper_id: int):
         paper = selectors.paper_for(user=request.user, paper_id=paper_id)
     except NotFound:
         raise Http404()
-    form = VersionForm()
+    return _paper_page(request, paper, VersionForm())
+
+
+def _paper_page(request, paper, form, status=200):
+    refusal = version_refusal(user=request.user, paper=paper)
     return render(
         request,
         "documents/paper_detail.html",
-        {"paper": paper, "versions": selectors.versions_of(paper=paper), "form": form},
+        {
+            "paper": paper,
+            "versions": selectors.versions_of(paper=paper),
+            "form": form,
+            # Why this user may not add a version now (the service decides for real).
+            "version_refusal": refusal[1] if refusal else "",
+        },
+        status=status,
     )
 
 
@@ -134,6 +146,7 @@ def paper_new_version(request, paper_id: int):
     except NotFound:
         raise Http404()
     form = VersionForm(request.POST, request.FILES)
+    status = 400
     if form.is_valid():
         try:
             services.paper_add_version(
@@ -141,12 +154,8 @@ def paper_new_version(request, paper_id: int):
             )
         except (DjangoValidationError, ActionRefused, PermissionDenied) as exc:
             _refusal(form, exc)
+            status = {ActionRefused: 409, PermissionDenied: 403}.get(type(exc), 400)
         else:
             messages.success(request, _("The new version was added."))
             return redirect("documents:paper_detail", paper_id=paper.pk)
-    return render(
-        request,
-        "documents/paper_detail.html",
-        {"paper": paper, "versions": selectors.versions_of(paper=paper), "form": form},
-        status=400,
-    )
+    return _paper_page(request, paper, form, status=status)
