@@ -129,13 +129,36 @@ def _last_arrival(*, file_id: int, post_id: int):
     )
 
 
+UP_KINDS = {Movement.Kind.MARK, Movement.Kind.PUT_UP}
+
+
+def sent_up_from(file: File) -> Post | None:
+    """Where "send back" goes: the post that last marked or put the file up to where it is
+    now. A decision, a send back or a recall that brought the file here came from above (or
+    undid a step), so it is not where the file goes back down to."""
+    if file.holding_post_id is None:
+        return None
+    last = _last_arrival_up.first(file_id=file.pk, post_id=file.holding_post_id)
+    return last.from_post if last else None
+
+
+@compiled  # read by every send back
+def _last_arrival_up(*, file_id: int, post_id: int):
+    return (
+        Movement.objects.filter(file_id=file_id, to_post_id=post_id, kind__in=sorted(UP_KINDS))
+        .select_related("from_post__section__department")
+        .order_by("-at", "-pk")[:1]
+    )
+
+
 def file_send_back(
     *, actor, file: File, to_post: Post | None = None, remarks: str = ""
 ) -> Movement:
-    """Send the file back down: to the post it came from, unless another is chosen."""
+    """Send the file back down: to the post that marked or put it up to this one (after a
+    decision too: never up to the deciding officer), unless another is chosen."""
 
     def below(file, post):
-        target = to_post or came_from(file)
+        target = to_post or sent_up_from(file)
         if target is None:
             raise ActionRefused(
                 _("The file did not come from another post; choose where to send it.")

@@ -54,6 +54,7 @@ def file_detail(request, pk):
             else {}
         ),
         "came_from": _came_from(file, page["movements"]) if at_my_desk else None,
+        "send_back_to": _sent_up_from(file, page["movements"]) if at_my_desk else None,
         "decide_para": _paragraph_to_decide(file, page["paragraphs"]) if at_my_desk else None,
         "pending_receipts": sel.inbox_receipts(user=request.user) if at_my_desk else [],
         "today": timezone.localdate(),
@@ -70,6 +71,15 @@ def _came_from(file, movements):
     kinds = movement.MOVE_KINDS | movement.DECISION_KINDS
     for m in reversed(movements):
         if m.to_post_id == file.holding_post_id and m.kind in kinds:
+            return m.from_post
+    return None
+
+
+def _sent_up_from(file, movements):
+    """What ``movement.sent_up_from(file)`` answers (where "send back" goes), read from the
+    movements the page has loaded anyway."""
+    for m in reversed(movements):
+        if m.to_post_id == file.holding_post_id and m.kind in movement.UP_KINDS:
             return m.from_post
     return None
 
