@@ -361,3 +361,22 @@ def paper_download_record(*, actor, version: PaperVersion) -> None:
             obj=version,
             after={"paper": version.paper_id, "version": version.number, "sha256": version.sha256},
         )
+
+
+def paper_open(*, actor, version: PaperVersion) -> None:
+    """Check that ``actor`` may read this version and write the opening to the audit trail:
+    one row per opening in the viewer, however many page images it then shows. Raises
+    ``NotFound`` otherwise (the view answers 404, so existence is not told)."""
+    if (
+        actor is None
+        or not getattr(actor, "is_authenticated", False)
+        or not can_view_paper(user=actor, paper=version.paper)
+    ):
+        raise NotFound()
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="paper.open",
+            obj=version,
+            after={"paper": version.paper_id, "version": version.number, "sha256": version.sha256},
+        )

@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from documents import selectors, services, storage
+from documents import selectors, services, storage, viewer
 from documents.conf import limit
 from documents.intake import types
 from documents.models import Paper
@@ -60,6 +60,27 @@ def _serve(request, version_id: int, *, inline: bool):
 @login_required
 def download(request, version_id: int):
     return _serve(request, version_id, inline=False)
+
+
+@login_required
+def page_image(request, version_id: int, number: int):
+    """One page of a paper as PNG, for the viewer: only with the pass its audited opening
+    handed out (``documents.viewer``), and only while the user may still see the paper."""
+    if not viewer.pass_is_valid(
+        request.GET.get("t", ""), user_id=request.user.pk, version_id=version_id
+    ):
+        raise Http404()
+    try:
+        version = selectors.version_for(user=request.user, version_id=version_id)
+    except NotFound:
+        raise Http404()
+    if not viewer.can_show(version) or not 1 <= number <= viewer.page_count(version):
+        raise Http404()
+    response = HttpResponse(viewer.page_png(version, number), content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    # The page of a version never changes; the pass in the URL expires.
+    response["Cache-Control"] = "private, max-age=1800"
+    return response
 
 
 @login_required

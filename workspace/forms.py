@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workspace.models import Grading, Post, Priority, Receipt, SubjectHead
+from workspace.models import Grading, HoldReason, Post, Priority, Receipt, SubjectHead
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -190,4 +190,29 @@ class ReceiptOutcomeForm(forms.Form):
             "Shown on the public tracking page, as written, once the matter is decided. "
             "No officer's name, no note, nothing that is not public. Leave empty to take it off."
         ),
+    )
+
+
+class ReceiptDisposeForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("Outcome"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500, "dir": "auto"}),
+        help_text=_(
+            "What was decided, as the citizen reads it on the tracking page (needed for a "
+            "citizen's matter). No officer's name, no note, nothing that is not public."
+        ),
+    )
+
+
+class ParkForm(forms.Form):
+    remarks = forms.CharField(
+        label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    hold_reason = forms.ChoiceField(
+        label=_("What the citizen is told"),
+        choices=HoldReason.choices,
+        initial=HoldReason.AWAITING_OFFICE,
+        help_text=_("Shown on the public tracking page of any citizen's matter on this file."),
     )

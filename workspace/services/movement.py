@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from workspace import audit
 from workspace.compiled import compiled
 from workspace.errors import ActionRefused, ValidationError
-from workspace.models import File, Movement, NoteParagraph, Post
+from workspace.models import File, HoldReason, Movement, NoteParagraph, Post
 from workspace.selectors import holds_post
 from workspace.services import desk
 
@@ -222,7 +222,7 @@ def file_recall(*, actor, file: File, reason: str) -> Movement:
     return movement
 
 
-def _status_change(*, actor, file, kind, new_status, from_statuses, remarks=""):
+def _status_change(*, actor, file, kind, new_status, from_statuses, remarks="", hold_reason=""):
     with transaction.atomic():
         file = desk.lock_file(file.pk)
         if file.status not in from_statuses:
@@ -236,21 +236,34 @@ def _status_change(*, actor, file, kind, new_status, from_statuses, remarks=""):
             actor=actor, file=file, kind=kind, from_post=post, to_post=post, remarks=remarks
         )
         file.status = new_status
-        file.save(update_fields=["status", "updated_at"])
+        before_reason, file.hold_reason = file.hold_reason, hold_reason
+        file.save(update_fields=["status", "hold_reason", "updated_at"])
         audit.record(
             actor=actor,
             action=f"file.{kind}",
             obj=file,
             post=post,
-            before={"status": before},
-            after={"status": new_status, "remarks": remarks},
+            before={"status": before, **({"hold_reason": before_reason} if before_reason else {})},
+            after={
+                "status": new_status,
+                "remarks": remarks,
+                **({"hold_reason": hold_reason} if hold_reason else {}),
+            },
         )
         desk.after_commit_reindex(file)
     return movement
 
 
-def file_park(*, actor, file: File, remarks: str = "") -> Movement:
-    """Park the file at its desk (awaiting something outside); it leaves the inbox."""
+def file_park(
+    *, actor, file: File, remarks: str = "", hold_reason: str = HoldReason.AWAITING_OFFICE
+) -> Movement:
+    """Park the file at its desk (awaiting something outside); it leaves the inbox.
+    ``hold_reason`` (``HoldReason``) is what the tracking page tells a citizen whose matter
+    is on the file; the remarks stay inside the office."""
+    if hold_reason not in HoldReason.values:
+        raise ValidationError(
+            {"hold_reason": _("Choose what the citizen is told the hold is for.")}
+        )
     return _status_change(
         actor=actor,
         file=file,
@@ -258,6 +271,7 @@ def file_park(*, actor, file: File, remarks: str = "") -> Movement:
         new_status=File.Status.PARKED,
         from_statuses={File.Status.OPEN},
         remarks=remarks,
+        hold_reason=hold_reason,
     )
 
 

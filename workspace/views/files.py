@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workspace import access
+from workspace import access, tracking
 from workspace.forms import (
     DecisionForm,
     DraftForm,
@@ -16,6 +16,7 @@ from workspace.forms import (
     NoteForm,
     OpenFileForm,
     PaperForm,
+    ParkForm,
     ReasonForm,
     RemarksForm,
 )
@@ -39,6 +40,14 @@ def file_detail(request, pk):
         raise Http404
     at_my_desk = file.holding_post_id in access.my_post_ids(request.user)
     page = sel.file_page(file=file)
+    read_url = reverse("workspace:file_paper", args=[file.pk, 1]).rsplit("1/", 1)[0]
+    for e in page["enclosures"]:
+        e.read_urls = [f"{read_url}{p.current_version_id}/" for p in e.papers]
+    flag_urls = {e.flag: e.read_urls[0] for e in page["enclosures"] if e.read_urls}
+    # What each citizen whose matter is on this file reads on the tracking page now.
+    citizens = [e.receipt for e in page["enclosures"] if e.receipt_id and e.receipt.tracking_ref]
+    seen_now = tracking.public_status_of(receipt_ids=[r.pk for r in citizens])
+    public_lines = [(r, seen_now[r.pk]) for r in citizens if r.pk in seen_now]
     context = {
         "file": file,
         **page,
@@ -58,6 +67,10 @@ def file_detail(request, pk):
         "decide_para": _paragraph_to_decide(file, page["paragraphs"]) if at_my_desk else None,
         "pending_receipts": sel.inbox_receipts(user=request.user) if at_my_desk else [],
         "today": timezone.localdate(),
+        "flag_urls": flag_urls,
+        "public_lines": public_lines,
+        "park_form": ParkForm(),
+        "puc": next((e for e in page["enclosures"] if e.is_puc and e.read_urls), None),
         # Labels of the rows' choices, translated once for the page.
         "kind_labels": choice_labels(Movement.Kind.choices),
         "decision_labels": choice_labels(Approval.Decision.choices),
@@ -204,13 +217,15 @@ def file_move(request, pk, action):
     service, done = services[action]
 
     def call(file):
-        form = RemarksForm(request.POST)
+        form = (ParkForm if action == "park" else RemarksForm)(request.POST)
         if not form.is_valid():
             form_errors(request, form)
             return
         kwargs = {"remarks": form.cleaned_data["remarks"]}
         if action == "put_up":
             kwargs["due_on"] = form.cleaned_data["due_on"]
+        if action == "park":
+            kwargs["hold_reason"] = form.cleaned_data["hold_reason"]
         run(request, service, done, file=file, **kwargs)
 
     return _action(request, pk, call)
