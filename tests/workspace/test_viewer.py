@@ -139,3 +139,17 @@ def test_the_receipt_page_shows_its_scan(client, desk, at_secretary):
     images = re.findall(r'<img src="([^"]+)"', page)
     assert len(images) == 2
     assert client.get(images[0].replace("&amp;", "&"))["Content-Type"] == "image/png"
+
+
+def test_flag_citations_in_english_and_urdu_become_links_and_nothing_else_does():
+    from workspace.templatetags.desk import note_text
+
+    html = str(
+        note_text(
+            "See Flag A and فلیگ B, not Flag Z.\n<script>x</script>", {"A": "/a/", "B": "/b/"}
+        )
+    )
+    assert '<a href="/a/" data-viewer>Flag A</a>' in html
+    assert '<a href="/b/" data-viewer>فلیگ B</a>' in html
+    assert "Flag Z" in html and "data-viewer>Flag Z" not in html  # no such flag: plain text
+    assert "&lt;script&gt;" in html and "<script>" not in html and "<br>" in html
