@@ -130,12 +130,18 @@ def test_an_approved_paper_is_final_even_at_the_holders_desk(desk, on_file, noth
             paper_add_version(actor=holder, paper=target, upload=_new())
 
 
-def test_a_cited_paper_stays_final_even_if_it_was_never_frozen(desk, on_file, nothing_left):
-    """The rule reads the approval itself, not only the freeze it left (older data)."""
+def test_a_cited_paper_stays_final_even_if_it_was_never_frozen(
+    desk, on_file, nothing_left, monkeypatch
+):
+    """The rule reads the approval itself, not only the freeze it left (papers approved
+    before approvals froze them: here the freeze is switched off for the approval)."""
+    from workspace.services import papers
+
     file, paper, _ = on_file
+    monkeypatch.setattr(papers, "freeze_all", lambda **kwargs: None)
     file = _approve_note_on(desk, file, list(file.enclosures.filter(paper=paper)))
-    Paper.objects.filter(pk=paper.pk).update(frozen_at=None, frozen_by=None, frozen_reason="")
     paper.refresh_from_db()
+    assert not paper.is_frozen
     with nothing_left(), pytest.raises(ActionRefused, match="approved note"):
         paper_add_version(actor=desk.ds_user, paper=paper, upload=_new())
 
