@@ -252,6 +252,8 @@ def test_the_file_page_viewer_at_1280_and_360(browser, live_server, desk, lang):
             _to_urdu(page)
         page.goto(f"{live_server.url}/desk/files/{file.pk}/")
         _no_sideways_scroll(page)
+        assert axe_violations(page) == []
+        screenshot(page, f"issue17-file-page-{lang}-{size}")
         page.click(".para a[data-viewer]")
         if size == "360":
             # On a phone the paper opens in its own screen.

@@ -234,3 +234,13 @@ def test_park_refuses_an_unknown_reason_and_the_api_takes_one(desk):
     movement.file_park(actor=desk.asst_user, file=file)
     assert lookup(receipt).hold_reason == str(HoldReason.AWAITING_OFFICE.label)
     assert str(HOLD_REASON_PARKED)
+
+
+def test_the_receipts_list_says_at_the_files_post(client, desk):
+    receipt = citizen_matter(desk)
+    file = open_file(desk, subject=receipt.subject, receipt=receipt)
+    movement.file_put_up(actor=desk.asst_user, file=file)
+    client.force_login(desk.asst_user)
+    page = client.get("/desk/receipts/").content.decode()
+    row = page.split(f'href="/desk/receipts/{receipt.pk}/"', 1)[1].split("</tr>", 1)[0]
+    assert desk.so.designation_en in row and desk.asst.designation_en not in row

@@ -392,7 +392,8 @@ def receipts_for(*, user, limit: int = 100):
     return list(
         access.visible_receipts(user)
         .filter(Q(holding_post__in=posts) | Q(section__in=sections))
-        .select_related(POST_RELATED, "section__department", "file")
+        # A receipt on a file is at the file's post ("At" on the list).
+        .select_related(POST_RELATED, "section__department", "file__holding_post")
         .order_by("-diarised_at", "-pk")[:limit]
     )
 
