@@ -25,7 +25,7 @@ from documents.intake import types
 from documents.intake.base import Intake
 from documents.models import Paper, PaperVersion
 from workspace import audit
-from workspace.access import can_view_paper
+from workspace.access import can_view_paper, version_refusal
 from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 
 logger = logging.getLogger("daftar.documents")
@@ -77,8 +77,11 @@ def _store(
     derived_from: PaperVersion | None = None,
     note: str = "",
     audit_extra: dict | None = None,
+    recheck=None,
 ) -> PaperVersion:
-    """Write the object, then the rows and the audit row in one transaction; compensate."""
+    """Write the object, then the rows and the audit row in one transaction; compensate.
+    ``recheck(paper)``, if given, runs again with the paper's row locked (the file may have
+    moved on since the caller checked), and a refusal there deletes the object."""
     try:
         name = storage.save_object(intake.storage_name, intake.stream, intake.mime)
     except Exception as exc:
@@ -101,6 +104,8 @@ def _store(
                 paper = Paper.objects.select_for_update().get(pk=paper.pk)
                 if paper.is_frozen:
                     raise _frozen(paper)
+                if recheck is not None:
+                    recheck(paper)
                 number = (paper.versions.aggregate(n=Max("number"))["n"] or 0) + 1
             version = PaperVersion(
                 paper=paper,
@@ -160,15 +165,32 @@ def paper_upload(*, actor, upload, kind: str, title: str = "") -> PaperVersion:
     return _store(actor=actor, intake=intake, action="paper.upload", kind=kind, title=title)
 
 
+def _require_may_version(actor, paper: Paper) -> None:
+    """``access.version_refusal`` as the service's refusal: frozen → ``ActionRefused``,
+    not the desk it is at → ``PermissionDenied``."""
+    refusal = version_refusal(user=actor, paper=paper)
+    if refusal is None:
+        return
+    code, message = refusal
+    raise ActionRefused(message) if code == "frozen" else PermissionDenied(message)
+
+
 def paper_add_version(*, actor, paper: Paper, upload) -> PaperVersion:
-    """Add a new version to a paper; the old versions stay as they were. Refused once the
-    paper is frozen."""
+    """Add a new version to a paper; the old versions stay as they were. Only from the desk
+    the paper is at, and never once it is final (``access.version_refusal``). The right to
+    act is checked before the upload is read or stored, and again under the paper's lock, so
+    a refusal leaves no object, no row, no audit row and no queued task."""
     _require_view(actor, paper)
-    paper.refresh_from_db(fields=["frozen_at", "frozen_reason"])
-    if paper.is_frozen:
-        raise _frozen(paper)
+    paper.refresh_from_db(fields=["frozen_at", "frozen_reason", "kind", "created_by"])
+    _require_may_version(actor, paper)
     intake = pipeline.run(pipeline.from_upload(upload, kind=paper.kind))
-    return _store(actor=actor, intake=intake, action="paper.add_version", paper=paper)
+    return _store(
+        actor=actor,
+        intake=intake,
+        action="paper.add_version",
+        paper=paper,
+        recheck=lambda locked: _require_may_version(actor, locked),
+    )
 
 
 def paper_freeze(*, actor, paper: Paper, reason: str) -> Paper:
@@ -336,6 +358,25 @@ def paper_download_record(*, actor, version: PaperVersion) -> None:
         audit.record(
             actor=actor,
             action="paper.download",
+            obj=version,
+            after={"paper": version.paper_id, "version": version.number, "sha256": version.sha256},
+        )
+
+
+def paper_open(*, actor, version: PaperVersion) -> None:
+    """Check that ``actor`` may read this version and write the opening to the audit trail:
+    one row per opening in the viewer, however many page images it then shows. Raises
+    ``NotFound`` otherwise (the view answers 404, so existence is not told)."""
+    if (
+        actor is None
+        or not getattr(actor, "is_authenticated", False)
+        or not can_view_paper(user=actor, paper=version.paper)
+    ):
+        raise NotFound()
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="paper.open",
             obj=version,
             after={"paper": version.paper_id, "version": version.number, "sha256": version.sha256},
         )

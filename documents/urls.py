@@ -12,4 +12,5 @@ urlpatterns = [
     path("paper/<int:paper_id>/versions/", views.paper_new_version, name="paper_new_version"),
     path("<int:version_id>/download/", views.download, name="download"),
     path("<int:version_id>/view/", views.view, name="view"),
+    path("<int:version_id>/pages/<int:number>.png", views.page_image, name="page_image"),
 ]

@@ -8,16 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from documents import selectors, services, storage
+from documents import selectors, services, storage, viewer
 from documents.conf import limit
 from documents.intake import types
 from documents.models import Paper
+from workspace.access import version_refusal
 from workspace.errors import ActionRefused, NotFound, PermissionDenied
 
 INLINE_TYPES = {types.PDF, types.PNG, types.JPEG}
@@ -59,6 +60,27 @@ def _serve(request, version_id: int, *, inline: bool):
 @login_required
 def download(request, version_id: int):
     return _serve(request, version_id, inline=False)
+
+
+@login_required
+def page_image(request, version_id: int, number: int):
+    """One page of a paper as PNG, for the viewer: only with the pass its audited opening
+    handed out (``documents.viewer``), and only while the user may still see the paper."""
+    if not viewer.pass_is_valid(
+        request.GET.get("t", ""), user_id=request.user.pk, version_id=version_id
+    ):
+        raise Http404()
+    try:
+        version = selectors.version_for(user=request.user, version_id=version_id)
+    except NotFound:
+        raise Http404()
+    if not viewer.can_show(version) or not 1 <= number <= viewer.page_count(version):
+        raise Http404()
+    response = HttpResponse(viewer.page_png(version, number), content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    # The page of a version never changes; the pass in the URL expires.
+    response["Cache-Control"] = "private, max-age=1800"
+    return response
 
 
 @login_required
@@ -118,7 +140,11 @@ def paper_detail(request, paper_id: int):
         paper = selectors.paper_for(user=request.user, paper_id=paper_id)
     except NotFound:
         raise Http404()
-    form = VersionForm()
+    return _paper_page(request, paper, VersionForm())
+
+
+def _paper_page(request, paper, form, status=200):
+    refusal = version_refusal(user=request.user, paper=paper)
     return render(
         request,
         "documents/paper_detail.html",
@@ -127,7 +153,10 @@ def paper_detail(request, paper_id: int):
             "versions": selectors.versions_of(paper=paper),
             "form": form,
             **selectors.places_of(user=request.user, paper=paper),
+            # Why this user may not add a version now (the service decides for real).
+            "version_refusal": refusal[1] if refusal else "",
         },
+        status=status,
     )
 
 
@@ -139,6 +168,7 @@ def paper_new_version(request, paper_id: int):
     except NotFound:
         raise Http404()
     form = VersionForm(request.POST, request.FILES)
+    status = 400
     if form.is_valid():
         try:
             services.paper_add_version(
@@ -146,17 +176,8 @@ def paper_new_version(request, paper_id: int):
             )
         except (DjangoValidationError, ActionRefused, PermissionDenied) as exc:
             _refusal(form, exc)
+            status = {ActionRefused: 409, PermissionDenied: 403}.get(type(exc), 400)
         else:
             messages.success(request, _("The new version was added."))
             return redirect("documents:paper_detail", paper_id=paper.pk)
-    return render(
-        request,
-        "documents/paper_detail.html",
-        {
-            "paper": paper,
-            "versions": selectors.versions_of(paper=paper),
-            "form": form,
-            **selectors.places_of(user=request.user, paper=paper),
-        },
-        status=400,
-    )
+    return _paper_page(request, paper, form, status=status)

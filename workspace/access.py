@@ -329,3 +329,69 @@ def can_view_paper(*, user, paper) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return type(paper)._default_manager.filter(paper_visibility(user), pk=paper.pk).exists()
+
+
+def version_refusal(*, user, paper) -> tuple[str, str] | None:
+    """Why ``user`` may not add a new version to ``paper`` now, or ``None`` if they may.
+
+    Answers ``("frozen", message)`` or ``("not_holder", message)``. The rule (issue 17):
+    a paper is final once it is frozen (part of an approved note or an issued letter), is an
+    issued letter or a KPI return's original, is cited by an approved note, or is on a closed
+    file or one in the record room. Otherwise a new version may come only from the desk the
+    paper is at: the holder of the post that holds each file it is on (directly, or on a
+    receipt put on the file), the holder of a pending receipt's post while it is on no file,
+    or its uploader while it is on nothing. Seeing the paper is not enough."""
+    from django.utils.translation import gettext as _
+
+    from documents.models import Paper
+    from workspace.models import Approval
+
+    if paper.is_frozen:
+        return "frozen", _(
+            "This paper is part of an approved note or an issued letter and can no longer be "
+            "changed (%(reason)s). Upload the new text as a new paper."
+        ) % {"reason": paper.frozen_reason}
+    if paper.kind in (Paper.Kind.KPI_RETURN, Paper.Kind.ISSUED_LETTER):
+        return "frozen", _(
+            "This paper is a KPI return's original or an issued letter: it stays as it was "
+            "received or issued. Upload a correction as a new paper."
+        )
+    files = {
+        e.file_id: e.file
+        for e in Enclosure.objects.filter(paper_id=paper.pk).select_related("file")
+    }
+    desks: set[int] = set()
+    for receipt in Receipt.objects.filter(papers=paper.pk).select_related("file"):
+        if receipt.file_id is not None:
+            files[receipt.file_id] = receipt.file
+        else:
+            desks.add(receipt.holding_post_id)
+    closed = [
+        f for f in files.values() if f.status in (File.Status.CLOSED, File.Status.RECORD_ROOM)
+    ]
+    if closed:
+        return "frozen", _(
+            "File %(number)s is closed, so the papers on it are final. Reopen the file to add "
+            "a new version."
+        ) % {"number": closed[0].number}
+    if Approval.objects.filter(
+        decision=Approval.Decision.APPROVED, paragraph__refers_to_flags__paper_id=paper.pk
+    ).exists():
+        return "frozen", _(
+            "An approved note rests on this paper, so it can no longer be changed. Upload the "
+            "new text as a new paper."
+        )
+    desks |= {f.holding_post_id for f in files.values()}
+    if not desks:
+        if paper.created_by_id == getattr(user, "pk", None):
+            return None
+        return "not_holder", _(
+            "Only the person who uploaded this paper can add a version while it is on no file."
+        )
+    mine = set(my_post_ids(user))
+    if desks <= mine:
+        return None
+    return "not_holder", _(
+        "Only the officer at whose desk this paper's file is can add a new version of it; "
+        "ask that desk, or put your paper on the file as a new paper."
+    )

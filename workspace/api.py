@@ -18,6 +18,7 @@ from workspace.models import (
     Draft,
     Enclosure,
     File,
+    HoldReason,
     Movement,
     NoteParagraph,
     Post,
@@ -269,6 +270,15 @@ class OutcomeInput(serializers.Serializer):
     outcome = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
+class ParkInput(serializers.Serializer):
+    remarks = serializers.CharField(required=False, allow_blank=True, default="")
+    hold_reason = serializers.ChoiceField(
+        choices=HoldReason.choices,
+        default=HoldReason.AWAITING_OFFICE,
+        help_text="What the public tracking page tells a citizen whose matter is on the file.",
+    )
+
+
 class RemarksInput(serializers.Serializer):
     remarks = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -425,10 +435,10 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def recall(self, request, pk=None):
         return self._act(movement.file_recall, ReasonInput)
 
-    @extend_schema(request=RemarksInput, responses=FileSerializer)
+    @extend_schema(request=ParkInput, responses=FileSerializer)
     @action(detail=True, methods=["post"])
     def park(self, request, pk=None):
-        return self._act(movement.file_park, RemarksInput)
+        return self._act(movement.file_park, ParkInput)
 
     @extend_schema(request=RemarksInput, responses=FileSerializer)
     @action(detail=True, methods=["post"])
@@ -504,6 +514,12 @@ class InboxViewSet(viewsets.ViewSet):
         return Response(
             {"results": FileSerializer(page.rows, many=True).data, "next": page.next_cursor}
         )
+
+
+class DisposeInput(serializers.Serializer):
+    outcome = serializers.CharField(
+        required=False, allow_blank=True, default="", trim_whitespace=False
+    )
 
 
 class ReceiptInput(serializers.Serializer):
@@ -586,6 +602,19 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             actor=request.user,
             receipt=self.get_object(),
             outcome=_valid(OutcomeInput, request)["outcome"],
+        )
+        return Response(ReceiptSerializer(receipt).data)
+
+    @extend_schema(request=DisposeInput, responses=ReceiptSerializer)
+    @action(detail=True, methods=["post"])
+    def dispose(self, request, pk=None):
+        """Dispose of a pending receipt without a file, with the outcome the citizen reads on
+        the tracking page (required for a citizen's matter)."""
+        receipt = call(
+            receipts.receipt_dispose,
+            actor=request.user,
+            receipt=self.get_object(),
+            outcome=_valid(DisposeInput, request)["outcome"],
         )
         return Response(ReceiptSerializer(receipt).data)
 

@@ -237,6 +237,9 @@ _COLUMNS = [
     ("file__grading", "File", "grading"),
     ("file__desk_since", "File", "desk_since"),
     ("file__holding_post_id", "File", "holding_post"),
+    ("file__hold_reason", "File", "hold_reason"),
+    ("disposed_at", "Receipt", "disposed_at"),
+    ("id", "Receipt", "id"),
     ("post__level", "Post", "level"),
     ("post__may_approve", "Post", "may_approve"),
     ("section__name_en", "Section", "name_en"),
@@ -247,15 +250,29 @@ _COLUMNS = [
 
 
 @cache
-def _lookup_sql() -> str:
+def _lookup_sql(ids: int = 0) -> str:
     """The lookup as one statement: the receipt, its file, the office now dealing with it
-    (the file's post while on a file, else the receipt's: post → section → department) and
-    the file's last closing (an index probe). Written once from the models' metadata — never
-    from input — because this is the hottest public read and the ORM's per-call query
-    building costs more than running it; plain SQL that PostgreSQL and SQLite both take."""
+    (the file's post while on a file, else the receipt's: post → section → department), the
+    file's last closing, its first approved note and its first issued letter since the
+    receipt came in (index probes). Written once from the models' metadata — never from
+    input — because this is the hottest public read and the ORM's per-call query building
+    costs more than running it; plain SQL that PostgreSQL and SQLite both take.
+
+    ``ids=0`` is the public lookup by reference; ``ids=n`` the staff screens' read of ``n``
+    receipts by id (what the citizen sees now, ``public_status_of``)."""
     from django.db import connection
 
-    from workspace.models import Department, File, Movement, Post, Receipt, Section
+    from workspace.models import (
+        Approval,
+        Department,
+        DispatchEntry,
+        Draft,
+        File,
+        Movement,
+        Post,
+        Receipt,
+        Section,
+    )
 
     models = {
         "Receipt": (Receipt, "r"),
@@ -281,20 +298,39 @@ def _lookup_sql() -> str:
         f" AND m.{qn(m.get_field('kind').column)} = %s"
         f" ORDER BY m.{qn(m.get_field('at').column)} DESC LIMIT 1)"
     )
+    a, dp, dr = Approval._meta, DispatchEntry._meta, Draft._meta
+    approved_at = (
+        f"(SELECT MIN(a.{qn(a.get_field('at').column)}) FROM {qn(a.db_table)} a"  # noqa: S608
+        f" WHERE a.{qn(a.get_field('file').column)} = {col('Receipt', 'file')}"
+        f" AND a.{qn(a.get_field('decision').column)} = %s"
+        f" AND a.{qn(a.get_field('paragraph').column)} IS NOT NULL"
+        f" AND a.{qn(a.get_field('at').column)} >= {col('Receipt', 'diarised_at')})"
+    )
+    issued_at = (
+        f"(SELECT MIN(x.{qn(dp.get_field('issued_at').column)}) FROM {qn(dp.db_table)} x"  # noqa: S608
+        f" JOIN {qn(dr.db_table)} y ON y.{qn(dr.pk.column)} = x.{qn(dp.get_field('draft').column)}"
+        f" WHERE y.{qn(dr.get_field('file').column)} = {col('Receipt', 'file')}"
+        f" AND x.{qn(dp.get_field('issued_at').column)} >= {col('Receipt', 'diarised_at')})"
+    )
     office_post = (
         f"CASE WHEN {col('Receipt', 'status')} <> %s AND {col('File', 'holding_post')}"
         f" IS NOT NULL THEN {col('File', 'holding_post')} ELSE {col('Receipt', 'holding_post')}"
         " END"
     )
     select = ", ".join(col(model, field) for _, model, field in _COLUMNS)
+    if ids:
+        where = f"{col('Receipt', 'id')} IN ({', '.join(['%s'] * ids)})"
+    else:
+        where = f"{col('Receipt', 'tracking_ref')} = %s"
     return (
-        f"SELECT {select}, {closed_at} FROM {table('Receipt')}"  # noqa: S608 — metadata only
+        f"SELECT {select}, {closed_at}, {approved_at}, {issued_at}"  # noqa: S608 — metadata only
+        f" FROM {table('Receipt')}"
         f" LEFT JOIN {table('File')} ON f.{qn(File._meta.pk.column)} = {col('Receipt', 'file')}"
         f" JOIN {table('Post')} ON p.{qn(Post._meta.pk.column)} = {office_post}"
         f" JOIN {table('Section')} ON s.{qn(Section._meta.pk.column)} = {col('Post', 'section')}"
         f" JOIN {table('Department')} ON d.{qn(Department._meta.pk.column)} ="
         f" {col('Section', 'department')}"
-        f" WHERE {col('Receipt', 'tracking_ref')} = %s"
+        f" WHERE {where}"
         f" AND {col('Receipt', 'is_citizen_matter')} = %s"
     )
 
@@ -315,26 +351,41 @@ def _as_date(value):
     return value
 
 
-def _load(reference: str) -> dict | None:
-    """The receipt behind a reference as a dict of ``_COLUMNS`` plus ``closed_at``."""
+def _rows(sql: str, keys: list) -> list[dict]:
+    """The receipts ``sql`` finds (by reference or by ids), each a dict of ``_COLUMNS`` plus
+    ``closed_at``, ``approved_at`` and ``issued_at``."""
     from django.db import connection
 
-    from workspace.models import Movement, Receipt
+    from workspace.models import Approval, Movement, Receipt
 
+    params = [
+        Movement.Kind.CLOSE.value,
+        Approval.Decision.APPROVED.value,
+        Receipt.Status.PENDING.value,
+        *keys,
+        True,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            _lookup_sql(),
-            [Movement.Kind.CLOSE.value, Receipt.Status.PENDING.value, reference, True],
-        )
-        found = cursor.fetchone()
-    if found is None:
-        return None
-    row = {key: value for (key, _, _), value in zip(_COLUMNS, found, strict=False)}
-    row["closed_at"] = _as_datetime(found[-1])
-    row["diarised_at"] = _as_datetime(row["diarised_at"])
-    row["file__desk_since"] = _as_datetime(row["file__desk_since"])
-    row["received_on"] = _as_date(row["received_on"])
-    return row
+        cursor.execute(sql, params)
+        found_rows = cursor.fetchall()
+    rows = []
+    for found in found_rows:
+        row = {key: value for (key, _, _), value in zip(_COLUMNS, found, strict=False)}
+        row["closed_at"] = _as_datetime(found[-3])
+        row["approved_at"] = _as_datetime(found[-2])
+        row["issued_at"] = _as_datetime(found[-1])
+        row["diarised_at"] = _as_datetime(row["diarised_at"])
+        row["disposed_at"] = _as_datetime(row["disposed_at"])
+        row["file__desk_since"] = _as_datetime(row["file__desk_since"])
+        row["received_on"] = _as_date(row["received_on"])
+        rows.append(row)
+    return rows
+
+
+def _load(reference: str) -> dict | None:
+    """The receipt behind a reference (see ``_rows``), or None."""
+    rows = _rows(_lookup_sql(), [reference])
+    return rows[0] if rows else None
 
 
 def _is_public(row) -> bool:
@@ -356,19 +407,32 @@ def _pick(row, prefix: str) -> str:
 
 def _project(row, *, today: dt.date) -> PublicStatus:
     """The public facts of a looked-up receipt."""
-    from workspace.models import File, Post, Receipt
+    from workspace.models import File, HoldReason, Post, Receipt
 
     on_file = row["status"] != Receipt.Status.PENDING and row["file_id"] is not None
     file_status = row["file__status"] if on_file else None
     hold_reason = ""
     decided_on = None
     received_on = row["received_on"]
-    if row["status"] == Receipt.Status.DISPOSED or file_status in (
-        File.Status.CLOSED,
-        File.Status.RECORD_ROOM,
+    # Decided when the decision is taken (a note approved on the file since the matter came
+    # in), the letter issued, the receipt disposed of, or the file closed: whichever first.
+    decisions = [row["disposed_at"]] if row["status"] == Receipt.Status.DISPOSED else []
+    if on_file:
+        decisions += [row["approved_at"], row["issued_at"]]
+        if file_status in (File.Status.CLOSED, File.Status.RECORD_ROOM):
+            decisions.append(row["closed_at"])
+    decisions = [d for d in decisions if d is not None]
+    if (
+        decisions
+        or row["status"] == Receipt.Status.DISPOSED
+        or file_status
+        in (
+            File.Status.CLOSED,
+            File.Status.RECORD_ROOM,
+        )
     ):
         stage = Stage.DECIDED
-        decided_on = _local_date(row["closed_at"])
+        decided_on = _local_date(min(decisions)) if decisions else None
         in_office_since = decided_on or (
             _local_date(row["file__desk_since"]) if on_file else received_on
         )
@@ -380,9 +444,10 @@ def _project(row, *, today: dt.date) -> PublicStatus:
         stage = Stage.DECISION if high else Stage.EXAMINATION
         in_office_since = _local_date(row["file__desk_since"])
     position = stage
-    if file_status == File.Status.PARKED:
+    if file_status == File.Status.PARKED and stage != Stage.DECIDED:
         stage = Stage.ON_HOLD
-        hold_reason = str(HOLD_REASON_PARKED)
+        reasons = dict(HoldReason.choices)
+        hold_reason = str(reasons.get(row["file__hold_reason"]) or HOLD_REASON_PARKED)
 
     limit = row["time_limit_days"]
     due_on = received_on + dt.timedelta(days=limit) if limit else None
@@ -425,6 +490,22 @@ def public_status(*, reference: str, second_factor: str) -> PublicStatus | None:
     return _project(row, today=timezone.localdate())
 
 
+def public_status_of(*, receipt_ids) -> dict[int, PublicStatus]:
+    """What the tracking page shows the citizen now, for each of ``receipt_ids`` that it
+    would answer for (a citizen's matter with a reference, unclassified, on an unclassified
+    file): the same read and projection as ``public_status``, for the staff screens' one
+    line "the citizen sees". One query for any number of receipts."""
+    ids = sorted({int(i) for i in receipt_ids})
+    if not ids:
+        return {}
+    today = timezone.localdate()
+    return {
+        row["id"]: _project(row, today=today)
+        for row in _rows(_lookup_sql(len(ids)), ids)
+        if row["tracking_ref"] and _is_public(row)
+    }
+
+
 __all__ = [
     "ALPHABET",
     "LENGTH",
@@ -436,4 +517,5 @@ __all__ = [
     "new_reference",
     "normalise",
     "public_status",
+    "public_status_of",
 ]

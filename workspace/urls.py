@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspace.views import charges, desk, files, receipts
+from workspace.views import charges, desk, files, reader, receipts
 
 app_name = "workspace"
 
@@ -16,7 +16,11 @@ urlpatterns = [
     path("receipts/<int:pk>/", receipts.receipt_detail, name="receipt"),
     path("receipts/<int:pk>/mark/", receipts.receipt_mark, name="receipt_mark"),
     path("receipts/<int:pk>/outcome/", receipts.receipt_outcome, name="receipt_outcome"),
+    path("receipts/<int:pk>/dispose/", receipts.receipt_dispose, name="receipt_dispose"),
     path("receipts/<int:pk>/open-file/", receipts.receipt_open_file, name="receipt_open_file"),
+    path("receipts/<int:pk>/read/<int:version_id>/", reader.receipt_paper, name="receipt_paper"),
+    path("files/<int:pk>/read/<int:version_id>/", reader.file_paper, name="file_paper"),
+    path("files/<int:pk>/drafts/<int:number>/", reader.draft_read, name="draft_read"),
     path("files/new/", files.file_open, name="file_open"),
     path("files/<int:pk>/", files.file_detail, name="file"),
     path("files/<int:pk>/notes/", files.note_add, name="note_add"),

@@ -30,6 +30,7 @@ from workspace.models import (
     Enclosure,
     File,
     Grading,
+    HoldReason,
     Movement,
     NoteParagraph,
     Post,
@@ -62,7 +63,8 @@ FIELDS = {
     name: names.split()
     for name, names in {
         "file": "id number department section subject_head year serial subject priority "
-        "grading status opened_by opened_at holding_post desk_since due_on updated_at",
+        "grading status opened_by opened_at holding_post desk_since due_on hold_reason "
+        "updated_at",
         "process": "id flow_class status created finished data",
         "fileprocess": "process_ptr file route_action route_post route_ref",
         "task": "id flow_task flow_task_type status created assigned started finished token "
@@ -74,7 +76,7 @@ FIELDS = {
         "receipt": "id section diary_year diary_number sender sender_address letter_number "
         "letter_date received_on mode subject priority grading status holding_post diarised_by "
         "diarised_at file is_citizen_matter citizen_name citizen_cnic_last4 "
-        "citizen_mobile_last4 tracking_ref time_limit_days outcome",
+        "citizen_mobile_last4 tracking_ref time_limit_days outcome disposed_at",
         "paper": "id title kind created_by created_at current_version frozen_reason",
         "version": "id paper number storage_name original_filename sha256 size mime_type "
         "page_count text_status thumbnail_name note created_by created_at",
@@ -260,6 +262,7 @@ class FileWriter:
                 ref,
                 limit,
                 outcome,
+                None,  # disposed_at: the generator disposes of no receipt without a file
             )
         )
         if rng.random() < self.shape.scan:
@@ -508,7 +511,8 @@ class FileWriter:
             due = (arrivals[-1] + dt.timedelta(days=rng.randint(3, 21))).date()
         self.t_file.add(
             (fid, number_str, dept.id, section.id, head_id, year, serial, subject, priority,
-             grading, status, first.user_id, opened, holder.id, arrivals[-1], due, last_at)
+             grading, status, first.user_id, opened, holder.id, arrivals[-1], due,
+             HoldReason.AWAITING_OFFICE if status == File.Status.PARKED else "", last_at)
         )  # fmt: skip
         self.t_process.add((pid, self.flow_ref, process_status, opened, finished, "{}"))
         self.t_fileprocess.add((pid, fid, route_action, route_post, None))

@@ -66,6 +66,8 @@ class Sample:
     references: list[tuple[str, str]] = field(default_factory=list)
     performance_url: str | None = None
     cgu_user: object = None  # an officer of the CGU, for its staff screens
+    # (user, (file id, version id)) of a flagged paper or receipt scan on a file in the inbox
+    flag_papers: list[tuple[object, tuple[int, int]]] = field(default_factory=list)
 
 
 def _timed(fn: Callable[[], object]) -> tuple[float, int, float]:
@@ -149,6 +151,7 @@ def draw_sample(size: int, seed: int) -> Sample:
         )
         s.foreign_numbers += [(user, number) for number in theirs]
     rng.shuffle(s.elsewhere_files)
+    s.flag_papers = _flag_papers(s.inbox_files)
     top = File.objects.order_by("-pk").values_list("pk", flat=True).first() or 1
     s.floor_ids = [rng.randint(1, top) for _ in range(size)]
     existing = set(File.objects.filter(pk__in=s.floor_ids).values_list("pk", flat=True))
@@ -229,6 +232,27 @@ def _get_as(clients: Clients, pairs: list, url, *, params=None, statuses=(200,))
     return call
 
 
+def _flag_papers(inbox_files) -> list:
+    """A paper on each inbox file where there is one: the flagged attachment, else a scan of
+    a receipt on the file (what the viewer beside the note sheet opens)."""
+    from workspace.models import Enclosure
+
+    user_of = dict((pk, user) for user, pk in inbox_files)
+    found: dict[int, int] = {}
+    direct = Enclosure.objects.filter(
+        file_id__in=list(user_of), paper__current_version__isnull=False
+    ).values_list("file_id", "paper__current_version")
+    for file_id, version in direct:
+        found.setdefault(file_id, version)
+    scans = Receipt.papers.through.objects.filter(
+        receipt__file_id__in=[pk for pk in user_of if pk not in found],
+        paper__current_version__isnull=False,
+    ).values_list("receipt__file_id", "paper__current_version")
+    for file_id, version in scans:
+        found.setdefault(file_id, version)
+    return [(user_of[f], (f, v)) for f, v in found.items()]
+
+
 def page_ops(sample: Sample, clients: Clients) -> list[Op]:
     """The read operations, as each officer or citizen would ask for them."""
     ops: list[Op] = []
@@ -254,6 +278,20 @@ def page_ops(sample: Sample, clients: Clients) -> list[Op]:
 
     if sample.inbox_files:
         ops.append(Op("file page", _get_as(clients, sample.inbox_files, file_url)))
+    if sample.flag_papers:
+        ops.append(
+            Op(
+                "viewer: open a flag beside the note sheet",
+                _get_as(
+                    clients,
+                    sample.flag_papers,
+                    lambda pair: reverse("workspace:file_paper", args=list(pair)),
+                    params=lambda pair: {"partial": "1"},
+                ),
+                note="the audited opening and its page list; the benchmark stores no objects, "
+                "so page images are not rendered",
+            )
+        )
     if sample.elsewhere_files:
         ops.append(
             Op(

@@ -19,9 +19,23 @@ def _count(client, url):
     return len(ctx.captured_queries)
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 def _round(desk, file, n):
-    """One more of everything: a receipt on the file, a note decided, a draft, movements."""
-    receipt = diarise(desk, subject=f"Letter {n}")
+    """One more of everything: a citizen's receipt with its scan on the file (the viewer's
+    links, the "citizen sees" line), a note decided, a draft, movements."""
+    from tests.documents.corpus import text_pdf, upload
+
+    receipt = diarise(
+        desk,
+        subject=f"Letter {n}",
+        citizen_name="Gul Bano",
+        citizen_cnic_last4="4321",
+        scans=[upload(f"letter-{n}.pdf", text_pdf(1))],
+    )
     correspondence.enclosure_add(actor=desk.asst_user, file=file, receipt=receipt)
     para = notes.note_add(actor=desk.asst_user, file=file, text=f"Proposal {n}")
     approvals.draft_create(
@@ -50,6 +64,9 @@ def test_file_page_and_api_read_do_not_grow_with_the_file(client, desk):
         _round(desk, file, n)
     assert _count(client, page_url) == few_page
     assert _count(api, api_url) == few_api
+    page = client.get(page_url).content.decode()
+    assert page.count("data-citizen-sees") == 4  # each citizen's line, for no extra query
+    assert page.count(f'href="/desk/files/{file.pk}/read/') >= 4  # each receipt's scan opens
     data = api.get(api_url).json()
     assert len(data["paragraphs"]) >= 4 and len(data["drafts"]) == 4
     assert data["paragraphs"][0]["approvals"][0]["post"] == desk.secretary.designation_en

@@ -69,6 +69,29 @@ class SubjectHead(BilingualName):
         return f"{self.code} — {self.name}"
 
 
+class HoldReason(models.TextChoices):
+    """Why a parked file's matter is on hold, in words the public tracking page may show (the
+    officer who parks a file chooses one; no free text reaches the public)."""
+
+    AWAITING_OFFICE = (
+        "awaiting_office",
+        _("The office is waiting for a report or comments from another office."),
+    )
+    AWAITING_CITIZEN = (
+        "awaiting_citizen",
+        _(
+            "The office is waiting for papers or information from you. If it has written to you, "
+            "please reply."
+        ),
+    )
+    AWAITING_FUNDS = "awaiting_funds", _("The office is waiting for funds to be released.")
+    BEFORE_COURT = (
+        "before_court",
+        _("The matter is before a court, and the office is waiting for its orders."),
+    )
+    AWAITING_VISIT = "awaiting_visit", _("The office is waiting for a site inspection.")
+
+
 class File(models.Model):
     """A file: note sheet plus correspondence, numbered like ``FD/SO(B-I)/12-3/2025``."""
 
@@ -104,6 +127,10 @@ class File(models.Model):
     )
     desk_since = models.DateTimeField(_("at this desk since"), default=timezone.now)
     due_on = models.DateField(_("due"), null=True, blank=True)
+    # While parked: why, as the public tracking page says it (HoldReason); blank otherwise.
+    hold_reason = models.CharField(
+        _("public reason for the hold"), max_length=20, choices=HoldReason.choices, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -207,6 +234,7 @@ class Receipt(models.Model):
         _("time limit (days)"), null=True, blank=True
     )
     outcome = models.CharField(_("outcome"), max_length=500, blank=True)
+    disposed_at = models.DateTimeField(_("disposed of"), null=True, blank=True)
 
     class Meta:
         ordering = ["-diarised_at"]

@@ -263,6 +263,36 @@ def _flag_links_of(*, paragraph_ids: list[int]):
     ).values_list("noteparagraph_id", "enclosure_id")
 
 
+@compiled
+def _receipt_papers_of(*, receipt_ids: list[int]):
+    return (
+        Receipt.papers.through.objects.filter(receipt_id__any_of=receipt_ids)
+        .select_related("paper")
+        .order_by("paper_id")
+    )
+
+
+def _set_receipt_papers(enclosures) -> None:
+    """``enclosure.papers``: what the viewer opens for each flag — its own paper, or the
+    scanned papers of the receipt it is (one read for all receipts on the file)."""
+    receipt_ids = sorted({e.receipt_id for e in enclosures if e.receipt_id})
+    of_receipt: dict[int, list] = {r: [] for r in receipt_ids}
+    if receipt_ids:
+        for link in _receipt_papers_of(receipt_ids=receipt_ids):
+            of_receipt[link.receipt_id].append(link.paper)
+    for e in enclosures:
+        papers = [e.paper] if e.paper_id else of_receipt.get(e.receipt_id, [])
+        e.papers = [p for p in papers if p.current_version_id]
+
+
+def file_papers(*, file: File) -> dict[int, tuple]:
+    """``{paper_id: (paper, enclosure)}`` of every paper on the file — on an enclosure, or a
+    scan of a receipt on it: what the file's viewer may open."""
+    enclosures = sorted(_enclosures_of(file_id=file.pk), key=attrgetter("position"))
+    _set_receipt_papers(enclosures)
+    return {p.pk: (p, e) for e in enclosures for p in e.papers}
+
+
 def file_page(*, file: File) -> dict:
     """Everything the file page (and the API's file read) shows, in a fixed number of queries.
 
@@ -282,6 +312,7 @@ def file_page(*, file: File) -> dict:
     movements = _movements_of(file_id=file.pk)
     _set_posts_and_users(paragraphs, approvals, movements)
     _set_cited_flags(paragraphs, enclosures)
+    _set_receipt_papers(enclosures)
     return {
         "paragraphs": paragraphs,
         "enclosures": enclosures,
@@ -364,7 +395,8 @@ def receipts_for(*, user, limit: int = 100):
     return list(
         access.visible_receipts(user)
         .filter(Q(holding_post__in=posts) | Q(section__in=sections))
-        .select_related(POST_RELATED, "section__department", "file")
+        # A receipt on a file is at the file's post ("At" on the list).
+        .select_related(POST_RELATED, "section__department", "file__holding_post")
         .order_by("-diarised_at", "-pk")[:limit]
     )
 
@@ -372,7 +404,12 @@ def receipts_for(*, user, limit: int = 100):
 def receipt_for(*, user, pk: int) -> Receipt | None:
     return (
         access.visible_receipts(user)
-        .select_related(POST_RELATED, "section__department", "file", "diarised_by")
+        .select_related(
+            POST_RELATED,
+            "section__department",
+            "file__holding_post__section__department",
+            "diarised_by",
+        )
         .filter(pk=pk)
         .first()
     )

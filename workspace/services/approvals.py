@@ -13,6 +13,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.models import Paper
 from workspace import audit
 from workspace.compiled import compiled
 from workspace.errors import ActionRefused, ValidationError
@@ -149,7 +150,13 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
             # an index scan of one file, not an OR across the M2M join of every enclosure.
             cited = _cited_or_puc(file_id=file.pk, paragraph_id=target.pk)
             # The join repeats a PUC cited by several notes; one freeze per paper.
+            cited = list(cited)
             cited_papers = {e.paper_id: e.paper for e in cited if e.paper_id}
+            # A receipt's scans are the letter the note rests on just as much.
+            receipt_ids = [e.receipt_id for e in cited if e.receipt_id]
+            if receipt_ids:
+                for paper in Paper.objects.filter(receipts__in=receipt_ids).distinct():
+                    cited_papers.setdefault(paper.pk, paper)
             papers.freeze_all(
                 actor=actor,
                 papers=list(cited_papers.values()),

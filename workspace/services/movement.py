@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from workspace import audit
 from workspace.compiled import compiled
 from workspace.errors import ActionRefused, ValidationError
-from workspace.models import File, Movement, NoteParagraph, Post
+from workspace.models import File, HoldReason, Movement, NoteParagraph, Post
 from workspace.selectors import holds_post
 from workspace.services import desk
 
@@ -129,13 +129,36 @@ def _last_arrival(*, file_id: int, post_id: int):
     )
 
 
+UP_KINDS = {Movement.Kind.MARK, Movement.Kind.PUT_UP}
+
+
+def sent_up_from(file: File) -> Post | None:
+    """Where "send back" goes: the post that last marked or put the file up to where it is
+    now. A decision, a send back or a recall that brought the file here came from above (or
+    undid a step), so it is not where the file goes back down to."""
+    if file.holding_post_id is None:
+        return None
+    last = _last_arrival_up.first(file_id=file.pk, post_id=file.holding_post_id)
+    return last.from_post if last else None
+
+
+@compiled  # read by every send back
+def _last_arrival_up(*, file_id: int, post_id: int):
+    return (
+        Movement.objects.filter(file_id=file_id, to_post_id=post_id, kind__in=sorted(UP_KINDS))
+        .select_related("from_post__section__department")
+        .order_by("-at", "-pk")[:1]
+    )
+
+
 def file_send_back(
     *, actor, file: File, to_post: Post | None = None, remarks: str = ""
 ) -> Movement:
-    """Send the file back down: to the post it came from, unless another is chosen."""
+    """Send the file back down: to the post that marked or put it up to this one (after a
+    decision too: never up to the deciding officer), unless another is chosen."""
 
     def below(file, post):
-        target = to_post or came_from(file)
+        target = to_post or sent_up_from(file)
         if target is None:
             raise ActionRefused(
                 _("The file did not come from another post; choose where to send it.")
@@ -199,7 +222,7 @@ def file_recall(*, actor, file: File, reason: str) -> Movement:
     return movement
 
 
-def _status_change(*, actor, file, kind, new_status, from_statuses, remarks=""):
+def _status_change(*, actor, file, kind, new_status, from_statuses, remarks="", hold_reason=""):
     with transaction.atomic():
         file = desk.lock_file(file.pk)
         if file.status not in from_statuses:
@@ -213,21 +236,34 @@ def _status_change(*, actor, file, kind, new_status, from_statuses, remarks=""):
             actor=actor, file=file, kind=kind, from_post=post, to_post=post, remarks=remarks
         )
         file.status = new_status
-        file.save(update_fields=["status", "updated_at"])
+        before_reason, file.hold_reason = file.hold_reason, hold_reason
+        file.save(update_fields=["status", "hold_reason", "updated_at"])
         audit.record(
             actor=actor,
             action=f"file.{kind}",
             obj=file,
             post=post,
-            before={"status": before},
-            after={"status": new_status, "remarks": remarks},
+            before={"status": before, **({"hold_reason": before_reason} if before_reason else {})},
+            after={
+                "status": new_status,
+                "remarks": remarks,
+                **({"hold_reason": hold_reason} if hold_reason else {}),
+            },
         )
         desk.after_commit_reindex(file)
     return movement
 
 
-def file_park(*, actor, file: File, remarks: str = "") -> Movement:
-    """Park the file at its desk (awaiting something outside); it leaves the inbox."""
+def file_park(
+    *, actor, file: File, remarks: str = "", hold_reason: str = HoldReason.AWAITING_OFFICE
+) -> Movement:
+    """Park the file at its desk (awaiting something outside); it leaves the inbox.
+    ``hold_reason`` (``HoldReason``) is what the tracking page tells a citizen whose matter
+    is on the file; the remarks stay inside the office."""
+    if hold_reason not in HoldReason.values:
+        raise ValidationError(
+            {"hold_reason": _("Choose what the citizen is told the hold is for.")}
+        )
     return _status_change(
         actor=actor,
         file=file,
@@ -235,6 +271,7 @@ def file_park(*, actor, file: File, remarks: str = "") -> Movement:
         new_status=File.Status.PARKED,
         from_statuses={File.Status.OPEN},
         remarks=remarks,
+        hold_reason=hold_reason,
     )
 
 

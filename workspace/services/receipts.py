@@ -252,3 +252,49 @@ def receipt_record_outcome(*, actor, receipt: Receipt, outcome: str) -> Receipt:
             after={"outcome": text},
         )
     return receipt
+
+
+def receipt_dispose(*, actor, receipt: Receipt, outcome: str) -> Receipt:
+    """Dispose of a pending receipt without a file — the matter needs no file (answered at
+    once, sent on to the office it belongs to, a duplicate) — with the outcome the public
+    tracking page shows for a citizen's matter. Only the officer at whose post the receipt
+    is; never one already on a file or disposed of. For a citizen's matter the outcome is
+    required: the citizen is told the matter is decided, and what was decided."""
+    text = outcome.replace("\r\n", "\n").strip()
+    if len(text) > OUTCOME_MAX_CHARS:
+        raise ValidationError(
+            _("Keep the outcome within %(n)d characters; this one has %(len)d.")
+            % {"n": OUTCOME_MAX_CHARS, "len": len(text)}
+        )
+    with transaction.atomic():
+        receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
+        if not holds_post(user=actor, post=receipt.holding_post_id):
+            raise ActionRefused(_("Receipt %(r)s is not at a post you hold.") % {"r": receipt})
+        if receipt.status == Receipt.Status.ON_FILE:
+            raise ActionRefused(
+                _(
+                    "Receipt %(r)s is on a file: the matter is decided on the file (an approved "
+                    "note or an issued letter), not by disposing of the receipt."
+                )
+                % {"r": receipt}
+            )
+        if receipt.status == Receipt.Status.DISPOSED:
+            raise ActionRefused(_("Receipt %(r)s is already disposed of.") % {"r": receipt})
+        if receipt.is_citizen_matter and not text:
+            raise ValidationError(
+                {"outcome": _("Write the outcome: the citizen reads it on the tracking page.")}
+            )
+        receipt.status = Receipt.Status.DISPOSED
+        receipt.disposed_at = timezone.now()
+        receipt.outcome = text
+        receipt.full_clean(validate_unique=False, validate_constraints=False)
+        receipt.save(update_fields=["status", "disposed_at", "outcome"])
+        audit.record(
+            actor=actor,
+            action="receipt.dispose",
+            obj=receipt,
+            post=receipt.holding_post_id,
+            before={"status": Receipt.Status.PENDING},
+            after={"status": Receipt.Status.DISPOSED, "outcome": text},
+        )
+    return receipt

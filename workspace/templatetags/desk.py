@@ -1,6 +1,7 @@
 """Small presentation helpers for the desk screens."""
 
 import html
+import re
 
 from django import template
 from django.utils import timezone
@@ -86,3 +87,26 @@ def post_options(groups):
             for section, posts in groups
         )
     )
+
+
+_FLAG_CITATION = None
+
+
+@register.filter
+def note_text(text, flag_urls):
+    """A note paragraph's text, escaped, line breaks kept, with every "Flag A" (or "فلیگ A")
+    that names a flag of the file made a link that opens that paper in the viewer
+    (``flag_urls``: ``{"A": url}`` from the view)."""
+    global _FLAG_CITATION
+    if _FLAG_CITATION is None:
+        _FLAG_CITATION = re.compile(r"(?<!\w)(Flag|flag|FLAG|فلیگ)\s+([A-Z]{1,2})\b")
+    escaped = html.escape(text or "")
+
+    def link(match):
+        url = (flag_urls or {}).get(match.group(2))
+        if not url:
+            return match.group(0)
+        return f'<a href="{html.escape(url)}" data-viewer>{match.group(0)}</a>'
+
+    linked = _FLAG_CITATION.sub(link, escaped)
+    return mark_safe(linked.replace("\r\n", "\n").replace("\n", "<br>"))  # noqa: S308 — escaped above

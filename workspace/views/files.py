@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workspace import access, time_limits
+from workspace import access, time_limits, tracking
 from workspace.forms import (
     DecisionForm,
     DraftForm,
@@ -16,6 +16,7 @@ from workspace.forms import (
     NoteForm,
     OpenFileForm,
     PaperForm,
+    ParkForm,
     ReasonForm,
     RemarksForm,
 )
@@ -39,6 +40,14 @@ def file_detail(request, pk):
         raise Http404
     at_my_desk = file.holding_post_id in access.my_post_ids(request.user)
     page = sel.file_page(file=file)
+    read_url = reverse("workspace:file_paper", args=[file.pk, 1]).rsplit("1/", 1)[0]
+    for e in page["enclosures"]:
+        e.read_urls = [f"{read_url}{p.current_version_id}/" for p in e.papers]
+    flag_urls = {e.flag: e.read_urls[0] for e in page["enclosures"] if e.read_urls}
+    # What each citizen whose matter is on this file reads on the tracking page now.
+    citizens = [e.receipt for e in page["enclosures"] if e.receipt_id and e.receipt.tracking_ref]
+    seen_now = tracking.public_status_of(receipt_ids=[r.pk for r in citizens])
+    public_lines = [(r, seen_now[r.pk]) for r in citizens if r.pk in seen_now]
     context = {
         "file": file,
         **page,
@@ -54,12 +63,17 @@ def file_detail(request, pk):
             else {}
         ),
         "came_from": _came_from(file, page["movements"]) if at_my_desk else None,
+        "send_back_to": _sent_up_from(file, page["movements"]) if at_my_desk else None,
         "decide_para": _paragraph_to_decide(file, page["paragraphs"]) if at_my_desk else None,
         "pending_receipts": sel.inbox_receipts(user=request.user) if at_my_desk else [],
         "today": timezone.localdate(),
         # Overdue by its due date or its priority's time limit (workspace.time_limits).
         "overdue": time_limits.is_overdue(file),
         "due_by": time_limits.limit_due(file) if file.status == File.Status.OPEN else None,
+        "flag_urls": flag_urls,
+        "public_lines": public_lines,
+        "park_form": ParkForm(),
+        "puc": next((e for e in page["enclosures"] if e.is_puc and e.read_urls), None),
         # Labels of the rows' choices, translated once for the page.
         "kind_labels": choice_labels(Movement.Kind.choices),
         "decision_labels": choice_labels(Approval.Decision.choices),
@@ -73,6 +87,15 @@ def _came_from(file, movements):
     kinds = movement.MOVE_KINDS | movement.DECISION_KINDS
     for m in reversed(movements):
         if m.to_post_id == file.holding_post_id and m.kind in kinds:
+            return m.from_post
+    return None
+
+
+def _sent_up_from(file, movements):
+    """What ``movement.sent_up_from(file)`` answers (where "send back" goes), read from the
+    movements the page has loaded anyway."""
+    for m in reversed(movements):
+        if m.to_post_id == file.holding_post_id and m.kind in movement.UP_KINDS:
             return m.from_post
     return None
 
@@ -197,13 +220,15 @@ def file_move(request, pk, action):
     service, done = services[action]
 
     def call(file):
-        form = RemarksForm(request.POST)
+        form = (ParkForm if action == "park" else RemarksForm)(request.POST)
         if not form.is_valid():
             form_errors(request, form)
             return
         kwargs = {"remarks": form.cleaned_data["remarks"]}
         if action == "put_up":
             kwargs["due_on"] = form.cleaned_data["due_on"]
+        if action == "park":
+            kwargs["hold_reason"] = form.cleaned_data["hold_reason"]
         run(request, service, done, file=file, **kwargs)
 
     return _action(request, pk, call)

@@ -7,11 +7,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workspace import access
-from workspace.forms import DiariseForm, OpenFileForm, ReceiptMarkForm, ReceiptOutcomeForm
+from workspace import access, tracking
+from workspace.forms import (
+    DiariseForm,
+    OpenFileForm,
+    ReceiptDisposeForm,
+    ReceiptMarkForm,
+    ReceiptOutcomeForm,
+)
 from workspace.models import Receipt
 from workspace.selectors import desk as sel
 from workspace.services import files, receipts
+from workspace.views import reader
 from workspace.views.common import form_errors, marking, run
 
 
@@ -32,7 +39,9 @@ def receipt_diarise(request):
             from django.contrib import messages
 
             messages.success(request, _("Diarised as %(label)s.") % {"label": receipt.diary_label})
-            return redirect("workspace:receipt", pk=receipt.pk)
+            url = reverse("workspace:receipt", args=[receipt.pk])
+            # A citizen's matter: the receipt page offers the slip to print at once.
+            return redirect(f"{url}?diarised=1" if receipt.tracking_ref else url)
     elif request.method == "POST":
         form_errors(request, form)
     return render(request, "workspace/receipt_form.html", {"form": form})
@@ -55,11 +64,18 @@ def receipt_detail(request, pk):
             "post": receipt.holding_post,
         },
     )
+    # Where the matter is: the file's post once it is on a file, else the receipt's own.
+    on_file = receipt.file_id is not None and receipt.status == Receipt.Status.ON_FILE
     return render(
         request,
         "workspace/receipt_detail.html",
         {
             "receipt": receipt,
+            "desk_post": receipt.file.holding_post if on_file else receipt.holding_post,
+            "seen": tracking.public_status_of(receipt_ids=[receipt.pk]).get(receipt.pk),
+            "just_diarised": request.GET.get("diarised") == "1" and receipt.tracking_ref,
+            "dispose_form": ReceiptDisposeForm() if can_act else None,
+            **reader.receipt_viewer(request, receipt),
             "at_my_desk": at_my_desk,
             "can_act": can_act,
             "open_form": open_form,
@@ -148,6 +164,26 @@ def receipt_outcome(request, pk):
             request,
             receipts.receipt_record_outcome,
             _("Outcome saved. The citizen sees it once the matter is decided."),
+            receipt=receipt,
+            outcome=form.cleaned_data["outcome"],
+        )
+    else:
+        form_errors(request, form)
+    return redirect("workspace:receipt", pk=receipt.pk)
+
+
+@login_required
+@require_POST
+def receipt_dispose(request, pk):
+    receipt = sel.receipt_for(user=request.user, pk=pk)
+    if receipt is None:
+        raise Http404
+    form = ReceiptDisposeForm(request.POST)
+    if form.is_valid():
+        run(
+            request,
+            receipts.receipt_dispose,
+            _("Receipt disposed of. The citizen now sees the matter as decided."),
             receipt=receipt,
             outcome=form.cleaned_data["outcome"],
         )
