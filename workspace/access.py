@@ -264,6 +264,17 @@ def _receipt_ids_on_files_to(
     return _union_query(_on_file_receipt_branches(_FIRST_PAGE, department_ids, post_ids, edge))
 
 
+def visible_papers(user):
+    """Papers ``user`` may open (a queryset): ``can_view_paper``'s rule for many at once."""
+    from documents.models import Paper
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Paper.objects.none()
+    on_files = Enclosure.objects.filter(file__in=visible_files(user)).values("paper_id")
+    on_receipts = visible_receipts(user).filter(papers__isnull=False).values("papers")
+    return Paper.objects.filter(Q(created_by=user.pk) | Q(pk__in=on_files) | Q(pk__in=on_receipts))
+
+
 def can_view_paper(*, user, paper) -> bool:
     """May ``user`` open this paper? Papers follow the files and receipts they are on; a paper
     on nothing yet is visible to its uploader only."""
