@@ -33,6 +33,8 @@ def receipt_diarise(request):
 
             messages.success(request, _("Diarised as %(label)s.") % {"label": receipt.diary_label})
             return redirect("workspace:receipt", pk=receipt.pk)
+        # Refused (the message says why): the form again, kept, with a 409 for machines.
+        return render(request, "workspace/receipt_form.html", {"form": form}, status=409)
     elif request.method == "POST":
         form_errors(request, form)
     return render(request, "workspace/receipt_form.html", {"form": form})
