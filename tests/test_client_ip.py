@@ -58,13 +58,17 @@ def test_a_named_header_and_ports_and_ipv6(rf, settings):
 @pytest.mark.django_db
 def test_fresh_forwarded_for_each_time_does_not_get_past_the_tracking_limit(client, settings):
     """The probe: lookups each with a new X-Forwarded-For, through one proxy."""
+    from workspace import tracking
+
     settings.DAFTAR_TRUSTED_PROXY_COUNT = 1
     settings.DAFTAR_TRACKING_CLIENT_LIMIT = (5, 600)
+    settings.DAFTAR_TRACKING_REFERENCE_LIMIT = (1000, 3600)  # only the client limit here
+    reference = tracking.new_reference()
     answers = []
     for i in range(12):
         response = client.post(
             "/api/v1/track/",
-            {"reference": "K7M2Q-X9PT4", "second_factor": "1234"},
+            {"reference": reference, "second_factor": "1234"},
             content_type="application/json",
             REMOTE_ADDR=PROXY,
             HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 203.0.113.9",
@@ -74,7 +78,7 @@ def test_fresh_forwarded_for_each_time_does_not_get_past_the_tracking_limit(clie
     # A different client behind the same proxy has its own count.
     other = client.post(
         "/api/v1/track/",
-        {"reference": "K7M2Q-X9PT4", "second_factor": "1234"},
+        {"reference": reference, "second_factor": "1234"},
         content_type="application/json",
         REMOTE_ADDR=PROXY,
         HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.10",
