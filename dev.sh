@@ -14,7 +14,14 @@ PY="$VENV/bin/python"
 
 say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
-apt_install() {  # $1: "" for the app, "dev" for the app and its test tools
+apt_install() {
+  command -v apt-get >/dev/null || return 1
+  say "Installing Debian packages: $*"
+  if [ ! -f /tmp/.daftar-apt-updated ]; then as_root apt-get update -qq && touch /tmp/.daftar-apt-updated; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+install() {  # $1: "" for the app, "dev" for the app and its test tools
   local extra=${1:-}
   local lock="requirements/${extra:-prod}.txt"
   if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then apt_install python3-venv; fi
