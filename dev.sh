@@ -2,6 +2,8 @@
 # Daftar's two commands (see README):
 #   ./dev.sh demo   install, migrate, load the demo data and serve http://127.0.0.1:8000
 #   ./dev.sh test   install everything the tests need and run the whole suite
+# Python packages come from requirements/prod.txt or requirements/dev.txt, pinned with hashes
+# (./dev.sh lock regenerates them from pyproject.toml; ./dev.sh audit checks them for CVEs).
 # Embedded by default: SQLite in var/, papers on local disk, database search, inline tasks.
 # Set DATABASE_URL (and friends, see README) to use PostgreSQL and other real services.
 set -euo pipefail
@@ -21,15 +23,20 @@ apt_install() {
 
 install() {  # $1: "" for the app, "dev" for the app and its test tools
   local extra=${1:-}
+  local lock="requirements/${extra:-prod}.txt"
   if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then apt_install python3-venv; fi
+  # The lock files pin every package with its hashes; they must match pyproject.toml
+  # (scripts/lock.sh regenerates them after a dependency changes).
+  python3 scripts/deps_digest.py --check || exit 1
   if [ ! -x "$PY" ]; then say "Creating the virtual environment in $VENV"; python3 -m venv "$VENV"; fi
-  # Reinstall only when pyproject.toml changed.
+  # Reinstall only when the lock changed.
   local stamp="$VENV/.daftar-installed-${extra:-app}"
-  local want; want=$(sha256sum pyproject.toml | cut -c1-16)
+  local want; want=$(sha256sum "$lock" | cut -c1-16)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    say "Installing Python packages${extra:+ (with $extra tools)}"
-    "$PY" -m pip install -q --upgrade pip
-    "$PY" -m pip install -q -e ".${extra:+[$extra]}"
+    say "Installing Python packages from $lock (pinned, every hash checked)"
+    "$PY" -m pip install -q --require-hashes --no-deps -r "$lock"
+    # Daftar itself, built with the locked setuptools: nothing unhashed is downloaded.
+    "$PY" -m pip install -q --no-deps --no-build-isolation -e .
     echo "$want" > "$stamp"
   fi
   # python-magic needs the libmagic C library.
@@ -62,6 +69,14 @@ case "${1:-}" in
     say "Running the test suite on ${DATABASE_URL:-SQLite (embedded)}"
     exec "$PY" -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
     ;;
+  lock)
+    # Regenerate requirements/*.txt from pyproject.toml (pinned, with hashes).
+    exec scripts/lock.sh "${@:2}"
+    ;;
+  audit)
+    # Known vulnerabilities in the locked packages (pip-audit, from a throwaway venv).
+    exec scripts/audit.sh
+    ;;
   messages)
     # Refresh the Urdu catalogue from the sources, then compile it (needs gettext).
     install dev
@@ -70,7 +85,7 @@ case "${1:-}" in
     "$PY" manage.py compilemessages -l ur -v0 --ignore ".venv/*"
     ;;
   *)
-    echo "usage: ./dev.sh demo | ./dev.sh test [pytest args] | ./dev.sh messages" >&2
+    echo "usage: ./dev.sh demo | ./dev.sh test [pytest args] | ./dev.sh messages | ./dev.sh lock [--upgrade] | ./dev.sh audit" >&2
     exit 2
     ;;
 esac

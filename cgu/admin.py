@@ -88,6 +88,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(KpiReturn)
 class ReturnAdmin(ReadOnlyAdmin):
+    """CGU staff see every return, as on their screens; anyone else only what the public
+    site shows (published returns)."""
+
+    def get_queryset(self, request):
+        returns = super().get_queryset(request)
+        if access.is_cgu_staff(request.user):
+            return returns
+        return returns.filter(is_published=True)
+
+    def get_exclude(self, request, obj=None):
+        # The review's reasons and the original paper are the CGU's working papers.
+        return [] if access.is_cgu_staff(request.user) else ["reasons", "paper"]
+
     list_display = ["entity", "period", "version", "status", "is_published", "received_on"]
     list_filter = ["status", "is_published", "period"]
     search_fields = ["entity__code", "entity__name_en"]
@@ -96,6 +109,12 @@ class ReturnAdmin(ReadOnlyAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
+    """The CGU's own correspondence with the entities: CGU staff only."""
+
+    def get_queryset(self, request):
+        reminders = super().get_queryset(request)
+        return reminders if access.is_cgu_staff(request.user) else reminders.none()
+
     list_display = ["entity", "period", "email", "reason", "delivery", "created_at"]
     list_filter = ["delivery", "period"]
     list_select_related = ["entity", "period"]

@@ -11,10 +11,12 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
+from rest_framework.exceptions import NotFound as DRFNotFound
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -153,6 +155,13 @@ class SubmitInput(FiguresInput):
     period = serializers.SlugRelatedField(slug_field="code", queryset=ReportingPeriod.objects.all())
 
 
+class NoSuchReturn(DRFNotFound):
+    default_detail = gettext_lazy(
+        "There is no such return. A return is named by its number, as in "
+        "/api/v1/cgu/returns/12/accept/."
+    )
+
+
 class SendBackInput(serializers.Serializer):
     reasons = serializers.CharField(max_length=4000)
 
@@ -215,9 +224,11 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return self._detail(kpi_return, status.HTTP_201_CREATED)
 
     def _get(self, pk) -> KpiReturn:
+        if not str(pk).isdigit():
+            raise NoSuchReturn()
         kpi_return = KpiReturn.objects.select_related("entity", "period").filter(pk=pk).first()
         if kpi_return is None:
-            raise Http404
+            raise NoSuchReturn()
         return kpi_return
 
     @extend_schema(request=None, responses=ReturnDetailSerializer)

@@ -29,6 +29,10 @@ COLUMNS = ["entity_code", "period", "kpi_code", "kpi_name", "unit", "value"]
 REQUIRED_COLUMNS = ["kpi_code", "value"]
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 500
+# A return is a few dozen rows: its XLSX unpacked is far below these (the template Daftar
+# gives out is under 20 KB). Checked before openpyxl opens the file (``_parse_xlsx``).
+XLSX_MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+XLSX_MAX_WHOLE_PART_BYTES = 2 * 1024 * 1024
 MAX_ABS_VALUE = Decimal("1e16")  # what DecimalField(max_digits=18, decimal_places=2) holds
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,6 +47,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        if self.row is None and not self.column:
+            return str(self.message)  # the file as a whole
         if self.row is None:
             return _("Column %(column)s: %(message)s") % {
                 "column": self.column,
@@ -135,9 +141,31 @@ def _parse_csv(content: bytes) -> tuple[list[Row], list[RowError]]:
     return _table_to_rows(table[0], table[1:])
 
 
+def _within_limits(content: bytes) -> list[RowError]:
+    """The documents pipeline's ZIP checks, with a return's tighter limits: a zip bomb, an
+    encrypted or macro-carrying workbook is refused before any parser opens it."""
+    from documents.intake import from_bytes, types
+    from documents.intake.zip_checks import check_office
+
+    intake = from_bytes(content, kind="return", name="return.xlsx")
+    intake.mime = types.XLSX
+    try:
+        check_office(
+            intake,
+            max_unpacked=XLSX_MAX_UNPACKED_BYTES,
+            max_whole_part=XLSX_MAX_WHOLE_PART_BYTES,
+        )
+    except ValidationError as exc:
+        return [RowError(None, "", message) for message in exc.messages]
+    return []
+
+
 def _parse_xlsx(content: bytes) -> tuple[list[Row], list[RowError]]:
     from openpyxl import load_workbook
 
+    refused = _within_limits(content)
+    if refused:
+        return [], refused
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file

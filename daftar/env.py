@@ -35,6 +35,17 @@ def _embedded_secret_key(var_dir: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _trusted_proxy_count() -> int | None:
+    raw = _env.str("DAFTAR_TRUSTED_PROXY_COUNT", default="").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) > 10:
+        raise ImproperlyConfigured(
+            "DAFTAR_TRUSTED_PROXY_COUNT must be a whole number from 0 to 10."
+        )
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Config:
     production: bool
@@ -129,6 +140,10 @@ def read_config() -> Config:
             "media_root": media_root,
             "static_root": static_root,
             "secure_ssl_redirect": _env.bool("SECURE_SSL_REDIRECT", default=production),
+            # Behind reverse proxies: see daftar/client_ip.py. None = not set (check --deploy
+            # warns in production); 0 = clients reach Daftar directly.
+            "client_ip_header": _env.str("DAFTAR_CLIENT_IP_HEADER", default=""),
+            "trusted_proxy_count": _trusted_proxy_count(),
         },
     )
 

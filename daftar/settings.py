@@ -5,6 +5,7 @@ turns that into Django settings. With no environment at all Daftar runs embedded
 ``var/``, papers on local disk, the database search backend and background tasks run inline.
 """
 
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from daftar.env import BASE_DIR, CONFIG
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -59,12 +61,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every answer, static files included.
+    "daftar.csp.DaftarCSPMiddleware",
+    "daftar.middleware.PermissionsPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "daftar.middleware.NoStoreForStaff",
+    "daftar.middleware.RefuseNulBytes",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -202,6 +209,8 @@ DEFAULT_FROM_EMAIL = "Daftar <no-reply@daftar.invalid>"
 WAGTAIL_SITE_NAME = "Daftar"
 WAGTAILADMIN_BASE_URL = CONFIG.site_url
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx"]
+# No call to releases.wagtail.org from editors' browsers (the CSP's connect-src refuses it).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # REST API
 REST_FRAMEWORK = {
@@ -228,7 +237,9 @@ DAFTAR_AUDIT_CHAINS = 16
 
 # Security. Production is `check --deploy` clean; the embedded default runs on plain HTTP.
 SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "DENY"
+# Same origin only: the file page may show a paper in a frame (CSP frame-ancestors says the
+# same to browsers that read it, and wins over this header there).
+X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if CONFIG.production:
@@ -243,6 +254,51 @@ if CONFIG.production:
     if not CONFIG.extra["secure_ssl_redirect"]:
         # TLS ends at the proxy, which redirects plain HTTP itself.
         SILENCED_SYSTEM_CHECKS.append("security.W008")
+
+# The client's address behind reverse proxies (daftar/client_ip.py): the header the proxies
+# write and how many of them Daftar trusts. Limits and the audit trail use client_ip().
+DAFTAR_CLIENT_IP_HEADER = CONFIG.extra["client_ip_header"]
+DAFTAR_TRUSTED_PROXY_COUNT = CONFIG.extra["trusted_proxy_count"]
+
+# Content-Security-Policy (django-csp 4; daftar/csp.py, README "Content-Security-Policy").
+# Daftar's own pages: nothing inline, nothing from elsewhere. NONCE is left out of the header
+# unless a template asked for ``request.csp_nonce``.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# Wagtail's admin (/cms/), its own looser policy: Wagtail 8's listings and page editor run
+# inline <script> blocks (and its widgets may write style attributes), so 'unsafe-inline' for
+# scripts and styles there only. Everything else stays as strict as Daftar's pages: no other
+# origin (no update check from releases.wagtail.org either), no plugins, no framing by others.
+DAFTAR_CSP_WAGTAIL_ADMIN = {
+    "default-src": [SELF],
+    "script-src": [SELF, "'unsafe-inline'"],
+    "style-src": [SELF, "'unsafe-inline'"],
+    "img-src": [SELF, "data:", "blob:"],
+    "font-src": [SELF, "data:"],
+    "connect-src": [SELF],
+    "media-src": [SELF],
+    "frame-src": [SELF],
+    "worker-src": [SELF, "blob:"],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [SELF],
+}
 
 LOGGING = {
     "version": 1,

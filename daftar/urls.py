@@ -9,8 +9,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from daftar import admin_site
+from daftar.errors import cms_error_test
 from daftar.favicon import favicon
 from daftar.health import healthz
+
+admin_site.configure()  # Django's admin lists settings, not what libraries keep
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -24,6 +28,8 @@ urlpatterns = [
     path("desk/cgu/", include("cgu.urls")),
     path("api/v1/", include("daftar.api_urls")),
     path("django-admin/", admin.site.urls),
+    # Wagtail's deliberate-500 test view, answered 404 with a message (daftar/errors.py).
+    path("cms/failwhale/", cms_error_test),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("portal/", include("portal_pages.urls")),

@@ -1,8 +1,10 @@
-"""Papers in Django's admin, read only: every write goes through documents.services."""
+"""Papers in Django's admin, read only: every write goes through documents.services. Only the
+papers the same person could open on the desk (``workspace.access.visible_papers``)."""
 
 from django.contrib import admin
 
 from documents.models import Paper, PaperVersion
+from workspace import access
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,6 +39,10 @@ class PaperAdmin(ReadOnlyAdmin):
     list_select_related = ["created_by"]
     inlines = [VersionInline]
 
+    def get_queryset(self, request):
+        visible = access.visible_papers(request.user).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)
+
 
 @admin.register(PaperVersion)
 class PaperVersionAdmin(ReadOnlyAdmin):
@@ -44,3 +50,7 @@ class PaperVersionAdmin(ReadOnlyAdmin):
     list_filter = ["mime_type", "text_status"]
     search_fields = ["sha256", "original_filename", "paper__title"]
     list_select_related = ["paper"]
+
+    def get_queryset(self, request):
+        visible = access.visible_papers(request.user).values("pk")
+        return super().get_queryset(request).filter(paper__in=visible)

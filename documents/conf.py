@@ -18,6 +18,10 @@ DEFAULTS = {
     "DAFTAR_ZIP_MAX_MEMBERS": 5000,
     # ... and no part may expand more than this many times (above 1 MB).
     "DAFTAR_ZIP_MAX_RATIO": 200,
+    # An XLSX part that openpyxl reads whole (shared strings, styles, workbook: everything but
+    # the worksheets, which it streams) may unpack to at most this: it holds each string as a
+    # Python object, a few times the XML's size in memory.
+    "DAFTAR_XLSX_MAX_WHOLE_PART_BYTES": 16 * 1024 * 1024,
     # Images combined into one PDF at once.
     "DAFTAR_SCANS_MAX_IMAGES": 200,
     # Extracted text kept per version (characters); the rest is not indexed.

@@ -26,6 +26,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
+from daftar.client_ip import client_ip
+
 logger = logging.getLogger("daftar.portal")
 
 
@@ -52,13 +54,9 @@ class Verdict:
 
 
 def client_of(request) -> str:
-    """The client's address. Behind a proxy, name the header it sets in
-    ``DAFTAR_CLIENT_IP_HEADER`` (e.g. ``HTTP_X_REAL_IP``); otherwise REMOTE_ADDR, because a
-    header the client can set itself would let it pick a fresh identity per request."""
-    header = getattr(settings, "DAFTAR_CLIENT_IP_HEADER", "")
-    if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address, as ``daftar.client_ip`` takes it (behind trusted proxies, from
+    the right of their header: a client cannot pick a fresh identity per request)."""
+    return client_ip(request)
 
 
 def _key(kind: str, value: str, limit: Limit, now: float) -> tuple[str, int]:

@@ -37,11 +37,13 @@ PRODUCTION = {
     "S3_ENDPOINT_URL": "https://s3.example.gov.pk",
     "ELASTICSEARCH_URL": "https://search.example.gov.pk:9200",
     "REDIS_URL": "redis://cache.internal:6379/0",
+    "DAFTAR_TRUSTED_PROXY_COUNT": "1",
 }
 
 
 def _run(env_overrides, *args, tmp_path):
     leave_out = {*PRODUCTION, "TASKS_BACKEND", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    leave_out |= {"DAFTAR_CLIENT_IP_HEADER"}
     env = {k: v for k, v in os.environ.items() if k not in leave_out}
     env.update({"DJANGO_SETTINGS_MODULE": "daftar.settings", "DAFTAR_VAR_DIR": str(tmp_path)})
     env.update(env_overrides)
@@ -100,3 +102,18 @@ def test_production_is_check_deploy_clean(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_behind_a_proxy_without_the_trusted_proxy_count(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "DAFTAR_TRUSTED_PROXY_COUNT"}
+    result = _run(
+        env, "manage.py", "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path
+    )
+    assert result.returncode != 0
+    assert "daftar.W001" in result.stdout + result.stderr
+
+
+def test_trusted_proxy_count_must_be_a_small_whole_number(tmp_path):
+    result = _run({**PRODUCTION, "DAFTAR_TRUSTED_PROXY_COUNT": "many"}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "DAFTAR_TRUSTED_PROXY_COUNT must be a whole number" in result.stderr

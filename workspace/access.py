@@ -324,6 +324,13 @@ def paper_visibility(user) -> Q:
     return seen
 
 
+def visible_papers(user):
+    """Papers ``user`` may open (a queryset): ``paper_visibility`` for many at once."""
+    from documents.models import Paper
+
+    return Paper.objects.filter(paper_visibility(user))
+
+
 def can_view_paper(*, user, paper) -> bool:
     """May ``user`` open this paper (``paper_visibility`` for one paper: one query)?"""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

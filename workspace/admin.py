@@ -1,11 +1,16 @@
 """Django admin for the organisation. Every save and delete goes through the organisation
-services, so the admin is audited like every other way in."""
+services, so the admin is audited like every other way in.
+
+Administrators configure, they do not read: files, receipts and movements are listed only as
+far as ``workspace.access`` lets the same person see them on the desk (a superuser holding no
+post sees none), and audit rows show who did what to which object, never the text."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from workspace import access
 from workspace.models import (
     AuditEvent,
     Department,
@@ -134,13 +139,16 @@ class HoldingAdmin(AuditedAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail is append-only."""
+    """Read-only: the audit trail is append-only. The action, never the text: the object's
+    description and the before/after values (a note's words, a file's subject) stay out."""
 
-    list_display = ["at", "action", "actor", "post", "object_repr"]
+    list_display = ["at", "action", "actor", "post", "object_type", "object_id"]
     list_filter = ["action"]
     list_select_related = ["actor", "post__section__department"]
-    search_fields = ["object_repr", "object_id", "action"]
+    search_fields = ["object_id", "action"]
     date_hierarchy = "at"
+    fields = ["at", "action", "actor", "post", "object_type", "object_id", "chain", "seq"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
@@ -176,6 +184,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(File)
 class FileAdmin(ReadOnlyAdmin):
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=access.visible_files(request.user))
+
     list_display = [
         "number",
         "subject",
@@ -193,6 +204,10 @@ class FileAdmin(ReadOnlyAdmin):
 
 @admin.register(Receipt)
 class ReceiptAdmin(ReadOnlyAdmin):
+    def get_queryset(self, request):
+        visible = access.visible_receipts(request.user)
+        return super().get_queryset(request).filter(pk__in=visible.values("pk"))
+
     list_display = ["diary_number", "diary_year", "section", "sender", "status", "holding_post"]
     list_filter = ["status", "section__department"]
     list_select_related = ["section__department", "holding_post__section__department"]
@@ -202,6 +217,10 @@ class ReceiptAdmin(ReadOnlyAdmin):
 
 @admin.register(Movement)
 class MovementAdmin(ReadOnlyAdmin):
+    def get_queryset(self, request):
+        visible = access.visible_files(request.user).values("pk")
+        return super().get_queryset(request).filter(file__in=visible)
+
     list_display = ["file", "kind", "from_post", "to_post", "by", "at"]
     list_filter = ["kind"]
     list_select_related = [

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
+from daftar import client_ip  # noqa: F401  (registers the proxy settings' deploy check)
+
 
 @register()
 def audit_chain_setting(app_configs, **kwargs):

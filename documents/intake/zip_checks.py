@@ -1,6 +1,13 @@
 """DOCX, XLSX, ODT and ODS are ZIP containers: unpacked (into nothing) under limits before
 they are accepted, so a zip bomb, an encrypted or macro-carrying document, an XML entity bomb
-or a plain ZIP renamed ``.docx`` is refused with its own message."""
+or a plain ZIP renamed ``.docx`` is refused with its own message.
+
+Every parser of these files (openpyxl, the text extraction) runs only on a file that passed
+here, so what it reads is bounded: the whole file by ``DAFTAR_ZIP_MAX_UNPACKED_BYTES``, and
+each XLSX part that openpyxl reads whole (all but the worksheets, which it streams) by
+``DAFTAR_XLSX_MAX_WHOLE_PART_BYTES``. zipfile never unpacks a part past its declared size, so
+the declared sizes, checked first, bound the real ones. A caller with smaller files (the CGU's
+returns) passes tighter limits."""
 
 from __future__ import annotations
 
@@ -47,40 +54,59 @@ def _damaged() -> ValidationError:
     )
 
 
-def _bomb() -> ValidationError:
+def _bomb(max_unpacked: int | None = None) -> ValidationError:
     return ValidationError(
         _(
             "This file unpacks to far more than its size (more than %(limit)s), as a 'zip "
             "bomb' does. It has been refused. If it is a genuine document, save it again as "
             "PDF and upload that."
         )
-        % {"limit": filesizeformat(limit("DAFTAR_ZIP_MAX_UNPACKED_BYTES"))},
+        % {"limit": filesizeformat(max_unpacked or limit("DAFTAR_ZIP_MAX_UNPACKED_BYTES"))},
         code="zip_bomb",
     )
 
 
-def check_office(intake: Intake) -> None:
+def read_whole(mime: str, name: str) -> bool:
+    """Is this part one a parser reads whole into memory (an XLSX's all but worksheets)?"""
+    return mime == types.XLSX and not name.startswith("xl/worksheets/")
+
+
+def check_office(
+    intake: Intake, *, max_unpacked: int | None = None, max_whole_part: int | None = None
+) -> None:
+    """Refuse ``intake`` unless it is a genuine office file within the limits (the settings',
+    or the tighter ``max_unpacked`` and ``max_whole_part`` given)."""
     try:
         with zipfile.ZipFile(intake.stream) as archive:
-            _check_archive(intake, archive)
+            _check_archive(
+                intake,
+                archive,
+                max_unpacked=min(max_unpacked or 2**62, limit("DAFTAR_ZIP_MAX_UNPACKED_BYTES")),
+                max_whole_part=min(
+                    max_whole_part or 2**62, limit("DAFTAR_XLSX_MAX_WHOLE_PART_BYTES")
+                ),
+            )
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError):
         raise _damaged()
     finally:
         intake.stream.seek(0)
 
 
-def _check_archive(intake: Intake, archive: zipfile.ZipFile) -> None:
+def _check_archive(
+    intake: Intake, archive: zipfile.ZipFile, *, max_unpacked: int, max_whole_part: int
+) -> None:
     members = archive.infolist()
     if len(members) > limit("DAFTAR_ZIP_MAX_MEMBERS"):
-        raise _bomb()
-    max_unpacked = limit("DAFTAR_ZIP_MAX_UNPACKED_BYTES")
+        raise _bomb(max_unpacked)
     max_ratio = limit("DAFTAR_ZIP_MAX_RATIO")
     declared = 0
     for member in members:
         declared += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
         if declared > max_unpacked or (member.file_size > ONE_MB and ratio > max_ratio):
-            raise _bomb()
+            raise _bomb(max_unpacked)
+        if member.file_size > max_whole_part and read_whole(intake.mime, member.filename):
+            raise _bomb(max_whole_part)
         if member.flag_bits & 0x1:
             raise ValidationError(
                 _(
@@ -136,4 +162,4 @@ def _check_archive(intake: Intake, archive: zipfile.ZipFile) -> None:
                 first = False
                 unpacked += len(chunk)
                 if unpacked > max_unpacked:
-                    raise _bomb()
+                    raise _bomb(max_unpacked)

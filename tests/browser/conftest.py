@@ -6,6 +6,7 @@ Screenshots go to test-artifacts/screenshots/ (kept by CI for people to look at)
 import os
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -25,8 +26,11 @@ def screenshot(page, name: str) -> Path:
 
 
 def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")):
-    """Run axe-core in the page; return the violations (empty list when the page passes)."""
-    page.add_script_tag(path=str(AXE))
+    """Run axe-core in the page; return the violations (empty list when the page passes).
+    axe is evaluated through DevTools, not added as an inline <script> the page's
+    Content-Security-Policy would (rightly) refuse."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         list(tags),
@@ -43,3 +47,55 @@ def login(page, live_server, username, password="pw-for-tests"):
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/desk/**")
+
+
+# --- Content-Security-Policy: every page of every browser test is watched; a violation
+# Chromium reports (in any context or page the test opens) fails the test at teardown.
+_CSP_WATCH = """document.addEventListener('securitypolicyviolation', (e) => console.error(
+  'CSP violation: ' + e.effectiveDirective + ' refused ' + (e.blockedURI || 'inline') +
+  ' in ' + document.location.pathname + ' (' + (e.sourceFile || '') + ':' + e.lineNumber + ')'));"""
+
+
+def _is_csp_violation(text: str) -> bool:
+    return text.startswith("CSP violation") or "Content Security Policy" in text
+
+
+def watch_csp(context, seen: list) -> None:
+    """Record every CSP violation of ``context``'s pages in ``seen``."""
+    context.add_init_script(_CSP_WATCH)
+    context.on(
+        "console",
+        lambda msg: seen.append(msg.text) if _is_csp_violation(msg.text) else None,
+    )
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request):
+    """The CSP violations of this test's pages so far (the test fails at teardown on any)."""
+    if "browser" not in request.keywords:
+        yield []
+        return
+    browser = request.getfixturevalue("browser")
+    seen: list[str] = []
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        watch_csp(context, seen)
+        return context
+
+    def watched_page(*args, **kwargs):
+        page = new_page(*args, **kwargs)
+        watch_csp(page.context, seen)
+        return page
+
+    browser.new_context, browser.new_page = watched_context, watched_page
+    try:
+        yield seen
+    finally:
+        del browser.new_context, browser.new_page
+    if seen:
+        pytest.fail(
+            "Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(seen)),
+            pytrace=False,
+        )

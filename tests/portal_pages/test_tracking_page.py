@@ -223,4 +223,6 @@ def test_client_address_header_is_used_only_when_configured(rf, settings):
     request = rf.post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="198.51.100.2")
     assert ratelimit.client_of(request) == "10.0.0.1"
     settings.DAFTAR_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    assert ratelimit.client_of(request) == "10.0.0.1"  # no proxy trusted: header ignored
+    settings.DAFTAR_TRUSTED_PROXY_COUNT = 1
     assert ratelimit.client_of(request) == "198.51.100.2"

@@ -2,22 +2,42 @@
 
 ``take(scope)`` locks the counter row for the rest of the caller's transaction and returns the
 next value. Concurrent callers queue on the row lock; a rolled-back transaction returns its
-number, so the sequence has no gaps."""
+number, so the sequence has no gaps. The wait is capped like the file lock's
+(``desk.LOCK_TIMEOUT_MS``): a caller still waiting then is refused with a message, rather
+than holding a worker until the server's own timeout answers 500."""
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.utils.translation import gettext_lazy
 
+from workspace.errors import ActionRefused
 from workspace.models import Counter
+
+LOCK_TIMEOUT_MS = 5000
+
+BUSY = gettext_lazy(
+    "Someone else in this section is taking the next number at this moment. "
+    "Wait a few seconds and try again; nothing has been saved."
+)
 
 
 def take(scope: str) -> int:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("numbering.take must run inside the transaction that uses the number")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{int(LOCK_TIMEOUT_MS)}ms'")
     counters = Counter.objects.select_for_update()
-    counter = counters.filter(scope=scope).first()
-    if counter is None:
-        # A concurrent first taker may create it too; ignore_conflicts, then lock theirs.
-        Counter.objects.bulk_create([Counter(scope=scope)], ignore_conflicts=True)
-        counter = counters.get(scope=scope)
+    try:
+        # No savepoint: a lock that times out aborts the caller's transaction, which the
+        # refusal leaves anyway (as ``desk.lock_file`` does).
+        with transaction.atomic(savepoint=False):
+            counter = counters.filter(scope=scope).first()
+            if counter is None:
+                # A concurrent first taker may create it too; ignore_conflicts, then lock theirs.
+                Counter.objects.bulk_create([Counter(scope=scope)], ignore_conflicts=True)
+                counter = counters.get(scope=scope)
+    except DatabaseError:
+        raise ActionRefused(BUSY)
     counter.value += 1
     counter.save(update_fields=["value"])
     return counter.value

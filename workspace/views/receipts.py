@@ -42,6 +42,8 @@ def receipt_diarise(request):
             url = reverse("workspace:receipt", args=[receipt.pk])
             # A citizen's matter: the receipt page offers the slip to print at once.
             return redirect(f"{url}?diarised=1" if receipt.tracking_ref else url)
+        # Refused (the message says why): the form again, kept, with a 409 for machines.
+        return render(request, "workspace/receipt_form.html", {"form": form}, status=409)
     elif request.method == "POST":
         form_errors(request, form)
     return render(request, "workspace/receipt_form.html", {"form": form})
