@@ -94,6 +94,38 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _signed_in_with_second_factor(request, monkeypatch):
+    """Every officer needs a second factor (accounts/, issue 18); tests keep signing in as
+    before. ``client.force_login(user)`` also gives ``user`` an authenticator and marks the
+    session as having passed it; the browser ``login`` helper types a real code (see
+    tests/accounts/support.py); a DRF ``Token`` a test creates works as a hashed API token.
+    Tests of the second factor itself opt out with ``@pytest.mark.real_second_factor``."""
+    if "real_second_factor" in request.keywords:
+        yield
+        return
+    from django.db.models.signals import post_save
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from rest_framework.authtoken.models import Token
+
+    from tests.accounts.support import mirror_drf_token, verified_device
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        device = verified_device(user)
+        original(self, user, backend)
+        session = self.session  # as django_otp.login(request, device) leaves it
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    post_save.connect(mirror_drf_token, sender=Token, dispatch_uid="tests.mirror_drf_token")
+    yield
+    post_save.disconnect(sender=Token, dispatch_uid="tests.mirror_drf_token")
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness is for attackers, not for the test suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
