@@ -78,7 +78,10 @@ def lockout_response(request, original_response=None, credentials=None):
             {"detail": message}, status=429, headers={"Retry-After": str(minutes * 60)}
         )
     response = render(
-        request, "registration/locked_out.html", {"message": message, "minutes": minutes}, status=429
+        request,
+        "registration/locked_out.html",
+        {"message": message, "minutes": minutes},
+        status=429,
     )
     response["Retry-After"] = str(minutes * 60)
     return response

@@ -34,7 +34,8 @@ def current_code(username: str) -> str:
     user = get_user_model().objects.get(username=username)
     device = verified_device(user)
     TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{code:0{device.digits}d}"
 
 
 def mirror_drf_token(sender, instance, created, **kwargs):

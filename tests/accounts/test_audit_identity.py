@@ -55,7 +55,12 @@ def test_each_identity_event_is_audited_with_the_address_and_no_secret(org, admi
     ]:
         assert action in actions, action
     by_action = {e.action: e for e in events}
-    for action in ["auth.sign_in_failed", "auth.signed_in", "auth.locked_out", "auth.token_created"]:
+    for action in [
+        "auth.sign_in_failed",
+        "auth.signed_in",
+        "auth.locked_out",
+        "auth.token_created",
+    ]:
         assert by_action[action].after["ip"] == "203.0.113.9", action
     dump = json.dumps([[e.before, e.after, e.object_repr] for e in events])
     key = token_response.json()["token"]

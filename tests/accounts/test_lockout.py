@@ -124,9 +124,7 @@ def test_the_client_address_comes_from_daftars_one_rule(client, org, settings):
     )
     assert AccessAttempt.objects.get().ip_address == "10.1.1.1"
     settings.DAFTAR_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
-    client.post(
-        DOORS["desk"], {"username": "y", "password": WRONG}, HTTP_X_REAL_IP="192.0.2.7"
-    )
+    client.post(DOORS["desk"], {"username": "y", "password": WRONG}, HTTP_X_REAL_IP="192.0.2.7")
     assert AccessAttempt.objects.filter(ip_address="192.0.2.7").exists()
 
 

@@ -26,7 +26,8 @@ def _password(client, user, next_url="/desk/"):
 
 
 @pytest.mark.parametrize(
-    "path", ["/desk/", "/desk/papers/", "/desk/search/", "/django-admin/", "/cms/", "/api/v1/files/"]
+    "path",
+    ["/desk/", "/desk/papers/", "/desk/search/", "/django-admin/", "/cms/", "/api/v1/files/"],
 )
 def test_a_session_without_the_second_factor_reaches_nothing_else(client, org, admin_user, path):
     client.force_login(admin_user)
@@ -65,7 +66,9 @@ def test_first_sign_in_enrols_with_a_qr_code_then_recovery_codes(client, org):
     assert client.get("/desk/").status_code == 200
     device.refresh_from_db()
     assert device.confirmed
-    assert AuditEvent.objects.filter(actor=org.so_user, action="auth.second_factor_enrolled").exists()
+    assert AuditEvent.objects.filter(
+        actor=org.so_user, action="auth.second_factor_enrolled"
+    ).exists()
     # The codes are shown once.
     assert client.get("/accounts/second-factor/recovery-codes/").status_code == 302
 
@@ -76,7 +79,9 @@ def test_later_sign_ins_ask_for_the_code(client, org):
     assert client.get("/desk/")["Location"].startswith("/accounts/second-factor/")
     page = client.get("/accounts/second-factor/?next=/desk/").content.decode()
     assert "Enter your code" in page
-    response = client.post("/accounts/second-factor/", {"otp_token": code_for(device), "next": "/desk/"})
+    response = client.post(
+        "/accounts/second-factor/", {"otp_token": code_for(device), "next": "/desk/"}
+    )
     assert response["Location"] == "/desk/"
     assert client.get("/desk/").status_code == 200
     signed_in = AuditEvent.objects.get(actor=org.ds_user, action="auth.signed_in")
@@ -105,9 +110,12 @@ def test_wrong_codes_count_towards_the_lockout(client, org):
     for _ in range(3):
         response = client.post("/accounts/second-factor/", {"otp_token": "123456"})
     assert response.status_code == 429
-    assert AuditEvent.objects.filter(
-        actor=org.so_user, action="auth.sign_in_failed", after__step="second_factor"
-    ).count() == 3
+    assert (
+        AuditEvent.objects.filter(
+            actor=org.so_user, action="auth.sign_in_failed", after__step="second_factor"
+        ).count()
+        == 3
+    )
 
 
 def test_no_api_token_without_the_code(org):
@@ -126,7 +134,9 @@ def test_no_api_token_without_the_code(org):
     assert ok.json()["name"] == "scanner" and ok.json()["token"].startswith("dft_")
 
 
-def test_the_exemption_setting_spares_only_levels_below_the_one_chosen(client, org, settings, admin_user):
+def test_the_exemption_setting_spares_only_levels_below_the_one_chosen(
+    client, org, settings, admin_user
+):
     settings.DAFTAR_MFA_EXEMPT_BELOW_LEVEL = 20  # Section Officer and above need it
     client.force_login(org.asst_user)
     assert client.get("/desk/").status_code == 200
