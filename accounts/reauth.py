@@ -15,12 +15,25 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import BasePermission
 
 from accounts import conf, sessions
 from accounts.models import ApiToken
 
 OTP_HEADER = "HTTP_X_DAFTAR_OTP"
+
+# For the OpenAPI schema of the actions that need a recent confirmation.
+OTP_PARAMETER = OpenApiParameter(
+    "X-Daftar-OTP",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "A current code from your authenticator app. Needed when the token was issued more "
+        "than DAFTAR_REAUTH_MINUTES (15) ago: deciding and issuing need a recent confirmation."
+    ),
+)
 
 
 def _back_to(request) -> str:

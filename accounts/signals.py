@@ -10,8 +10,9 @@ from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils import timezone
 
-from accounts import lockout, sessions
+from accounts import conf, lockout, sessions
 from accounts.client import client_ip
 from accounts.models import SignedInSession
 from accounts.policy import needs_second_factor
@@ -41,6 +42,10 @@ def signed_in(sender, request, user, **kwargs):
     sessions.stamp_sign_in(request.session)
     key = request.session.session_key
     if key:
+        # Rows of sessions that have certainly ended by now (older than the absolute lifetime).
+        SignedInSession.objects.filter(
+            user=user, signed_in_at__lt=timezone.now() - conf.absolute_lifetime()
+        ).delete()
         SignedInSession.objects.update_or_create(
             session_key=key,
             defaults={

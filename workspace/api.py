@@ -13,7 +13,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.reauth import RecentlyConfirmed
+from accounts.reauth import OTP_PARAMETER, RecentlyConfirmed
 from workspace import access
 from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from workspace.models import (
@@ -455,7 +455,7 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def record_room(self, request, pk=None):
         return self._act(movement.file_to_record_room, RemarksInput)
 
-    @extend_schema(request=DecisionInput, responses=FileSerializer)
+    @extend_schema(request=DecisionInput, responses=FileSerializer, parameters=[OTP_PARAMETER])
     @action(
         detail=True,
         methods=["post"],
@@ -478,7 +478,7 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         return Response(DraftSerializer(draft).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DecisionInput, responses=FileSerializer)
+    @extend_schema(request=DecisionInput, responses=FileSerializer, parameters=[OTP_PARAMETER])
     @action(
         detail=True,
         methods=["post"],
@@ -489,7 +489,7 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         draft = self._draft(number)
         return self._act(approvals.draft_decide, DecisionInput, draft=draft)
 
-    @extend_schema(request=None, responses=DraftSerializer)
+    @extend_schema(request=None, responses=DraftSerializer, parameters=[OTP_PARAMETER])
     @action(
         detail=True,
         methods=["post"],

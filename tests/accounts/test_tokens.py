@@ -113,3 +113,20 @@ def test_old_plain_text_tokens_are_hashed_by_the_migration(org):
     assert not Token.objects.exists()
     assert _api(plain.key).get("/api/v1/inbox/").status_code == 200
     assert ApiToken.objects.get().expires_at > timezone.now() + dt.timedelta(days=29)
+
+
+def test_the_openapi_schema_describes_the_token_endpoints(client, org):
+    client.force_login(org.so_user)
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    token = schema["paths"]["/api/v1/auth/token/"]["post"]
+    body = token["requestBody"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+    assert set(schema["components"]["schemas"][body]["properties"]) == {
+        "username",
+        "password",
+        "otp",
+        "name",
+    }
+    assert "429" in token["responses"]
+    assert "/api/v1/auth/tokens/{id}/revoke/" in schema["paths"]
+    issue = schema["paths"]["/api/v1/files/{id}/drafts/{number}/issue/"]["post"]
+    assert "X-Daftar-OTP" in [p["name"] for p in issue["parameters"]]
