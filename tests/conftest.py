@@ -94,34 +94,27 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _signed_in_with_second_factor(request, monkeypatch):
+def _signed_in_with_second_factor(request):
     """Every officer needs a second factor (accounts/, issue 18); tests keep signing in as
-    before. ``client.force_login(user)`` also gives ``user`` an authenticator and marks the
-    session as having passed it; the browser ``login`` helper types a real code (see
-    tests/accounts/support.py); a DRF ``Token`` a test creates works as a hashed API token.
-    Tests of the second factor itself opt out with ``@pytest.mark.real_second_factor``."""
+    before. While a test runs, any sign-in — ``client.force_login(user)``, a password posted
+    to /accounts/login/, a browser test's own sign-in — also gives the user an authenticator
+    and marks the session as having passed it, in the test and in the live server's thread
+    (a ``user_logged_in`` receiver). A DRF ``Token`` a test creates works as a hashed API
+    token. The browser ``login`` helper types a real code when asked for one. Tests of the
+    second factor itself opt out with ``@pytest.mark.real_second_factor`` (tests/accounts/)."""
     if "real_second_factor" in request.keywords:
         yield
         return
+    from django.contrib.auth.signals import user_logged_in
     from django.db.models.signals import post_save
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
     from rest_framework.authtoken.models import Token
 
-    from tests.accounts.support import mirror_drf_token, verified_device
+    from tests.accounts.support import mark_second_factor_passed, mirror_drf_token
 
-    original = Client.force_login
-
-    def force_login(self, user, backend=None):
-        device = verified_device(user)
-        original(self, user, backend)
-        session = self.session  # as django_otp.login(request, device) leaves it
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-
-    monkeypatch.setattr(Client, "force_login", force_login)
+    user_logged_in.connect(mark_second_factor_passed, dispatch_uid="tests.second_factor")
     post_save.connect(mirror_drf_token, sender=Token, dispatch_uid="tests.mirror_drf_token")
     yield
+    user_logged_in.disconnect(dispatch_uid="tests.second_factor")
     post_save.disconnect(sender=Token, dispatch_uid="tests.mirror_drf_token")
 
 

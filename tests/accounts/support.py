@@ -1,7 +1,8 @@
 """How the suite signs in now that every officer has a second factor (see tests/conftest.py).
 
 - ``verified_device(user)``: the user's confirmed authenticator (made, with the demo's known
-  secret, if they have none). ``client.force_login`` uses it to mark the session verified.
+  secret, if they have none); ``mark_second_factor_passed`` marks a session signed in with
+  it (tests/conftest.py connects it to ``user_logged_in`` for every test but the opted-out).
 - ``current_code(username)``: the code that authenticator shows now, for the browser ``login``
   helper, which types it as a person would. The device's replay guard is reset first, so two
   sign-ins within one 30-second step both work.
@@ -26,6 +27,15 @@ def verified_device(user) -> TOTPDevice:
             user=user, name="Test authenticator", key=DEMO_TOTP_KEY_HEX, confirmed=True
         )
     return device
+
+
+def mark_second_factor_passed(sender, request, user, **kwargs):
+    """A ``user_logged_in`` receiver: the session has passed the second factor, as
+    ``django_otp.login(request, device)`` leaves it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    if request is not None and hasattr(request, "session"):
+        request.session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
 
 
 def current_code(username: str) -> str:

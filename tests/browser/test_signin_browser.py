@@ -127,3 +127,14 @@ def test_the_lockout_page_in_english_and_urdu(page, live_server, org, settings):
         page.click("main form.stack button[type=submit]")
     assert "Signing in is paused" not in page.locator("h1").inner_text()  # in Urdu now
     _fits(page, "signin-locked-ur")
+
+
+def test_the_suites_login_helper_types_the_code(page, live_server, org):
+    """The helper every browser test uses signs in through the real second-factor page when
+    the test does not skip it."""
+    from tests.browser.conftest import login
+    from workspace.models import AuditEvent
+
+    login(page, live_server, "fd-so")
+    assert page.url.endswith("/desk/")
+    assert AuditEvent.objects.get(action="auth.signed_in").after["factor"] == "totp"
