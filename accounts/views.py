@@ -4,6 +4,7 @@ its code, confirm before approving/issuing, and "my sessions and tokens"."""
 from __future__ import annotations
 
 import io
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -43,7 +44,8 @@ def _next(request, default=None) -> str:
 
 
 def _code(request) -> str:
-    return request.POST.get("otp_token", "").strip().replace(" ", "")
+    # Recovery codes are lower case; a person may type them in capitals or with spaces.
+    return request.POST.get("otp_token", "").strip().replace(" ", "").lower()
 
 
 def _locked(request) -> bool:
@@ -77,6 +79,15 @@ def _qr_svg(url: str) -> str:
     return svg[svg.index("<svg") :]
 
 
+def _door(request) -> str:
+    """The door the sign-in came through: where the person is going after the code."""
+    target = _next(request)
+    for prefix, name in (("/django-admin/", "admin"), ("/cms/", "cms")):
+        if target.startswith(prefix):
+            return name
+    return door(request)
+
+
 def _signed_in(request, device) -> HttpResponseRedirect:
     otp_login(request, device)
     sessions.stamp_confirmed(request.session)
@@ -84,7 +95,7 @@ def _signed_in(request, device) -> HttpResponseRedirect:
         user=request.user,
         action="auth.signed_in",
         request=request,
-        door=door(request),
+        door=_door(request),
         factor="recovery_code" if device.__class__.__name__ == "StaticDevice" else "totp",
     )
     return redirect(_next(request))
@@ -136,12 +147,12 @@ def enrol(request):
                 user=request.user,
                 action="auth.signed_in",
                 request=request,
-                door=door(request),
+                door=_door(request),
                 factor="totp",
             )
             request.session[RECOVERY_SESSION_KEY] = codes
             url = reverse("accounts:recovery_codes")
-            return redirect(f"{url}?next={_next(request)}")
+            return redirect(f"{url}?{urlencode({'next': _next(request)})}")
     secret = device.config_url.split("secret=")[1].split("&")[0]
     return render(
         request,

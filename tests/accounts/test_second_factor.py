@@ -191,3 +191,27 @@ def test_the_console_provisions_a_known_secret_for_an_automated_journey(org, adm
     from django_otp.oath import totp
 
     assert device.verify_token(f"{totp(b'Hello!' + bytes.fromhex('deadbeef')):06d}")
+
+
+@pytest.mark.parametrize("door,home", [("cms", "/cms/"), ("admin", "/django-admin/")])
+def test_the_admin_doors_ask_for_the_code_then_let_in(client, admin_user, door, home):
+    device = verified_device(admin_user)
+    signed = client.post(f"{home}login/", {"username": "root", "password": RIGHT, "next": home})
+    assert signed.status_code == 302
+    asked = client.get(home)
+    assert asked["Location"].startswith("/accounts/second-factor/?next=")
+    done = client.post("/accounts/second-factor/", {"otp_token": code_for(device), "next": home})
+    assert done["Location"] == home
+    inside = "/cms/account/" if door == "cms" else home  # the CMS dashboard needs a page tree
+    assert client.get(inside).status_code == 200
+    assert AuditEvent.objects.get(action="auth.signed_in").after["door"] == door
+
+
+def test_a_recovery_code_may_be_typed_in_capitals(client, org):
+    from accounts.services import second_factor_provision
+
+    second_factor_provision(actor=org.so_user, user=org.so_user, recovery_codes=["abcd2345"])
+    _password(client, org.so_user)
+    ok = client.post("/accounts/second-factor/", {"otp_token": "ABCD 2345", "next": "/desk/"})
+    assert ok["Location"] == "/desk/"
+    assert AuditEvent.objects.get(action="auth.signed_in").after["factor"] == "recovery_code"
