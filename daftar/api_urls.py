@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("", include("accounts.api_urls")),
     path("", include("workspace.api_urls")),
     path("", include("documents.api_urls")),
     path("", include("search.api_urls")),

@@ -144,6 +144,14 @@ def read_config() -> Config:
             # warns in production); 0 = clients reach Daftar directly.
             "client_ip_header": _env.str("DAFTAR_CLIENT_IP_HEADER", default=""),
             "trusted_proxy_count": _trusted_proxy_count(),
+            # Signing in (accounts/): sessions that end, tokens that expire, the lockout.
+            "session_idle_minutes": _env.int("DAFTAR_SESSION_IDLE_MINUTES", default=30),
+            "session_max_hours": _env.int("DAFTAR_SESSION_MAX_HOURS", default=12),
+            "api_token_days": _env.int("DAFTAR_API_TOKEN_DAYS", default=30),
+            "reauth_minutes": _env.int("DAFTAR_REAUTH_MINUTES", default=15),
+            "signin_failure_limit": _env.int("DAFTAR_SIGNIN_FAILURE_LIMIT", default=5),
+            "signin_lock_minutes": _env.int("DAFTAR_SIGNIN_LOCK_MINUTES", default=15),
+            "mfa_exempt_below_level": _env.int("DAFTAR_MFA_EXEMPT_BELOW_LEVEL", default=0),
         },
     )
 

@@ -57,6 +57,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Signing in: lockout, second factor, sessions and tokens that end (after the admin, so
+    # its admin module can take the libraries' device pages off). See accounts/.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -70,11 +77,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "daftar.middleware.NoStoreForStaff",
     "daftar.middleware.RefuseNulBytes",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signing in (accounts/): sessions that end; nothing without the second factor.
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a lockout that django-axes noted on the request into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "daftar.urls"
@@ -103,6 +116,9 @@ DATABASES = {"default": CONFIG.database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: refuses every door's authenticate() while the account or client is
+    # locked out.
+    "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend, reading the signed-in user by a compiled query.
     "workspace.auth_backends.UserBackend",
     # Answers "may this user act for this post?" for Viewflow's per-post task permissions.
@@ -117,6 +133,29 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Signing in (accounts/, issue 18). Lockout: django-axes counts failures per account and per
+# client address, on every door (staff sign-in, API token, Django's and Wagtail's admin).
+AXES_FAILURE_LIMIT = CONFIG.extra["signin_failure_limit"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"  # grows with each lockout in a day
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.client.client_ip"  # Daftar's one client-address rule
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in Daftar's audit trail instead
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "otp", "secret"]
+DAFTAR_SIGNIN_LOCK_MINUTES = CONFIG.extra["signin_lock_minutes"]
+# Second factor (django-otp): required for everyone; levels below this one may be exempted.
+DAFTAR_MFA_EXEMPT_BELOW_LEVEL = CONFIG.extra["mfa_exempt_below_level"]
+OTP_TOTP_ISSUER = "Daftar"
+# Staff sessions end after this idle time and in any case after this lifetime.
+DAFTAR_SESSION_IDLE_MINUTES = CONFIG.extra["session_idle_minutes"]
+DAFTAR_SESSION_MAX_HOURS = CONFIG.extra["session_max_hours"]
+SESSION_COOKIE_AGE = DAFTAR_SESSION_MAX_HOURS * 3600
+# Approving, issuing, signing need a password or second-factor check this recent.
+DAFTAR_REAUTH_MINUTES = CONFIG.extra["reauth_minutes"]
+# API tokens: hashed, named, several per user, expiring after this many days.
+DAFTAR_API_TOKEN_DAYS = CONFIG.extra["api_token_days"]
 
 # Internationalisation: English and Urdu (right to left).
 LANGUAGE_CODE = "en"
@@ -216,7 +255,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

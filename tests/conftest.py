@@ -94,6 +94,31 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _signed_in_with_second_factor(request):
+    """Every officer needs a second factor (accounts/, issue 18); tests keep signing in as
+    before. While a test runs, any sign-in — ``client.force_login(user)``, a password posted
+    to /accounts/login/, a browser test's own sign-in — also gives the user an authenticator
+    and marks the session as having passed it, in the test and in the live server's thread
+    (a ``user_logged_in`` receiver). A DRF ``Token`` a test creates works as a hashed API
+    token. The browser ``login`` helper types a real code when asked for one. Tests of the
+    second factor itself opt out with ``@pytest.mark.real_second_factor`` (tests/accounts/)."""
+    if "real_second_factor" in request.keywords:
+        yield
+        return
+    from django.contrib.auth.signals import user_logged_in
+    from django.db.models.signals import post_save
+    from rest_framework.authtoken.models import Token
+
+    from tests.accounts.support import mark_second_factor_passed, mirror_drf_token
+
+    user_logged_in.connect(mark_second_factor_passed, dispatch_uid="tests.second_factor")
+    post_save.connect(mirror_drf_token, sender=Token, dispatch_uid="tests.mirror_drf_token")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests.second_factor")
+    post_save.disconnect(sender=Token, dispatch_uid="tests.mirror_drf_token")
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness is for attackers, not for the test suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -19,8 +19,12 @@ def test_desk_requires_sign_in(client):
 
 
 def test_sign_in_then_desk_lists_the_posts_i_hold(client, org):
+    from tests.accounts.support import current_code
+
+    code = current_code("fd-so")  # the second factor (accounts/): password, then the code
     response = client.post("/accounts/login/", {"username": "fd-so", "password": "pw-for-tests"})
     assert response.status_code == 302
+    client.post("/accounts/second-factor/", {"otp_token": code, "next": "/desk/"})
     page = client.get("/desk/").content.decode()
     assert "Section Officer (Budget-I)" in page
     assert "Deputy Secretary (Budget-I)" not in page  # a post I do not hold

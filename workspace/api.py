@@ -10,8 +10,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.exceptions import NotFound as InvalidCursor
 from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from accounts.reauth import OTP_PARAMETER, RecentlyConfirmed
 from workspace import access
 from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from workspace.models import (
@@ -27,6 +29,9 @@ from workspace.models import (
 )
 from workspace.selectors import desk as sel
 from workspace.services import approvals, files, movement, notes, receipts
+
+# Approving and issuing need a recent password or second-factor check (accounts.reauth).
+CONFIRMED = [IsAuthenticated, RecentlyConfirmed]
 
 
 class Conflict(APIException):
@@ -460,8 +465,13 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def record_room(self, request, pk=None):
         return self._act(movement.file_to_record_room, RemarksInput)
 
-    @extend_schema(request=DecisionInput, responses=FileSerializer)
-    @action(detail=True, methods=["post"], url_path=r"notes/(?P<number>\d+)/decide")
+    @extend_schema(request=DecisionInput, responses=FileSerializer, parameters=[OTP_PARAMETER])
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"notes/(?P<number>\d+)/decide",
+        permission_classes=CONFIRMED,
+    )
     def decide_note(self, request, pk=None, number=None):
         file = self.get_object()
         paragraph = NoteParagraph.objects.filter(file=file, number=number).first()
@@ -478,14 +488,24 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         return Response(DraftSerializer(draft).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DecisionInput, responses=FileSerializer)
-    @action(detail=True, methods=["post"], url_path=r"drafts/(?P<number>\d+)/decide")
+    @extend_schema(request=DecisionInput, responses=FileSerializer, parameters=[OTP_PARAMETER])
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"drafts/(?P<number>\d+)/decide",
+        permission_classes=CONFIRMED,
+    )
     def decide_draft(self, request, pk=None, number=None):
         draft = self._draft(number)
         return self._act(approvals.draft_decide, DecisionInput, draft=draft)
 
-    @extend_schema(request=None, responses=DraftSerializer)
-    @action(detail=True, methods=["post"], url_path=r"drafts/(?P<number>\d+)/issue")
+    @extend_schema(request=None, responses=DraftSerializer, parameters=[OTP_PARAMETER])
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"drafts/(?P<number>\d+)/issue",
+        permission_classes=CONFIRMED,
+    )
     def issue_draft(self, request, pk=None, number=None):
         draft = self._draft(number)
         call(approvals.draft_issue, actor=request.user, file=draft.file, draft=draft)

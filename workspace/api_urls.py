@@ -1,7 +1,5 @@
 """REST API routes of the desk, mounted under /api/v1/."""
 
-from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
 from workspace import api
@@ -12,6 +10,5 @@ router.register("inbox", api.InboxViewSet, basename="inbox")
 router.register("receipts", api.ReceiptViewSet, basename="receipt")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
     *router.urls,
 ]

@@ -314,4 +314,7 @@ def later_steps():
     from search.demo import seed as seed_search  # keep last: indexes what the others made
 
     steps.append(("Search: every file in the index", seed_search))
+    from accounts.demo import seed as seed_second_factor  # after every step that makes logins
+
+    steps.append(("Sign-in: a second factor for every demo login", seed_second_factor))
     return steps

@@ -42,10 +42,20 @@ def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag
 
 
 def login(page, live_server, username, password="pw-for-tests"):
+    """Sign in as a person does: the password, then — when asked, as in the tests marked
+    ``real_second_factor`` — the code from the authenticator app (the user's device, made
+    with a known secret if missing; see tests/accounts/support.py and tests/conftest.py)."""
+    from tests.accounts.support import current_code
+
+    code = current_code(username)
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/desk/" in url or "/accounts/second-factor/" in url)
+    if "/accounts/second-factor/" in page.url:
+        page.fill("#id_otp_token", code)
+        page.press("#id_otp_token", "Enter")
     page.wait_for_url(f"{live_server.url}/desk/**")
 
 

@@ -15,9 +15,12 @@ def test_anonymous_is_refused():
     assert APIClient().get("/api/v1/files/").status_code in (401, 403)
 
 
-def test_token_is_issued_for_a_password(desk):
+def test_token_is_issued_for_a_password_and_a_second_factor_code(desk):
+    from tests.accounts.support import current_code
+
     response = APIClient().post(
-        "/api/v1/auth/token/", {"username": "fd-asst", "password": "pw-for-tests"}
+        "/api/v1/auth/token/",
+        {"username": "fd-asst", "password": "pw-for-tests", "otp": current_code("fd-asst")},
     )
     assert response.status_code == 200 and response.json()["token"]
 

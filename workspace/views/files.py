@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.reauth import confirm_required
 from workspace import access, time_limits, tracking
 from workspace.forms import (
     DecisionForm,
@@ -309,6 +310,7 @@ def mark_puc(request, pk, flag):
 
 @login_required
 @require_POST
+@confirm_required
 def note_decide(request, pk, number):
     def call(file):
         paragraph = get_object_or_404(NoteParagraph, file=file, number=number)
@@ -348,6 +350,7 @@ def draft_add(request, pk):
 
 @login_required
 @require_POST
+@confirm_required
 def draft_decide(request, pk, number):
     def call(file):
         draft = get_object_or_404(Draft, file=file, number=number)
@@ -367,6 +370,7 @@ def draft_decide(request, pk, number):
 
 @login_required
 @require_POST
+@confirm_required
 def draft_issue(request, pk, number):
     def call(file):
         draft = get_object_or_404(Draft, file=file, number=number)

@@ -23,6 +23,11 @@ class Command(BaseCommand):
         say("")
         say(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/desk/"))
         say(f"Every demo login has the password:  {demo.DEMO_PASSWORD}")
+        from accounts.demo import DEMO_RECOVERY_CODES, DEMO_TOTP_SECRET
+
+        say(f"and a second factor: add the key {DEMO_TOTP_SECRET} to an authenticator app")
+        say("  (or print the current code: .venv/bin/python manage.py totp_code <username>;")
+        say(f"  or use a recovery code, each once per login: {', '.join(DEMO_RECOVERY_CODES)})")
         say("")
         say(f"  {'username':<24} {'department':<6} post")
         for login in logins:
