@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "search",
     "cgu",
     "portal_pages",
+    "daftar.ops",
     # Wagtail (the public site)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -171,8 +172,11 @@ else:
 if CONFIG.redis_url:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache that treats an unreachable Redis as a miss (daftar/cache.py):
+            # sessions are then read from the database and pages are not cached.
+            "BACKEND": "daftar.cache.DegradingRedisCache",
             "LOCATION": CONFIG.redis_url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
     # Sessions read from Redis, written through to the database (which stays the record, so
