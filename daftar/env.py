@@ -129,6 +129,11 @@ def read_config() -> Config:
             "media_root": media_root,
             "static_root": static_root,
             "secure_ssl_redirect": _env.bool("SECURE_SSL_REDIRECT", default=production),
+            # Observability (daftar/observability.py)
+            "log_format": _env.str("DAFTAR_LOG_FORMAT", default="text"),
+            "metrics_token": _env.str("DAFTAR_METRICS_TOKEN", default=""),
+            "slow_query_ms": _env.int("DAFTAR_SLOW_QUERY_MS", default=500),
+            "sentry_dsn": _env.str("SENTRY_DSN", default=""),
         },
     )
 

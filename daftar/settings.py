@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request id, officer id on log lines, request metrics (daftar/observability.py).
+    "daftar.observability.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -248,10 +250,30 @@ if CONFIG.production:
         # TLS ends at the proxy, which redirects plain HTTP itself.
         SILENCED_SYSTEM_CHECKS.append("security.W008")
 
+# Logs: one line per record on stderr; JSON with DAFTAR_LOG_FORMAT=json (production's
+# choice), each line with the request id and the officer's user id (daftar/observability.py).
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(officer_id)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "daftar.observability.ContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s [%(request_id)s]"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter", "format": _LOG_FORMAT},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if CONFIG.extra["log_format"] == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"daftar": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+DAFTAR_METRICS_TOKEN = CONFIG.extra["metrics_token"]
+DAFTAR_SLOW_QUERY_MS = CONFIG.extra["slow_query_ms"]
+if CONFIG.extra["sentry_dsn"]:
+    from daftar.observability import init_sentry
+
+    init_sentry(CONFIG.extra["sentry_dsn"], "production" if CONFIG.production else "embedded")

@@ -8,3 +8,10 @@ class OpsConfig(AppConfig):
     label = "ops"
     verbose_name = "Operations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from daftar.observability import install_slow_query_logger
+
+        connection_created.connect(install_slow_query_logger, dispatch_uid="daftar-slow-queries")

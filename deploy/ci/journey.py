@@ -403,6 +403,18 @@ def main() -> None:
         if "Not found" in citizen.page.text:
             fail("the tracking page did not find the matter")
 
+    with step("metrics through nginx: refused without the token, counted with it"):
+        probe = Browser("monitor")
+        probe.get("/metrics", expect=404)
+        token = os.environ["DAFTAR_METRICS_TOKEN"]
+        r = probe.s.get(f"{WEB}/metrics", headers={"Authorization": f"Bearer {token}"})
+        if r.status_code != 200 or "daftar_http_requests_total" not in r.text:
+            fail(f"metrics: {r.status_code} {r.text[:300]}")
+        if 'daftar_tasks{state="failed"} 0' not in r.text:
+            fail("metrics: failed tasks are not 0")
+        if not probe.page.headers.get("X-Request-ID"):
+            fail("no X-Request-ID on the answer")
+
     with step("the office is whole: movements, tasks, jobs, verify commands"):
         check_whole(file_id)
 

@@ -93,6 +93,8 @@ export EMAIL_URL=consolemail://
 export STATIC_ROOT=$STACK/static DAFTAR_VAR_DIR=$STACK/var MEDIA_ROOT=$STACK/var/media
 export DAFTAR_CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR DAFTAR_TRUSTED_PROXY_COUNT=1
 export DAFTAR_LOG_FORMAT=json
+export DAFTAR_METRICS_TOKEN=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(24))')
+export PROMETHEUS_MULTIPROC_DIR=$STACK/prometheus; mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 unset ELASTICSEARCH_URL   # no Elasticsearch on this machine: the database search backend
 export DAFTAR_STACK_WEB=http://127.0.0.1:$WEB DAFTAR_STACK_APP1=$APP1 DAFTAR_STACK_APP2=$APP2
 
