@@ -20,7 +20,7 @@ say() { printf '\033[1;34m[stack %6.1fs]\033[0m %s\n' "$(echo "$(date +%s.%N) - 
 
 # --- what this machine needs -----------------------------------------------------------------
 need_pkgs=()
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx-light)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
 command -v envsubst >/dev/null || need_pkgs+=(gettext-base)
 command -v msgfmt >/dev/null || need_pkgs+=(gettext)
 command -v redis-server >/dev/null || need_pkgs+=(redis-server)
