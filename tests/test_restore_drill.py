@@ -53,11 +53,14 @@ def test_a_restore_missing_a_paper_is_not_whole(small_office, tmp_path, monkeypa
     from daftar.ops.management.commands import restore_drill
 
     real_copytree = shutil.copytree
+    top = {}
 
-    def lossy_copy(source, target, **kwargs):
-        real_copytree(source, target, **kwargs)
-        victim = sorted(Path(target).rglob("*.pdf"))[0]
-        victim.unlink()
+    def lossy_copy(source, target, *args, **kwargs):
+        top.setdefault("target", target)
+        result = real_copytree(source, target, *args, **kwargs)
+        if target == top["target"]:  # the drill's copy, not shutil's own recursion
+            sorted(Path(target).rglob("*.pdf"))[0].unlink()
+        return result
 
     monkeypatch.setattr(restore_drill.shutil, "copytree", lossy_copy)
     with pytest.raises(CommandError, match="not whole: documents_verify"):

@@ -110,12 +110,13 @@ wait_port "$S3" moto
 "$PY" -c "import boto3; boto3.client('s3', endpoint_url='$S3_ENDPOINT_URL', region_name='us-east-1').create_bucket(Bucket='$S3_BUCKET')"
 
 # --- the README's production steps -----------------------------------------------------------
-say "collectstatic"
-"$PY" manage.py collectstatic --no-input -v0 2>"$STACK/logs/collectstatic.log"
-say "compilemessages"
-"$PY" manage.py compilemessages -v0 --ignore '.venv/*' --ignore 'node_modules/*'
-say "migrate"
+say "collectstatic and compilemessages (files), while migrate (the database)"
+"$PY" manage.py collectstatic --no-input -v0 2>"$STACK/logs/collectstatic.log" &
+files_pid=$!
+"$PY" manage.py compilemessages -v0 --ignore '.venv/*' --ignore 'node_modules/*' &
+messages_pid=$!
 "$PY" manage.py migrate --no-input -v0
+wait "$files_pid"; wait "$messages_pid"
 say "check --deploy"
 "$PY" manage.py check --deploy --fail-level WARNING >/dev/null
 say "the office: demo organisation and officers, public pages (deploy/ci/seed_office.py)"
@@ -123,7 +124,7 @@ say "the office: demo organisation and officers, public pages (deploy/ci/seed_of
 
 say "two app servers ($APP1, $APP2), db_worker, two schedulers, nginx ($WEB)"
 for port in "$APP1" "$APP2"; do
-  start "app-$port" "$BIN/gunicorn" daftar.wsgi --workers 2 --bind "127.0.0.1:$port" \
+  start "app-$port" "$BIN/gunicorn" daftar.wsgi --preload --workers 2 --bind "127.0.0.1:$port" \
     --access-logfile - --graceful-timeout 5 --timeout 60
 done
 "$PY" manage.py tasks_recover --worker-id stack-worker >/dev/null
