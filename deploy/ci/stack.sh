@@ -52,7 +52,14 @@ stop_all() {
     for child in $(pgrep -P "$pid" 2>/dev/null); do kill -TERM "$child" 2>/dev/null; done
     kill -TERM "$pid" 2>/dev/null
   done
-  sleep 1
+  for _ in $(seq 50); do  # up to 5 s for them to finish what they were doing
+    alive=0
+    for f in "$STACK"/pids/*.pid; do
+      [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && alive=1
+    done
+    [ $alive = 0 ] && break
+    sleep 0.1
+  done
   for f in "$STACK"/pids/*.pid; do
     [ -f "$f" ] || continue
     pid=$(cat "$f")
