@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,37 @@ def test_two_scheduler_processes_run_the_due_jobs_once():
     runs = list(JobRun.objects.values_list("job", "state"))
     assert sorted(runs) == [("eoffice_figures", "done"), ("stalled_tasks", "done")], outs
     assert len({r.runner for r in JobRun.objects.all()}) in (1, 2)
+
+
+@pytest.mark.django_db
+def test_a_dead_workers_tasks_go_back_to_the_queue(settings):
+    """What ``tasks_recover --worker-id`` (before a worker starts) and the scheduler's
+    ``stalled_tasks`` job do: RUNNING tasks of a dead worker become READY again."""
+    from django.core.management import call_command
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from daftar.ops.queue import recover
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from portal_pages.tasks import refresh_eoffice
+
+    for _ in range(3):
+        refresh_eoffice.enqueue()
+    mine, other, old = DBTaskResult.objects.all()[:3]
+    now = timezone.now()
+    for row, worker, started in [
+        (mine, "host-1", now),
+        (other, "host-2", now),
+        (old, "host-3", now - dt.timedelta(hours=3)),
+    ]:
+        row.status, row.worker_ids, row.started_at = TaskResultStatus.RUNNING, [worker], started
+        row.save()
+    call_command("tasks_recover", "--worker-id", "host-1", stdout=StringIO())
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert (mine.status, mine.started_at) == (TaskResultStatus.READY, None)
+    assert other.status == TaskResultStatus.RUNNING  # another worker's, alive: left alone
+    assert recover(older_than=dt.timedelta(hours=1)) == 1  # only the stalled one
+    old.refresh_from_db()
+    assert old.status == TaskResultStatus.READY
