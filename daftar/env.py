@@ -152,6 +152,11 @@ def read_config() -> Config:
             "signin_failure_limit": _env.int("DAFTAR_SIGNIN_FAILURE_LIMIT", default=5),
             "signin_lock_minutes": _env.int("DAFTAR_SIGNIN_LOCK_MINUTES", default=15),
             "mfa_exempt_below_level": _env.int("DAFTAR_MFA_EXEMPT_BELOW_LEVEL", default=0),
+            # Observability (daftar/observability.py)
+            "log_format": _env.str("DAFTAR_LOG_FORMAT", default="text"),
+            "metrics_token": _env.str("DAFTAR_METRICS_TOKEN", default=""),
+            "slow_query_ms": _env.int("DAFTAR_SLOW_QUERY_MS", default=500),
+            "sentry_dsn": _env.str("SENTRY_DSN", default=""),
         },
     )
 

@@ -1,12 +1,23 @@
-"""``GET /healthz``: the state of the database, storage, search and task backends as JSON.
+"""Health checks for load balancers, orchestrators and monitors.
 
-Answers 200 when everything is up and 503 when any part is down, so a load balancer or
-monitor can act on the status code alone. It reveals no data, only states.
+- ``GET /healthz/live``: the process answers (no I/O at all). A failing liveness check means
+  "restart me"; it must not fail because PostgreSQL or Redis is down, or every app server
+  would be restarted at once during an outage.
+- ``GET /healthz/ready``: database, cache, storage, search and the task queue, each with its
+  state and time; 200 when all are up, 503 when any is down ("send me no traffic").
+- ``GET /healthz``: the same as ready (what the docs and monitors have always used).
+
+An answer reveals only states and timings, never an exception's text (which may name hosts,
+buckets or users); the failure itself is logged, with its type, on the server.
 """
 
+from __future__ import annotations
+
+import logging
 import time
 import uuid
 
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -14,14 +25,17 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+logger = logging.getLogger("daftar.health")
 
-def _timed(check):
+
+def _timed(name, check):
     started = time.perf_counter()
     try:
         detail = check() or {}
         state = "ok"
     except Exception as exc:  # a health check reports every failure, whatever its kind
-        detail, state = {"error": f"{type(exc).__name__}: {exc}"[:300]}, "down"
+        logger.warning("health: %s is down (%s: %s)", name, type(exc).__name__, exc)
+        detail, state = {}, "down"
     return {"status": state, "ms": round((time.perf_counter() - started) * 1000, 1), **detail}
 
 
@@ -30,6 +44,20 @@ def _database():
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return {"vendor": connection.vendor}
+
+
+def _cache():
+    cache = caches["default"]
+    ping = getattr(cache, "ping", None)
+    if ping is not None:  # Redis (daftar.cache): ask Redis itself, past the circuit breaker
+        ping()
+    else:
+        key = f"healthz:{uuid.uuid4().hex}"
+        cache.set(key, "ok", 10)
+        if cache.get(key) != "ok":
+            raise OSError("the cache did not keep a value")
+        cache.delete(key)
+    return {"backend": type(cache).__name__}
 
 
 def _storage():
@@ -53,19 +81,38 @@ def _search():
 def _tasks():
     from django_tasks import task_backends
 
-    return {"backend": type(task_backends["default"]).__name__}
+    backend = task_backends["default"]
+    detail = {"backend": type(backend).__name__}
+    if detail["backend"] == "DatabaseBackend":
+        from daftar.ops.queue import queue_depth
+
+        detail["queued"] = queue_depth()
+    return detail
+
+
+CHECKS = {
+    "database": _database,
+    "cache": _cache,
+    "storage": _storage,
+    "search": _search,
+    "tasks": _tasks,
+}
 
 
 @never_cache
 @require_GET
-def healthz(request):
-    checks = {
-        "database": _timed(_database),
-        "storage": _timed(_storage),
-        "search": _timed(_search),
-        "tasks": _timed(_tasks),
-    }
+def live(request):
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def ready(request):
+    checks = {name: _timed(name, check) for name, check in CHECKS.items()}
     healthy = all(c["status"] == "ok" for c in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
     )
+
+
+healthz = ready

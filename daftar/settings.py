@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "search",
     "cgu",
     "portal_pages",
+    "daftar.ops",
     # Wagtail (the public site)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request id, officer id on log lines, request metrics (daftar/observability.py).
+    "daftar.observability.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy on every answer, static files included.
     "daftar.csp.DaftarCSPMiddleware",
@@ -217,8 +220,11 @@ else:
 if CONFIG.redis_url:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache that treats an unreachable Redis as a miss (daftar/cache.py):
+            # sessions are then read from the database and pages are not cached.
+            "BACKEND": "daftar.cache.DegradingRedisCache",
             "LOCATION": CONFIG.redis_url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
     # Sessions read from Redis, written through to the database (which stays the record, so
@@ -339,10 +345,30 @@ DAFTAR_CSP_WAGTAIL_ADMIN = {
     "frame-ancestors": [SELF],
 }
 
+# Logs: one line per record on stderr; JSON with DAFTAR_LOG_FORMAT=json (production's
+# choice), each line with the request id and the officer's user id (daftar/observability.py).
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(officer_id)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "daftar.observability.ContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s [%(request_id)s]"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter", "format": _LOG_FORMAT},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if CONFIG.extra["log_format"] == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"daftar": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+DAFTAR_METRICS_TOKEN = CONFIG.extra["metrics_token"]
+DAFTAR_SLOW_QUERY_MS = CONFIG.extra["slow_query_ms"]
+if CONFIG.extra["sentry_dsn"]:
+    from daftar.observability import init_sentry
+
+    init_sentry(CONFIG.extra["sentry_dsn"], "production" if CONFIG.production else "embedded")

@@ -75,7 +75,7 @@ class TrackView(APIView):
         if result.limited:
             return Response(
                 {"found": False, "detail": result.message, "retry_after": result.retry_after},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                status=result.http_status,
                 headers={**NO_STORE, "Retry-After": str(result.retry_after)},
             )
         if result.status is None:

@@ -10,8 +10,9 @@ Two fixed windows:
   own matter every day is never stopped.
 
 Counter keys carry an HMAC of the address or reference, never the value itself, so the cache
-holds nothing personal. When the cache is unreachable the lookup is allowed (a citizen's
-answer matters more than the limit) and a warning without personal data is logged.
+holds nothing personal. When the cache is unreachable the lookup is refused (fails closed: a
+limit that lets everything through while Redis is down would let a sweep through references
+go unchecked) with "try again shortly", and a warning without personal data is logged.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
+from daftar.cache import available
 from daftar.client_ip import client_ip
 
 logger = logging.getLogger("daftar.portal")
@@ -51,6 +53,11 @@ def reference_limit() -> Limit:
 class Verdict:
     allowed: bool
     retry_after: int = 0  # seconds, when not allowed
+    unavailable: bool = False  # refused because the counts cannot be kept (cache down)
+
+
+# While the cache is down a lookup is refused and the citizen asked to come back after this.
+UNAVAILABLE_RETRY = 60
 
 
 def client_of(request) -> str:
@@ -132,11 +139,16 @@ def check(*, client: str, reference: str) -> Verdict:
     c_limit, r_limit = client_limit(), reference_limit()
     c_key, c_retry = _key("client", client, c_limit, now)
     r_key, r_retry = _key("ref", reference, r_limit, now)
+    if not available(_cache()):
+        return Verdict(False, UNAVAILABLE_RETRY, unavailable=True)
     try:
         count, failures = _count_and_peek(c_key, c_limit.window + 1, r_key)
-    except Exception as exc:  # the cache is down: allow, and say so without personal data
-        logger.warning("tracking rate limiter unavailable (%s); lookup allowed", type(exc).__name__)
-        return Verdict(True)
+    except Exception as exc:  # the cache is down: refuse, and say so without personal data
+        logger.warning("tracking rate limiter unavailable (%s); lookup refused", type(exc).__name__)
+        mark_down = getattr(_cache(), "_failed", None)
+        if mark_down is not None:
+            mark_down(exc)
+        return Verdict(False, UNAVAILABLE_RETRY, unavailable=True)
     if count > c_limit.count:
         return Verdict(False, c_retry)
     if failures >= r_limit.count:

@@ -21,6 +21,10 @@ NOT_FOUND = _(
     "against your acknowledgement slip. If they are right, the office may not have registered "
     "your matter for tracking: contact the office where you submitted it."
 )
+UNAVAILABLE = _(
+    "Tracking is unavailable for a moment. Nothing is wrong with your matter: please try "
+    "again shortly."
+)
 TOO_MANY = _(
     "Too many attempts. To protect citizens' information, tracking is paused for this "
     "connection or this tracking number. Please try again in %(minutes)s minutes."
@@ -91,9 +95,17 @@ class Lookup:
     status: tracking.PublicStatus | None
     limited: bool = False
     retry_after: int = 0
+    unavailable: bool = False  # refused because the rate limit cannot be kept just now
+
+    @property
+    def http_status(self) -> int:
+        """The status a refused lookup answers with: 503 while the limit cannot be kept."""
+        return 503 if self.unavailable else 429
 
     @property
     def message(self) -> str:
+        if self.unavailable:
+            return str(UNAVAILABLE)
         if self.limited:
             return str(TOO_MANY) % {"minutes": max(1, (self.retry_after + 59) // 60)}
         if self.status is None:
@@ -105,7 +117,12 @@ def lookup(request, *, reference: str, second_factor: str) -> Lookup:
     """Look a matter up for the client making ``request``, within the rate limits."""
     verdict = ratelimit.check(client=ratelimit.client_of(request), reference=reference)
     if not verdict.allowed:
-        return Lookup(None, limited=True, retry_after=verdict.retry_after)
+        return Lookup(
+            None,
+            limited=True,
+            retry_after=verdict.retry_after,
+            unavailable=verdict.unavailable,
+        )
     status = tracking.public_status(reference=reference, second_factor=second_factor)
     if status is None:
         ratelimit.record_failure(reference=reference)

@@ -239,7 +239,7 @@ class TrackingPage(BilingualPage):
                     second_factor=form.cleaned_data["second_factor"],
                 )
                 if result.limited:
-                    status_code = 429
+                    status_code = result.http_status
         else:
             form = TrackingForm(initial={"reference": request.GET.get("ref", "")[:24]})
         context = self.get_context(request, *args, **kwargs)

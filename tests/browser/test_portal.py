@@ -167,3 +167,29 @@ def test_phone_width_without_sideways_scrolling(phone_page, live_server, site):
     no_sideways_scroll(phone_page)
     assert axe_violations(phone_page) == []
     screenshot(phone_page, "portal-track-found-phone-ur")
+
+
+def test_tracking_while_redis_is_down_says_try_again_shortly(
+    page, phone_page, live_server, site, settings
+):
+    """Issue 19, point 5: with Redis unreachable the page still answers, and the lookup is
+    refused (fails closed) with a notice a citizen can act on, in English and in Urdu."""
+    from tests.test_health import redis_at_a_closed_port
+
+    redis_at_a_closed_port(settings)
+    page.goto(live_server.url + site["tree"].tracking.url)
+    track(page, site["receipt"].tracking_ref, "4321")
+    assert page.locator("#unavailable h2").inner_text() == "Please try again shortly"
+    assert "try again shortly" in page.locator("#unavailable p").inner_text()
+    assert not page.locator(".track-result").count()
+    assert axe_violations(page) == []
+    screenshot(page, "portal-track-unavailable-en")
+
+    phone_page.goto(live_server.url + site["tree"].tracking.url)
+    switch_to_urdu(phone_page)
+    track(phone_page, site["receipt"].tracking_ref, "4321")
+    notice = phone_page.locator("#unavailable h2").inner_text()
+    assert notice and notice != "Please try again shortly"  # in Urdu
+    no_sideways_scroll(phone_page)
+    assert axe_violations(phone_page) == []
+    screenshot(phone_page, "portal-track-unavailable-ur-phone")

@@ -204,7 +204,9 @@ def test_limiter_keys_hold_no_reference_or_address(receipt, settings):
     assert not any(receipt.tracking_ref in k or "203.0.113.7" in k for k in keys)
 
 
-def test_limiter_allows_when_the_cache_is_down(monkeypatch, caplog):
+def test_limiter_refuses_when_the_cache_is_down(monkeypatch, caplog):
+    """Issue 19, point 5: fails closed (a limit that lets all through is no limit)."""
+
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
@@ -212,10 +214,11 @@ def test_limiter_allows_when_the_cache_is_down(monkeypatch, caplog):
     logger = logging.getLogger("daftar")  # does not propagate to the root logger
     logger.addHandler(caplog.handler)
     try:
-        assert ratelimit.check(client="1.2.3.4", reference="ABC").allowed
+        verdict = ratelimit.check(client="1.2.3.4", reference="ABC")
     finally:
         logger.removeHandler(caplog.handler)
-    assert "unavailable" in caplog.text
+    assert not verdict.allowed and verdict.unavailable and verdict.retry_after > 0
+    assert "unavailable" in caplog.text and "refused" in caplog.text
     assert "1.2.3.4" not in caplog.text and "ABC" not in caplog.text
 
 

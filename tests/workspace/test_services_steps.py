@@ -44,11 +44,13 @@ def test_a_move_checks_the_holding_once_and_takes_no_savepoint(desk):
         movement.file_mark(actor=actor, file=File(pk=file.pk), to_post=desk.so)
     assert len(_statements(ctx, '"workspace_holding"')) == 1
     assert _statements(ctx, "SAVEPOINT") == []
-    # BEGIN, lock timeout, file, holding, process (locked), desk task, route, desk task done,
-    # gateway and its link, next desk and its link, drafts, movement, file, audit (chain head,
-    # then row and head in one statement on PostgreSQL: 2), COMMIT.
+    # BEGIN, lock timeout, file (locked alone), file with its post, holding, process
+    # (locked), desk task, route, desk task done, gateway and its link, next desk and its
+    # link, drafts, movement, file, audit (chain head, then row and head in one statement on
+    # PostgreSQL: 2), COMMIT. The file is locked, then read with its post by a second
+    # statement (issue 19: a joined locked read sees a stale post after a lock wait).
     # (SQLite has no lock timeout to set, and writes the audit row and its head apart.)
-    assert len(_in_transaction(ctx)) == 18  # PostgreSQL: + lock timeout, - 1 audit
+    assert len(_in_transaction(ctx)) == 19  # PostgreSQL: + lock timeout, - 1 audit
 
 
 def test_a_move_costs_the_same_however_long_the_history(desk):
@@ -101,8 +103,9 @@ def test_an_approval_is_tied_to_its_flow_step_without_reloading(desk):
         )
     assert _statements(ctx, "SAVEPOINT") == []
     assert len(_statements(ctx, '"workspace_holding"')) == 1
-    # The file is read once, locked: the paragraph's hash does not load it again.
-    assert len(_statements(ctx, 'FROM "workspace_file"')) == 1
+    # The file is locked, then read once with its post (two statements, issue 19): the
+    # paragraph's hash does not load it again.
+    assert len(_statements(ctx, 'FROM "workspace_file"')) == 2
     decide = FileFlow.task_class.objects.get(
         flow_task=FileFlow.decide, process__fileprocess__file=file
     )
@@ -118,11 +121,12 @@ def test_an_approval_is_tied_to_its_flow_step_without_reloading(desk):
     assert _statements(ctx, 'FROM "workspace_approval"') == [] or all(
         "noteparagraph" in s for s in _statements(ctx, 'FROM "workspace_approval"')
     )
-    # BEGIN, lock timeout, file, holding, paragraph (locked, with "already approved?"), where
+    # BEGIN, lock timeout, file (locked alone, then read with its post: 2), holding, paragraph
+    # (locked, with "already approved?"), where
     # it came from, cited papers, process (locked), desk task, route, desk task done, gateway
     # and its link, decide and its link, approval, next desk and its link, drafts, movement,
     # file, audit (2 on PostgreSQL, 3 on SQLite), COMMIT.
-    assert len(_in_transaction(ctx)) == 24  # PostgreSQL: + lock timeout, - 1 audit
+    assert len(_in_transaction(ctx)) == 25  # PostgreSQL: + lock timeout, - 1 audit
     tasks = list(FileFlow.task_class.objects.filter(process__fileprocess__file=file).order_by("pk"))
     route, decided, open_ = tasks[-3:]
     assert decided == decide and decided.status == STATUS.DONE

@@ -1,0 +1,114 @@
+"""Django's Redis cache, degrading instead of failing when Redis is unreachable.
+
+Daftar keeps nothing in Redis that is not also somewhere else: sessions are written through to
+the database (``cached_db``), cached pages and lists are recomputed. So when Redis is down a
+read is a miss and a write is skipped, and the page is served from the database: sign-in and
+the public pages keep working. Only the tracking page's rate limit cannot do without Redis; it
+asks :func:`available` and refuses (fails closed) while Redis is down
+(``portal_pages.ratelimit``). Readiness (``/healthz/ready``) pings Redis itself.
+
+After a failure the cache does not try Redis again for ``RETRY_AFTER`` seconds, so a Redis
+that does not answer (rather than refusing at once) costs one connect timeout every few
+seconds per process, not one per request. Each outage is logged once per process, without
+keys or values.
+
+Known limit: a session ended (sign-out) while Redis is down is deleted from the database but
+not from Redis. The cache entry expires with the session's age; see the README's "Production".
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger("daftar.cache")
+
+RETRY_AFTER = 5.0  # seconds without trying Redis after it failed
+
+
+class DegradingRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._down_until = 0.0
+
+    # --- the circuit breaker -------------------------------------------------------------
+    def is_down(self) -> bool:
+        return time.monotonic() < self._down_until
+
+    def _failed(self, exc: Exception) -> None:
+        if not self.is_down():
+            logger.warning("Redis unavailable (%s); serving without the cache", type(exc).__name__)
+        self._down_until = time.monotonic() + RETRY_AFTER
+
+    def _call(self, method, default, *args, **kwargs):
+        if self.is_down():
+            return default
+        try:
+            return method(*args, **kwargs)
+        except Exception as exc:  # any failure of the client: connection, timeout, protocol
+            if not _is_redis_error(exc):
+                raise
+            self._failed(exc)
+            return default
+
+    def ping(self) -> None:
+        """Ask Redis itself (ignores the breaker); raises when it does not answer."""
+        self._cache.get_client(write=True).ping()
+        self._down_until = 0.0
+
+    # --- reads are misses and writes are skipped while Redis is down -----------------------
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(super().add, False, key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call(super().get, default, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(super().set, None, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(super().touch, False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call(super().delete, False, key, version)
+
+    def get_many(self, keys, version=None):
+        return self._call(super().get_many, {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call(super().has_key, False, key, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(super().set_many, list(data), data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call(super().delete_many, None, keys, version)
+
+    def clear(self):
+        return self._call(super().clear, False)
+
+    # incr is a count someone relies on: it raises while Redis is down (the rate limiter fails
+    # closed on it), as it does for a missing key.
+    def incr(self, key, delta=1, version=None):
+        if self.is_down():
+            raise ConnectionError("Redis is unavailable")
+        try:
+            return super().incr(key, delta, version)
+        except Exception as exc:
+            if _is_redis_error(exc):
+                self._failed(exc)
+            raise
+
+
+def _is_redis_error(exc: Exception) -> bool:
+    import redis
+
+    return isinstance(exc, redis.exceptions.RedisError | OSError)
+
+
+def available(cache) -> bool:
+    """False while ``cache`` is a degrading Redis cache that found Redis down."""
+    return not (isinstance(cache, DegradingRedisCache) and cache.is_down())

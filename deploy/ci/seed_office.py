@@ -1,0 +1,17 @@
+"""The CI stack's office: the demo organisation and officers (workspace.demo) and the public
+site's pages (portal_pages.demo), without the demo's hundreds of files and CGU returns (which
+take minutes to store in S3 and index). Run with ``manage.py shell < deploy/ci/seed_office.py``.
+Prints the logins as ``seed_demo`` does; the journey reads them."""
+
+from portal_pages.demo import seed_pages
+from workspace import demo
+from workspace.models import Department, SubjectHead
+
+logins = demo.seed_organisation(progress=print)
+for department in Department.objects.all():
+    SubjectHead.objects.get_or_create(
+        department=department, code="1", defaults={"name_en": "General correspondence"}
+    )
+seed_pages(progress=print)
+for login in logins:
+    print(f"  {login.username:<24} {login.department:<6} {login.post}")
