@@ -253,6 +253,11 @@ def test_file_page_shows_the_flags_each_paragraph_cites_and_who_wrote_it(client,
     notes.note_add(actor=desk.asst_user, file=file, text="No paper.")
     client.force_login(desk.asst_user)
     page = client.get(f"/desk/files/{file.pk}/").content.decode()
-    assert page.count("Refers to Flag") == 1
-    assert f"Refers to Flag {first.flag}, Flag {second.flag}</p>" in page
+    import re
+
+    # Each cited flag is a link that opens its paper in the viewer (issue 17).
+    cites = re.findall(r'<p class="muted cites">(.*?)</p>', page)
+    assert len(cites) == 1
+    assert re.sub(r"<[^>]+>", "", cites[0]) == f"Refers to Flag {first.flag}, Flag {second.flag}"
+    assert cites[0].count("data-viewer") == 2
     assert desk.asst.designation_en in page.split('id="para-1"')[1].split("</article>")[0]
