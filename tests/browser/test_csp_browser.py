@@ -89,3 +89,17 @@ def test_desk_pages_and_public_pages_carry_their_headers(page, live_server, org)
     response = page.goto(f"{live_server.url}/desk/")
     assert response.headers["cache-control"] == "no-store, private"
     assert "camera=()" in response.headers["permissions-policy"]
+
+
+def test_a_daftar_page_may_frame_its_own_pages_for_the_paper_viewer(page, live_server, org):
+    """frame-ancestors 'self' (which CSP-reading browsers follow instead of X-Frame-Options):
+    the file page may show a page of its own origin in a frame."""
+    login(page, live_server, "fd-asst")
+    page.goto(f"{live_server.url}/desk/")
+    page.evaluate(
+        "() => { const f = document.createElement('iframe'); f.id = 'viewer';"
+        " f.title = 'viewer'; f.src = '/desk/receipts/'; document.body.append(f); }"
+    )
+    frame = page.frame_locator("#viewer")
+    frame.locator("main").first.wait_for()
+    assert page.frames[-1].url.endswith("/desk/receipts/")
