@@ -26,7 +26,8 @@ NO_STORE = "no-store, private"
 PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
     "fullscreen=(self), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
-    "midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(self), "
+    "midi=(), payment=(), picture-in-picture=(), publickey-credentials-create=(self), "
+    "publickey-credentials-get=(self), "
     "screen-wake-lock=(), usb=(), xr-spatial-tracking=()"
 )
 

@@ -282,9 +282,10 @@ DAFTAR_AUDIT_CHAINS = 16
 
 # Security. Production is `check --deploy` clean; the embedded default runs on plain HTTP.
 SESSION_COOKIE_HTTPONLY = True
-# Same origin only: the file page may show a paper in a frame (CSP frame-ancestors says the
-# same to browsers that read it, and wins over this header there).
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# For browsers without CSP: no framing at all. Browsers that read the CSP follow its
+# frame-ancestors 'self' instead (it overrides this header), so the file page may show a
+# paper of its own origin in a frame.
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if CONFIG.production:

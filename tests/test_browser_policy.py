@@ -31,7 +31,7 @@ def test_daftar_pages_allow_nothing_inline(client, org):
     assert csp["img-src"] == ["'self'", "data:", "blob:"]
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
     assert "'unsafe-eval'" not in response["Content-Security-Policy"]
-    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["X-Frame-Options"] == "DENY"  # CSP-reading browsers follow frame-ancestors
     assert "camera=()" in response["Permissions-Policy"]
     assert "geolocation=()" in response["Permissions-Policy"]
 

@@ -89,3 +89,41 @@ def test_desk_pages_and_public_pages_carry_their_headers(page, live_server, org)
     response = page.goto(f"{live_server.url}/desk/")
     assert response.headers["cache-control"] == "no-store, private"
     assert "camera=()" in response.headers["permissions-policy"]
+
+
+def test_a_daftar_page_may_frame_its_own_pages_for_the_paper_viewer(page, live_server, org):
+    """frame-ancestors 'self' (which CSP-reading browsers follow instead of X-Frame-Options):
+    the file page may show a page of its own origin in a frame."""
+    login(page, live_server, "fd-asst")
+    page.goto(f"{live_server.url}/desk/")
+    page.evaluate(
+        "() => { const f = document.createElement('iframe'); f.id = 'viewer';"
+        " f.title = 'viewer'; f.src = '/desk/receipts/'; document.body.append(f); }"
+    )
+    frame = page.frame_locator("#viewer")
+    frame.locator("main").first.wait_for()
+    assert page.frames[-1].url.endswith("/desk/receipts/")
+
+
+def test_the_refusal_of_a_nul_byte_reads_well_in_english_and_urdu(browser, live_server, org):
+    from tests.browser.conftest import axe_violations, screenshot
+
+    for name, viewport in [("wide", (1280, 860)), ("phone", (360, 740))]:
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        page = context.new_page()
+        login(page, live_server, "fd-asst")
+        response = page.goto(f"{live_server.url}/desk/search/go/?number=FD%00")
+        assert response.status == 400
+        assert "contains a NUL character" in page.inner_text("main")
+        screenshot(page, f"refusal-nul-en-{name}")
+        assert axe_violations(page) == []
+        page.click(".lang-switch button")
+        page.wait_for_selector("html[dir=rtl]")
+        page.goto(f"{live_server.url}/desk/search/go/?number=FD%00")
+        assert "NUL" in page.inner_text("main")
+        assert "contains a NUL character" not in page.inner_text("main")
+        screenshot(page, f"refusal-nul-ur-{name}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport[0]
+        assert axe_violations(page) == []
+        context.close()

@@ -121,8 +121,15 @@ def test_refusal_is_shown_on_the_form(client, clerk):
     assert b"computer program" in response.content
 
 
-def test_admin_shows_papers_read_only(client, admin_user, version):
+def test_admin_shows_papers_read_only(client, admin_user, clerk, version):
+    # An administrator who could not open the paper on the desk does not see it here either.
     client.force_login(admin_user)
+    changelist = client.get("/django-admin/documents/paper/")
+    assert changelist.status_code == 200 and b"PDA letter" not in changelist.content
+    # Its uploader, an administrator too, sees it, read only.
+    clerk.is_staff = clerk.is_superuser = True
+    clerk.save()
+    client.force_login(clerk)
     changelist = client.get("/django-admin/documents/paper/")
     assert changelist.status_code == 200 and b"PDA letter" in changelist.content
     assert client.get("/django-admin/documents/paper/add/").status_code == 403
