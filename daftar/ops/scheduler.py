@@ -10,7 +10,7 @@ standby on another machine, runs nothing twice.
 A slot older than its job's ``grace`` is not run (a scheduler started after a week's outage
 does not send last week's reminders); the next slot runs as usual. A scheduler killed in the
 middle of a job leaves its run ``running``: the job is not retried for that slot (at most
-once), and the run is visible to an operator (``JobRun`` in the admin, the metrics).
+once), and the run is visible to an operator (``JobRun`` in the admin).
 
 Why not a library: django-apscheduler runs jobs in one process and says so (a second process
 runs them again); django-crontask and django-cron guard with a lock in Redis or the cache,

@@ -431,6 +431,22 @@ def main() -> None:
     with step("the office is whole: movements, tasks, jobs, verify commands"):
         check_whole(file_id)
 
+    with step("restore drill: the office from a dump and a bucket copy, verified"):
+        from django.core.management import call_command
+
+        out = io.StringIO()
+        try:
+            call_command(
+                "restore_drill",
+                target_db="daftar_stack_drill",
+                target_bucket="daftar-stack-drill",
+                stdout=out,
+                stderr=out,
+            )
+        except (SystemExit, Exception) as exc:
+            fail(f"restore drill ({exc!r}):\n{out.getvalue()[-2000:]}")
+        print("            " + out.getvalue().strip().splitlines()[-1])
+
     total = sum(t for _, t in TIMES)
     print(f"journey: {len(TIMES)} steps in {total:.1f} s")
 

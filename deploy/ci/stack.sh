@@ -108,6 +108,7 @@ export DAFTAR_STACK_WEB=http://127.0.0.1:$WEB DAFTAR_STACK_APP1=$APP1 DAFTAR_STA
 # --- services --------------------------------------------------------------------------------
 say "PostgreSQL: database daftar_stack (fresh)"
 psql -q -h 127.0.0.1 -U postgres -c 'DROP DATABASE IF EXISTS daftar_stack WITH (FORCE)' postgres
+psql -q -h 127.0.0.1 -U postgres -c 'DROP DATABASE IF EXISTS daftar_stack_drill WITH (FORCE)' postgres
 psql -q -h 127.0.0.1 -U postgres -c 'CREATE DATABASE daftar_stack' postgres
 say "Redis on $REDIS, S3 (moto) on $S3"
 start redis redis-server --bind 127.0.0.1 --port "$REDIS" --save "" --appendonly no --daemonize no

@@ -97,21 +97,30 @@ class Command(BaseCommand):
                 "DATABASE_URL": _url_for(target_db),
                 "DJANGO_SETTINGS_MODULE": "daftar.settings",
             }
-            failed = []
-            for command in VERIFY:
-                result = subprocess.run(  # noqa: S603
-                    [sys.executable, "manage.py", *command],
-                    cwd=ROOT,
-                    env=child,
-                    capture_output=True,
-                    text=True,
+            # The checks read only; they run side by side.
+            running = [
+                (
+                    command,
+                    subprocess.Popen(  # noqa: S603
+                        [sys.executable, "manage.py", *command],
+                        cwd=ROOT,
+                        env=child,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        text=True,
+                    ),
                 )
-                last = (result.stdout.strip().splitlines() or [""])[-1]
-                state = "ok" if result.returncode == 0 else "FAILED"
+                for command in VERIFY
+            ]
+            failed = []
+            for command, proc in running:
+                stdout, stderr = proc.communicate()
+                last = (stdout.strip().splitlines() or [""])[-1]
+                state = "ok" if proc.returncode == 0 else "FAILED"
                 self.stdout.write(f"  {' '.join(command):22} {state}: {last}")
-                if result.returncode != 0:
+                if proc.returncode != 0:
                     failed.append(" ".join(command))
-                    self.stderr.write(result.stdout[-1500:] + result.stderr[-1500:])
+                    self.stderr.write(stdout[-1500:] + stderr[-1500:])
             if failed:
                 raise CommandError(f"The restored office is not whole: {', '.join(failed)}")
             self.stdout.write(self.style.SUCCESS("The restored office is whole."))
