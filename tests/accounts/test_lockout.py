@@ -181,3 +181,10 @@ def test_deleting_attempts_in_axes_admin_list_is_an_audited_unlock(client, org, 
     assert response.status_code == 302
     assert not AccessAttempt.objects.exists()
     assert AuditEvent.objects.get(action="auth.unlocked", actor=org.so_user).after["by"] == "root"
+
+
+def test_the_test_clients_login_still_works(client, org):
+    """Django's Client.login calls authenticate() without a request; the lockout backend
+    steps aside rather than failing such callers (every real door passes the request)."""
+    assert client.login(username=org.so_user.username, password=RIGHT)
+    assert client.get("/desk/").status_code == 200
