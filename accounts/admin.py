@@ -108,3 +108,31 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 _hide_library_admins()
+
+
+def _audited_lockout_admin():
+    """django-axes' list of failed attempts stays (who is locked out, from where); deleting
+    rows there lifts the lockout through the audited service, like the user-list action."""
+    from axes.admin import AccessAttemptAdmin
+    from axes.models import AccessAttempt
+
+    if AccessAttempt not in admin.site._registry:
+        return
+    _unregister(AccessAttempt)
+
+    @admin.register(AccessAttempt)
+    class AuditedAccessAttemptAdmin(AccessAttemptAdmin):
+        def delete_model(self, request, obj):
+            self.delete_queryset(request, [obj])
+
+        def delete_queryset(self, request, queryset):
+            for attempt in queryset:
+                services.signin_unlock(
+                    actor=request.user,
+                    username=attempt.username or "",
+                    ip=attempt.ip_address or "",
+                    request=request,
+                )
+
+
+_audited_lockout_admin()

@@ -119,9 +119,9 @@ DATABASES = {"default": CONFIG.database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    # django-axes first: refuses every door's authenticate() while the account or client is
-    # locked out.
-    "axes.backends.AxesStandaloneBackend",
+    # django-axes first (accounts/backends.py): refuses every door's authenticate() while the
+    # account or client is locked out.
+    "accounts.backends.LockoutBackend",
     # Django's ModelBackend, reading the signed-in user by a compiled query.
     "workspace.auth_backends.UserBackend",
     # Answers "may this user act for this post?" for Viewflow's per-post task permissions.

@@ -164,3 +164,27 @@ def test_only_an_administrator_may_unlock(org):
     with pytest.raises(PermissionDenied):
         services.signin_unlock(actor=org.so_user, username=org.asst_user.username)
     assert not AuditEvent.objects.filter(action="auth.unlocked").exists()
+
+
+def test_deleting_attempts_in_axes_admin_list_is_an_audited_unlock(client, org, admin_user):
+    from axes.models import AccessAttempt
+    from django.test import Client
+
+    _lock(client, org.so_user.username)
+    admin = Client(REMOTE_ADDR="10.2.2.3")
+    admin.force_login(admin_user)
+    attempt = AccessAttempt.objects.get(username=org.so_user.username)
+    response = admin.post(
+        "/django-admin/axes/accessattempt/",
+        {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    assert AuditEvent.objects.get(action="auth.unlocked", actor=org.so_user).after["by"] == "root"
+
+
+def test_the_test_clients_login_still_works(client, org):
+    """Django's Client.login calls authenticate() without a request; the lockout backend
+    steps aside rather than failing such callers (every real door passes the request)."""
+    assert client.login(username=org.so_user.username, password=RIGHT)
+    assert client.get("/desk/").status_code == 200
