@@ -124,6 +124,7 @@ def test_the_client_address_comes_from_daftars_one_rule(client, org, settings):
     )
     assert AccessAttempt.objects.get().ip_address == "10.1.1.1"
     settings.DAFTAR_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    settings.DAFTAR_TRUSTED_PROXY_COUNT = 1  # behind one proxy that writes X-Real-IP
     client.post(DOORS["desk"], {"username": "y", "password": WRONG}, HTTP_X_REAL_IP="192.0.2.7")
     assert AccessAttempt.objects.filter(ip_address="192.0.2.7").exists()
 

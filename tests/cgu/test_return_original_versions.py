@@ -15,7 +15,7 @@ from tests.documents.conftest import snapshot
 from tests.documents.corpus import text_pdf
 from tests.workspace.helpers import api_client
 from workspace.access import can_view_paper
-from workspace.errors import ActionRefused
+from workspace.errors import ActionRefused, NotFound, PermissionDenied
 from workspace.models import SubjectHead
 
 
@@ -43,13 +43,14 @@ def test_another_sections_officer_cannot_replace_a_returns_original(
 ):
     paper = on_monitoring_file.paper
     assert paper.kind == Paper.Kind.KPI_RETURN
-    # The Budget-I officer may see the unclassified monitoring file, and so the paper ...
-    assert can_view_paper(user=cgu.budget_so_user, paper=paper)
+    # The Budget-I officer may see the unclassified monitoring file, but a return's papers are
+    # the CGU's alone (issue 17, point 7: one rule whichever door is used) ...
+    assert can_view_paper(user=cgu.budget_so_user, paper=paper) is False
     current = paper.current_version_id
     before = snapshot()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        # ... but neither the service, nor the screen, nor the API lets him replace it,
-        with pytest.raises(ActionRefused):
+        # ... so neither the service, nor the screen, nor the API lets him replace it,
+        with pytest.raises((ActionRefused, PermissionDenied, NotFound)):
             paper_add_version(actor=cgu.budget_so_user, paper=paper, upload=_forged())
         client.force_login(cgu.budget_so_user)
         screen = client.post(f"/desk/papers/paper/{paper.pk}/versions/", {"upload": _forged()})
@@ -59,7 +60,7 @@ def test_another_sections_officer_cannot_replace_a_returns_original(
         # ... nor the CGU desk that holds the file.
         with pytest.raises(ActionRefused, match="KPI return"):
             paper_add_version(actor=cgu.asst_user, paper=paper, upload=_forged())
-    assert screen.status_code == 409 and api.status_code == 409
+    assert screen.status_code == 404 and api.status_code == 404
     assert snapshot() == before and callbacks == []
     paper.refresh_from_db()
     assert paper.current_version_id == current

@@ -195,12 +195,52 @@ def test_task_results_show_no_arguments(root):
     assert "workspace.tasks.index_file" in html and SUBJECT not in html
 
 
+def test_api_token_shows_its_start_never_its_secret_or_digest(root, desk):
+    from accounts.services import token_create
+
+    token, secret = token_create(actor=desk.asst_user, name="Finance export")
+    html = _page(root, "accounts_apitoken_changelist")
+    assert "Finance export" in html and token.key_start in html
+    assert secret not in html and token.digest not in html
+    detail = _page(root, "accounts_apitoken_change", token.pk)
+    assert secret not in detail and token.digest not in detail
+
+
+def test_sign_in_attempts_show_who_and_where_never_the_password(client, root, desk):
+    from django.test import Client
+
+    tried = "Guessed-Passw0rd-42"
+    Client(REMOTE_ADDR="192.0.2.9").post(
+        "/accounts/login/", {"username": desk.asst_user.username, "password": tried}
+    )
+    html = _page(root, "axes_accessattempt_changelist")
+    assert desk.asst_user.username in html and "192.0.2.9" in html and tried not in html
+    for name in ("axes_accessfailurelog_changelist", "axes_accesslog_changelist"):
+        assert tried not in _page(root, name)
+
+
+def test_job_runs_show_the_job_and_its_summary_only(root):
+    from django.utils import timezone
+
+    from daftar.ops.models import JobRun
+
+    run = JobRun.objects.create(
+        job="cgu_report", slot=timezone.now(), runner="host:1", outcome="report 2025-Q3"
+    )
+    html = _page(root, "ops_jobrun_changelist")
+    assert "cgu_report" in html
+    assert root.post(reverse("admin:ops_jobrun_add")).status_code == 403
+    assert JobRun.objects.get().pk == run.pk
+
+
 LISTED_WITH_TESTS = {
     # here
     "workspace.Department", "workspace.Section", "workspace.Post", "workspace.Holding",
     "workspace.SubjectHead", "auth.User", "auth.Group", "workspace.File", "workspace.Receipt",
     "workspace.Movement", "workspace.AuditEvent", "documents.Paper", "documents.PaperVersion",
     "authtoken.TokenProxy", "django_tasks_database.DBTaskResult",
+    "accounts.ApiToken", "axes.AccessAttempt", "axes.AccessFailureLog", "axes.AccessLog",
+    "ops.JobRun",
     # tests/cgu/test_admin_reads.py
     "cgu.PublicSectorEntity", "cgu.KpiDefinition", "cgu.ReportingPeriod", "cgu.KpiReturn",
     "cgu.Reminder", "cgu.PerformanceReport",
