@@ -3,6 +3,7 @@ site's pages (portal_pages.demo), without the demo's hundreds of files and CGU r
 take minutes to store in S3 and index). Run with ``manage.py shell < deploy/ci/seed_office.py``.
 Prints the logins as ``seed_demo`` does; the journey reads them."""
 
+from accounts.demo import seed as seed_second_factor
 from portal_pages.demo import seed_pages
 from workspace import demo
 from workspace.models import Department, SubjectHead
@@ -13,5 +14,6 @@ for department in Department.objects.all():
         department=department, code="1", defaults={"name_en": "General correspondence"}
     )
 seed_pages(progress=print)
+seed_second_factor(progress=print)  # every officer signs in with the demo authenticator
 for login in logins:
     print(f"  {login.username:<24} {login.department:<6} {login.post}")

@@ -31,6 +31,18 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
+# --- the README's first step: Daftar from the production lock, every package's hash checked --
+# The app servers, the worker, the schedulers and every manage.py step run from this
+# environment; the dev one ($PY: moto's server, the journey's HTTP client) only drives them.
+APPENV=${DAFTAR_STACK_VENV:-$ROOT/var/stack-venv}
+T_INSTALL=$(date +%s)
+[ -x "$APPENV/bin/python" ] || python3 -m venv "$APPENV"
+"$APPENV/bin/pip" install -q --disable-pip-version-check --require-hashes --no-deps -r requirements/prod.txt
+"$APPENV/bin/pip" install -q --disable-pip-version-check --no-deps --no-build-isolation .
+"$APPENV/bin/pip" check >/dev/null
+APP=$APPENV/bin/python
+echo "production environment from requirements/prod.txt in $(( $(date +%s) - T_INSTALL )) s"
+
 STACK=$(mktemp -d /tmp/daftar-stack.XXXXXX)
 chmod 755 "$STACK"   # nginx's workers read the static files under it
 mkdir -p "$STACK/pids" "$STACK/logs" "$STACK/nginx/tmp" "$STACK/var"
@@ -103,6 +115,7 @@ export DAFTAR_LOG_FORMAT=json
 export DAFTAR_METRICS_TOKEN=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(24))')
 export PROMETHEUS_MULTIPROC_DIR=$STACK/prometheus; mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 unset ELASTICSEARCH_URL   # no Elasticsearch on this machine: the database search backend
+export DAFTAR_STACK_PYTHON=$APP
 export DAFTAR_STACK_WEB=http://127.0.0.1:$WEB DAFTAR_STACK_APP1=$APP1 DAFTAR_STACK_APP2=$APP2
 
 # --- services --------------------------------------------------------------------------------
@@ -119,26 +132,26 @@ wait_port "$S3" moto
 
 # --- the README's production steps -----------------------------------------------------------
 say "collectstatic and compilemessages (files), while migrate (the database)"
-"$PY" manage.py collectstatic --no-input -v0 2>"$STACK/logs/collectstatic.log" &
+"$APP" manage.py collectstatic --no-input -v0 2>"$STACK/logs/collectstatic.log" &
 files_pid=$!
-"$PY" manage.py compilemessages -v0 --ignore '.venv/*' --ignore 'node_modules/*' &
+"$APP" manage.py compilemessages -v0 --ignore '.venv/*' --ignore 'node_modules/*' &
 messages_pid=$!
-"$PY" manage.py migrate --no-input -v0
+"$APP" manage.py migrate --no-input -v0
 wait "$files_pid"; wait "$messages_pid"
 say "check --deploy"
-"$PY" manage.py check --deploy --fail-level WARNING >/dev/null
+"$APP" manage.py check --deploy --fail-level WARNING >/dev/null
 say "the office: demo organisation and officers, public pages (deploy/ci/seed_office.py)"
-"$PY" manage.py shell <deploy/ci/seed_office.py >"$STACK/logs/seed_office.log"
+"$APP" manage.py shell <deploy/ci/seed_office.py >"$STACK/logs/seed_office.log"
 
 say "two app servers ($APP1, $APP2), db_worker, two schedulers, nginx ($WEB)"
 for port in "$APP1" "$APP2"; do
-  start "app-$port" "$BIN/gunicorn" daftar.wsgi --preload --workers 2 --bind "127.0.0.1:$port" \
+  start "app-$port" "$APPENV/bin/gunicorn" daftar.wsgi --preload --workers 2 --bind "127.0.0.1:$port" \
     --access-logfile - --graceful-timeout 5 --timeout 60
 done
-"$PY" manage.py tasks_recover --worker-id stack-worker >/dev/null
-start worker "$PY" manage.py db_worker --worker-id stack-worker --interval 0.2 --no-startup-delay
-start scheduler-a "$PY" manage.py scheduler --tick 2
-start scheduler-b "$PY" manage.py scheduler --tick 2
+"$APP" manage.py tasks_recover --worker-id stack-worker >/dev/null
+start worker "$APP" manage.py db_worker --worker-id stack-worker --interval 0.2 --no-startup-delay
+start scheduler-a "$APP" manage.py scheduler --tick 2
+start scheduler-b "$APP" manage.py scheduler --tick 2
 
 DAFTAR_LISTEN="127.0.0.1:$WEB" DAFTAR_SERVER_NAME="127.0.0.1 localhost" \
 DAFTAR_STATIC_ROOT="$STATIC_ROOT" \
