@@ -143,7 +143,9 @@ def slow_query_logger(execute, sql, params, many, context):
     finally:
         took = (time.perf_counter() - started) * 1000
         if took >= getattr(settings, "DAFTAR_SLOW_QUERY_MS", 500):
-            logger.warning("slow query: %.0f ms: %s", took, " ".join(str(sql).split())[:2000])
+            # The statement's start names it; a bulk statement's whole text (a search rebuild's
+            # is several kilobytes) would bury the log, and the tail is rarely what identifies it.
+            logger.warning("slow query: %.0f ms: %s", took, " ".join(str(sql).split())[:400])
 
 
 def install_slow_query_logger(sender, connection, **kwargs):
