@@ -1,10 +1,11 @@
 """Latency and query count of each user-facing operation, in process.
 
-Pages go through Django's test ``Client`` (the whole middleware stack, a signed-in officer via
-``force_login``); mark and approve call the services directly, each on a different file, and
-commit (they write their movement and audit rows). Before every iteration of an operation the
-*floor* — a bare view doing one indexed SELECT — is timed too, so each operation has a floor
-measured under the same conditions, and ``p95 / floor p95`` holds on a noisy machine.
+Pages go through Django's test ``Client`` (the whole middleware stack, a signed-in officer whose
+session passed the second factor, ``signin.py``); mark and approve call the services directly,
+each on a different file, and commit (they write their movement and audit rows). Before every
+iteration of an operation the *floor* — a bare view doing one indexed SELECT — is timed too, so
+each operation has a floor measured under the same conditions, and ``p95 / floor p95`` holds on
+a noisy machine.
 
 Queries are counted from ``connection.queries_log``, cleared before each capture (Django's
 ``CaptureQueriesContext`` under-counts once the log passes its 9,000-entry cap). Logging a
@@ -31,6 +32,7 @@ from django.test import Client
 from django.urls import reverse
 
 from daftar.benchmark.report import Latency
+from daftar.benchmark.signin import signed_in_client
 from daftar.benchmark.text import COMMON_WORD, MIDDLING_WORD, RARE_WORD
 from daftar.benchmark.writer import Progress
 from daftar.startup import freeze_loaded_objects
@@ -197,8 +199,7 @@ class Clients:
     def of(self, user) -> Client:
         client = self._clients.get(user.pk)
         if client is None:
-            client = Client()
-            client.force_login(user)
+            client = signed_in_client(user)
             self._clients[user.pk] = client
         return client
 
