@@ -9,6 +9,7 @@ import random
 from contextlib import contextmanager
 from unittest import mock
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -127,6 +128,49 @@ SCENARIOS = [
 ]
 
 
+# Files that go beyond the Section Officer carry the letter they are about as the receipt's scan
+# (the PUC at Flag A), so the viewer has a paper to show beside the note sheet.
+WITHOUT_SCAN = {"fresh", "overdue", "recalled", "at_so", "other_department"}
+
+
+def _scanned_letter(*, sender: str, subject: str, number: str, date: dt.date) -> SimpleUploadedFile:
+    """A one-page letter as a PDF, the way the receipt's scan reaches the desk."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4)
+    width, height = A4
+    pdf.setFont("Helvetica-Bold", 15)
+    pdf.drawCentredString(width / 2, height - 70, sender)
+    pdf.setFont("Helvetica", 10)
+    pdf.drawCentredString(width / 2, height - 86, "Government of Khyber Pakhtunkhwa")
+    pdf.line(60, height - 96, width - 60, height - 96)
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(60, height - 125, number)
+    pdf.drawRightString(width - 60, height - 125, f"Dated {date:%d %B %Y}")
+    pdf.drawString(60, height - 160, "To")
+    pdf.drawString(80, height - 176, "The Secretary to Government of Khyber Pakhtunkhwa")
+    pdf.setFont("Helvetica-Bold", 11)
+    pdf.drawString(60, height - 210, "Subject:")
+    pdf.drawString(115, height - 210, subject[:70])
+    pdf.setFont("Helvetica", 11)
+    body = [
+        "I am directed to refer to the subject noted above and to request that the proposal",
+        "may kindly be examined and approved at the earliest, as the matter is time-bound.",
+        "The relevant documents and the estimates are enclosed for ready reference.",
+    ]
+    for i, line in enumerate(body):
+        pdf.drawString(60, height - 245 - 17 * i, line)
+    pdf.drawRightString(width - 60, height - 330, "(Signed)")
+    pdf.drawRightString(width - 60, height - 346, f"for {sender}")
+    pdf.showPage()
+    pdf.save()
+    return SimpleUploadedFile("scan.pdf", buf.getvalue(), content_type="application/pdf")
+
+
 class Clock:
     """A simulated clock that moves forward a few hours per step."""
 
@@ -190,15 +234,29 @@ def _one_file(rng, clock, chain, users, heads, code, scenario, other_posts):
     asst, so, ds, secy = chain["asst"], chain["so"], chain["ds"], chain["secy"]
     u = users
     with frozen(clock):
+        letter = {
+            "sender": rng.choice(SENDERS),
+            "subject": _subject(rng, code),
+            "letter_number": f"No.{rng.randint(100, 9999)}/{rng.choice(['B', 'A', 'Estt'])}",
+            "letter_date": (clock.now - dt.timedelta(days=rng.randint(2, 9))).date(),
+        }
+        scans = []
+        if scenario not in WITHOUT_SCAN:
+            scans = [
+                _scanned_letter(
+                    sender=letter["sender"],
+                    subject=letter["subject"],
+                    number=letter["letter_number"],
+                    date=letter["letter_date"],
+                )
+            ]
         receipt = receipts.receipt_diarise(
             actor=u[asst],
             post=asst,
-            sender=rng.choice(SENDERS),
-            subject=_subject(rng, code),
-            letter_number=f"No.{rng.randint(100, 9999)}/{rng.choice(['B', 'A', 'Estt'])}",
-            letter_date=(clock.now - dt.timedelta(days=rng.randint(2, 9))).date(),
+            **letter,
             received_on=clock.now.date(),
             priority=rng.choice([0, 0, 0, 1, 1, 2, 3]),
+            scans=scans,
         )
         grading = rng.choice(
             [Grading.UNCLASSIFIED] * 12 + [Grading.RESTRICTED, Grading.CONFIDENTIAL, Grading.SECRET]
