@@ -332,10 +332,35 @@ def visible_papers(user):
 
 
 def can_view_paper(*, user, paper) -> bool:
-    """May ``user`` open this paper (``paper_visibility`` for one paper: one query)?"""
+    """May ``user`` open this paper? ``paper_visibility``'s rule for one paper, asked place by
+    place: the files and receipts it is on (a handful of rows), then the visibility rule on
+    those ids only. As one statement (``paper_visibility`` with ``pk=``) PostgreSQL planned the
+    visible-files subquery over the whole department first: 0.7–1 s a check at 100,000 files
+    (docs/benchmarks.md); ``tests/workspace/test_list_visibility.py`` holds the two forms
+    equal."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return type(paper)._default_manager.filter(paper_visibility(user), pk=paper.pk).exists()
+    file_ids = list(Enclosure.objects.filter(paper_id=paper.pk).values_list("file_id", flat=True))
+    receipt_ids = list(
+        Receipt.papers.through.objects.filter(paper_id=paper.pk).values_list(
+            "receipt_id", flat=True
+        )
+    )
+    if not file_ids and not receipt_ids:
+        seen = paper.created_by_id == user.pk
+    else:
+        seen = bool(file_ids) and visible_files(user).filter(pk__in=file_ids).exists()
+        seen = seen or (
+            bool(receipt_ids) and visible_receipts(user).filter(pk__in=receipt_ids).exists()
+        )
+    if not seen:
+        return False
+    manager = type(paper)._default_manager
+    for rule in _paper_rules:
+        narrowed = rule(user)
+        if narrowed is not None and not manager.filter(narrowed, pk=paper.pk).exists():
+            return False
+    return True
 
 
 def version_refusal(*, user, paper) -> tuple[str, str] | None:
