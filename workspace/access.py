@@ -135,13 +135,23 @@ def visible_receipts(user):
     posts = my_post_ids(user)
     if not posts:
         return Receipt.objects.none()
+    departments = my_department_ids(user)
+    # On a file: ``visible_files``'s three rules written over the receipt's own file row (a
+    # join by key), not ``file__in=visible_files(user)``: PostgreSQL hashed that subquery over
+    # every file of the department first, 1.1 s a receipts list at 100,000 files.
+    custody = Movement.objects.filter(file=OuterRef("file_id"), to_post__in=posts)
+    on_a_seen_file = Q(file__isnull=False) & (
+        Q(file__department__in=departments, file__grading__lte=Grading.RESTRICTED)
+        | Q(file__holding_post__in=posts)
+        | Exists(custody)
+    )
     return Receipt.objects.filter(
         Q(
-            Q(section__department__in=my_department_ids(user), grading__lte=Grading.RESTRICTED)
+            Q(section__department__in=departments, grading__lte=Grading.RESTRICTED)
             | Q(holding_post__in=posts),
             file__isnull=True,
         )
-        | Q(file__in=visible_files(user))
+        | on_a_seen_file
     )
 
 
@@ -350,8 +360,11 @@ def can_view_paper(*, user, paper) -> bool:
         seen = paper.created_by_id == user.pk
     else:
         seen = bool(file_ids) and visible_files(user).filter(pk__in=file_ids).exists()
-        seen = seen or (
-            bool(receipt_ids) and visible_receipts(user).filter(pk__in=receipt_ids).exists()
+        seen = seen or any(
+            can_view_receipt(user=user, receipt=receipt)
+            for receipt in Receipt.objects.filter(pk__in=receipt_ids).select_related(
+                "file", "section"
+            )
         )
     if not seen:
         return False
