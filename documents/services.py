@@ -348,25 +348,18 @@ def paper_discard(*, actor, paper: Paper) -> None:
 def paper_download_record(*, actor, version: PaperVersion) -> None:
     """Check that ``actor`` may open this version and write the download to the audit trail.
     Raises ``NotFound`` otherwise (the view answers 404, so existence is not told)."""
-    if (
-        actor is None
-        or not getattr(actor, "is_authenticated", False)
-        or not can_view_paper(user=actor, paper=version.paper)
-    ):
-        raise NotFound()
-    with transaction.atomic():
-        audit.record(
-            actor=actor,
-            action="paper.download",
-            obj=version,
-            after={"paper": version.paper_id, "version": version.number, "sha256": version.sha256},
-        )
+    _record_reading(actor=actor, version=version, action="paper.download")
 
 
 def paper_open(*, actor, version: PaperVersion) -> None:
     """Check that ``actor`` may read this version and write the opening to the audit trail:
     one row per opening in the viewer, however many page images it then shows. Raises
     ``NotFound`` otherwise (the view answers 404, so existence is not told)."""
+    _record_reading(actor=actor, version=version, action="paper.open")
+
+
+def _record_reading(*, actor, version: PaperVersion, action: str) -> None:
+    """The one check and audit row of every way a paper is read (downloaded, opened)."""
     if (
         actor is None
         or not getattr(actor, "is_authenticated", False)
@@ -376,7 +369,7 @@ def paper_open(*, actor, version: PaperVersion) -> None:
     with transaction.atomic():
         audit.record(
             actor=actor,
-            action="paper.open",
+            action=action,
             obj=version,
             after={"paper": version.paper_id, "version": version.number, "sha256": version.sha256},
         )

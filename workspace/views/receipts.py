@@ -157,38 +157,37 @@ def _may_write_outcome(receipt: Receipt, my_posts) -> bool:
 @login_required
 @require_POST
 def receipt_outcome(request, pk):
-    receipt = sel.receipt_for(user=request.user, pk=pk)
-    if receipt is None:
-        raise Http404
-    form = ReceiptOutcomeForm(request.POST)
-    if form.is_valid():
-        run(
-            request,
-            receipts.receipt_record_outcome,
-            _("Outcome saved. The citizen sees it once the matter is decided."),
-            receipt=receipt,
-            outcome=form.cleaned_data["outcome"],
-        )
-    else:
-        form_errors(request, form)
-    return redirect("workspace:receipt", pk=receipt.pk)
+    return _receipt_action(
+        request,
+        pk,
+        ReceiptOutcomeForm,
+        receipts.receipt_record_outcome,
+        _("Outcome saved. The citizen sees it once the matter is decided."),
+    )
 
 
 @login_required
 @require_POST
 def receipt_dispose(request, pk):
+    return _receipt_action(
+        request,
+        pk,
+        ReceiptDisposeForm,
+        receipts.receipt_dispose,
+        _("Receipt disposed of. The citizen now sees the matter as decided."),
+    )
+
+
+def _receipt_action(request, pk, form_class, service, done_message):
+    """A receipt card's form that writes the public outcome: the receipt as the user may
+    see it, the form parsed, one service called (``run`` shows its refusal), back to the
+    receipt's page."""
     receipt = sel.receipt_for(user=request.user, pk=pk)
     if receipt is None:
         raise Http404
-    form = ReceiptDisposeForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
-        run(
-            request,
-            receipts.receipt_dispose,
-            _("Receipt disposed of. The citizen now sees the matter as decided."),
-            receipt=receipt,
-            outcome=form.cleaned_data["outcome"],
-        )
+        run(request, service, done_message, receipt=receipt, outcome=form.cleaned_data["outcome"])
     else:
         form_errors(request, form)
     return redirect("workspace:receipt", pk=receipt.pk)
