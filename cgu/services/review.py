@@ -16,7 +16,14 @@ from workspace import audit
 from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 
 OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
-BUSY = _("Someone else is deciding on this return at this moment. Reload in a second.")
+
+
+def _busy() -> ActionRefused:
+    # Translated when raised, in the language of the request (a module-level _() would be
+    # translated once, at import, in the server's default language).
+    return ActionRefused(
+        _("Someone else is deciding on this return at this moment. Reload in a second.")
+    )
 
 
 def _lock_return(pk: int) -> KpiReturn:
@@ -31,7 +38,7 @@ def _lock_return(pk: int) -> KpiReturn:
     except KpiReturn.DoesNotExist:
         raise NotFound(_("No such return."))
     except DatabaseError:
-        raise ActionRefused(BUSY)
+        raise _busy()
 
 
 def _reviewer_post(actor, kpi_return: KpiReturn):
@@ -117,7 +124,7 @@ def _step(*, actor, kpi_return: KpiReturn, decision: str | None):
             activation.execute()
             return task
     except FlowLockFailed:
-        raise ActionRefused(BUSY)
+        raise _busy()
 
 
 def return_take_up(*, actor, kpi_return: KpiReturn) -> KpiReturn:

@@ -6,9 +6,11 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
+from django.utils import translation
 
 from cgu.models import KpiReturn
+from cgu.services import _common as cgu_common
 from cgu.services import return_accept, return_submit
 from tests.cgu.conftest import uni_rows
 from workspace.errors import ActionRefused
@@ -70,3 +72,35 @@ def test_double_submit_race(cgu):
     assert isinstance(loser, ActionRefused), repr(loser)
     assert "already has a return" in str(loser)
     assert KpiReturn.objects.count() == 1
+
+
+def test_a_reviewer_kept_waiting_is_told_so_in_her_own_language(cgu, submitted, monkeypatch):
+    """The "someone else is deciding" refusal is translated when it is raised, so an Urdu
+    reader reads it in Urdu (it was once translated at import, in English)."""
+    monkeypatch.setattr(cgu_common, "LOCK_TIMEOUT_MS", 200)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_row():
+        try:
+            with transaction.atomic():
+                KpiReturn.objects.select_for_update().get(pk=submitted.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        with translation.override("ur"), pytest.raises(ActionRefused) as refused:
+            return_accept(actor=cgu.so_user, kpi_return=submitted)
+    finally:
+        release.set()
+        holder.join(10)
+    with translation.override("ur"):
+        expected = translation.gettext(
+            "Someone else is deciding on this return at this moment. Reload in a second."
+        )
+    assert str(refused.value) == expected and expected.startswith("اس وقت")
+    assert not AuditEvent.objects.filter(action="kpi_return.accept").exists()

@@ -5,6 +5,7 @@ import pytest
 
 import search
 from documents.models import PaperText
+from documents.services import paper_upload
 from search import tasks
 from search.models import FileDocument, PendingReindex
 from tests.documents.corpus import text_pdf, upload
@@ -73,8 +74,22 @@ def test_paper_text_extracted_reindexes_the_files_the_paper_is_on(
     assert ids(search.search_files(user=desk.asst_user, query="tubewell")) == [file.pk]
 
 
-def test_paper_text_extracted_for_a_paper_on_no_file_does_nothing(desk):
-    search.paper_text_extracted(version_id=987654)  # no such version: nothing to do
+def test_paper_text_extracted_for_a_paper_on_no_file_does_nothing(
+    desk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        file = _open(desk)
+        version = paper_upload(
+            actor=desk.asst_user,
+            upload=upload("loose.pdf", text_pdf(1, "Loose")),
+            kind="attachment",
+        )
+    indexed = FileDocument.objects.get(file=file).updated_at
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        search.paper_text_extracted(version.pk)  # on no file: nothing to reindex
+        search.paper_text_extracted(987654)  # no such version: nothing either
+    assert callbacks == []
+    assert FileDocument.objects.get(file=file).updated_at == indexed
 
 
 def test_a_failed_update_is_retried_then_left_pending_for_check(
