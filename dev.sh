@@ -66,6 +66,17 @@ case "${1:-}" in
     shift
     install dev
     install_test_tools
+    # Tests marked "postgres" skip on SQLite. When DATABASE_URL is not set and a PostgreSQL
+    # answers on the usual port without a password, use it (DAFTAR_TEST_DB=sqlite keeps SQLite).
+    if [ -z "${DATABASE_URL:-}" ] && [ "${DAFTAR_TEST_DB:-}" != sqlite ]; then
+      local_pg=postgres://postgres@127.0.0.1:5432/daftar
+      if "$PY" -c 'import sys, psycopg; psycopg.connect(sys.argv[1], dbname="postgres", connect_timeout=2).close()' "$local_pg" 2>/dev/null; then
+        export DATABASE_URL=$local_pg
+        say "A PostgreSQL answers on 127.0.0.1:5432: the tests use it (DAFTAR_TEST_DB=sqlite to keep SQLite)"
+      else
+        say "No PostgreSQL answers on 127.0.0.1:5432: SQLite; the tests that need PostgreSQL skip"
+      fi
+    fi
     say "Running the test suite on ${DATABASE_URL:-SQLite (embedded)}"
     exec "$PY" -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
     ;;

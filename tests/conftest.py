@@ -190,3 +190,10 @@ def phone_page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def pytest_report_header(config):
+    """Say which database the run uses: tests marked ``postgres`` skip on SQLite."""
+    settings_db = connection.settings_dict
+    where = settings_db.get("HOST") or settings_db.get("NAME")
+    return f"database: {connection.vendor} ({where})"
