@@ -196,11 +196,6 @@ class DraftSerializer(serializers.ModelSerializer):
         fields = ["number", "subject", "addressees", "body", "status", "outgoing_number"]
 
 
-class FileDetailSerializer(FileSerializer):
-    class Meta(FileSerializer.Meta):
-        fields = FileSerializer.Meta.fields
-
-
 class ReceiptSerializer(serializers.ModelSerializer):
     diary = serializers.CharField(source="diary_label", read_only=True)
     holding_post = PostSerializer(read_only=True)
