@@ -12,9 +12,9 @@ from tests.cgu.conftest import _media_in_tmp as _media_in_tmp  # noqa: F401 — 
 from tests.cgu.conftest import cgu  # noqa: F401
 from tests.workspace.conftest import desk  # noqa: F401
 from tests.workspace.helpers import diarise
+from workspace import locks
 from workspace.errors import ActionRefused
 from workspace.models import AuditEvent, Counter, Receipt
-from workspace.services import numbering
 
 NUL_EN = "contains a NUL character"
 NUL_UR = "NUL"  # the Urdu message names the character the same way
@@ -96,7 +96,7 @@ def _hold_counter_lock(scope: str, held: threading.Event, release: threading.Eve
 def test_a_busy_diary_counter_refuses_in_seconds_with_a_message(client, desk, monkeypatch):  # noqa: F811
     first = diarise(desk)  # the counter row exists
     scope = f"diary:{desk.asst.section_id}:{first.diary_year}"
-    monkeypatch.setattr(numbering, "LOCK_TIMEOUT_MS", 300)
+    monkeypatch.setattr(locks, "LOCK_TIMEOUT_MS", 300)
     held, release = threading.Event(), threading.Event()
     holder = threading.Thread(target=_hold_counter_lock, args=(scope, held, release))
     holder.start()

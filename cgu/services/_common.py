@@ -1,15 +1,14 @@
-"""What the CGU services share: who is acting, and waiting for row locks with a cap."""
+"""What the CGU services share: who is acting, and waiting for row locks with a cap
+(``cap_lock_wait``, the one every service uses, from ``workspace.locks``)."""
 
 from __future__ import annotations
 
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from cgu import access
 from workspace.errors import PermissionDenied
+from workspace.locks import cap_lock_wait
 from workspace.models import Post
-
-LOCK_TIMEOUT_MS = 5000
 
 
 def require_cgu_post(actor) -> Post:
@@ -24,8 +23,4 @@ def require_cgu_post(actor) -> Post:
     return post
 
 
-def cap_lock_wait() -> None:
-    """Make row locks taken in this transaction wait at most LOCK_TIMEOUT_MS (PostgreSQL)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
+__all__ = ["cap_lock_wait", "require_cgu_post"]

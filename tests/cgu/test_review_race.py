@@ -10,9 +10,9 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import translation
 
 from cgu.models import KpiReturn
-from cgu.services import _common as cgu_common
 from cgu.services import return_accept, return_submit
 from tests.cgu.conftest import uni_rows
+from workspace import locks
 from workspace.errors import ActionRefused
 from workspace.models import AuditEvent
 
@@ -77,7 +77,7 @@ def test_double_submit_race(cgu):
 def test_a_reviewer_kept_waiting_is_told_so_in_her_own_language(cgu, submitted, monkeypatch):
     """The "someone else is deciding" refusal is translated when it is raised, so an Urdu
     reader reads it in Urdu (it was once translated at import, in English)."""
-    monkeypatch.setattr(cgu_common, "LOCK_TIMEOUT_MS", 200)
+    monkeypatch.setattr(locks, "LOCK_TIMEOUT_MS", 200)
     locked, release = threading.Event(), threading.Event()
 
     def hold_the_row():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,11 +13,11 @@ from viewflow.workflow.status import STATUS
 
 from workspace.compiled import compiled
 from workspace.errors import ActionRefused, NotFound
+from workspace.locks import cap_lock_wait
 from workspace.models import File, Movement, Post
 from workspace.selectors import holds_post
 
 OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
-LOCK_TIMEOUT_MS = 5000
 
 BUSY = gettext_lazy(
     "Someone else is acting on this file at this moment. Wait a second and try again."
@@ -28,11 +28,10 @@ NOT_YOURS = gettext_lazy(
 
 
 def lock_file(file_id: int) -> File:
-    """Lock the file row for the rest of the transaction, waiting at most LOCK_TIMEOUT_MS.
-    Every file action takes this lock first, so actions on one file queue in one order."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
+    """Lock the file row for the rest of the transaction, waiting at most
+    ``locks.LOCK_TIMEOUT_MS``. Every file action takes this lock first, so actions on one file
+    queue in one order."""
+    cap_lock_wait()
     try:
         # No savepoint: a lock that times out aborts the caller's transaction, and the caller
         # (a service, inside its own ``transaction.atomic``) is left by the refusal anyway.

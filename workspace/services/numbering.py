@@ -3,16 +3,15 @@
 ``take(scope)`` locks the counter row for the rest of the caller's transaction and returns the
 next value. Concurrent callers queue on the row lock; a rolled-back transaction returns its
 number, so the sequence has no gaps. The wait is capped like the file lock's
-(``desk.LOCK_TIMEOUT_MS``): a caller still waiting then is refused with a message, rather
+(``workspace.locks``): a caller still waiting then is refused with a message, rather
 than holding a worker until the server's own timeout answers 500."""
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext_lazy
 
 from workspace.errors import ActionRefused
+from workspace.locks import cap_lock_wait
 from workspace.models import Counter
-
-LOCK_TIMEOUT_MS = 5000
 
 BUSY = gettext_lazy(
     "Someone else in this section is taking the next number at this moment. "
@@ -23,9 +22,7 @@ BUSY = gettext_lazy(
 def take(scope: str) -> int:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("numbering.take must run inside the transaction that uses the number")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{int(LOCK_TIMEOUT_MS)}ms'")
+    cap_lock_wait()
     counters = Counter.objects.select_for_update()
     try:
         # No savepoint: a lock that times out aborts the caller's transaction, which the
