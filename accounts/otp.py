@@ -12,8 +12,8 @@ next request, and that request is not verified, exactly as before.
 
 ``request.user.otp_device`` is then the device built from what is known (id, user,
 ``confirmed``) with ``Model.from_db``; any other field (its name, its key) is deferred and
-read from the database if something asks for it. Elsewhere (SQLite, a device model or an id
-this does not know) it falls back to django-otp's own read.
+read from the database if something asks for it. A user read without the arrays (SQLite) is
+checked by django-otp's own read; an id that names no device model verifies nothing.
 """
 
 from __future__ import annotations
@@ -77,7 +77,9 @@ def device_of(user, persistent_id: str):
     """The confirmed device ``persistent_id`` names if it is ``user``'s, else None."""
     label, _sep, pk = _normalise(persistent_id).rpartition("/")
     model = device_models().get(label)
-    confirmed = getattr(user, _annotation(model), None) if model is not None else None
+    if model is None:  # no such device model (django-otp would fail on another model's id)
+        return None
+    confirmed = getattr(user, _annotation(model), None)
     if confirmed is None:  # not read with the user: ask as django-otp does
         device = Device.from_persistent_id(_normalise(persistent_id))
     elif pk.isdigit() and int(pk) in confirmed:
