@@ -11,4 +11,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from accounts import signals  # noqa: F401  (connects the audit receivers)
+        from accounts import otp, signals  # noqa: F401  (connects the audit receivers)
+
+        otp.register()  # the user's confirmed second-factor devices, read with the user

@@ -80,7 +80,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's OTPMiddleware, with the session's device checked from the user's own read
+    # (accounts/otp.py): no query of its own.
+    "accounts.otp.SecondFactorDeviceMiddleware",
     "daftar.middleware.NoStoreForStaff",
     "daftar.middleware.RefuseNulBytes",
     "django.contrib.messages.middleware.MessageMiddleware",

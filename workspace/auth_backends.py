@@ -2,7 +2,8 @@
 
 ``UserBackend`` is Django's ModelBackend (passwords, global permissions) with one change: the
 signed-in user, read on every staff request, is read by a compiled query
-(``workspace.compiled``) rather than compiled anew each time.
+(``workspace.compiled``) rather than compiled anew each time, with what other apps register to
+read along with it (``register_user_annotation``).
 
 ``PostHoldingBackend`` gives per-post permissions: a user may act for a post while they hold
 it. Viewflow asks ``user.has_perm(task.owner_permission, post)`` for a task sitting at a post;
@@ -16,10 +17,19 @@ from workspace.compiled import compiled
 from workspace.models import Post
 from workspace.selectors import holds_post
 
+# What another app reads with the signed-in user, in the same query (name -> expression):
+# accounts' confirmed second-factor devices (accounts/otp.py). Registered at start-up, in an
+# app's ``ready()``, before the first request compiles the read.
+USER_ANNOTATIONS: dict = {}
+
+
+def register_user_annotation(name: str, expression) -> None:
+    USER_ANNOTATIONS[name] = expression
+
 
 @compiled
 def _user_by_pk(*, pk: int):
-    return get_user_model()._default_manager.filter(pk=pk).order_by()
+    return get_user_model()._default_manager.filter(pk=pk).annotate(**USER_ANNOTATIONS).order_by()
 
 
 class UserBackend(ModelBackend):

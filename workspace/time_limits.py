@@ -24,7 +24,9 @@ them together.
 
 from __future__ import annotations
 
+import operator
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 
 from django.db.models import Q
 from django.utils import timezone
@@ -70,11 +72,19 @@ def due_date(arrived: date, days: int) -> date:
 def cutoff(today: date, days: int) -> datetime:
     """The start of the earliest arrival day whose ``due_date`` has not passed by ``today``:
     a file that reached its desk before this moment is overdue. Found from ``due_date``
-    itself, so the query (``overdue_q``) and the row (``is_overdue``) agree by construction."""
-    first = today
-    while due_date(first - timedelta(days=1), days) >= today:
-        first -= timedelta(days=1)
-    return timezone.make_aware(datetime.combine(first, time.min))
+    itself, so the query (``overdue_q``) and the row (``is_overdue``) agree by construction:
+    a later arrival is never due earlier, so the day is searched for by halving (a few calls
+    of ``due_date``, not one per day back; the inbox asks for it on every visit)."""
+    late, on_time = today - timedelta(days=days + 1), today  # due_date(on_time) >= today
+    while due_date(late, days) >= today:  # not late yet: step further back
+        late -= timedelta(days=days + 1)
+    while (on_time - late).days > 1:  # due_date(late) < today <= due_date(on_time)
+        middle = late + timedelta(days=(on_time - late).days // 2)
+        if due_date(middle, days) >= today:
+            on_time = middle
+        else:
+            late = middle
+    return timezone.make_aware(datetime.combine(on_time, time.min))
 
 
 def limit_due(file: File) -> date | None:
@@ -88,11 +98,16 @@ def limit_due(file: File) -> date | None:
     return due_date(timezone.localdate(file.desk_since), days)
 
 
-def is_overdue(file: File, *, today: date | None = None) -> bool:
-    """The rule for one file whose ``holding_post.section.department`` is loaded."""
+_NOT_GIVEN = object()
+
+
+def is_overdue(file: File, *, today: date | None = None, due=_NOT_GIVEN) -> bool:
+    """The rule for one file whose ``holding_post.section.department`` is loaded. ``due``:
+    its ``limit_due`` when the caller has it already (the inbox shows both)."""
     if file.status != File.Status.OPEN:
         return False
-    due = limit_due(file)
+    if due is _NOT_GIVEN:
+        due = limit_due(file)
     return due is not None and due < (today or timezone.localdate())
 
 
@@ -104,13 +119,23 @@ def overdue_q(*, posts, today: date | None = None) -> Q:
     for post in posts:
         dept = post.section.department
         by_department.setdefault(dept.pk, (dept, []))[1].append(post.pk)
-    undated = Q(pk__in=[])
+    # Kept small: Django spends more on compiling each term than PostgreSQL on running it
+    # (docs/benchmarks.md, session 9). The posts are named once when they are all of one
+    # department (the usual officer), and each limit's cutoff is worked out once.
+    cutoffs: dict[int, datetime] = {}
+    undated = []
     for dept, post_ids in by_department.values():
+        terms = []
         for priority, days in limits_of(dept).items():
-            undated |= Q(
-                holding_post__in=post_ids, priority=priority, desk_since__lt=cutoff(today, days)
-            )
-    return Q(status=File.Status.OPEN) & (Q(due_on__lt=today) | (Q(due_on__isnull=True) & undated))
+            if days not in cutoffs:
+                cutoffs[days] = cutoff(today, days)
+            terms.append(Q(priority=priority, desk_since__lt=cutoffs[days]))
+        undated.append(Q(holding_post__in=post_ids) & reduce(operator.or_, terms))
+    if not undated:
+        return Q(status=File.Status.OPEN) & Q(due_on__lt=today)
+    return Q(status=File.Status.OPEN) & (
+        Q(due_on__lt=today) | (Q(due_on__isnull=True) & reduce(operator.or_, undated))
+    )
 
 
 def describe(department) -> str:

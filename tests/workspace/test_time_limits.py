@@ -160,3 +160,55 @@ def test_the_counts_are_one_query_and_the_inbox_does_not_grow(client, desk):
         sel.inbox_counts(user=user)
     # the holdings (read once a request), the files' counts, the receipts' count
     assert len(counts) == 3
+
+
+def _cutoff_day_by_day(today: dt.date, days: int) -> dt.date:
+    """The earliest arrival day not yet late, found the slow way (one day back at a time)."""
+    first = today
+    while time_limits.due_date(first - dt.timedelta(days=1), days) >= today:
+        first -= dt.timedelta(days=1)
+    return first
+
+
+def test_the_cutoff_is_the_earliest_arrival_day_not_yet_late():
+    for offset in range(21):  # three weeks of todays, every weekday and weekend day
+        today = MONDAY + dt.timedelta(days=offset)
+        for days in (0, 1, 2, 3, 5, 7, 10, 14, 30, 60):
+            found = timezone.localtime(time_limits.cutoff(today, days))
+            assert found.time() == dt.time.min
+            assert found.date() == _cutoff_day_by_day(today, days), (today, days)
+
+
+def test_posts_of_two_departments_are_judged_each_by_its_own_limits(desk):
+    """One officer holding posts in two departments (an additional charge): a routine file
+    four working days at each desk is overdue only where the department allows two."""
+    here = open_file(desk, priority=Priority.ROUTINE)
+    there = open_file(desk, at=desk.other_so, user=desk.other_user, priority=Priority.ROUTINE)
+    for file in (here, there):
+        _at_desk_since(file, MONDAY)
+    today = MONDAY + dt.timedelta(days=4)  # Friday: four working days later
+    desk.other_dept.limit_routine_days = 2
+    desk.other_dept.save(update_fields=["limit_routine_days"])
+    rows = [_loaded(here), _loaded(there)]
+    posts = [row.holding_post for row in rows]
+    by_query = set(
+        File.objects.filter(time_limits.overdue_q(posts=posts, today=today)).values_list(
+            "pk", flat=True
+        )
+    )
+    assert by_query == {there.pk}
+    assert [time_limits.is_overdue(row, today=today) for row in rows] == [False, True]
+    # Only the posts named are counted: the first department's post alone gives nothing.
+    assert not File.objects.filter(time_limits.overdue_q(posts=posts[:1], today=today)).exists()
+
+
+def test_a_due_date_given_to_is_overdue_is_the_one_it_would_find(desk):
+    file = open_file(desk, priority=Priority.URGENT)
+    _at_desk_since(file, MONDAY)
+    row = _loaded(file)
+    due = time_limits.limit_due(row)
+    for day in range(20):
+        today = MONDAY + dt.timedelta(days=day)
+        assert time_limits.is_overdue(row, today=today, due=due) == time_limits.is_overdue(
+            row, today=today
+        )

@@ -16,7 +16,7 @@ def inbox(request):
     today = timezone.localdate()
     for file in page.rows:  # the holding post's department is on the row: no query
         file.due_by = time_limits.limit_due(file)
-        file.overdue = time_limits.is_overdue(file, today=today)
+        file.overdue = time_limits.is_overdue(file, today=today, due=file.due_by)
     return render(
         request,
         "workspace/inbox.html",

@@ -49,6 +49,7 @@ def file_detail(request, pk):
     citizens = [e.receipt for e in page["enclosures"] if e.receipt_id and e.receipt.tracking_ref]
     seen_now = tracking.public_status_of(receipt_ids=[r.pk for r in citizens])
     public_lines = [(r, seen_now[r.pk]) for r in citizens if r.pk in seen_now]
+    due_by = time_limits.limit_due(file)
     context = {
         "file": file,
         **page,
@@ -69,8 +70,8 @@ def file_detail(request, pk):
         "pending_receipts": sel.inbox_receipts(user=request.user) if at_my_desk else [],
         "today": timezone.localdate(),
         # Overdue by its due date or its priority's time limit (workspace.time_limits).
-        "overdue": time_limits.is_overdue(file),
-        "due_by": time_limits.limit_due(file) if file.status == File.Status.OPEN else None,
+        "overdue": time_limits.is_overdue(file, due=due_by),
+        "due_by": due_by if file.status == File.Status.OPEN else None,
         "flag_urls": flag_urls,
         "public_lines": public_lines,
         "park_form": ParkForm(),
