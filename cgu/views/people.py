@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ def entity_people(request, code):
             messages.success(
                 request,
                 _("Invitation emailed to %(email)s; the link works once, for %(days)s days.")
-                % {"email": member.user.email, "days": 7},
+                % {"email": member.user.email, "days": settings.DAFTAR_ENTITY_INVITE_DAYS},
             )
             return redirect("cgu:entity_people", code=entity.code)
     return render(

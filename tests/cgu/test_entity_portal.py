@@ -478,3 +478,31 @@ def test_compliance_screen_shows_who_filed_themselves(people, client):
 def test_api_token_rows_are_unchanged_for_officers(cgu):
     token, _key = token_create(actor=cgu.so_user, name="desk")
     assert token.scope == "" and ApiToken.objects.filter(scope="").count() == 1
+
+
+def test_the_cgus_people_screen(people, client, django_capture_on_commit_callbacks):
+    o = people
+    url = reverse("cgu:entity_people", args=[o.uni.code])
+    client.force_login(o.budget_so_user)
+    assert client.get(url).status_code == 403
+    assert (
+        client.post(url, {"full_name": "X", "email": "x@uop.edu.pk", "role": "head"}).status_code
+        == 403
+    )
+    assert not EntityUser.objects.filter(user__email="x@uop.edu.pk").exists()
+    client.force_login(o.asst_user)
+    page = client.get(url).content.decode()
+    assert "focal@uop.edu.pk" in page and "vc@awkum.edu.pk" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"full_name": "Sara Khan", "email": "sara@uop.edu.pk", "role": "preparer"}
+        )
+    assert response.status_code == 302 and mail.outbox[-1].to == ["sara@uop.edu.pk"]
+    refused = client.post(url, {"full_name": "Again", "email": "sara@uop.edu.pk", "role": "head"})
+    assert "already signs in" in refused.content.decode()
+    # Deactivating through another entity's URL finds no one.
+    other_url = reverse("cgu:entity_person_deactivate", args=[o.hosp.code, o.prep.pk])
+    assert client.post(other_url).status_code == 404
+    ok = reverse("cgu:entity_person_deactivate", args=[o.uni.code, o.prep.pk])
+    assert client.post(ok).status_code == 302
+    assert not EntityUser.objects.get(pk=o.prep.pk).is_active
