@@ -22,7 +22,7 @@ from cgu.models import (
     PublicSectorEntity,
     ReportingPeriod,
 )
-from cgu.selectors import _q2
+from cgu.selectors import _cached_published, _q2
 
 DUE_PERIODS = 8  # the periods the portal lists: the latest ended ones
 
@@ -151,10 +151,24 @@ def _median(values: list[Decimal]) -> Decimal | None:
     return _q2(statistics.median(values)) if values else None
 
 
+def _medians(period_id: int, department_id: int) -> list[tuple]:
+    """``(kpi_id, department's median, province's median)`` of a period's published figures."""
+    everyone: dict[int, list[Decimal]] = {}
+    department: dict[int, list[Decimal]] = {}
+    for kpi_id, value, dept_id in KpiValue.objects.filter(
+        kpi_return__period_id=period_id, kpi_return__is_published=True
+    ).values_list("kpi_id", "value", "kpi_return__entity__department_id"):
+        everyone.setdefault(kpi_id, []).append(value)
+        if dept_id == department_id:
+            department.setdefault(kpi_id, []).append(value)
+    return [(k, _median(department.get(k, [])), _median(v)) for k, v in everyone.items()]
+
+
 def benchmarks(entity: PublicSectorEntity) -> Benchmarks:
     """The entity's published figures for the latest period it has any, beside the median of
     its department's entities and of every entity in the province (published figures only).
-    Two queries."""
+    The medians are cached under ``published_stamp`` (as the CGU's other published
+    aggregates): a publication changes the stamp, so they are never stale. Three queries."""
     mine = (
         KpiReturn.objects.filter(entity=entity, is_published=True)
         .select_related("period")
@@ -164,46 +178,29 @@ def benchmarks(entity: PublicSectorEntity) -> Benchmarks:
     if mine is None:
         return Benchmarks(period=None)
     period = mine.period
-    by_kpi: dict[int, dict] = {}
-    for kpi_id, code, name_en, name_ur, unit, value, entity_id, dept_id in KpiValue.objects.filter(
-        kpi_return__period=period, kpi_return__is_published=True
-    ).values_list(
-        "kpi_id",
-        "kpi__code",
-        "kpi__name_en",
-        "kpi__name_ur",
-        "kpi__unit",
-        "value",
-        "kpi_return__entity_id",
-        "kpi_return__entity__department_id",
-    ):
-        slot = by_kpi.setdefault(
-            kpi_id,
-            {
-                "code": code,
-                "names": (name_en, name_ur),
-                "unit": unit,
-                "all": [],
-                "dept": [],
-                "mine": None,
-            },
+    medians = {
+        kpi_id: (dept, province)
+        for kpi_id, dept, province in _cached_published(
+            f"medians:{period.pk}:{entity.department_id}",
+            lambda: _medians(period.pk, entity.department_id),
         )
-        slot["all"].append(value)
-        if dept_id == entity.department_id:
-            slot["dept"].append(value)
-        if entity_id == entity.pk:
-            slot["mine"] = value
+    }
     urdu = (get_language() or "").startswith("ur")
-    rows = [
-        Comparison(
-            kpi_code=s["code"],
-            kpi_name=(s["names"][1] if urdu and s["names"][1] else s["names"][0]),
-            unit=s["unit"],
-            value=s["mine"],
-            department_median=_median(s["dept"]),
-            province_median=_median(s["all"]),
+    rows = []
+    for v in (
+        KpiValue.objects.filter(kpi_return=mine)
+        .select_related("kpi")
+        .order_by("kpi__position", "kpi__code")
+    ):
+        dept, province = medians.get(v.kpi_id, (None, None))
+        rows.append(
+            Comparison(
+                kpi_code=v.kpi.code,
+                kpi_name=v.kpi.name_ur if urdu and v.kpi.name_ur else v.kpi.name_en,
+                unit=v.kpi.unit,
+                value=v.value,
+                department_median=dept,
+                province_median=province,
+            )
         )
-        for s in by_kpi.values()
-        if s["mine"] is not None
-    ]
     return Benchmarks(period=period, rows=rows)

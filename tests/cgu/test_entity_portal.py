@@ -506,3 +506,34 @@ def test_the_cgus_people_screen(people, client, django_capture_on_commit_callbac
     ok = reverse("cgu:entity_person_deactivate", args=[o.uni.code, o.prep.pk])
     assert client.post(ok).status_code == 302
     assert not EntityUser.objects.get(pk=o.prep.pk).is_active
+
+
+def test_published_figures_beside_the_medians(people, client):
+    o = people
+    from tests.cgu.conftest import hosp_rows
+
+    for entity, rows in ((o.uni, uni_rows(STAFF="2000")), (o.uni2, uni_rows(STAFF="3000"))):
+        r = return_submit(
+            actor=o.asst_user,
+            entity=entity,
+            period=o.q3,
+            rows=rows,
+            received_on=dt.date(2025, 10, 5),
+        )
+        return_accept(actor=o.so_user, kpi_return=r)
+    h = return_submit(
+        actor=o.asst_user, entity=o.hosp, period=o.q3, rows=hosp_rows(STAFF="7000"),
+        received_on=dt.date(2025, 10, 5),
+    )  # fmt: skip
+    from cgu import portal
+
+    before = {c.kpi_code: c for c in portal.benchmarks(o.uni).rows}
+    assert before["STAFF"].value == 2000
+    assert before["STAFF"].department_median == 2500 and before["STAFF"].province_median == 2500
+    return_accept(actor=o.so_user, kpi_return=h)  # the cached medians follow publication
+    after = {c.kpi_code: c for c in portal.benchmarks(o.uni).rows}
+    assert after["STAFF"].department_median == 2500 and after["STAFF"].province_median == 3000
+    assert "ENROLMENT" in after and "OPD" not in after  # our own KPIs only
+    client.force_login(o.prep.user)
+    page = client.get(reverse("entity:home")).content.decode()
+    assert "Province&#x27;s median" in page or "Province's median" in page
