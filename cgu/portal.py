@@ -101,7 +101,7 @@ def versions(entity: PublicSectorEntity, period: ReportingPeriod) -> list[KpiRet
     """Every version of the entity's return for ``period``, newest first, with its values."""
     return list(
         KpiReturn.objects.filter(entity=entity, period=period)
-        .select_related("certified_by", "submitted_by")
+        .select_related("period", "certified_by", "submitted_by")
         .prefetch_related(
             Prefetch(
                 "values",

@@ -70,6 +70,7 @@ def period_page(request, code):
     period = _period(code)
     kpis = intake.kpis_for(entity.type)
     draft = portal.open_draft(entity, period)
+    versions = portal.versions(entity, period)
     row_errors = []
     if request.method == "POST":
         form = DraftForm(request.POST, request.FILES, kpis=kpis)
@@ -102,7 +103,6 @@ def period_page(request, code):
                 )
                 return redirect("entity:period", code=period.code)
     else:
-        versions = portal.versions(entity, period)
         source_values = {}
         if draft is not None:
             source_values = {r["kpi_code"]: r["value"] for r in draft.rows}
@@ -118,7 +118,6 @@ def period_page(request, code):
                 if k.code in source_values
             },
         )
-    versions = portal.versions(entity, period)
     latest = versions[0] if versions else None
     may_edit = latest is None or latest.status == "returned"
     return render(

@@ -537,3 +537,20 @@ def test_published_figures_beside_the_medians(people, client):
     client.force_login(o.prep.user)
     page = client.get(reverse("entity:home")).content.decode()
     assert "Province&#x27;s median" in page or "Province's median" in page
+
+
+def test_the_period_page_queries_do_not_grow_with_versions(people, client):
+    o = people
+    client.force_login(o.prep.user)
+    url = reverse("entity:period", args=["2025-Q3"])
+    first = draft_submit(actor=o.prep.user, draft=_certified(o))
+    return_send_back(actor=o.so_user, kpi_return=first, reasons="Check the staff figure.")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for n in range(2):
+        r = draft_submit(actor=o.prep.user, draft=_certified(o, uni_rows(STAFF=str(2000 + n))))
+        return_send_back(actor=o.so_user, kpi_return=r, reasons=f"Again {n}.")
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(url)
+    assert page.content.decode().count("Version ") >= 3
+    assert len(three) == len(one)
