@@ -8,6 +8,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 from accounts.models import ApiToken, token_digest
+from accounts.scopes import scope_allows
 
 TOUCH_EVERY = dt.timedelta(minutes=10)  # "last used" is rewritten at most this often
 
@@ -15,6 +16,15 @@ TOUCH_EVERY = dt.timedelta(minutes=10)  # "last used" is rewritten at most this 
 class ApiTokenAuthentication(TokenAuthentication):
     keyword = "Token"
     model = ApiToken
+
+    def authenticate(self, request):
+        found = super().authenticate(request)
+        if found is not None and not scope_allows(found[1].scope, request.path):
+            raise exceptions.PermissionDenied(
+                _("This token is for its own part of the API only; it cannot reach %(path)s.")
+                % {"path": request.path}
+            )
+        return found
 
     def authenticate_credentials(self, key):
         token = ApiToken.objects.select_related("user").filter(digest=token_digest(key)).first()

@@ -36,6 +36,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # Empty: the holder's whole API. Otherwise the one part the token may reach, e.g.
+    # "entity:12" (a public sector entity's own API, see ``accounts.scopes``).
+    scope = models.CharField(_("scope"), max_length=40, blank=True, default="")
 
     objects = ApiTokenQuerySet.as_manager()
 

@@ -146,7 +146,10 @@ def signin_unlock(*, actor, username: str = "", ip: str = "", request=None) -> i
 
 def token_create(*, actor, name: str, request=None, lifetime=None) -> tuple[ApiToken, str]:
     """A new API token for ``actor``. Returns the row and the token itself, which is shown
-    once and stored only as its digest."""
+    once and stored only as its digest. Its scope is what ``accounts.scopes`` says for the
+    user (empty for officers: their whole API)."""
+    from accounts.scopes import scope_for
+
     name = (name or "").strip()[:100] or _("API token")
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
@@ -158,9 +161,15 @@ def token_create(*, actor, name: str, request=None, lifetime=None) -> tuple[ApiT
             digest=token_digest(key),
             created_at=now,
             expires_at=now + (lifetime or conf.token_lifetime()),
+            scope=scope_for(actor),
         )
         record_identity(
-            user=actor, action="auth.token_created", request=request, token=token.pk, name=name
+            user=actor,
+            action="auth.token_created",
+            request=request,
+            token=token.pk,
+            name=name,
+            scope=token.scope,
         )
     return token, key
 

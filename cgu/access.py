@@ -105,3 +105,41 @@ def return_paper_rule(user):
     return ~Exists(
         KpiReturn.objects.filter(Q(paper=OuterRef("pk")) | Q(enclosure__paper=OuterRef("pk")))
     )
+
+
+# ---------------------------------------------------------------- the entities' own people
+
+
+def entity_membership(user):
+    """The active ``EntityUser`` row of ``user`` (with its entity), or None. An entity user
+    holds no post; they see their own entity's portal and nothing of the desk."""
+    from cgu.models import EntityUser
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    cached = getattr(user, "_daftar_entity_membership", False)
+    if cached is not False:
+        return cached
+    member = (
+        EntityUser.objects.select_related("entity__department")
+        .filter(user=user, deactivated_at__isnull=True, joined_at__isnull=False)
+        .first()
+    )
+    user._daftar_entity_membership = member
+    return member
+
+
+def is_entity_user(user) -> bool:
+    """Was ``user`` ever made an entity user (active or not)? Such a person never reaches
+    the desk, even after being deactivated and re-enabled by mistake."""
+    from cgu.models import EntityUser
+
+    return EntityUser.objects.filter(user_id=user.pk).exists()
+
+
+def entity_token_scope(user) -> str:
+    """``accounts.scopes``: an entity user's tokens reach their entity's API only."""
+    member = entity_membership(user)
+    if member is not None:
+        return f"entity:{member.entity_id}"
+    return ""

@@ -13,3 +13,13 @@ class CguConfig(AppConfig):
 
         # One rule for a return's papers, whichever door is used (cgu.access).
         register_paper_rule(return_paper_rule)
+
+        from accounts.scopes import ScopeKind, register_scope
+        from cgu.access import entity_token_scope
+
+        # An entity user's API tokens reach /api/v1/entity/ only (accounts.scopes).
+        register_scope(
+            ScopeKind(
+                name="entity", path_prefixes=("/api/v1/entity/",), scope_of=entity_token_scope
+            )
+        )

@@ -95,3 +95,38 @@ class PeriodChoiceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].queryset = _ended_periods()
+
+
+class DraftForm(ReturnEntryForm):
+    """The entity's own figures form: as the CGU's, without a date of receipt (an entity's
+    return is received when it is submitted)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["received_on"]
+        self.fields["upload"].label = _("Or upload the filled template (CSV or Excel)")
+
+
+class InviteForm(forms.Form):
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(label=_("Role"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        from cgu.models import EntityUser
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = EntityUser.Role.choices
+
+
+class JoinForm(forms.Form):
+    password = forms.CharField(
+        label=_("New password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
+    password_again = forms.CharField(
+        label=_("The same password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )

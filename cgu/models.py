@@ -207,6 +207,10 @@ class KpiReturn(models.Model):
         ACCEPTED = "accepted", pgettext_lazy("return status", "Accepted")
         RETURNED = "returned", pgettext_lazy("return status", "Returned")
 
+    class Channel(models.TextChoices):
+        CGU = "cgu", _("Keyed in by the CGU")
+        ENTITY = "entity", _("Filed by the entity")
+
     class Source(models.TextChoices):
         FORM = "form", _("Entered in the form")
         CSV = "csv", _("CSV upload")
@@ -261,6 +265,22 @@ class KpiReturn(models.Model):
         verbose_name=_("uploaded original"),
         help_text=_("The uploaded file as received, kept by the documents pipeline."),
     )
+    channel = models.CharField(
+        _("filed by"),
+        max_length=8,
+        choices=Channel.choices,
+        default=Channel.CGU,
+        help_text=_("The entity itself (its portal or API), or the CGU on its behalf."),
+    )
+    certified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("certified by"),
+    )
+    certified_at = models.DateTimeField(_("certified"), null=True, blank=True)
     original_filename = models.CharField(_("uploaded file"), max_length=255, blank=True)
     original_sha256 = models.CharField(_("SHA-256 of the upload"), max_length=64, blank=True)
     enclosure = models.ForeignKey(
@@ -438,3 +458,147 @@ class KpiReviewProcess(Process):
 
     def __str__(self) -> str:
         return f"review of return {self.kpi_return_id}"
+
+
+def _invite_expiry():
+    return timezone.now() + dt.timedelta(days=getattr(settings, "DAFTAR_ENTITY_INVITE_DAYS", 7))
+
+
+class EntityUser(models.Model):
+    """A person of a public sector entity who signs in to the entity's portal: its focal
+    person, who prepares returns, or its head, who certifies them. Not a post of the
+    secretariat: an entity user holds no post and sees only their own entity.
+
+    Invited by the CGU: the invitation is a one-time link (stored as a SHA-256 digest) that
+    expires; following it, the person sets a password, then enrols the same second factor
+    officers have at their first sign-in."""
+
+    class Role(models.TextChoices):
+        PREPARER = "preparer", _("Focal person (prepares returns)")
+        HEAD = "head", _("Head of the entity (certifies returns)")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="entity_membership",
+        verbose_name=_("user"),
+    )
+    entity = models.ForeignKey(
+        PublicSectorEntity,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("entity"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    invited_at = models.DateTimeField(_("invited"), default=timezone.now)
+    invite_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    invite_expires_at = models.DateTimeField(_("invitation expires"), default=_invite_expiry)
+    joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
+    deactivated_at = models.DateTimeField(_("deactivated"), null=True, blank=True)
+    deactivated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["entity", "role", "pk"]
+        verbose_name = _("entity user")
+        verbose_name_plural = _("entity users")
+        indexes = [models.Index(fields=["entity", "role"], name="entityuser_entity_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} ({self.entity.code}, {self.role})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None and self.joined_at is not None
+
+    @property
+    def is_head(self) -> bool:
+        return self.role == self.Role.HEAD
+
+
+class EntityDraft(models.Model):
+    """A return an entity is preparing: typed or uploaded figures, checked row by row, kept
+    until its head certifies it and it is submitted; submitting makes it a ``KpiReturn``
+    version (the first, or the next after a return) and the draft is kept as its record."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("entity return", "Draft")
+        CERTIFIED = "certified", pgettext_lazy("entity return", "Certified")
+        SUBMITTED = "submitted", pgettext_lazy("entity return", "Submitted")
+
+    entity = models.ForeignKey(PublicSectorEntity, on_delete=models.PROTECT, related_name="drafts")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
+    rows = models.JSONField(_("figures"), default=list)
+    source = models.CharField(_("received as"), max_length=8, choices=KpiReturn.Source.choices)
+    upload_name = models.CharField(max_length=255, blank=True)
+    upload_type = models.CharField(max_length=100, blank=True)
+    upload_content = models.BinaryField(null=True, blank=True, editable=False)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    prepared_at = models.DateTimeField(_("prepared"), default=timezone.now)
+    certified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    certified_at = models.DateTimeField(_("certified"), null=True, blank=True)
+    kpi_return = models.OneToOneField(
+        KpiReturn,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entity_draft",
+    )
+
+    class Meta:
+        ordering = ["-prepared_at", "-pk"]
+        verbose_name = _("entity's draft return")
+        verbose_name_plural = _("entity's draft returns")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "period"],
+                condition=Q(state__in=["draft", "certified"]),
+                name="entitydraft_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft")
+                | (Q(certified_by__isnull=False) & Q(certified_at__isnull=False)),
+                name="entitydraft_certified_has_who",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity.code} {self.period.code} draft {self.pk}"
+
+
+class SecretaryNotice(models.Model):
+    """The notice to an administrative department's Secretary listing its entities that
+    have not filed a period's return a set number of days after the deadline: once per
+    department and period."""
+
+    department = models.ForeignKey(
+        "workspace.Department", on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
+    entities = models.JSONField(_("entities listed"), default=list)
+    email = models.EmailField(_("sent to"), blank=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notice to a Secretary")
+        verbose_name_plural = _("notices to Secretaries")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "period"], name="secretarynotice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.period.code}"

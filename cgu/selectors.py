@@ -422,6 +422,16 @@ class PeriodCompliance:
     def owing(self) -> list[EntityCompliance]:
         return [r for r in self.rows if r.owes_return]
 
+    @property
+    def self_filed(self) -> int:
+        """Entities whose latest version they filed themselves (portal or API)."""
+        return sum(1 for r in self.rows if r.latest and r.latest.channel == "entity")
+
+    @property
+    def keyed_in(self) -> int:
+        """Entities whose latest version the CGU had to key in for them."""
+        return sum(1 for r in self.rows if r.latest and r.latest.channel == "cgu")
+
 
 def _filing(first_received_on: dt.date | None, period: ReportingPeriod, on: dt.date):
     """A PSE's ``(state, days_late)`` for ``period`` as of ``on``: lateness is judged on
@@ -489,7 +499,16 @@ def _period_returns(*, period_id: int):
     # and none of the long text columns loaded.
     return (
         KpiReturn.objects.filter(period_id=period_id)
-        .only("id", "entity_id", "period_id", "version", "status", "received_on", "is_published")
+        .only(
+            "id",
+            "entity_id",
+            "period_id",
+            "version",
+            "status",
+            "received_on",
+            "is_published",
+            "channel",
+        )
         .order_by("entity_id", "version")
     )
 
@@ -813,6 +832,7 @@ def return_detail(pk: int) -> KpiReturn:
             "period",
             "submitted_by",
             "reviewed_by",
+            "certified_by",
         )
         .prefetch_related(
             Prefetch(

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from cgu.models import Reminder
+from cgu.models import Reminder, SecretaryNotice
 
 logger = logging.getLogger("daftar.cgu")
 
@@ -24,7 +24,12 @@ def reminder_text(reminder: Reminder) -> tuple[str, str]:
     for language in ("en", "ur"):
         with translation.override(language):
             subjects.append(_("KPI return for %(period)s: reminder") % {"period": period.code})
-            if reminder.reason == "returned":
+            if reminder.reason == "due_soon":
+                ask = _(
+                    "Your KPI return for %(period)s is due by %(deadline)s. Please file it "
+                    "in the entity portal, certified by your head, before then."
+                )
+            elif reminder.reason == "returned":
                 ask = _(
                     "Your KPI return for %(period)s was returned to you with reasons. Please "
                     "correct it and resubmit it to the Corporate Governance Unit."
@@ -64,3 +69,37 @@ def send_reminder_email(reminder_id: int) -> str:
     reminder.delivered_at = timezone.now()
     reminder.save(update_fields=["delivery", "delivered_at"])
     return reminder.delivery
+
+
+def notice_text(notice: SecretaryNotice) -> tuple[str, str]:
+    """Subject and body of the notice to a department's Secretary, English then Urdu."""
+    period = notice.period
+    parts, subjects = [], []
+    for language in ("en", "ur"):
+        with translation.override(language):
+            subjects.append(
+                _("KPI returns for %(period)s: entities of your department that have not filed")
+                % {"period": period.code}
+            )
+            parts.append(
+                "\n\n".join(
+                    [
+                        _(
+                            "These public sector entities under your department had not filed "
+                            "an acceptable KPI return for %(period)s by %(deadline)s:"
+                        )
+                        % {"period": period.code, "deadline": period.deadline.isoformat()},
+                        "\n".join(f"  - {code}" for code in notice.entities),
+                        _("Corporate Governance Unit, Finance Department"),
+                    ]
+                )
+            )
+    return " / ".join(subjects), "\n\n— — —\n\n".join(parts)
+
+
+@task()
+def send_secretary_notice(notice_id: int) -> str:
+    notice = SecretaryNotice.objects.select_related("period").get(pk=notice_id)
+    subject, body = notice_text(notice)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notice.email])
+    return "sent"

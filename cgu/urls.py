@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cgu.views import compliance, dashboards, returns
+from cgu.views import compliance, dashboards, people, returns
 
 app_name = "cgu"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("", dashboards.dashboard, name="dashboard"),
     path("entities/", dashboards.entity_list, name="entities"),
     path("entities/<str:code>/", dashboards.entity_detail, name="entity"),
+    path("entities/<str:code>/people/", people.entity_people, name="entity_people"),
+    path(
+        "entities/<str:code>/people/<int:pk>/deactivate/",
+        people.entity_person_deactivate,
+        name="entity_person_deactivate",
+    ),
     path("departments/<str:code>/", dashboards.department_detail, name="department"),
     path("kpis/<str:code>/", dashboards.kpi_detail, name="kpi"),
     path("returns/", returns.return_list, name="returns"),

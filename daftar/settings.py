@@ -89,6 +89,8 @@ MIDDLEWARE = [
     # Signing in (accounts/): sessions that end; nothing without the second factor.
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
+    # Entity users (cgu.EntityUser) reach their portal, never the desk.
+    "cgu.middleware.EntityUsersStayHome",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: turns a lockout that django-axes noted on the request into the lockout page.
@@ -251,6 +253,12 @@ elif CONFIG.production:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "Daftar <no-reply@daftar.invalid>"
+# The entities' portal (cgu): how long an invitation link works; reminders to entity users
+# this many days before a deadline; the notice to a department's Secretary listing its
+# entities that have not filed, this many days after the deadline.
+DAFTAR_ENTITY_INVITE_DAYS = 7
+DAFTAR_ENTITY_REMIND_BEFORE_DAYS = (7, 1)
+DAFTAR_SECRETARY_NOTICE_DAYS = 15
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Daftar"

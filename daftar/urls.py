@@ -29,6 +29,7 @@ urlpatterns = [
     path("desk/papers/", include("documents.urls")),
     path("desk/search/", include("search.urls")),
     path("desk/cgu/", include("cgu.urls")),
+    path("entity/", include("cgu.entity_urls")),
     path("api/v1/", include("daftar.api_urls")),
     path("django-admin/", admin.site.urls),
     # Wagtail's deliberate-500 test view, answered 404 with a message (daftar/errors.py).

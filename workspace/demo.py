@@ -308,6 +308,9 @@ def later_steps():
     from cgu.demo import seed as cgu_seed
 
     steps.append(("CGU: public sector entities, KPIs and returns", cgu_seed))
+    from cgu.demo_entities import seed as seed_entity_portal
+
+    steps.append(("Entity portal: entity users, returns in every state", seed_entity_portal))
     from portal_pages.demo import seed as seed_portal  # keep after the CGU's line (its figures)
 
     steps.append(("Public site: pages, editor, citizens' matters", seed_portal))

@@ -76,6 +76,9 @@ def _create_version(
     received_on: dt.date,
     source: str,
     paper,
+    channel: str = KpiReturn.Channel.CGU,
+    certified_by=None,
+    certified_at=None,
 ) -> KpiReturn:
     from workflows.kpi_review import KpiReviewFlow
 
@@ -91,6 +94,9 @@ def _create_version(
         paper=paper,
         original_filename=parsed.filename,
         original_sha256=parsed.sha256,
+        channel=channel,
+        certified_by=certified_by,
+        certified_at=certified_at,
     )
     kpi_return.full_clean()
     kpi_return.save(force_insert=True)

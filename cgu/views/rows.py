@@ -102,9 +102,14 @@ def compliance_rows(rows) -> list[str]:
     statuses = status_labels()
     filing = _Filing()
     date = _dates()
+    channels = {
+        value: f'<span class="badge badge-channel-{value}">{_e(label)}</span>'
+        for value, label in KpiReturn.Channel.choices
+    }
     out = []
     for row in rows:
         entity, latest = row.entity, row.latest
+        channel = channels.get(latest.channel, "") if latest is not None else "—"
         if latest is None:
             latest_html = "—"
         else:
@@ -120,6 +125,7 @@ def compliance_rows(rows) -> list[str]:
                 f'<span class="muted mono">{code}</span></th>'
                 f"<td>{_e(entity.department.code)}</td><td>{filing.badge(row)}</td>"
                 f"<td>{date(row.first_received_on)}</td><td>{latest_html}</td>"
+                f"<td>{channel}</td>"
                 f'<td class="num">{int(row.reminders)}</td></tr>'
             )
         )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
-from daftar.benchmark import database, generate, intake, load, measure
+from daftar.benchmark import database, entity, generate, intake, load, measure
 from daftar.benchmark.overlay import OVERRIDES
 from daftar.benchmark.report import Latency, Value, json_line, table
 from daftar.benchmark.shape import Shape
@@ -266,9 +266,15 @@ def run(options: Options, progress: Progress) -> Result:
             "progress": progress,
         }
 
+        has_entity_users = entity.ensure_entity_users(progress)
+        if not has_entity_users:
+            notes.append("entity portal operations skipped: the dataset has no CGU returns")
+
         def reads():
             progress(f"timing reads in process ({options.iterations} iterations each)")
-            ops = _chosen(measure.page_ops(sample, measure.Clients()), options.only)
+            clients = measure.Clients()
+            page_ops = measure.page_ops(sample, clients) + entity.page_ops(clients)
+            ops = _chosen(page_ops, options.only)
             before = block_counts()
             figures = measure.run(ops, **timing)
             missed = buffer_misses(before, block_counts(), n_files)
@@ -287,7 +293,8 @@ def run(options: Options, progress: Progress) -> Result:
             progress("timing writes through the services")
             count = options.iterations + options.warmup
             ops = [op for op in (measure.mark_op(count, options.seed),
-                                 measure.approve_op(count, options.seed)) if op]  # fmt: skip
+                                 measure.approve_op(count, options.seed),
+                                 entity.submit_op(count, options.seed)) if op]  # fmt: skip
             ops = _chosen(ops, options.only)
             return measure.run(ops, **timing)[1:] if ops else []
 

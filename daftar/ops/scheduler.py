@@ -137,6 +137,12 @@ JOBS: list[Job] = [
         description="reminders to late filers, weekdays 09:00",
     ),
     Job(
+        "cgu_entity_reminders",
+        Daily(dt.time(8, 30)),
+        _command("cgu_entity_reminders"),
+        description="entity users reminded before/after deadlines; Secretaries told, daily 08:30",
+    ),
+    Job(
         "eoffice_figures",
         Every(60),
         _eoffice_figures,

@@ -89,6 +89,11 @@ NOT_SCREENS = {
     "cgu:return_put_on_file": "POST",
     "cgu:reminders_send": "POST",
     "cgu:report_pdf": "a PDF",
+    "cgu:entity_person_deactivate": "POST",
+    "entity:template": "a CSV or XLSX template",
+    "entity:certify": "POST",
+    "entity:submit": "POST",
+    "entity:deactivate": "POST",
 }
 
 SKIPPED_PREFIXES = ("django-admin/", "cms/", "api/v1/", "documents/")  # not Daftar's screens
@@ -202,11 +207,33 @@ def office(cgu, settings):  # noqa: F811
         actor=cgu.so_user, kpi_return=returned, reasons="Staff strength of 9 looks wrong; check."
     )
 
+    # The entity portal: UOP's head (signed in), and an invitation not yet taken up.
+    from django.contrib.auth.models import AnonymousUser
+
+    from cgu.services.entity import entity_user_invite, invitation_accept
+
+    _member, key = entity_user_invite(
+        actor=cgu.asst_user, entity=cgu.uni, email="vc@uop.edu.pk", full_name="Qaiser Khan",
+        role="head",
+    )  # fmt: skip
+    invitation_accept(
+        actor=AnonymousUser(), key=key, password="pw-for-tests", password_again="pw-for-tests"
+    )
+    _pending, pending_key = entity_user_invite(
+        actor=cgu.asst_user, entity=cgu.uni, email="focal@uop.edu.pk", full_name="Amina Shah",
+        role="preparer",
+    )  # fmt: skip
+
     tree = build_tree()
     department_page(tree, cgu.fd, intro="Prepares the provincial budget.")
     report_page(tree, cgu.q3)
     return {
-        "users": {"desk": so, "charges": secretary_user, "cgu": cgu.head_user},
+        "users": {
+            "desk": so,
+            "charges": secretary_user,
+            "cgu": cgu.head_user,
+            "entity": _member.user,
+        },
         "args": {
             "workspace:receipt": [receipt.pk],
             "workspace:file": [file.pk],
@@ -220,6 +247,9 @@ def office(cgu, settings):  # noqa: F811
             "cgu:return": [accepted.pk],
             "cgu:return_resubmit": [returned.pk],
             "cgu:compliance_period": [cgu.q3.code],
+            "cgu:entity_people": [cgu.uni.code],
+            "entity:period": [cgu.q3.code],
+            "entity:join": [pending_key],
         },
         "performance": tree.performance,
         "entity": cgu.uni,
@@ -242,7 +272,9 @@ def _screens(office) -> list[tuple[str, str, str]]:
             else "charges"
             if name == "workspace:charges"
             else None
-            if name == "login"
+            if name in ("login", "entity:join")
+            else "entity"
+            if name.startswith("entity:")
             else "desk"
         )
         out.append((who, name, reverse(name, args=office["args"].get(name, []))))
@@ -317,13 +349,14 @@ def test_no_screen_scrolls_sideways_or_fails_axe(browser, live_server, office):
         page.fill("#id_username", user.username)
         page.fill("#id_password", "pw-for-tests")
         page.press("#id_password", "Enter")
-        page.wait_for_url(f"{live_server.url}/desk/**")
+        page.wait_for_url(f"{live_server.url}/{'entity' if who == 'entity' else 'desk'}/**")
         storage[who] = context.storage_state()
         context.close()
     storage[None] = None
     problems = []
     shots = {"workspace:file", "workspace:charges", "cgu:dashboard", "cgu:return",
-             "documents:paper_detail", "workspace:home", "performance:departments"}  # fmt: skip
+             "documents:paper_detail", "workspace:home", "performance:departments",
+             "entity:home", "entity:period", "cgu:entity_people", "entity:join"}  # fmt: skip
     for width, height in ((1280, 860), (360, 740)):
         for lang in ("en", "ur"):
             for who in storage:
