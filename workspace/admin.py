@@ -14,6 +14,8 @@ from workspace import access
 from workspace.models import (
     AuditEvent,
     Department,
+    District,
+    Division,
     File,
     Holding,
     Movement,
@@ -21,6 +23,7 @@ from workspace.models import (
     Receipt,
     Section,
     SubjectHead,
+    Tehsil,
 )
 from workspace.services import organisation as org
 
@@ -72,10 +75,31 @@ class DepartmentAdmin(AuditedAdmin):
 
 @admin.register(Section)
 class SectionAdmin(AuditedAdmin):
-    list_display = ["code", "name_en", "department"]
-    list_filter = ["department"]
+    list_display = ["code", "name_en", "department", "territorial_role", "district"]
+    list_filter = ["department", "territorial_role"]
     list_select_related = ["department"]
     search_fields = ["code", "name_en", "name_ur"]
+
+
+@admin.register(Division)
+class DivisionAdmin(AuditedAdmin):
+    list_display = ["code", "name_en", "name_ur", "province"]
+    search_fields = ["code", "name_en", "name_ur"]
+
+
+@admin.register(District)
+class DistrictAdmin(AuditedAdmin):
+    list_display = ["code", "name_en", "name_ur", "division"]
+    list_filter = ["division"]
+    list_select_related = ["division"]
+    search_fields = ["code", "name_en", "name_ur"]
+
+
+@admin.register(Tehsil)
+class TehsilAdmin(AuditedAdmin):
+    list_display = ["name_en", "name_ur", "district"]
+    list_select_related = ["district"]
+    search_fields = ["name_en", "name_ur"]
 
 
 @admin.register(Post)

@@ -14,7 +14,16 @@ from workspace.models.files import (
     Receipt,
     SubjectHead,
 )
-from workspace.models.organisation import Department, Holding, Post, Section
+from workspace.models.organisation import (
+    Department,
+    District,
+    Division,
+    Holding,
+    Post,
+    Section,
+    Tehsil,
+    TerritorialRole,
+)
 
 __all__ = [
     "Approval",
@@ -22,6 +31,8 @@ __all__ = [
     "AuditEvent",
     "Counter",
     "Department",
+    "District",
+    "Division",
     "DispatchEntry",
     "Draft",
     "Enclosure",
@@ -36,4 +47,6 @@ __all__ = [
     "Receipt",
     "Section",
     "SubjectHead",
+    "Tehsil",
+    "TerritorialRole",
 ]
