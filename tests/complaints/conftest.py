@@ -42,7 +42,7 @@ def _office(dept, code, name, role, **where):
 def _held(section, level, name, username, reports_to=None):
     post = PostFactory(section=section, level=level, designation_en=name, reports_to=reports_to)
     user = UserFactory(username=username)
-    HoldingFactory(post=post, user=user)
+    HoldingFactory(post=post, user=user, starts_at=at(2020, 1, 1))
     return post, user
 
 
