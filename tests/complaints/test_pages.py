@@ -1,7 +1,6 @@
 """The public screens and the API: filing with the acknowledgement, following by tracking
 number and four digits (never anyone else's, never naming the complainant), feedback."""
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
