@@ -3,6 +3,7 @@ office, the Performance Management Cell, a line office (District Health Office, 
 and Mardan's DC office (another district, whose officers must see nothing of Peshawar's)."""
 
 import datetime as dt
+import importlib
 import io
 from contextlib import contextmanager
 from types import SimpleNamespace
@@ -46,8 +47,19 @@ def _held(section, level, name, username, reports_to=None):
     return post, user
 
 
+def seed_territory():
+    """The divisions and districts migration 0012 seeds (again, after a transactional test
+    has flushed the tables)."""
+    from django.apps import apps
+
+    importlib.import_module("workspace.migrations.0012_seed_kp_divisions_districts").seed(
+        apps, None
+    )
+
+
 @pytest.fixture
 def ladder(db):
+    seed_territory()
     o = SimpleNamespace()
     o.peshawar = District.objects.get(code="PSH-PSH")
     o.charsadda = District.objects.get(code="PSH-CSD")
