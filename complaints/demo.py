@@ -15,7 +15,15 @@ from django.utils import timezone
 from complaints import services
 from complaints.models import Category, Complaint, Status
 from workspace.demo import DEMO_PASSWORD, LIVE_SINCE, _ensure_holding, _save, _user
-from workspace.models import Department, District, Division, Post, Section, TerritorialRole
+from workspace.models import (
+    Department,
+    District,
+    Division,
+    Holiday,
+    Post,
+    Section,
+    TerritorialRole,
+)
 
 L = Post.Level
 DEMO_DIVISIONS = ["PSH", "MRD", "HZR"]
@@ -32,6 +40,32 @@ LINE = {
     "HD": ("DHO", "District Health Office", "ضلعی محکمہ صحت دفتر"),
     "LGD": ("TMA", "Tehsil Municipal Administration", "تحصیل میونسپل انتظامیہ"),
 }
+
+
+# Pakistan's public holidays of 2026 (the Islamic ones as expected; an administrator corrects
+# them in the admin when the moon is sighted).
+HOLIDAYS_2026 = [
+    ("2026-02-05", "Kashmir Solidarity Day", "یومِ یکجہتیِ کشمیر"),
+    ("2026-03-21", "Eid ul Fitr", "عید الفطر"),
+    ("2026-03-22", "Eid ul Fitr", "عید الفطر"),
+    ("2026-03-23", "Pakistan Day (Eid ul Fitr holidays)", "یومِ پاکستان"),
+    ("2026-05-01", "Labour Day", "یومِ مزدور"),
+    ("2026-05-27", "Eid ul Adha", "عید الاضحیٰ"),
+    ("2026-05-28", "Youm-e-Takbeer and Eid ul Adha", "یومِ تکبیر اور عید الاضحیٰ"),
+    ("2026-05-29", "Eid ul Adha", "عید الاضحیٰ"),
+    ("2026-06-25", "Ashura (9th Muharram)", "عاشورہ (9 محرم)"),
+    ("2026-06-26", "Ashura (10th Muharram)", "عاشورہ (10 محرم)"),
+    ("2026-08-14", "Independence Day", "یومِ آزادی"),
+    ("2026-08-26", "Eid Milad un Nabi", "عید میلاد النبی"),
+    ("2026-11-09", "Iqbal Day", "یومِ اقبال"),
+    ("2026-12-25", "Quaid-e-Azam Day and Christmas", "یومِ قائدِ اعظم اور کرسمس"),
+]
+
+
+def seed_holidays(actor) -> None:
+    for day, en, ur in HOLIDAYS_2026:
+        _save(actor, Holiday, {"date": dt.date.fromisoformat(day), "province": ""}, name_en=en,
+              name_ur=ur)  # fmt: skip
 
 
 def _cell(actor, section, head_en, head_ur, level, username, reports_to=None):
@@ -59,6 +93,7 @@ def _cell(actor, section, head_en, head_ur, level, username, reports_to=None):
 
 def seed_offices(progress=print):
     admin = _user("admin", "Daftar Administrator", is_staff=True, is_superuser=True)
+    seed_holidays(admin)
     cso = _save(
         admin,
         Department,

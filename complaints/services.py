@@ -154,7 +154,7 @@ def file_complaint(
         complainant_name=(name or "").strip(),
         office=office,
         registered_at=now,
-        due_at=clock.due_at(now, category.limit_days),
+        due_at=clock.due_at(now, category.limit_days, district.division.province),
         language="ur" if (language or "").startswith("ur") else "en",
     )
     complaint.full_clean(validate_unique=False, validate_constraints=False)
@@ -254,7 +254,11 @@ def _tell(complaint_id: int, what: str) -> None:
 
 
 def _locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("office").get(pk=complaint.pk)
+    return (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("office", "category", "district__division")
+        .get(pk=complaint.pk)
+    )
 
 
 def _acting(actor, complaint: Complaint):
@@ -476,10 +480,11 @@ def answer_info(*, actor, complaint: Complaint, answer: str) -> Complaint:
         if complaint.status != Status.INFO_REQUESTED:
             raise ActionRefused(_("The office has not asked you anything on this complaint."))
         now = timezone.now()
+        province = complaint.district.division.province
         waited = clock.working_days_between(
-            timezone.localdate(complaint.suspended_at), timezone.localdate(now)
+            timezone.localdate(complaint.suspended_at), timezone.localdate(now), province
         )
-        complaint.due_at = clock.extend(complaint.due_at, waited)
+        complaint.due_at = clock.extend(complaint.due_at, waited, province)
         complaint.status = Status.IN_ACTION if complaint.marked_to_id else Status.ASSIGNED
         complaint.info_answer = answer[:2000]
         complaint.suspended_at = None
@@ -522,7 +527,9 @@ def give_feedback(*, actor, complaint: Complaint, satisfied: bool, comment: str 
             complaint.reopened = True
             complaint.assigned_post = None
             complaint.resolved_at = None
-            complaint.due_at = clock.due_at(now, complaint.category.limit_days)
+            complaint.due_at = clock.due_at(
+                now, complaint.category.limit_days, complaint.district.division.province
+            )
             Event.objects.create(
                 complaint=complaint,
                 kind=Event.Kind.REOPENED,
@@ -574,7 +581,7 @@ def escalate_due(*, actor=None, now=None, batch: int = 500) -> int:
             rows = list(
                 due_complaints(now)
                 .select_for_update(skip_locked=True, of=("self",))
-                .select_related("category", "district")
+                .select_related("category", "district__division")
                 .order_by("due_at")[:batch]
             )
             if not rows:
@@ -596,7 +603,9 @@ def escalate_due(*, actor=None, now=None, batch: int = 500) -> int:
                 complaint.assigned_post = None
                 complaint.status = Status.REGISTERED
                 complaint.escalated_at = now
-                complaint.due_at = clock.due_at(now, complaint.category.limit_days)
+                complaint.due_at = clock.due_at(
+                    now, complaint.category.limit_days, complaint.district.division.province
+                )
                 changed.append(complaint)
                 events.append(
                     Event(

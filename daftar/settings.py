@@ -260,6 +260,9 @@ DAFTAR_SMS_BACKEND = os.environ.get("DAFTAR_SMS_BACKEND", "complaints.notify.Con
 DAFTAR_SMS_URL = os.environ.get("DAFTAR_SMS_URL", "")
 DAFTAR_SMS_TOKEN = os.environ.get("DAFTAR_SMS_TOKEN", "")
 DAFTAR_SMS_FILE = os.environ.get("DAFTAR_SMS_FILE", "")
+# The weekend of each province on the working-day clock (workspace/time_limits.py); a province
+# not named here keeps Saturday and Sunday.
+DAFTAR_WEEKENDS = {"KP": [5, 6]}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Daftar"

@@ -18,6 +18,7 @@ from workspace.models import (
     Division,
     File,
     Holding,
+    Holiday,
     Movement,
     Post,
     Receipt,
@@ -93,6 +94,15 @@ class DistrictAdmin(AuditedAdmin):
     list_filter = ["division"]
     list_select_related = ["division"]
     search_fields = ["code", "name_en", "name_ur"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(AuditedAdmin):
+    """The public holidays the working-day clock skips (``workspace.time_limits``)."""
+
+    list_display = ["date", "name_en", "name_ur", "province"]
+    list_filter = ["province"]
+    date_hierarchy = "date"
 
 
 @admin.register(Tehsil)

@@ -2,6 +2,7 @@
 the clock stopped while the citizen is asked, feedback reopening one level up only once,
 closing unanswered; the sealed identity and who sees what."""
 
+import datetime as dt
 import http.server
 import json
 import threading
@@ -268,3 +269,27 @@ def test_http_sms_backend_posts_to_a_real_gateway(settings):
         notify.send(mobile="03001112222", email="", subject="s", text="x")  # logged, not raised
     finally:
         server.shutdown()
+
+
+def test_public_holidays_and_the_provinces_weekend_are_not_working_days(ladder, settings):
+    from workspace.models import Holiday
+
+    def filed_on(moment, mobile):
+        with clock(moment):
+            return services.file_complaint(
+                actor=services.portal_actor(), client=mobile, category=ladder.category,
+                district=ladder.peshawar, description="Water supply cut for a week now.",
+                mobile=mobile, cnic_last4="1357",
+            )  # fmt: skip
+
+    # Thursday + 3 working days: Friday, Monday, Tuesday; overdue from Wednesday ...
+    assert filed_on(at(2026, 3, 5), "03000000011").due_at == at(2026, 3, 11, 0)
+    # ... but with Monday a public holiday, Friday, Tuesday, Wednesday.
+    Holiday.objects.create(date=dt.date(2026, 3, 9), name_en="Holiday", province="")
+    assert filed_on(at(2026, 3, 5), "03000000012").due_at == at(2026, 3, 12, 0)
+    # Another province's holiday does not count in KP.
+    Holiday.objects.create(date=dt.date(2026, 3, 10), name_en="Elsewhere", province="SD")
+    assert filed_on(at(2026, 3, 5), "03000000013").due_at == at(2026, 3, 12, 0)
+    # A province that works on Saturdays: Friday, Saturday, (holiday), Tuesday.
+    settings.DAFTAR_WEEKENDS = {"KP": [6]}
+    assert filed_on(at(2026, 3, 5), "03000000014").due_at == at(2026, 3, 11, 0)

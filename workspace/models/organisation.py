@@ -337,3 +337,22 @@ class Tehsil(BilingualName):
         constraints = [
             models.UniqueConstraint(fields=["district", "name_en"], name="tehsil_name_unique")
         ]
+
+
+class Holiday(BilingualName):
+    """A public holiday an administrator keeps (the admin; seeded with the year's by the demo):
+    not a working day on the working-day clock (``workspace.time_limits``) of the province
+    named, or of every province when ``province`` is blank."""
+
+    date = models.DateField(_("date"))
+    province = models.CharField(
+        _("province"), max_length=8, blank=True, help_text=_("Blank: every province.")
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        constraints = [
+            models.UniqueConstraint(fields=["date", "province"], name="holiday_once_a_day")
+        ]

@@ -39,6 +39,7 @@ ORG_FIELDS = {
     "workspace.division": ["code", "name_en", "name_ur", "province"],
     "workspace.district": ["division", "code", "name_en", "name_ur"],
     "workspace.tehsil": ["district", "name_en", "name_ur"],
+    "workspace.holiday": ["date", "province", "name_en", "name_ur"],
     "workspace.post": [
         "section",
         "designation_en",
