@@ -654,3 +654,61 @@ def close_unanswered(*, actor=None, now=None) -> int:
         Complaint.objects.bulk_update(rows, ["status", "feedback", "closed_at"])
         Event.objects.bulk_create(Event(complaint=c, kind=Event.Kind.CLOSED, at=now) for c in rows)
     return closed
+
+
+def send_digests(*, now=None) -> int:
+    """One email a day to each officer holding a post in an office with open complaints: how
+    many are overdue and how many fall due in the next two days, office by office (never one
+    mail per complaint). Run once a day by the scheduler (``complaints_digest``); returns the
+    number of emails sent."""
+    from django.core.mail import send_mail
+    from django.db.models import Count, Q
+
+    from workspace.models import Holding
+
+    now = now or timezone.now()
+    soon = now + dt.timedelta(days=2)
+    counts = {
+        row["office"]: row
+        for row in Complaint.objects.filter(status__in=OPEN_STATUSES)
+        .values("office")
+        .annotate(
+            overdue=Count("pk", filter=Q(due_at__lte=now)),
+            due_soon=Count("pk", filter=Q(due_at__gt=now, due_at__lte=soon)),
+            open=Count("pk"),
+        )
+        .filter(Q(overdue__gt=0) | Q(due_soon__gt=0))
+    }
+    if not counts:
+        return 0
+    offices = {s.pk: s for s in Section.objects.filter(pk__in=list(counts))}
+    by_user: dict[int, tuple] = {}
+    for holding in (
+        Holding.objects.current(now)
+        .filter(post__section__in=list(counts), post__is_active=True)
+        .select_related("user", "post")
+    ):
+        user = holding.user
+        if not user.is_active or not user.email:
+            continue
+        by_user.setdefault(user.pk, (user, set()))[1].add(holding.post.section_id)
+    sent = 0
+    for user, sections in by_user.values():
+        lines = [
+            _("%(office)s: %(overdue)d overdue, %(soon)d due within two days, %(open)d open.")
+            % {
+                "office": offices[s].name_en,
+                "overdue": counts[s]["overdue"],
+                "soon": counts[s]["due_soon"],
+                "open": counts[s]["open"],
+            }
+            for s in sorted(sections)
+        ]
+        send_mail(
+            _("Complaints due and overdue"),
+            "\n".join(lines) + "\n\n/desk/complaints/",
+            None,
+            [user.email],
+        )
+        sent += 1
+    return sent

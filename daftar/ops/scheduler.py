@@ -133,6 +133,12 @@ def _complaints_close() -> str:
     return f"{close_unanswered()} complaint(s) closed without feedback"
 
 
+def _complaints_digest() -> str:
+    from complaints.services import send_digests
+
+    return f"{send_digests()} digest(s) sent"
+
+
 MON_TO_FRI = frozenset(range(5))
 
 JOBS: list[Job] = [
@@ -183,6 +189,12 @@ JOBS: list[Job] = [
         Daily(dt.time(1, 0)),
         _complaints_close,
         description="resolved complaints never rated closed without feedback, nightly 01:00",
+    ),
+    Job(
+        "complaints_digest",
+        Daily(dt.time(8, 0), MON_TO_FRI),
+        _complaints_digest,
+        description="one email to each officer of what complaints are due and overdue, 08:00",
     ),
 ]
 

@@ -293,3 +293,23 @@ def test_public_holidays_and_the_provinces_weekend_are_not_working_days(ladder, 
     # A province that works on Saturdays: Friday, Saturday, (holiday), Tuesday.
     settings.DAFTAR_WEEKENDS = {"KP": [6]}
     assert filed_on(at(2026, 3, 5), "03000000014").due_at == at(2026, 3, 11, 0)
+
+
+def test_one_digest_a_day_per_officer_not_one_mail_per_complaint(ladder, mailoutbox):
+    for user in (ladder.cell_user, ladder.dc_head_user, ladder.mardan_user):
+        user.email = f"{user.username}@example.org"
+        user.save(update_fields=["email"])
+    for i, day in enumerate([2, 2, 9]):
+        with clock(at(2026, 3, day)):
+            services.file_complaint(
+                actor=services.portal_actor(), client=f"d{i}", category=ladder.category,
+                district=ladder.peshawar, description="The road to the BHU is broken.",
+                mobile=f"0300000002{i}", cnic_last4="1357",
+            )  # fmt: skip
+    mailoutbox.clear()
+    assert services.send_digests(now=at(2026, 3, 12, 8)) == 2
+    to = sorted(m.to[0] for m in mailoutbox)
+    assert to == ["cell@example.org", "dc@example.org"]
+    body = mailoutbox[0].body
+    assert "2 overdue, 1 due within two days, 3 open" in body
+    assert "03000000020" not in body
