@@ -121,3 +121,80 @@ def public_view(complaint: Complaint) -> PublicView:
         can_give_feedback=complaint.status == Status.RESOLVED,
         feedback=str(complaint.get_feedback_display()) if complaint.feedback else "",
     )
+
+
+# ---- dashboards (the DC's, the Commissioner's, the Performance Management Cell's) ----------
+
+AGE_BUCKETS = [(0, 3), (4, 7), (8, 15), (16, None)]
+
+
+def dashboard_scope(user):
+    """(label, Q over complaints) of the territory ``user``'s offices answer for: the province
+    for the Performance Management Cell, a division for a Commissioner's office, a district
+    for a Deputy Commissioner's office; None when they hold no such post. Figures only: no
+    complaint or complainant is listed."""
+    from django.db.models import Q
+
+    from workspace.models import TerritorialRole
+
+    posts = access.my_posts(user)
+    roles = {p.section.territorial_role: p.section for p in posts}
+    if TerritorialRole.PERFORMANCE_CELL in roles:
+        return roles[TerritorialRole.PERFORMANCE_CELL].name, Q()
+    if TerritorialRole.COMMISSIONER in roles:
+        section = roles[TerritorialRole.COMMISSIONER]
+        return section.name, Q(district__division_id=section.division_id)
+    if TerritorialRole.DEPUTY_COMMISSIONER in roles:
+        section = roles[TerritorialRole.DEPUTY_COMMISSIONER]
+        return section.name, Q(district_id=section.district_id)
+    return None
+
+
+def dashboard(scope_q, *, now=None) -> dict:
+    """Pending complaints by age and by office, overdue, and escalations in the last 30 days:
+    two grouped queries whatever the number of complaints or offices."""
+    from django.db.models import Count, Q
+
+    now = now or timezone.now()
+    open_q = Q(status__in=[s.value for s in Status if s not in (Status.RESOLVED, Status.CLOSED)])
+    age = {}
+    for low, high in AGE_BUCKETS:
+        q = Q(registered_at__lte=now - timezone.timedelta(days=low))
+        if high is not None:
+            q &= Q(registered_at__gt=now - timezone.timedelta(days=high + 1))
+        age[f"age_{low}"] = Count("pk", filter=open_q & q)
+    by_office = list(
+        Complaint.objects.filter(scope_q)
+        .values("office", "office__name_en", "office__name_ur", "level")
+        .annotate(
+            pending=Count("pk", filter=open_q),
+            overdue=Count("pk", filter=open_q & Q(due_at__lte=now)),
+            **age,
+        )
+        .filter(pending__gt=0)
+        .order_by("-level", "-overdue", "office__name_en")
+    )
+    since = now - timezone.timedelta(days=30)
+    escalations = list(
+        Event.objects.filter(kind=Event.Kind.ESCALATED, at__gte=since)
+        .filter(complaint__in=Complaint.objects.filter(scope_q).values("pk"))
+        .values("complaint__district__name_en", "complaint__district__name_ur", "level")
+        .annotate(n=Count("pk"))
+        .order_by("complaint__district__name_en", "level")
+    )
+    from complaints.models import pick
+
+    for row in by_office:
+        row["office_name"] = pick(row["office__name_en"], row["office__name_ur"])
+        row["ages"] = [row[f"age_{low}"] for low, _ in AGE_BUCKETS]
+    for row in escalations:
+        row["district"] = pick(
+            row["complaint__district__name_en"], row["complaint__district__name_ur"]
+        )
+    return {
+        "by_office": by_office,
+        "escalations": escalations,
+        "pending": sum(r["pending"] for r in by_office),
+        "overdue": sum(r["overdue"] for r in by_office),
+        "ages": [sum(r["ages"][i] for r in by_office) for i in range(len(AGE_BUCKETS))],
+    }

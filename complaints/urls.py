@@ -11,6 +11,7 @@ urlpatterns = [
     path("complaints/track/<str:reference>/feedback/", views.feedback, name="feedback"),
     path("complaints/track/<str:reference>/answer/", views.answer, name="answer"),
     path("desk/complaints/", views.queue, name="queue"),
+    path("desk/complaints/dashboard/", views.dashboard, name="dashboard"),
     path("desk/complaints/<int:pk>/", views.detail, name="detail"),
     path("desk/complaints/<int:pk>/<slug:action>/", views.act, name="act"),
     path("desk/complaints/evidence/<int:pk>/", views.evidence, name="evidence"),

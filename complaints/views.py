@@ -383,3 +383,15 @@ def evidence(request, pk: int):
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@never_cache
+@login_required
+def dashboard(request):
+    """The territory's figures: the DC's district, the Commissioner's division, the
+    Performance Management Cell's province."""
+    scope = selectors.dashboard_scope(request.user)
+    context = {"scope": scope[0] if scope else None, "buckets": selectors.AGE_BUCKETS}
+    if scope:
+        context.update(selectors.dashboard(scope[1]))
+    return render(request, "complaints/dashboard.html", context)

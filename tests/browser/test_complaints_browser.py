@@ -70,6 +70,9 @@ def test_citizen_files_in_urdu_on_a_phone_and_the_offices_act(
     officer.wait_for_selector("#complaint-status")
     assert "03001234567" not in officer.content()
     checked(officer, "detail-en-1280")
+    officer.goto(f"{live_server.url}/desk/complaints/dashboard/")
+    assert officer.locator("#pending-total").inner_text() == "1"
+    checked(officer, "dashboard-en-1280")
 
     # Nobody resolves it in time: the scheduler's sweep moves it up.
     later = timezone.now() + timezone.timedelta(days=30)
@@ -105,6 +108,9 @@ def test_citizen_files_in_urdu_on_a_phone_and_the_offices_act(
     checked(commissioner, "queue-ur-360")
     commissioner.goto(f"{live_server.url}/desk/complaints/{complaint.pk}/")
     checked(commissioner, "detail-ur-360")
+    commissioner.goto(f"{live_server.url}/desk/complaints/dashboard/")
+    assert commissioner.locator("#escalations-table").is_visible()
+    checked(commissioner, "dashboard-ur-360")
 
     # The citizen gives feedback: satisfied; the complaint closes.
     page.reload()
