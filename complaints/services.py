@@ -253,15 +253,24 @@ def _tell(complaint_id: int, what: str) -> None:
 # ---- the office's actions -------------------------------------------------------------------
 
 
-def _locked(complaint: Complaint) -> Complaint:
-    return (
+def _locked(complaint: Complaint, post=None) -> Complaint:
+    """The complaint's row, locked and read again; with ``post``, refused if the complaint
+    moved to another office since the permission was checked (an escalation in between)."""
+    locked = (
         Complaint.objects.select_for_update(of=("self",))
         .select_related("office", "category", "district__division")
         .get(pk=complaint.pk)
     )
+    if post is not None and locked.office_id != post.section_id:
+        raise ActionRefused(
+            _("This complaint has just moved to %(office)s; it is theirs to act on now.")
+            % {"office": locked.office.name}
+        )
+    return locked
 
 
 def _acting(actor, complaint: Complaint):
+    complaint.refresh_from_db(fields=["office", "level", "status"])
     post = access.acting_post(actor, complaint)
     if post is None:
         if access.viewing_post(actor, complaint) is None:
@@ -282,7 +291,7 @@ def assign(*, actor, complaint: Complaint, post) -> Complaint:
     """Give the complaint to an officer of the handling office."""
     my_post = _acting(actor, complaint)
     with transaction.atomic():
-        complaint = _locked(complaint)
+        complaint = _locked(complaint, my_post)
         _refuse_unless_open(complaint)
         if post.section_id != complaint.office_id or not post.is_active:
             raise ValidationError(
@@ -309,7 +318,7 @@ def mark_to(*, actor, complaint: Complaint, section: Section) -> Complaint:
     """Mark the complaint to a line department's office in the district for action."""
     my_post = _acting(actor, complaint)
     with transaction.atomic():
-        complaint = _locked(complaint)
+        complaint = _locked(complaint, my_post)
         _refuse_unless_open(complaint)
         if (
             section.territorial_role != TerritorialRole.LINE
@@ -342,7 +351,7 @@ def request_info(*, actor, complaint: Complaint, question: str) -> Complaint:
     if not question:
         raise ValidationError({"question": _("Write what the citizen should tell you.")})
     with transaction.atomic():
-        complaint = _locked(complaint)
+        complaint = _locked(complaint, my_post)
         _refuse_unless_open(complaint)
         if complaint.status == Status.INFO_REQUESTED:
             raise ActionRefused(_("The citizen has already been asked and has not answered yet."))
@@ -373,7 +382,7 @@ def resolve(*, actor, complaint: Complaint, action_taken: str, uploads=()) -> Co
         for intake in intakes:
             stored.append(storage.save_object(intake.storage_name, intake.stream, intake.mime))
         with transaction.atomic():
-            complaint = _locked(complaint)
+            complaint = _locked(complaint, my_post)
             _refuse_unless_open(complaint)
             now = timezone.now()
             complaint.status = Status.RESOLVED
@@ -422,7 +431,7 @@ def reveal_identity(*, actor, complaint: Complaint, reason: str) -> dict:
             {"reason": _("Say why you need the complainant's identity (at least 10 characters).")}
         )
     with transaction.atomic():
-        complaint = _locked(complaint)
+        complaint = _locked(complaint, my_post)
         now = timezone.now()
         IdentityDisclosure.objects.create(
             complaint=complaint, officer=actor, post=my_post, reason=reason[:500], at=now

@@ -395,3 +395,21 @@ def dashboard(request):
     if scope:
         context.update(selectors.dashboard(scope[1]))
     return render(request, "complaints/dashboard.html", context)
+
+
+def statistics(request, fmt: str = ""):
+    """The public figures per district and division, with CSV and JSON of the same numbers."""
+    from complaints import stats
+    from portal_pages.tables import csv_response, csv_text, json_response
+
+    data = stats.tables()
+    tables = [data["tables"]["districts"], data["tables"]["divisions"]]
+    if fmt == "csv":
+        return csv_response(None, "complaints-statistics", text=csv_text(tables))
+    if fmt == "json":
+        return json_response(tables, "complaints-statistics")
+    downloads = [
+        ("CSV", reverse("complaints:statistics_csv")),
+        ("JSON", reverse("complaints:statistics_json")),
+    ]
+    return render(request, "complaints/statistics.html", {**data, "downloads": downloads})

@@ -126,5 +126,11 @@ def test_citizen_files_in_urdu_on_a_phone_and_the_offices_act(
     checked(page, "closed-ur-1280")
     page.goto(f"{live_server.url}/complaints/new/")
     checked(page, "new-ur-1280")
+    page.goto(f"{live_server.url}/complaints/statistics/")
+    page.wait_for_selector("#table-districts")
+    assert "1" in page.locator("#table-districts tbody").inner_text()
+    checked(page, "statistics-ur-1280")
+    page.set_viewport_size(PHONE)
+    checked(page, "statistics-ur-360")
     for context in (phone, phone2, desk):
         context.close()

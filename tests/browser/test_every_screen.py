@@ -66,6 +66,8 @@ NOT_SCREENS = {
     "complaints:answer": "POST",
     "complaints:act": "POST",
     "complaints:evidence": "a photo, video or audio clip",
+    "complaints:statistics_csv": "a CSV download (tests/complaints/test_statistics.py)",
+    "complaints:statistics_json": "a JSON download (tests/complaints/test_statistics.py)",
     "wagtailcore_authenticate_with_password": "Wagtail's password form for restricted pages",
     "wagtailcore_login": "Wagtail's redirect to sign in for restricted pages",
     "wagtail_serve": "the public pages: visited as the live pages of the site, below",

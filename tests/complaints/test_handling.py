@@ -313,3 +313,12 @@ def test_one_digest_a_day_per_officer_not_one_mail_per_complaint(ladder, mailout
     body = mailoutbox[0].body
     assert "2 overdue, 1 due within two days, 3 open" in body
     assert "03000000020" not in body
+
+
+def test_an_office_cannot_act_on_what_moved_up_meanwhile(ladder, filed):
+    stale = Complaint.objects.get(pk=filed.pk)
+    sweep(at(2026, 3, 6, 1))
+    with pytest.raises(PermissionDenied, match="Only the office now handling"):
+        services.resolve(actor=ladder.cell_user, complaint=stale, action_taken="Done.")
+    filed.refresh_from_db()
+    assert filed.status == Status.REGISTERED and filed.level == 2
