@@ -4,6 +4,9 @@ spread over KP's districts, a tenth of them past their time limit; then
 - ``complaints: file (service, no evidence)`` — the filing service as the public page calls it;
 - ``complaints: cell queue`` — a DC office's complaint cell's queue, by time left;
 - ``complaints: status (API)`` — the citizen's status lookup by number and four digits;
+- ``complaints: DC's / Commissioner's / the Cell's dashboard`` — a district's, a division's
+  and the province's figures;
+- ``complaints: public statistics`` — the public page per district and division;
 - ``complaints: escalation sweep`` — one sweep over everything due (rows/s), then a second
   sweep at the same instant, which must move nothing (idempotent).
 
@@ -66,16 +69,18 @@ def _offices() -> dict[int, Post]:
             Holding.objects.create(post=post, user=user, starts_at=start)
         return post
 
-    Section.objects.get_or_create(
+    pmc, _ = Section.objects.get_or_create(
         territorial_role=TerritorialRole.PERFORMANCE_CELL,
         defaults={"department": dept, "code": "B-PMC", "name_en": "Performance Management Cell"},
     )
+    cell(pmc, "bench-pmc")
     for division in Division.objects.all():
-        Section.objects.get_or_create(
+        com, _ = Section.objects.get_or_create(
             territorial_role=TerritorialRole.COMMISSIONER, division=division,
             defaults={"department": dept, "code": f"B-COM-{division.code}",
                       "name_en": f"Commissioner's Office, {division.name_en}"},
         )  # fmt: skip
+        cell(com, f"bench-com-{division.code.lower()}")
     cells = {}
     for district in District.objects.all():
         section, _ = Section.objects.get_or_create(
@@ -178,13 +183,41 @@ def figures(*, n_files: int, iterations: int, warmup: int, floor_ids, progress) 
             raise Unexpected(f"status lookup answered {response.status_code}")
         return response
 
+    commissioners = list(
+        get_user_model().objects.filter(username__startswith="bench-com-").order_by("pk")
+    )
+    pmc = get_user_model().objects.filter(username="bench-pmc").first()
+
+    def dashboard(user_list):
+        def call(i):
+            user = user_list[i % len(user_list)]
+            return _expect(clients.of(user).get(reverse("complaints:dashboard")), 200)
+
+        return call
+
+    def public_stats(i):
+        return _expect(anonymous.get(reverse("complaints:statistics")), 200)
+
     ops = [
         Op("complaints: file (service, no evidence)", file, note="one commit with its audit row"),
         Op("complaints: cell queue", queue, note="a DC office's cell, by time left"),
         Op("complaints: status (API)", status, note="by number and four digits"),
+        Op("complaints: DC's dashboard", dashboard(queue_users), note="one district"),
+        Op("complaints: Commissioner's dashboard", dashboard(commissioners), note="a division"),
+        Op("complaints: the Cell's dashboard", dashboard([pmc]), note="the province"),
+        Op(
+            "complaints: public statistics",
+            public_stats,
+            note="per district and division; the figures cached ten minutes",
+        ),
     ]
-    for user in queue_users[:5]:
+    # Every officer's client made and used once before timing (a test client builds its
+    # middleware chain on its first request).
+    for user in queue_users:
         clients.of(user).get(reverse("complaints:queue"))
+    for user in [*commissioners, pmc]:
+        clients.of(user).get(reverse("complaints:dashboard"))
+    anonymous.get(reverse("complaints:statistics"))
     unlimited = (10**9, 60)
     huge = {
         "DAFTAR_COMPLAINT_CLIENT_LIMIT": unlimited,
