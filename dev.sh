@@ -41,6 +41,8 @@ install() {  # $1: "" for the app, "dev" for the app and its test tools
   fi
   # python-magic needs the libmagic C library.
   if ! "$PY" -c 'import magic' 2>/dev/null; then apt_install libmagic1; fi
+  # Complaints' video and audio evidence is remuxed without metadata by Debian's ffmpeg.
+  if ! command -v ffmpeg >/dev/null; then apt_install ffmpeg || say "No ffmpeg: video and audio evidence will be refused (photos still accepted)."; fi
 }
 
 install_test_tools() {

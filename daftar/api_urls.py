@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("search.api_urls")),
     path("", include("cgu.api_urls")),
     path("", include("portal_pages.api_urls")),
+    path("", include("complaints.api_urls")),
 ]

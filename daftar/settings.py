@@ -5,6 +5,8 @@ turns that into Django settings. With no environment at all Daftar runs embedded
 ``var/``, papers on local disk, the database search backend and background tasks run inline.
 """
 
+import os
+
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,7 @@ INSTALLED_APPS = [
     "search",
     "cgu",
     "portal_pages",
+    "complaints",
     "daftar.ops",
     # Wagtail (the public site)
     "wagtail.contrib.forms",
@@ -259,6 +262,17 @@ DEFAULT_FROM_EMAIL = "Daftar <no-reply@daftar.invalid>"
 DAFTAR_ENTITY_INVITE_DAYS = 7
 DAFTAR_ENTITY_REMIND_BEFORE_DAYS = (7, 1)
 DAFTAR_SECRETARY_NOTICE_DAYS = 15
+
+# Citizens' complaints: SMS to citizens (complaints/notify.py). The embedded default logs the
+# message; production sets DAFTAR_SMS_BACKEND=complaints.notify.HttpBackend with the gateway's
+# DAFTAR_SMS_URL and DAFTAR_SMS_TOKEN.
+DAFTAR_SMS_BACKEND = os.environ.get("DAFTAR_SMS_BACKEND", "complaints.notify.ConsoleBackend")
+DAFTAR_SMS_URL = os.environ.get("DAFTAR_SMS_URL", "")
+DAFTAR_SMS_TOKEN = os.environ.get("DAFTAR_SMS_TOKEN", "")
+DAFTAR_SMS_FILE = os.environ.get("DAFTAR_SMS_FILE", "")
+# The weekend of each province on the working-day clock (workspace/time_limits.py); a province
+# not named here keeps Saturday and Sunday.
+DAFTAR_WEEKENDS = {"KP": [5, 6]}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Daftar"

@@ -37,6 +37,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("portal/", include("portal_pages.urls")),
+    path("", include("complaints.urls")),
 ]
 
 if settings.DEBUG:

@@ -14,13 +14,17 @@ from workspace import access
 from workspace.models import (
     AuditEvent,
     Department,
+    District,
+    Division,
     File,
     Holding,
+    Holiday,
     Movement,
     Post,
     Receipt,
     Section,
     SubjectHead,
+    Tehsil,
 )
 from workspace.services import organisation as org
 
@@ -72,10 +76,40 @@ class DepartmentAdmin(AuditedAdmin):
 
 @admin.register(Section)
 class SectionAdmin(AuditedAdmin):
-    list_display = ["code", "name_en", "department"]
-    list_filter = ["department"]
+    list_display = ["code", "name_en", "department", "territorial_role", "district"]
+    list_filter = ["department", "territorial_role"]
     list_select_related = ["department"]
     search_fields = ["code", "name_en", "name_ur"]
+
+
+@admin.register(Division)
+class DivisionAdmin(AuditedAdmin):
+    list_display = ["code", "name_en", "name_ur", "province"]
+    search_fields = ["code", "name_en", "name_ur"]
+
+
+@admin.register(District)
+class DistrictAdmin(AuditedAdmin):
+    list_display = ["code", "name_en", "name_ur", "division"]
+    list_filter = ["division"]
+    list_select_related = ["division"]
+    search_fields = ["code", "name_en", "name_ur"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(AuditedAdmin):
+    """The public holidays the working-day clock skips (``workspace.time_limits``)."""
+
+    list_display = ["date", "name_en", "name_ur", "province"]
+    list_filter = ["province"]
+    date_hierarchy = "date"
+
+
+@admin.register(Tehsil)
+class TehsilAdmin(AuditedAdmin):
+    list_display = ["name_en", "name_ur", "district"]
+    list_select_related = ["district"]
+    search_fields = ["name_en", "name_ur"]
 
 
 @admin.register(Post)

@@ -18,6 +18,7 @@ STAFF_NAV = [
     ("workspace:dispatch", _("Dispatch register")),
     ("search:files", _("Search")),
     ("cgu:dashboard", _("CGU")),
+    ("complaints:queue", _("Complaints")),
 ]
 
 

@@ -314,6 +314,9 @@ def later_steps():
     from portal_pages.demo import seed as seed_portal  # keep after the CGU's line (its figures)
 
     steps.append(("Public site: pages, editor, citizens' matters", seed_portal))
+    from complaints.demo import seed as seed_complaints
+
+    steps.append(("Complaints: district offices, complaints in every state", seed_complaints))
     from search.demo import seed as seed_search  # keep last: indexes what the others made
 
     steps.append(("Search: every file in the index", seed_search))

@@ -50,6 +50,57 @@ FIELDS = {
 }
 
 
+# ---- the calendar: public holidays and each province's weekend (issue 21) -------------------
+# ``due_date`` above counts Monday to Friday (the desk's rule, unchanged). ``working_due_date``
+# is the same count on the full calendar: the province's weekend (``DAFTAR_WEEKENDS``,
+# {"KP": [5, 6]}; a province not named keeps Saturday and Sunday) and the public holidays kept
+# in the admin (``Holiday``). Complaints count their time limits with it.
+
+
+def weekend_of(province: str = "") -> frozenset[int]:
+    from django.conf import settings
+
+    weekends = getattr(settings, "DAFTAR_WEEKENDS", {}) or {}
+    return frozenset(weekends.get(province, WEEKEND))
+
+
+def holidays_between(first: date, last: date, province: str = "") -> frozenset[date]:
+    """Public holidays from ``first`` to ``last`` (one query)."""
+    from workspace.models import Holiday
+
+    return frozenset(
+        Holiday.objects.filter(date__gte=first, date__lte=last)
+        .filter(Q(province="") | Q(province=province))
+        .values_list("date", flat=True)
+    )
+
+
+def working_due_date(arrived: date, days: int, province: str = "") -> date:
+    """``due_date`` on the province's calendar: ``days`` working days after ``arrived``,
+    skipping its weekend and the public holidays."""
+    weekend = weekend_of(province)
+    # Holidays within a generous window (each one can push the date on by a day).
+    closed = holidays_between(arrived, arrived + timedelta(days=days * 3 + 60), province)
+    due, left = arrived, days
+    while left > 0:
+        due += timedelta(days=1)
+        if due.weekday() not in weekend and due not in closed:
+            left -= 1
+    return due
+
+
+def working_days_between(first: date, last: date, province: str = "") -> int:
+    """Working days after ``first`` up to and including ``last`` on the province's calendar."""
+    weekend = weekend_of(province)
+    closed = holidays_between(first, last, province)
+    n, day = 0, first
+    while day < last:
+        day += timedelta(days=1)
+        if day.weekday() not in weekend and day not in closed:
+            n += 1
+    return n
+
+
 def limits_of(department) -> dict[int, int]:
     """Working days allowed at one desk, by priority, in ``department``."""
     return {

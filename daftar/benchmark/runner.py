@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
+from daftar.benchmark import complaints as complaints_bench
 from daftar.benchmark import database, entity, generate, intake, load, measure
 from daftar.benchmark.overlay import OVERRIDES
 from daftar.benchmark.report import Latency, Value, json_line, table
@@ -24,7 +25,7 @@ from daftar.benchmark.writer import Progress
 from workspace.models import File
 
 # What --skip may leave out (the data is always there first).
-PHASES = ("measure", "writes", "load", "intake", "hooks")
+PHASES = ("measure", "writes", "load", "intake", "hooks", "complaints")
 
 
 class BenchmarkRefused(Exception):
@@ -351,6 +352,19 @@ def run(options: Options, progress: Progress) -> Result:
                     ),
                 )
             )
+        phases.append(
+            (
+                "complaints",
+                "complaints",
+                lambda: complaints_bench.figures(
+                    n_files=n_files,
+                    iterations=options.iterations,
+                    warmup=options.warmup,
+                    floor_ids=sample.floor_ids,
+                    progress=progress,
+                ),
+            )
+        )
         for phase, name, fn in phases:
             if phase not in options.skip:
                 if phase == "hooks":

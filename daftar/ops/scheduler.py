@@ -121,6 +121,24 @@ def _stalled_tasks() -> str:
     return f"{recover(older_than=stall_limit())} task(s) requeued"
 
 
+def _complaints_escalate() -> str:
+    from complaints.services import escalate_due
+
+    return f"{escalate_due()} complaint(s) escalated"
+
+
+def _complaints_close() -> str:
+    from complaints.services import close_unanswered
+
+    return f"{close_unanswered()} complaint(s) closed without feedback"
+
+
+def _complaints_digest() -> str:
+    from complaints.services import send_digests
+
+    return f"{send_digests()} digest(s) sent"
+
+
 MON_TO_FRI = frozenset(range(5))
 
 JOBS: list[Job] = [
@@ -165,6 +183,24 @@ JOBS: list[Job] = [
         Every(5),
         _stalled_tasks,
         description="requeue tasks left RUNNING by a worker that died (DAFTAR_TASK_STALL_MINUTES)",
+    ),
+    Job(
+        "complaints_escalate",
+        Every(15),
+        _complaints_escalate,
+        description="citizens' complaints past their time limit one level up, every 15 minutes",
+    ),
+    Job(
+        "complaints_close_unanswered",
+        Daily(dt.time(1, 0)),
+        _complaints_close,
+        description="resolved complaints never rated closed without feedback, nightly 01:00",
+    ),
+    Job(
+        "complaints_digest",
+        Daily(dt.time(8, 0), MON_TO_FRI),
+        _complaints_digest,
+        description="one email to each officer of what complaints are due and overdue, 08:00",
     ),
 ]
 

@@ -58,6 +58,16 @@ NOT_SCREENS = {
     "logout": "POST",
     "portal:set_language": "POST",
     "portal:acknowledgement": "a PDF",
+    "complaints:mine": "a citizen's own complaint, opened by its number and digits in that "
+    "browser: walked at 1280/360 px in tests/browser/test_complaints_browser.py",
+    "complaints:detail": "a complaint of the officer's own district: walked at 1280/360 px in "
+    "tests/browser/test_complaints_browser.py",
+    "complaints:feedback": "POST",
+    "complaints:answer": "POST",
+    "complaints:act": "POST",
+    "complaints:evidence": "a photo, video or audio clip",
+    "complaints:statistics_csv": "a CSV download (tests/complaints/test_statistics.py)",
+    "complaints:statistics_json": "a JSON download (tests/complaints/test_statistics.py)",
     "wagtailcore_authenticate_with_password": "Wagtail's password form for restricted pages",
     "wagtailcore_login": "Wagtail's redirect to sign in for restricted pages",
     "wagtail_serve": "the public pages: visited as the live pages of the site, below",

@@ -14,7 +14,17 @@ from workspace.models.files import (
     Receipt,
     SubjectHead,
 )
-from workspace.models.organisation import Department, Holding, Post, Section
+from workspace.models.organisation import (
+    Department,
+    District,
+    Division,
+    Holding,
+    Holiday,
+    Post,
+    Section,
+    Tehsil,
+    TerritorialRole,
+)
 
 __all__ = [
     "Approval",
@@ -22,6 +32,8 @@ __all__ = [
     "AuditEvent",
     "Counter",
     "Department",
+    "District",
+    "Division",
     "DispatchEntry",
     "Draft",
     "Enclosure",
@@ -29,6 +41,7 @@ __all__ = [
     "Grading",
     "HoldReason",
     "Holding",
+    "Holiday",
     "Movement",
     "NoteParagraph",
     "Post",
@@ -36,4 +49,6 @@ __all__ = [
     "Receipt",
     "Section",
     "SubjectHead",
+    "Tehsil",
+    "TerritorialRole",
 ]

@@ -90,6 +90,16 @@ class Department(BilingualName):
         ]
 
 
+class TerritorialRole(models.TextChoices):
+    """Which territorial office a section is (blank: none, a secretariat section)."""
+
+    COMMISSIONER = "commissioner", _("Commissioner's office")
+    DEPUTY_COMMISSIONER = "dc", _("Deputy Commissioner's office")
+    ASSISTANT_COMMISSIONER = "ac", _("Assistant Commissioner's office")
+    PERFORMANCE_CELL = "pmc", _("Chief Secretary's Performance Management Cell")
+    LINE = "line", _("District office of a line department")
+
+
 class Section(BilingualName):
     """A section (wing, branch) of a department, e.g. Budget-I of Finance."""
 
@@ -98,6 +108,38 @@ class Section(BilingualName):
     )
     code = models.CharField(
         _("code"), max_length=32, help_text=_("Used in file numbers, e.g. SO(B-I).")
+    )
+    # Territorial offices (issue 21): which office this section is, and where it sits.
+    territorial_role = models.CharField(
+        _("territorial office"),
+        max_length=16,
+        choices=TerritorialRole.choices,
+        blank=True,
+        default="",
+    )
+    division = models.ForeignKey(
+        "workspace.Division",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sections",
+        verbose_name=_("division"),
+    )
+    district = models.ForeignKey(
+        "workspace.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sections",
+        verbose_name=_("district"),
+    )
+    tehsil = models.ForeignKey(
+        "workspace.Tehsil",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sections",
+        verbose_name=_("tehsil"),
     )
 
     class Meta:
@@ -243,3 +285,74 @@ class Holding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.post} ({self.get_kind_display()})"
+
+
+# ---- territorial offices (issue 21) ---------------------------------------------------------
+# A province is divided into divisions (a Commissioner's office each), divisions into
+# districts (a Deputy Commissioner's office each) and districts into tehsils (an Assistant
+# Commissioner each). Those offices are sections like any other, so their seats are posts and
+# their officers hold them as everywhere else; ``Section.territorial_role`` says which office
+# a section is and ``Section.district`` / ``division`` / ``tehsil`` where it sits. A line
+# department's district office (education, health, …) is a section of its own department with
+# ``district`` set and the role ``line``.
+
+
+class Division(BilingualName):
+    """A division of a province (the Commissioner's jurisdiction)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    province = models.CharField(_("province"), max_length=8, default="KP")
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+
+
+class District(BilingualName):
+    """A district (the Deputy Commissioner's jurisdiction)."""
+
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, related_name="districts", verbose_name=_("division")
+    )
+    code = models.CharField(_("code"), max_length=16, unique=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+
+class Tehsil(BilingualName):
+    """A tehsil of a district (an Assistant Commissioner's jurisdiction)."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="tehsils", verbose_name=_("district")
+    )
+
+    class Meta:
+        ordering = ["district__name_en", "name_en"]
+        verbose_name = _("tehsil")
+        verbose_name_plural = _("tehsils")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name_en"], name="tehsil_name_unique")
+        ]
+
+
+class Holiday(BilingualName):
+    """A public holiday an administrator keeps (the admin; seeded with the year's by the demo):
+    not a working day on the working-day clock (``workspace.time_limits``) of the province
+    named, or of every province when ``province`` is blank."""
+
+    date = models.DateField(_("date"))
+    province = models.CharField(
+        _("province"), max_length=8, blank=True, help_text=_("Blank: every province.")
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        constraints = [
+            models.UniqueConstraint(fields=["date", "province"], name="holiday_once_a_day")
+        ]

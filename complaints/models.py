@@ -1,0 +1,292 @@
+"""Citizens' complaints (issue 21): filed on the public site or by the API, handled by the
+district's complaint cell, escalated up the ladder when not resolved in time.
+
+The complainant's identity (name, mobile, CNIC digits, email) is kept on the complaint row but
+is *sealed*: no staff screen, list or API answer reads it except ``services.reveal_identity``,
+which asks for a reason, writes an audit row and an ``IdentityDisclosure`` the officer's
+senior sees. The public side reads a complaint only by its reference and second factor.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from workspace.models.organisation import BilingualName
+
+MOBILE = RegexValidator(
+    r"^03\d{9}$",
+    _("Enter a Pakistani mobile number of 11 digits starting with 03, e.g. 03001234567."),
+)
+LAST4 = RegexValidator(r"^\d{4}$", _("Enter exactly four digits."))
+
+
+class Category(BilingualName):
+    """What a complaint is about, and who handles it: the district office of
+    ``department`` when it has one in the complaint's district, else the Deputy
+    Commissioner's office. ``limit_days``: working days allowed at each level."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    department = models.ForeignKey(
+        "workspace.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaint_categories",
+        verbose_name=_("line department"),
+    )
+    limit_days = models.PositiveSmallIntegerField(
+        _("time limit (working days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    is_active = models.BooleanField(_("open for complaints"), default=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("complaint category")
+        verbose_name_plural = _("complaint categories")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ASSIGNED = "assigned", _("Assigned to an officer")
+    IN_ACTION = "in_action", _("Action in progress")
+    INFO_REQUESTED = "info_requested", _("Waiting for the citizen")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = [Status.REGISTERED, Status.ASSIGNED, Status.IN_ACTION, Status.INFO_REQUESTED]
+
+
+class Level(models.IntegerChoices):
+    DISTRICT = 1, _("Deputy Commissioner's office")
+    DIVISION = 2, _("Commissioner's office")
+    PROVINCE = 3, _("Chief Secretary's Performance Management Cell")
+
+
+class Complaint(models.Model):
+    tracking_ref = models.CharField(_("tracking number"), max_length=10, unique=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("category")
+    )
+    district = models.ForeignKey(
+        "workspace.District",
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("district"),
+    )
+    tehsil = models.ForeignKey(
+        "workspace.Tehsil",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("tehsil"),
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    description = models.TextField(_("description"), max_length=4000)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.REGISTERED
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, default=1)
+    # The complaint cell that answers for it at its current level (the DC's office, the
+    # Commissioner's office, the Performance Management Cell) ...
+    office = models.ForeignKey(
+        "workspace.Section",
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("handling office"),
+    )
+    # ... and the line office it was marked to for action, if any.
+    marked_to = models.ForeignKey(
+        "workspace.Section",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints_marked",
+        verbose_name=_("marked to"),
+    )
+    assigned_post = models.ForeignKey(
+        "workspace.Post",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("assigned to"),
+    )
+    registered_at = models.DateTimeField(_("registered"))
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    suspended_at = models.DateTimeField(_("clock suspended since"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    action_taken = models.TextField(_("action taken"), blank=True, max_length=4000)
+    info_question = models.TextField(_("question to the citizen"), blank=True, max_length=1000)
+    info_answer = models.TextField(_("citizen's answer"), blank=True, max_length=2000)
+
+    class Feedback(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+        NONE = "none", _("No answer")
+
+    feedback = models.CharField(
+        _("citizen's feedback"), max_length=16, choices=Feedback.choices, blank=True
+    )
+    feedback_comment = models.TextField(_("feedback comment"), blank=True, max_length=1000)
+    reopened = models.BooleanField(_("reopened on appeal"), default=False)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    language = models.CharField(max_length=8, default="en")
+    # Sealed: read only by services.reveal_identity (and the notifier, for the citizen).
+    complainant_name = models.CharField(_("name"), max_length=120, blank=True)
+    mobile = models.CharField(_("mobile number"), max_length=11, validators=[MOBILE])
+    cnic_last4 = models.CharField(
+        _("last four digits of the CNIC"), max_length=4, validators=[LAST4]
+    )
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        ordering = ["-registered_at"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [
+            # The escalation sweep reads only what is due: open and not suspended.
+            models.Index(
+                fields=["due_at"],
+                name="complaint_due_open",
+                condition=Q(status__in=["registered", "assigned", "in_action"], level__lt=3),
+            ),
+            models.Index(fields=["office", "status", "due_at"], name="complaint_office_queue"),
+            models.Index(
+                fields=["mobile", "category", "district", "registered_at"],
+                name="complaint_duplicates",
+            ),
+            models.Index(fields=["district", "registered_at"], name="complaint_district"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_ref
+
+    @property
+    def display_ref(self) -> str:
+        from workspace.tracking import display
+
+        return display(self.tracking_ref)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Evidence(models.Model):
+    """One photo, video or audio clip, stored without its metadata."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("complaint")
+    )
+    storage_name = models.CharField(max_length=255, unique=True)
+    mime_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    by_office = models.BooleanField(_("added by the office"), default=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return f"{self.mime_type} #{self.pk}"
+
+    @property
+    def family(self) -> str:
+        return self.mime_type.split("/", 1)[0]
+
+
+class Event(models.Model):
+    """The complaint's public history: registered, escalated to … on …, resolved, …"""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        ASSIGNED = "assigned", _("Assigned")
+        MARKED = "marked", _("Marked to a line office")
+        INFO_REQUESTED = "info_requested", _("More information asked for")
+        INFO_GIVEN = "info_given", _("Information given by the citizen")
+        ESCALATED = "escalated", _("Escalated")
+        RESOLVED = "resolved", _("Resolved")
+        FEEDBACK = "feedback", _("Feedback given")
+        REOPENED = "reopened", _("Reopened on appeal")
+        CLOSED = "closed", _("Closed")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField()
+    office = models.ForeignKey(
+        "workspace.Section", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    level = models.PositiveSmallIntegerField(choices=Level.choices, null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            # One escalation to each level: a second sweep (or a second machine) cannot
+            # escalate twice.
+            models.UniqueConstraint(
+                fields=["complaint", "level"],
+                condition=Q(kind="escalated"),
+                name="complaint_escalated_once_per_level",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.at:%Y-%m-%d}"
+
+
+class IdentityDisclosure(models.Model):
+    """An officer broke the seal on a complainant's identity, with a reason."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="disclosures")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    post = models.ForeignKey("workspace.Post", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=500)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} by {self.officer_id}"
+
+
+def pick(en: str, ur: str) -> str:
+    return ur if (get_language() or "en").startswith("ur") and ur else en

@@ -1,0 +1,73 @@
+"""Rate limits on filing: per client (every attempt counts) and per mobile number (filed
+complaints count), fixed windows in Django's cache under HMAC'd keys (nothing personal in the
+cache). Fails closed when the cache is down, like the tracking lookup."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+
+logger = logging.getLogger("daftar.complaints")
+
+
+def client_limit() -> tuple[int, int]:
+    return tuple(getattr(settings, "DAFTAR_COMPLAINT_CLIENT_LIMIT", (10, 3600)))
+
+
+def mobile_limit() -> tuple[int, int]:
+    return tuple(getattr(settings, "DAFTAR_COMPLAINT_MOBILE_LIMIT", (5, 86400)))
+
+
+class Unavailable(Exception):
+    pass
+
+
+def _key(kind: str, value: str, window: int, now: float) -> tuple[str, int]:
+    digest = hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+    bucket = int(now // window)
+    return f"complaints:rl:{kind}:{digest[:32]}:{bucket}", int((bucket + 1) * window - now) + 1
+
+
+def _count(key: str, ttl: int, add: int) -> int:
+    cache = caches["default"]
+    try:
+        cache.add(key, 0, ttl)
+        if not add:
+            return int(cache.get(key) or 0)
+        try:
+            return cache.incr(key, add)
+        except ValueError:
+            cache.set(key, add, ttl)
+            return add
+    except Exception as exc:
+        logger.warning("complaint rate limiter unavailable (%s)", type(exc).__name__)
+        raise Unavailable from exc
+
+
+def check(*, client: str, mobile: str) -> int:
+    """Count one filing attempt by ``client``; 0 when it may go ahead, else the seconds to
+    wait. Raises ``Unavailable`` when the counts cannot be kept."""
+    now = time.time()
+    c_count, c_window = client_limit()
+    m_count, m_window = mobile_limit()
+    c_key, c_retry = _key("client", client, c_window, now)
+    m_key, m_retry = _key("mobile", mobile, m_window, now)
+    if _count(c_key, c_window + 1, 1) > c_count:
+        return c_retry
+    if _count(m_key, m_window + 1, 0) >= m_count:
+        return m_retry
+    return 0
+
+
+def filed(*, mobile: str) -> None:
+    """Count a complaint filed from ``mobile``."""
+    _, m_window = mobile_limit()
+    m_key, _ = _key("mobile", mobile, m_window, time.time())
+    with contextlib.suppress(Unavailable):
+        _count(m_key, m_window + 1, 1)

@@ -1,0 +1,723 @@
+"""Every action on a complaint, one function each: permission first, validation, one
+transaction with its audit row, messages to the citizen after the commit.
+
+The citizen's own actions (filing, answering a question, feedback) are taken by the portal's
+service account (``portal_actor``), the scheduler's (escalation, closing unanswered) by the
+same account: the audit trail names who acted and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+from functools import partial
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from complaints import access, clock, evidence, notify, ratelimit
+from complaints.models import (
+    OPEN_STATUSES,
+    Category,
+    Complaint,
+    Event,
+    Evidence,
+    IdentityDisclosure,
+    Level,
+    Status,
+)
+from documents import storage
+from workspace import audit, tracking
+from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from workspace.models import District, Section, Tehsil, TerritorialRole
+
+logger = logging.getLogger("daftar.complaints")
+
+PORTAL_USERNAME = "complaints-portal"
+DUPLICATE_HOURS = 72
+FEEDBACK_DAYS = 10
+
+
+def portal_actor():
+    """The service account the public site and the scheduler act as (cannot sign in)."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=PORTAL_USERNAME).first()
+    if user is None:
+        user = user_model(username=PORTAL_USERNAME, is_active=False)
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+# ---- offices of the ladder ------------------------------------------------------------------
+
+
+def office_at(district: District, level: int) -> Section | None:
+    sections = Section.objects.select_related("department")
+    if level == Level.DISTRICT:
+        return sections.filter(
+            territorial_role=TerritorialRole.DEPUTY_COMMISSIONER, district=district
+        ).first()
+    if level == Level.DIVISION:
+        return sections.filter(
+            territorial_role=TerritorialRole.COMMISSIONER, division_id=district.division_id
+        ).first()
+    return sections.filter(territorial_role=TerritorialRole.PERFORMANCE_CELL).first()
+
+
+def _no_office() -> ActionRefused:
+    return ActionRefused(
+        _(
+            "Complaints cannot be taken online for this district yet. Please take your "
+            "complaint to the Deputy Commissioner's office."
+        )
+    )
+
+
+# ---- filing ---------------------------------------------------------------------------------
+
+
+def too_many(retry: int) -> ActionRefused:
+    return ActionRefused(
+        _(
+            "Too many complaints have been sent from this connection or this mobile number. "
+            "Please try again in %(minutes)s minutes."
+        )
+        % {"minutes": max(1, (retry + 59) // 60)}
+    )
+
+
+def unavailable() -> ActionRefused:
+    return ActionRefused(
+        _(
+            "Complaints cannot be received for a moment. Nothing was saved: please try again "
+            "shortly."
+        )
+    )
+
+
+def file_complaint(
+    *,
+    actor,
+    client: str,
+    category: Category,
+    district: District,
+    tehsil: Tehsil | None = None,
+    description: str,
+    mobile: str,
+    cnic_last4: str,
+    email: str = "",
+    name: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    uploads=(),
+    language: str = "en",
+) -> Complaint:
+    """File a citizen's complaint: rate limits, validation, evidence cleaned and stored, the
+    complaint registered at the district's Deputy Commissioner's office with its time limit,
+    linked to an earlier one from the same mobile on the same matter, and the citizen told."""
+    if actor is None or not actor.pk:
+        raise PermissionDenied
+    try:
+        retry = ratelimit.check(client=client, mobile=mobile or "")
+    except ratelimit.Unavailable:
+        raise unavailable() from None
+    if retry:
+        raise too_many(retry)
+    if not category.is_active:
+        raise ValidationError({"category": _("This category is not open for complaints.")})
+    if tehsil is not None and tehsil.district_id != district.pk:
+        raise ValidationError({"tehsil": _("This tehsil is not in the district you chose.")})
+    if (latitude is None) != (longitude is None):
+        raise ValidationError(
+            {"latitude": _("Give both the latitude and the longitude, or neither.")}
+        )
+    office = office_at(district, Level.DISTRICT)
+    if office is None:
+        raise _no_office()
+    now = timezone.now()
+    complaint = Complaint(
+        tracking_ref=tracking.new_reference(),
+        category=category,
+        district=district,
+        tehsil=tehsil,
+        latitude=latitude,
+        longitude=longitude,
+        description=(description or "").strip(),
+        mobile=(mobile or "").strip(),
+        cnic_last4=(cnic_last4 or "").strip(),
+        email=(email or "").strip(),
+        complainant_name=(name or "").strip(),
+        office=office,
+        registered_at=now,
+        due_at=clock.due_at(now, category.limit_days, district.division.province),
+        language="ur" if (language or "").startswith("ur") else "en",
+    )
+    complaint.full_clean(validate_unique=False, validate_constraints=False)
+    intakes = evidence.process_all(uploads)
+    stored: list[str] = []
+    committed: list[bool] = []
+    try:
+        for intake in intakes:
+            stored.append(storage.save_object(intake.storage_name, intake.stream, intake.mime))
+        with transaction.atomic():
+            complaint.duplicate_of = (
+                Complaint.objects.filter(
+                    mobile=complaint.mobile,
+                    category=category,
+                    district=district,
+                    registered_at__gte=now - dt.timedelta(hours=DUPLICATE_HOURS),
+                    duplicate_of__isnull=True,
+                )
+                .order_by("registered_at")
+                .first()
+            )
+            complaint.save(force_insert=True)
+            Evidence.objects.bulk_create(
+                Evidence(
+                    complaint=complaint,
+                    storage_name=name,
+                    mime_type=intake.mime,
+                    size=intake.size,
+                    sha256=intake.sha256,
+                )
+                for name, intake in zip(stored, intakes, strict=True)
+            )
+            Event.objects.create(
+                complaint=complaint, kind=Event.Kind.REGISTERED, at=now, office=office, level=1
+            )
+            audit.record(
+                actor=actor,
+                action="complaint.file",
+                obj=complaint,
+                after={
+                    "category": category.code,
+                    "district": district.code,
+                    "office": office.pk,
+                    "due_at": complaint.due_at,
+                    "evidence": [
+                        {"type": i.mime, "size": i.size, "sha256": i.sha256, "changes": i.changes}
+                        for i in intakes
+                    ],
+                    "duplicate_of": complaint.duplicate_of_id,
+                },
+            )
+            transaction.on_commit(partial(committed.append, True))
+            transaction.on_commit(partial(ratelimit.filed, mobile=complaint.mobile))
+            transaction.on_commit(partial(_tell, complaint.pk, "filed"), robust=True)
+    except BaseException:
+        if not committed:
+            for name in stored:
+                storage.delete_quietly(name)
+        raise
+    return complaint
+
+
+# ---- messages to the citizen ----------------------------------------------------------------
+
+
+def _message(complaint: Complaint, what: str) -> str:
+    ref = complaint.display_ref
+    texts = {
+        "filed": _(
+            "Your complaint has been registered. Tracking number %(ref)s. Keep it with the last "
+            "four digits of your CNIC to follow it."
+        ),
+        "info": _("The office needs more information on complaint %(ref)s: see its page."),
+        "escalated": _("Complaint %(ref)s was not resolved in time and has been escalated."),
+        "resolved": _(
+            "Complaint %(ref)s has been resolved. Please tell us whether you are satisfied."
+        ),
+        "reopened": _("Complaint %(ref)s has been reopened at a higher office."),
+    }
+    return texts[what] % {"ref": ref}
+
+
+def _tell(complaint_id: int, what: str) -> None:
+    complaint = Complaint.objects.filter(pk=complaint_id).first()
+    if complaint is None:
+        return
+    with override(complaint.language):
+        notify.send(
+            mobile=complaint.mobile,
+            email=complaint.email,
+            subject=_("Your complaint %(ref)s") % {"ref": complaint.display_ref},
+            text=_message(complaint, what),
+        )
+
+
+# ---- the office's actions -------------------------------------------------------------------
+
+
+def _locked(complaint: Complaint, post=None) -> Complaint:
+    """The complaint's row, locked and read again; with ``post``, refused if the complaint
+    moved to another office since the permission was checked (an escalation in between)."""
+    locked = (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("office", "category", "district__division")
+        .get(pk=complaint.pk)
+    )
+    if post is not None and locked.office_id != post.section_id:
+        raise ActionRefused(
+            _("This complaint has just moved to %(office)s; it is theirs to act on now.")
+            % {"office": locked.office.name}
+        )
+    return locked
+
+
+def _acting(actor, complaint: Complaint):
+    complaint.refresh_from_db(fields=["office", "level", "status"])
+    post = access.acting_post(actor, complaint)
+    if post is None:
+        if access.viewing_post(actor, complaint) is None:
+            raise NotFound
+        raise PermissionDenied(_("Only the office now handling this complaint can act on it."))
+    return post
+
+
+def _refuse_unless_open(complaint: Complaint) -> None:
+    if complaint.status not in OPEN_STATUSES:
+        raise ActionRefused(
+            _("This complaint is %(status)s; it cannot be acted on.")
+            % {"status": complaint.get_status_display()}
+        )
+
+
+def assign(*, actor, complaint: Complaint, post) -> Complaint:
+    """Give the complaint to an officer of the handling office."""
+    my_post = _acting(actor, complaint)
+    with transaction.atomic():
+        complaint = _locked(complaint, my_post)
+        _refuse_unless_open(complaint)
+        if post.section_id != complaint.office_id or not post.is_active:
+            raise ValidationError(
+                {"post": _("Choose a post of the office handling the complaint.")}
+            )
+        before = complaint.assigned_post_id
+        complaint.assigned_post = post
+        if complaint.status == Status.REGISTERED:
+            complaint.status = Status.ASSIGNED
+        complaint.save(update_fields=["assigned_post", "status"])
+        Event.objects.create(complaint=complaint, kind=Event.Kind.ASSIGNED, at=timezone.now())
+        audit.record(
+            actor=actor,
+            action="complaint.assign",
+            obj=complaint,
+            post=my_post,
+            before={"post": before},
+            after={"post": post.pk},
+        )
+    return complaint
+
+
+def mark_to(*, actor, complaint: Complaint, section: Section) -> Complaint:
+    """Mark the complaint to a line department's office in the district for action."""
+    my_post = _acting(actor, complaint)
+    with transaction.atomic():
+        complaint = _locked(complaint, my_post)
+        _refuse_unless_open(complaint)
+        if (
+            section.territorial_role != TerritorialRole.LINE
+            or section.district_id != complaint.district_id
+        ):
+            raise ValidationError(
+                {"section": _("Choose a line department's office in the complaint's district.")}
+            )
+        complaint.marked_to = section
+        if complaint.status != Status.INFO_REQUESTED:
+            complaint.status = Status.IN_ACTION
+        complaint.save(update_fields=["marked_to", "status"])
+        Event.objects.create(
+            complaint=complaint, kind=Event.Kind.MARKED, at=timezone.now(), office=section
+        )
+        audit.record(
+            actor=actor,
+            action="complaint.mark",
+            obj=complaint,
+            post=my_post,
+            after={"section": section.pk},
+        )
+    return complaint
+
+
+def request_info(*, actor, complaint: Complaint, question: str) -> Complaint:
+    """Ask the citizen for more information; the clock stops until they answer."""
+    my_post = _acting(actor, complaint)
+    question = (question or "").strip()
+    if not question:
+        raise ValidationError({"question": _("Write what the citizen should tell you.")})
+    with transaction.atomic():
+        complaint = _locked(complaint, my_post)
+        _refuse_unless_open(complaint)
+        if complaint.status == Status.INFO_REQUESTED:
+            raise ActionRefused(_("The citizen has already been asked and has not answered yet."))
+        now = timezone.now()
+        complaint.status = Status.INFO_REQUESTED
+        complaint.info_question = question[:1000]
+        complaint.info_answer = ""
+        complaint.suspended_at = now
+        complaint.save(update_fields=["status", "info_question", "info_answer", "suspended_at"])
+        Event.objects.create(complaint=complaint, kind=Event.Kind.INFO_REQUESTED, at=now)
+        audit.record(actor=actor, action="complaint.request_info", obj=complaint, post=my_post)
+        transaction.on_commit(partial(_tell, complaint.pk, "info"), robust=True)
+    return complaint
+
+
+def resolve(*, actor, complaint: Complaint, action_taken: str, uploads=()) -> Complaint:
+    """Record the action taken (with evidence, cleaned like the citizen's) and resolve."""
+    my_post = _acting(actor, complaint)
+    action_taken = (action_taken or "").strip()
+    if not action_taken:
+        raise ValidationError({"action_taken": _("Describe the action taken.")})
+    if complaint.status not in OPEN_STATUSES:
+        _refuse_unless_open(complaint)
+    intakes = evidence.process_all(uploads)
+    stored: list[str] = []
+    committed: list[bool] = []
+    try:
+        for intake in intakes:
+            stored.append(storage.save_object(intake.storage_name, intake.stream, intake.mime))
+        with transaction.atomic():
+            complaint = _locked(complaint, my_post)
+            _refuse_unless_open(complaint)
+            now = timezone.now()
+            complaint.status = Status.RESOLVED
+            complaint.action_taken = action_taken[:4000]
+            complaint.resolved_at = now
+            complaint.suspended_at = None
+            complaint.save(update_fields=["status", "action_taken", "resolved_at", "suspended_at"])
+            Evidence.objects.bulk_create(
+                Evidence(
+                    complaint=complaint,
+                    storage_name=name,
+                    mime_type=i.mime,
+                    size=i.size,
+                    sha256=i.sha256,
+                    by_office=True,
+                )
+                for name, i in zip(stored, intakes, strict=True)
+            )
+            Event.objects.create(
+                complaint=complaint, kind=Event.Kind.RESOLVED, at=now, office=complaint.office
+            )
+            audit.record(
+                actor=actor,
+                action="complaint.resolve",
+                obj=complaint,
+                post=my_post,
+                after={"evidence": len(intakes)},
+            )
+            transaction.on_commit(partial(committed.append, True))
+            transaction.on_commit(partial(_tell, complaint.pk, "resolved"), robust=True)
+    except BaseException:
+        if not committed:
+            for name in stored:
+                storage.delete_quietly(name)
+        raise
+    return complaint
+
+
+def reveal_identity(*, actor, complaint: Complaint, reason: str) -> dict:
+    """Break the seal on the complainant's identity: only the handling office, only with a
+    reason, always audited and shown to the officer's senior."""
+    my_post = _acting(actor, complaint)
+    reason = " ".join((reason or "").split())
+    if len(reason) < 10:
+        raise ValidationError(
+            {"reason": _("Say why you need the complainant's identity (at least 10 characters).")}
+        )
+    with transaction.atomic():
+        complaint = _locked(complaint, my_post)
+        now = timezone.now()
+        IdentityDisclosure.objects.create(
+            complaint=complaint, officer=actor, post=my_post, reason=reason[:500], at=now
+        )
+        audit.record(
+            actor=actor,
+            action="complaint.reveal_identity",
+            obj=complaint,
+            post=my_post,
+            after={"reason": reason[:500]},
+        )
+    return {
+        "name": complaint.complainant_name,
+        "mobile": complaint.mobile,
+        "cnic_last4": complaint.cnic_last4,
+        "email": complaint.email,
+    }
+
+
+# ---- the citizen's actions (by reference and second factor) --------------------------------
+
+
+def find_for_citizen(reference: str, second_factor: str) -> Complaint | None:
+    """The complaint behind a reference, when the four digits match the CNIC's or the
+    mobile's last four; ``None`` alike for every failure."""
+    import hmac
+
+    ref = tracking.normalise(reference or "")
+    factor = tracking.normalise_second_factor(second_factor or "")
+    complaint = (
+        Complaint.objects.select_related("category", "district__division", "office")
+        .filter(tracking_ref=ref)
+        .first()
+        if tracking.is_valid(ref)
+        else None
+    )
+    cnic = complaint.cnic_last4 if complaint else "\x00" * 4
+    mobile = complaint.mobile[-4:] if complaint else "\x00" * 4
+    ok = hmac.compare_digest(factor.encode(), cnic.encode()) | hmac.compare_digest(
+        factor.encode(), mobile.encode()
+    )
+    return complaint if (complaint is not None and ok and len(factor) == 4) else None
+
+
+def answer_info(*, actor, complaint: Complaint, answer: str) -> Complaint:
+    """The citizen answers the office's question; the clock starts again, the time it
+    waited added to the limit."""
+    if actor is None or not actor.pk:
+        raise PermissionDenied
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": _("Write your answer.")})
+    with transaction.atomic():
+        complaint = _locked(complaint)
+        if complaint.status != Status.INFO_REQUESTED:
+            raise ActionRefused(_("The office has not asked you anything on this complaint."))
+        now = timezone.now()
+        province = complaint.district.division.province
+        waited = clock.working_days_between(
+            timezone.localdate(complaint.suspended_at), timezone.localdate(now), province
+        )
+        complaint.due_at = clock.extend(complaint.due_at, waited, province)
+        complaint.status = Status.IN_ACTION if complaint.marked_to_id else Status.ASSIGNED
+        complaint.info_answer = answer[:2000]
+        complaint.suspended_at = None
+        complaint.save(update_fields=["due_at", "status", "info_answer", "suspended_at"])
+        Event.objects.create(complaint=complaint, kind=Event.Kind.INFO_GIVEN, at=now)
+        audit.record(
+            actor=actor,
+            action="complaint.answer_info",
+            obj=complaint,
+            after={"suspended_working_days": waited, "due_at": complaint.due_at},
+        )
+    return complaint
+
+
+def give_feedback(*, actor, complaint: Complaint, satisfied: bool, comment: str = "") -> Complaint:
+    """The citizen rates the resolution. Satisfied: closed. Not satisfied: reopened one level
+    up, once; after that (or at the top of the ladder), closed with the rating kept."""
+    if actor is None or not actor.pk:
+        raise PermissionDenied
+    comment = (comment or "").strip()
+    if not satisfied and not comment:
+        raise ValidationError({"comment": _("Tell us why you are not satisfied.")})
+    with transaction.atomic():
+        complaint = _locked(complaint)
+        if complaint.status != Status.RESOLVED:
+            raise ActionRefused(_("Feedback can be given only once a complaint is resolved."))
+        now = timezone.now()
+        complaint.feedback = (
+            Complaint.Feedback.SATISFIED if satisfied else Complaint.Feedback.NOT_SATISFIED
+        )
+        complaint.feedback_comment = comment[:1000]
+        Event.objects.create(complaint=complaint, kind=Event.Kind.FEEDBACK, at=now)
+        reopen_to = None
+        if not satisfied and not complaint.reopened and complaint.level < Level.PROVINCE:
+            reopen_to = office_at(complaint.district, complaint.level + 1)
+        if reopen_to is not None:
+            complaint.level += 1
+            complaint.office = reopen_to
+            complaint.status = Status.REGISTERED
+            complaint.reopened = True
+            complaint.assigned_post = None
+            complaint.resolved_at = None
+            complaint.due_at = clock.due_at(
+                now, complaint.category.limit_days, complaint.district.division.province
+            )
+            Event.objects.create(
+                complaint=complaint,
+                kind=Event.Kind.REOPENED,
+                at=now,
+                office=reopen_to,
+                level=complaint.level,
+            )
+        else:
+            complaint.status = Status.CLOSED
+            complaint.closed_at = now
+            Event.objects.create(complaint=complaint, kind=Event.Kind.CLOSED, at=now)
+        complaint.save()
+        audit.record(
+            actor=actor,
+            action="complaint.feedback",
+            obj=complaint,
+            after={
+                "feedback": complaint.feedback,
+                "reopened_at_level": complaint.level if reopen_to else None,
+            },
+        )
+        if reopen_to is not None:
+            transaction.on_commit(partial(_tell, complaint.pk, "reopened"), robust=True)
+    return complaint
+
+
+# ---- the scheduler's jobs -------------------------------------------------------------------
+
+
+def due_complaints(now):
+    """What the sweep reads: open, not waiting for the citizen, below the top, due."""
+    return Complaint.objects.filter(
+        status__in=[Status.REGISTERED, Status.ASSIGNED, Status.IN_ACTION],
+        level__lt=Level.PROVINCE,
+        due_at__lte=now,
+    )
+
+
+def escalate_due(*, actor=None, now=None, batch: int = 500) -> int:
+    """Move every complaint past its limit one level up the ladder. Rows are locked with
+    SKIP LOCKED and re-read, and each level is reached at most once (a unique constraint), so
+    the sweep can run twice, or on two machines, without escalating anything twice."""
+    actor = actor or portal_actor()
+    now = now or timezone.now()
+    moved = 0
+    offices: dict[tuple[int, int], Section | None] = {}
+    while True:
+        with transaction.atomic():
+            rows = list(
+                due_complaints(now)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("category", "district__division")
+                .order_by("due_at")[:batch]
+            )
+            if not rows:
+                break
+            events, changed = [], []
+            for complaint in rows:
+                level = complaint.level + 1
+                key = (complaint.district_id, level)
+                if key not in offices:
+                    offices[key] = office_at(complaint.district, level)
+                office = offices[key]
+                if office is None:  # no office up there: wait at this level
+                    complaint.due_at = None
+                    changed.append(complaint)
+                    continue
+                before = {"level": complaint.level, "office": complaint.office_id}
+                complaint.level = level
+                complaint.office = office
+                complaint.assigned_post = None
+                complaint.status = Status.REGISTERED
+                complaint.escalated_at = now
+                complaint.due_at = clock.due_at(
+                    now, complaint.category.limit_days, complaint.district.division.province
+                )
+                changed.append(complaint)
+                events.append(
+                    Event(
+                        complaint=complaint,
+                        kind=Event.Kind.ESCALATED,
+                        at=now,
+                        office=office,
+                        level=level,
+                    )
+                )
+                audit.record(
+                    actor=actor,
+                    action="complaint.escalate",
+                    obj=complaint,
+                    before=before,
+                    after={"level": level, "office": office.pk},
+                )
+            Complaint.objects.bulk_update(
+                changed,
+                ["level", "office", "assigned_post", "status", "escalated_at", "due_at"],
+            )
+            Event.objects.bulk_create(events)
+            moved += len(events)
+            for event in events:
+                transaction.on_commit(partial(_tell, event.complaint_id, "escalated"), robust=True)
+    return moved
+
+
+def close_unanswered(*, actor=None, now=None) -> int:
+    """Close what was resolved ``FEEDBACK_DAYS`` ago and never rated."""
+    actor = actor or portal_actor()
+    now = now or timezone.now()
+    closed = 0
+    with transaction.atomic():
+        rows = list(
+            Complaint.objects.select_for_update(skip_locked=True).filter(
+                status=Status.RESOLVED, resolved_at__lte=now - dt.timedelta(days=FEEDBACK_DAYS)
+            )[:5000]
+        )
+        for complaint in rows:
+            complaint.status = Status.CLOSED
+            complaint.feedback = Complaint.Feedback.NONE
+            complaint.closed_at = now
+            audit.record(actor=actor, action="complaint.close_unanswered", obj=complaint)
+            closed += 1
+        Complaint.objects.bulk_update(rows, ["status", "feedback", "closed_at"])
+        Event.objects.bulk_create(Event(complaint=c, kind=Event.Kind.CLOSED, at=now) for c in rows)
+    return closed
+
+
+def send_digests(*, now=None) -> int:
+    """One email a day to each officer holding a post in an office with open complaints: how
+    many are overdue and how many fall due in the next two days, office by office (never one
+    mail per complaint). Run once a day by the scheduler (``complaints_digest``); returns the
+    number of emails sent."""
+    from django.core.mail import send_mail
+    from django.db.models import Count, Q
+
+    from workspace.models import Holding
+
+    now = now or timezone.now()
+    soon = now + dt.timedelta(days=2)
+    counts = {
+        row["office"]: row
+        for row in Complaint.objects.filter(status__in=OPEN_STATUSES)
+        .values("office")
+        .annotate(
+            overdue=Count("pk", filter=Q(due_at__lte=now)),
+            due_soon=Count("pk", filter=Q(due_at__gt=now, due_at__lte=soon)),
+            open=Count("pk"),
+        )
+        .filter(Q(overdue__gt=0) | Q(due_soon__gt=0))
+    }
+    if not counts:
+        return 0
+    offices = {s.pk: s for s in Section.objects.filter(pk__in=list(counts))}
+    by_user: dict[int, tuple] = {}
+    for holding in (
+        Holding.objects.current(now)
+        .filter(post__section__in=list(counts), post__is_active=True)
+        .select_related("user", "post")
+    ):
+        user = holding.user
+        if not user.is_active or not user.email:
+            continue
+        by_user.setdefault(user.pk, (user, set()))[1].add(holding.post.section_id)
+    sent = 0
+    for user, sections in by_user.values():
+        lines = [
+            _("%(office)s: %(overdue)d overdue, %(soon)d due within two days, %(open)d open.")
+            % {
+                "office": offices[s].name_en,
+                "overdue": counts[s]["overdue"],
+                "soon": counts[s]["due_soon"],
+                "open": counts[s]["open"],
+            }
+            for s in sorted(sections)
+        ]
+        send_mail(
+            _("Complaints due and overdue"),
+            "\n".join(lines) + "\n\n/desk/complaints/",
+            None,
+            [user.email],
+        )
+        sent += 1
+    return sent
