@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "search",
     "cgu",
     "portal_pages",
+    "letters",
     "daftar.ops",
     # Wagtail (the public site)
     "wagtail.contrib.forms",
@@ -249,6 +250,8 @@ elif CONFIG.production:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "Daftar <no-reply@daftar.invalid>"
+# How issued letters are signed (daftar/env.py, letters/keys.py).
+DAFTAR_LETTERS = CONFIG.extra["letters"]
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Daftar"

@@ -29,6 +29,7 @@ urlpatterns = [
     path("desk/papers/", include("documents.urls")),
     path("desk/search/", include("search.urls")),
     path("desk/cgu/", include("cgu.urls")),
+    path("desk/letters/", include("letters.urls")),
     path("api/v1/", include("daftar.api_urls")),
     path("django-admin/", admin.site.urls),
     # Wagtail's deliberate-500 test view, answered 404 with a message (daftar/errors.py).
@@ -36,6 +37,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("portal/", include("portal_pages.urls")),
+    path("verify/", include("letters.public_urls")),
 ]
 
 if settings.DEBUG:
