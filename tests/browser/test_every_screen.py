@@ -89,6 +89,8 @@ NOT_SCREENS = {
     "cgu:return_put_on_file": "POST",
     "cgu:reminders_send": "POST",
     "cgu:report_pdf": "a PDF",
+    "letters:pdf": "the signed letter's bytes (tests/letters/test_views.py)",
+    "letters:email": "POST",
 }
 
 SKIPPED_PREFIXES = ("django-admin/", "cms/", "api/v1/", "documents/")  # not Daftar's screens
@@ -172,7 +174,7 @@ def office(cgu, settings):  # noqa: F811
     )
     movement.file_put_up(actor=so, file=issued)
     approvals.draft_decide(actor=secretary_user, file=issued, draft=draft, decision="approved")
-    approvals.draft_issue(actor=so, file=issued, draft=draft)
+    dispatched = approvals.draft_issue(actor=so, file=issued, draft=draft)
     parked = files.file_open(actor=so, post=so_post, subject_head=head, subject="Audit para 7")
     movement.file_park(actor=so, file=parked)
     org.additional_charge_give(
@@ -220,6 +222,7 @@ def office(cgu, settings):  # noqa: F811
             "cgu:return": [accepted.pk],
             "cgu:return_resubmit": [returned.pk],
             "cgu:compliance_period": [cgu.q3.code],
+            "letters:letter": [dispatched.pk],
         },
         "performance": tree.performance,
         "entity": cgu.uni,
