@@ -8,16 +8,29 @@ from __future__ import annotations
 
 import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from letters import keys
+
+
+def _run(make_coroutine):
+    """Run one of pyHanko's coroutines to its end from synchronous code. Where this thread
+    already runs an event loop (a worker under an async server, a test driving Playwright),
+    ``asyncio.run`` is refused, so the coroutine runs on a loop of its own in a short thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 def sign_pdf(pdf: bytes, *, department, reason: str) -> tuple[bytes, str]:
@@ -30,7 +43,7 @@ def sign_pdf(pdf: bytes, *, department, reason: str) -> tuple[bytes, str]:
         md_algorithm="sha256",
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    out = signers.sign_pdf(writer, meta, signer=signer)
+    out = _run(lambda: signers.async_sign_pdf(writer, meta, signer=signer))
     return out.getvalue(), signer.signing_cert.subject.human_friendly
 
 
@@ -58,7 +71,7 @@ def check_pdf(pdf: bytes) -> SignatureCheck:
         return SignatureCheck(False, False, False, False)
     context = ValidationContext(trust_roots=keys.trust_roots(), allow_fetching=False)
     try:
-        status = validate_pdf_signature(embedded[0], context)
+        status = _run(lambda: async_validate_pdf_signature(embedded[0], context))
     except Exception:  # a signature so broken it cannot be read is not valid
         return SignatureCheck(True, False, False, False)
     return SignatureCheck(
@@ -73,5 +86,5 @@ def check_pdf(pdf: bytes) -> SignatureCheck:
 def sign_statement(statement: bytes, *, department) -> tuple[bytes, str]:
     """A detached CMS signature of ``statement`` by the office key (an approval's record)."""
     signer = keys.signer_for(department)
-    cms = asyncio.run(signer.async_sign_general_data(statement, "sha256", detached=True))
+    cms = _run(lambda: signer.async_sign_general_data(statement, "sha256", detached=True))
     return cms.dump(), signer.signing_cert.subject.human_friendly

@@ -288,6 +288,7 @@ def run(options: Options, progress: Progress) -> Result:
             count = options.iterations + options.warmup
             ops = [op for op in (measure.mark_op(count, options.seed),
                                  measure.approve_op(count, options.seed)) if op]  # fmt: skip
+            ops += measure.letter_ops(count, options.seed)
             ops = _chosen(ops, options.only)
             return measure.run(ops, **timing)[1:] if ops else []
 
