@@ -96,20 +96,14 @@ def sign_approval(*, actor, approval) -> SignedApproval:
     signature, signer = signing.sign_statement(
         statement, department=approval.post.section.department
     )
-    record = SignedApproval.objects.create(
+    # One row: the decision's own audit row (written by the service, same transaction) already
+    # records this action and its hash; a second row per approval would only cost the hot path.
+    return SignedApproval.objects.create(
         approval=approval,
         statement=statement.decode(),
         signature=signature,
         signer_subject=signer[:300],
     )
-    audit.record(
-        actor=actor,
-        action="approval.sign",
-        obj=approval.file,
-        post=approval.post,
-        after={"approval": approval.pk, "content_hash": approval.content_hash},
-    )
-    return record
 
 
 # ---- emailing from the register ------------------------------------------------------------

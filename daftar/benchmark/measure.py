@@ -565,7 +565,8 @@ def letter_ops(count: int, seed: int) -> list[Op]:
             Op(
                 "letter: render + sign (PDF/A, PAdES)",
                 render_and_sign,
-                note="WeasyPrint with Urdu and English, pyHanko signature; nothing written",
+                note="its own floor is 1 s (issue 23), not the rule: WeasyPrint, Urdu and "
+                "English, pyHanko signature; nothing written",
             )
         )
     rng = random.Random(seed)
