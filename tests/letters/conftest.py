@@ -30,6 +30,7 @@ def issue_letter(
     body=None,
     grading=Grading.UNCLASSIFIED,
     addressees="Accountant General KP <ag@kp.gov.pk>\nمحاسب اعلیٰ خیبر پختونخوا",
+    before_issue=None,
 ):
     """A file noted, a draft approved by the Secretary and issued by the DS: the dispatch
     entry (its letter rendered and signed by the issue step)."""
@@ -43,4 +44,6 @@ def issue_letter(
     )
     movement.file_put_up(actor=o.ds_user, file=file)
     approvals.draft_decide(actor=o.secretary_user, file=file, draft=draft, decision="approved")
+    if before_issue is not None:
+        before_issue()
     return approvals.draft_issue(actor=o.ds_user, file=file, draft=draft)
