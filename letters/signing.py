@@ -11,10 +11,12 @@ import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from asn1crypto import cms
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
@@ -88,3 +90,15 @@ def sign_statement(statement: bytes, *, department) -> tuple[bytes, str]:
     signer = keys.signer_for(department)
     cms = _run(lambda: signer.async_sign_general_data(statement, "sha256", detached=True))
     return cms.dump(), signer.signing_cert.subject.human_friendly
+
+
+def check_statement(statement: bytes, signature: bytes) -> bool:
+    """Whether ``signature`` (detached CMS) is an intact, valid signature of ``statement`` by
+    a key that chains to the office's trust root: an approval's signed record, checked."""
+    try:
+        signed_data = cms.ContentInfo.load(signature)["content"]
+        context = ValidationContext(trust_roots=keys.trust_roots(), allow_fetching=False)
+        status = _run(lambda: async_validate_detached_cms(statement, signed_data, context))
+    except Exception:  # unreadable: not a valid signature
+        return False
+    return bool(status.intact and status.valid and status.trusted)

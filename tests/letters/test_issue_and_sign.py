@@ -149,6 +149,10 @@ def test_every_decision_is_signed_by_the_office(desk, letterhead):
     assert desk.secretary_user.username in record.statement
     info = cms.ContentInfo.load(bytes(record.signature))
     assert info["content_type"].native == "signed_data"
+    statement = record.statement.encode()
+    assert signing.check_statement(statement, bytes(record.signature))
+    forged = statement.replace(desk.secretary_user.username.encode(), b"someone-else")
+    assert not signing.check_statement(forged, bytes(record.signature))
     # The decision's own audit row carries the same hash.
     assert AuditEvent.objects.get(action="draft.approved").after["hash"] == approval.content_hash
 
