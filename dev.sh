@@ -43,11 +43,17 @@ install() {  # $1: "" for the app, "dev" for the app and its test tools
   if ! "$PY" -c 'import magic' 2>/dev/null; then apt_install libmagic1; fi
   # Complaints' video and audio evidence is remuxed without metadata by Debian's ffmpeg.
   if ! command -v ffmpeg >/dev/null; then apt_install ffmpeg || say "No ffmpeg: video and audio evidence will be refused (photos still accepted)."; fi
+  # WeasyPrint (issued letters) needs Pango and HarfBuzz; the letter's Latin text is DejaVu.
+  if ! "$PY" -c 'import weasyprint' 2>/dev/null || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ]; then
+    apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+  fi
 }
 
 install_test_tools() {
   # Headless Chromium for browser tests: Debian's package, never a browser download.
   if [ ! -x /usr/bin/chromium ]; then apt_install chromium fonts-dejavu-core || say "No Chromium: browser tests will skip."; fi
+  # pdftoppm turns a rendered letter into PNG for its image test (tests/letters).
+  if ! command -v pdftoppm >/dev/null; then apt_install poppler-utils || say "No pdftoppm: the letter image test will skip."; fi
   # axe-core for accessibility checks, from npm (pinned in package.json).
   if command -v npm >/dev/null && [ ! -f node_modules/axe-core/axe.min.js ]; then
     say "Installing axe-core from npm"

@@ -46,6 +46,32 @@ def _trusted_proxy_count() -> int | None:
     return int(raw)
 
 
+def _letters_signing(production: bool, var_dir: Path) -> dict:
+    """How issued letters are signed: ``pkcs11`` (a token or HSM), ``file`` (a key file and
+    its certificate), or ``local-ca`` (a demo CA made in var/; refused in production)."""
+    default = "file" if production else "local-ca"
+    signer = _env.str("DAFTAR_LETTERS_SIGNER", default=default)
+    if signer not in {"pkcs11", "file", "local-ca"}:
+        raise ImproperlyConfigured("DAFTAR_LETTERS_SIGNER must be pkcs11, file or local-ca.")
+    if production and signer == "local-ca":
+        raise ImproperlyConfigured("Letters cannot be signed by the demo CA in production.")
+    conf = {
+        "signer": signer,
+        "local_ca_dir": str(var_dir / "letters-ca"),
+        "key_file": _env.str("DAFTAR_LETTERS_KEY_FILE", default=""),
+        "key_passphrase": _env.str("DAFTAR_LETTERS_KEY_PASSPHRASE", default=""),
+        "cert_file": _env.str("DAFTAR_LETTERS_CERT_FILE", default=""),
+        "chain_files": _env.list("DAFTAR_LETTERS_CHAIN_FILES", default=[]),
+        "trust_roots": _env.list("DAFTAR_LETTERS_TRUST_ROOTS", default=[]),
+        "pkcs11_module": _env.str("DAFTAR_LETTERS_PKCS11_MODULE", default=""),
+        "pkcs11_token": _env.str("DAFTAR_LETTERS_PKCS11_TOKEN", default=""),
+        "pkcs11_key_label": _env.str("DAFTAR_LETTERS_PKCS11_KEY_LABEL", default=""),
+        "pkcs11_cert_label": _env.str("DAFTAR_LETTERS_PKCS11_CERT_LABEL", default=""),
+        "pkcs11_pin": _env.str("DAFTAR_LETTERS_PKCS11_PIN", default=""),
+    }
+    return conf
+
+
 @dataclass(frozen=True)
 class Config:
     production: bool
@@ -157,6 +183,8 @@ def read_config() -> Config:
             "metrics_token": _env.str("DAFTAR_METRICS_TOKEN", default=""),
             "slow_query_ms": _env.int("DAFTAR_SLOW_QUERY_MS", default=500),
             "sentry_dsn": _env.str("SENTRY_DSN", default=""),
+            # Signing issued letters (letters/keys.py; README "Letters").
+            "letters": _letters_signing(production, var_dir),
         },
     )
 

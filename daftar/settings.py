@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "cgu",
     "portal_pages",
     "complaints",
+    "letters",
     "daftar.ops",
     # Wagtail (the public site)
     "wagtail.contrib.forms",
@@ -273,6 +274,8 @@ DAFTAR_SMS_FILE = os.environ.get("DAFTAR_SMS_FILE", "")
 # The weekend of each province on the working-day clock (workspace/time_limits.py); a province
 # not named here keeps Saturday and Sunday.
 DAFTAR_WEEKENDS = {"KP": [5, 6]}
+# How issued letters are signed (daftar/env.py, letters/keys.py).
+DAFTAR_LETTERS = CONFIG.extra["letters"]
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Daftar"

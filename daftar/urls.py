@@ -30,6 +30,7 @@ urlpatterns = [
     path("desk/search/", include("search.urls")),
     path("desk/cgu/", include("cgu.urls")),
     path("entity/", include("cgu.entity_urls")),
+    path("desk/letters/", include("letters.urls")),
     path("api/v1/", include("daftar.api_urls")),
     path("django-admin/", admin.site.urls),
     # Wagtail's deliberate-500 test view, answered 404 with a message (daftar/errors.py).
@@ -38,6 +39,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("portal/", include("portal_pages.urls")),
     path("", include("complaints.urls")),
+    path("verify/", include("letters.public_urls")),
 ]
 
 if settings.DEBUG:

@@ -38,6 +38,10 @@ PRODUCTION = {
     "ELASTICSEARCH_URL": "https://search.example.gov.pk:9200",
     "REDIS_URL": "redis://cache.internal:6379/0",
     "DAFTAR_TRUSTED_PROXY_COUNT": "1",
+    # The office's signing key for issued letters (README, "Issued letters").
+    "DAFTAR_LETTERS_KEY_FILE": "/etc/daftar/letters/{department}.key",
+    "DAFTAR_LETTERS_CERT_FILE": "/etc/daftar/letters/{department}.crt",
+    "DAFTAR_LETTERS_TRUST_ROOTS": "/etc/daftar/letters/root-ca.crt",
 }
 
 

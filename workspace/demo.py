@@ -302,9 +302,11 @@ def additional_charges() -> list[str]:
 def later_steps():
     """Seeding steps of the other apps, in the order they depend on each other.
     Each is ``(heading, callable(progress=...))``; each app adds its own line here."""
+    from letters.demo import seed as seed_letters  # before the files: their letters use it
     from workspace.demo_files import seed_files
 
-    steps = [("Files: a few hundred in every state, through the desk services", seed_files)]
+    steps = [("Letters: letterheads and standard texts (issued letters are signed)", seed_letters)]
+    steps.append(("Files: a few hundred in every state, through the desk services", seed_files))
     from cgu.demo import seed as cgu_seed
 
     steps.append(("CGU: public sector entities, KPIs and returns", cgu_seed))

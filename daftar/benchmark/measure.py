@@ -510,6 +510,81 @@ def approve_op(count: int, seed: int) -> Op | None:
     )
 
 
+def _letter_entry():
+    """An issued letter as the issue step sees it, in memory: the first live department's
+    section officer issuing a bilingual letter (nothing is written)."""
+    from django.utils import timezone
+
+    from workspace.models import DispatchEntry, Draft
+
+    post = (
+        Post.objects.filter(section__department__is_live=True, holdings__isnull=False)
+        .select_related("section__department")
+        .order_by("pk")
+        .first()
+    )
+    if post is None:
+        return None
+    user = get_user_model().objects.filter(holdings__post=post).first()
+    body = (
+        "I am directed to convey the approval of the competent authority to the release of "
+        "funds for the schemes listed below.\n\n"
+        "ان حالات میں تجویز منظوری کے لیے پیش خدمت ہے۔ رقم کی منظوری دی جاتی ہے۔\n\n"
+        "The amount shall be drawn from the head of account 03-Development."
+    )
+    draft = Draft(subject="Release of development funds", addressees="AG KP\nDAO", body=body)
+    return DispatchEntry(
+        section=post.section,
+        outgoing_number=f"{post.section.department.code}/{post.section.code}/O-1/2026",
+        draft=draft,
+        addressees=draft.addressees,
+        issued_by=user,
+        issued_post=post,
+        issued_at=timezone.now(),
+    )
+
+
+def letter_ops(count: int, seed: int) -> list[Op]:
+    """Issued letters (issue 23): rendering and signing one (the issue step's cost, ≤ 1 s),
+    and the public verification page looking a code up."""
+    from letters import codes, render, signing
+    from letters.models import IssuedLetter, LetterTemplate
+
+    ops = []
+    entry = _letter_entry()
+    if entry is not None:
+        department = entry.section.department
+
+        def render_and_sign(i):
+            template = LetterTemplate.objects.filter(department=department).first()
+            context = render.letter_context(entry=entry, template=template, code=codes.new_code())
+            pdf = render.render_pdf(context)
+            return signing.sign_pdf(pdf, department=department, reason="benchmark")
+
+        ops.append(
+            Op(
+                "letter: render + sign (PDF/A, PAdES)",
+                render_and_sign,
+                note="its own floor is 1 s (issue 23), not the rule: WeasyPrint, Urdu and "
+                "English, pyHanko signature; nothing written",
+            )
+        )
+    rng = random.Random(seed)
+    known = list(IssuedLetter.objects.values_list("code", flat=True)[:count])
+    note = "codes of issued letters"
+    if not known:  # a dataset without signed letters: the same page, answering "not found"
+        known = [codes.new_code() for _ in range(count)]
+        note = "unknown codes (the dataset has no signed letters): the not-found answer"
+    public = Client()
+
+    def verify(i):
+        code = known[rng.randrange(len(known))]
+        return _expect(public.get("/verify/", {"code": codes.display(code)}), 200)
+
+    ops.append(Op("verify page (public, by code)", verify, note=note))
+    return ops
+
+
 # ----------------------------------------------------------------------------- timing
 def run(ops: list[Op], **options) -> list[Latency]:
     """``time_ops`` as production runs: with what Daftar loaded frozen out of the garbage

@@ -296,6 +296,7 @@ def run(options: Options, progress: Progress) -> Result:
             ops = [op for op in (measure.mark_op(count, options.seed),
                                  measure.approve_op(count, options.seed),
                                  entity.submit_op(count, options.seed)) if op]  # fmt: skip
+            ops += measure.letter_ops(count, options.seed)
             ops = _chosen(ops, options.only)
             return measure.run(ops, **timing)[1:] if ops else []
 

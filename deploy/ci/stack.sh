@@ -115,6 +115,14 @@ export DAFTAR_LOG_FORMAT=json
 export DAFTAR_METRICS_TOKEN=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(24))')
 export PROMETHEUS_MULTIPROC_DIR=$STACK/prometheus; mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 unset ELASTICSEARCH_URL   # no Elasticsearch on this machine: the database search backend
+# Issued letters are signed with the office's key (README, "Issued letters"): a throwaway one.
+mkdir -p "$STACK/letters"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+  -subj "/CN=Daftar CI office" -keyout "$STACK/letters/office.key" \
+  -out "$STACK/letters/office.crt" 2>/dev/null
+export DAFTAR_LETTERS_SIGNER=file DAFTAR_LETTERS_KEY_FILE=$STACK/letters/office.key
+export DAFTAR_LETTERS_CERT_FILE=$STACK/letters/office.crt
+export DAFTAR_LETTERS_TRUST_ROOTS=$STACK/letters/office.crt
 export DAFTAR_STACK_PYTHON=$APP
 export DAFTAR_STACK_WEB=http://127.0.0.1:$WEB DAFTAR_STACK_APP1=$APP1 DAFTAR_STACK_APP2=$APP2
 

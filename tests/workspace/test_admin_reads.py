@@ -233,6 +233,37 @@ def test_job_runs_show_the_job_and_its_summary_only(root):
     assert JobRun.objects.get().pk == run.pk
 
 
+# --- letters: the department's letter template and standard texts, kept here through services
+
+
+def test_letter_template_and_standard_text(root, desk):
+    from letters.models import LetterTemplate, StandardText
+    from workspace.models import AuditEvent
+
+    response = root.post(
+        reverse("admin:letters_lettertemplate_add"),
+        {
+            "department": desk.dept.pk,
+            "heading_en": "Government of Khyber Pakhtunkhwa, Finance Department",
+            "heading_ur": "حکومت خیبر پختونخوا، محکمہ خزانہ",
+            "address": "",
+            "signature_note": "",
+            "copy_to": "PS to the Minister",
+            "footer": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    template = LetterTemplate.objects.get(department=desk.dept)
+    assert AuditEvent.objects.filter(action="lettertemplate.create").count() == 1
+    assert "Finance Department" in _page(root, "letters_lettertemplate_changelist")
+    _page(root, "letters_lettertemplate_change", template.pk)
+    text = StandardText.objects.create(
+        department=desk.dept, title="Directed to convey", text="I am directed to convey…"
+    )
+    assert "Directed to convey" in _page(root, "letters_standardtext_changelist")
+    _page(root, "letters_standardtext_change", text.pk)
+
+
 LISTED_WITH_TESTS = {
     # here
     "workspace.Department", "workspace.Section", "workspace.Post", "workspace.Holding",
@@ -240,7 +271,7 @@ LISTED_WITH_TESTS = {
     "workspace.Movement", "workspace.AuditEvent", "documents.Paper", "documents.PaperVersion",
     "authtoken.TokenProxy", "django_tasks_database.DBTaskResult",
     "accounts.ApiToken", "axes.AccessAttempt", "axes.AccessFailureLog", "axes.AccessLog",
-    "ops.JobRun",
+    "ops.JobRun", "letters.LetterTemplate", "letters.StandardText",
     # tests/cgu/test_admin_reads.py
     "cgu.PublicSectorEntity", "cgu.KpiDefinition", "cgu.ReportingPeriod", "cgu.KpiReturn",
     "cgu.Reminder", "cgu.PerformanceReport",

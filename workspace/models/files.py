@@ -458,6 +458,9 @@ class DispatchEntry(models.Model):
     task = models.ForeignKey(
         "viewflow.Task", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The SHA-256 of the signed letter that went out (written by the issue step that signs it,
+    # see ``approvals.register_issue_step``): the register names the exact bytes dispatched.
+    signed_sha256 = models.CharField(_("SHA-256 of the signed letter"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-issued_at"]

@@ -30,6 +30,38 @@ from workspace.models import (
 from workspace.services import desk, numbering, papers
 from workspace.services.movement import _arrive, _finalise_drafts, came_from
 
+# Steps an upper app adds to a decision or an issue, called by name inside the service's own
+# transaction, after its record is saved (the letters app signs each approval, and renders
+# and signs the letter an issue sends out). A step that raises undoes the whole action.
+# Registered once at start-up (an AppConfig.ready); workspace never imports the app itself.
+_DECISION_STEPS: list = []
+_ISSUE_STEPS: list = []
+_LETTER_URLS: list = []
+
+
+def register_decision_step(step) -> None:
+    """``step(*, actor, approval)``: called after an approval or return is recorded."""
+    if step not in _DECISION_STEPS:
+        _DECISION_STEPS.append(step)
+
+
+def register_issue_step(step, *, letter_url=None) -> None:
+    """``step(*, actor, entry)``: called after an issued draft's dispatch entry is saved.
+    ``letter_url(entry)`` answers the staff page of what the step made (or None)."""
+    if step not in _ISSUE_STEPS:
+        _ISSUE_STEPS.append(step)
+    if letter_url is not None and letter_url not in _LETTER_URLS:
+        _LETTER_URLS.append(letter_url)
+
+
+def letter_url(entry) -> str | None:
+    """The staff page of the letter an issue made, if an issue step made one."""
+    for url in _LETTER_URLS:
+        found = url(entry)
+        if found:
+            return found
+    return None
+
 
 def content_hash(obj) -> str:
     """The hash of exactly what is being approved: its words and its identity."""
@@ -193,6 +225,8 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
             task=step.completed_task,
         )
         _arrive(file, next_post)
+        for decision_step in _DECISION_STEPS:
+            decision_step(actor=actor, approval=approval)
         audit.record(
             actor=actor,
             action=f"{'note' if is_paragraph else 'draft'}.{decision}",
@@ -368,5 +402,7 @@ def draft_issue(*, actor, file: File, draft: Draft) -> DispatchEntry:
             post=post,
             after={"draft": draft.number, "outgoing_number": entry.outgoing_number},
         )
+        for issue_step in _ISSUE_STEPS:
+            issue_step(actor=actor, entry=entry)
         desk.after_commit_reindex(file)
     return entry

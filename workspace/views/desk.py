@@ -7,6 +7,7 @@ from django.utils import timezone
 from workspace import access, time_limits
 from workspace.models import Grading, Priority
 from workspace.selectors import desk as sel
+from workspace.services import approvals
 from workspace.views.common import choice_labels, pk_url
 
 
@@ -56,9 +57,10 @@ def parked(request):
 
 @login_required
 def dispatch(request):
-    return render(
-        request, "workspace/dispatch.html", {"entries": sel.dispatch_register(user=request.user)}
-    )
+    entries = sel.dispatch_register(user=request.user)
+    for entry in entries:  # the signed letter's page, when an issue step made one (no query)
+        entry.letter_url = approvals.letter_url(entry)
+    return render(request, "workspace/dispatch.html", {"entries": entries})
 
 
 def _limits_text(user) -> str:

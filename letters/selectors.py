@@ -1,0 +1,47 @@
+"""Reads of issued letters, scoped to what the user may see: a letter is seen by those who
+may see the dispatch register it is on (a post in its section) and the file it went out on."""
+
+from __future__ import annotations
+
+from letters.models import IssuedLetter
+from workspace import access
+from workspace.models import Post
+
+
+def _mine(user):
+    sections = Post.objects.filter(pk__in=access.my_post_ids(user)).values("section_id")
+    return IssuedLetter.objects.filter(
+        dispatch__section__in=sections, dispatch__draft__file__in=access.visible_files(user)
+    )
+
+
+def letter_for(*, user, dispatch_id: int) -> IssuedLetter | None:
+    return (
+        _mine(user)
+        .select_related(
+            "dispatch__draft__file", "dispatch__issued_post", "dispatch__issued_by", "department"
+        )
+        .filter(dispatch_id=dispatch_id)
+        .first()
+    )
+
+
+def can_view_letter(*, user, letter) -> bool:
+    return _mine(user).filter(pk=letter.pk).exists()
+
+
+def may_dispatch(*, user, letter) -> bool:
+    """Sending it out is the issuing section's work (the dispatch clerk's)."""
+    return Post.objects.filter(
+        pk__in=access.my_post_ids(user), section_id=letter.dispatch.section_id
+    ).exists()
+
+
+def public_letter(code: str) -> IssuedLetter | None:
+    """The letter a verification code names, with what the public page shows."""
+    return (
+        IssuedLetter.objects.select_related("dispatch__draft__file", "department")
+        .defer("pdf")
+        .filter(code=code)
+        .first()
+    )

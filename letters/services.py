@@ -1,0 +1,205 @@
+"""The letters' writes: each is one function with a required ``actor``, its permission check
+first, one transaction, and its audit row in that transaction.
+
+``sign_issued_letter`` and ``sign_approval`` are steps of workspace's own issue and decision
+services (registered in ``apps.py``): they run inside those services' transactions, so a
+letter that cannot be rendered or signed leaves the draft unissued, with no number taken."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from letters import codes, render, selectors, signing
+from letters.models import EmailSent, IssuedLetter, LetterTemplate, SignedApproval, StandardText
+from workspace import audit
+from workspace.errors import NotFound, PermissionDenied, ValidationError
+
+
+def _in_transaction():
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("an issue or decision step runs inside its service's transaction")
+
+
+def _unused_code() -> str:
+    for _attempt in range(8):
+        code = codes.new_code()
+        if not IssuedLetter.objects.filter(code=code).exists():
+            return code
+    raise RuntimeError("could not find an unused verification code")  # pragma: no cover
+
+
+def sign_issued_letter(*, actor, entry) -> IssuedLetter:
+    """Issue step: render the issued draft on its department's letterhead (PDF/A), sign it
+    with the office's key (PAdES), keep the signed bytes, and write their SHA-256 on the
+    dispatch register."""
+    _in_transaction()
+    department = entry.section.department
+    template = LetterTemplate.objects.filter(department=department).first()
+    code = _unused_code()
+    pdf = render.render_pdf(render.letter_context(entry=entry, template=template, code=code))
+    signed, signer = signing.sign_pdf(
+        pdf, department=department, reason=f"Issued as {entry.outgoing_number}"
+    )
+    digest = hashlib.sha256(signed).hexdigest()
+    letter = IssuedLetter(
+        dispatch=entry,
+        department=department,
+        code=code,
+        pdf=signed,
+        sha256=digest,
+        signer_subject=signer[:300],
+    )
+    letter.full_clean(exclude=["dispatch"])
+    letter.save(force_insert=True)
+    entry.signed_sha256 = digest
+    entry.save(update_fields=["signed_sha256"])
+    audit.record(
+        actor=actor,
+        action="letter.sign",
+        obj=letter,
+        post=entry.issued_post,
+        after={"outgoing_number": entry.outgoing_number, "code": code, "sha256": digest},
+    )
+    return letter
+
+
+def approval_statement(approval) -> bytes:
+    """What the office signs for an approval: who, at which post, when, decided what on which
+    record, and the hash of exactly that record's words (canonical JSON)."""
+    target = approval.paragraph or approval.draft
+    payload = {
+        "approval": approval.pk,
+        "file": approval.file.number,
+        "target": str(target),
+        "decision": approval.decision,
+        "by": approval.by.get_username(),
+        "post": approval.post.designation_en,
+        "at": approval.at.isoformat(),
+        "content_hash": approval.content_hash,
+    }
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def sign_approval(*, actor, approval) -> SignedApproval:
+    """Decision step: the office signs the record of who approved (or returned) what."""
+    _in_transaction()
+    statement = approval_statement(approval)
+    signature, signer = signing.sign_statement(
+        statement, department=approval.post.section.department
+    )
+    # One row: the decision's own audit row (written by the service, same transaction) already
+    # records this action and its hash; a second row per approval would only cost the hot path.
+    return SignedApproval.objects.create(
+        approval=approval,
+        statement=statement.decode(),
+        signature=signature,
+        signer_subject=signer[:300],
+    )
+
+
+# ---- emailing from the register ------------------------------------------------------------
+
+
+def _clean_recipients(raw) -> list[str]:
+    if isinstance(raw, str):
+        raw = raw.replace(",", "\n").replace(";", "\n").splitlines()
+    recipients = []
+    for item in raw:
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            validate_email(item)
+        except DjangoValidationError:
+            raise ValidationError(
+                {"to": _("%(address)s is not an email address.") % {"address": item}}
+            )
+        if item not in recipients:
+            recipients.append(item)
+    if not recipients:
+        raise ValidationError({"to": _("Give at least one email address to send the letter to.")})
+    if len(recipients) > 50:
+        raise ValidationError({"to": _("Send to at most 50 addresses at once.")})
+    return recipients
+
+
+def letter_email(*, actor, letter: IssuedLetter, to) -> EmailSent:
+    """Email the signed letter, exactly as kept, to its addressees (Django's mail backend,
+    after the transaction commits)."""
+    if not selectors.can_view_letter(user=actor, letter=letter):
+        raise NotFound(_("There is no such letter among those you may see."))
+    if not selectors.may_dispatch(user=actor, letter=letter):
+        raise PermissionDenied(_("Only the issuing section can send this letter."))
+    recipients = _clean_recipients(to)
+    entry = letter.dispatch
+    with transaction.atomic():
+        sent = EmailSent(letter=letter, to="\n".join(recipients), by=actor, at=timezone.now())
+        sent.full_clean()
+        sent.save()
+        audit.record(
+            actor=actor,
+            action="letter.email",
+            obj=letter,
+            after={"outgoing_number": entry.outgoing_number, "to": recipients},
+        )
+        subject = f"{entry.outgoing_number}: {entry.draft.subject}"
+        body = _(
+            "Please find attached letter No. %(number)s. It is signed digitally; check it at "
+            "%(url)s with the verification code %(code)s."
+        ) % {
+            "number": entry.outgoing_number,
+            "url": render.verify_url(letter.code),
+            "code": codes.display(letter.code),
+        }
+        pdf = bytes(letter.pdf)
+        filename = f"{entry.outgoing_number.replace('/', '-')}.pdf"
+
+        def send():
+            message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+            message.attach(filename, pdf, "application/pdf")
+            message.send()
+
+        transaction.on_commit(send)
+    return sent
+
+
+# ---- what the department's administrator keeps ---------------------------------------------
+
+
+def _require_admin(actor, model, verb: str):
+    perm = f"letters.{verb}_{model._meta.model_name}"
+    if not (actor.is_active and actor.is_staff and actor.has_perm(perm)):
+        raise PermissionDenied(_("Only an administrator may change letter templates."))
+
+
+def setting_save(*, actor, instance: LetterTemplate | StandardText):
+    """Create or change a department's letter template or a standard text."""
+    creating = instance.pk is None
+    _require_admin(actor, type(instance), "add" if creating else "change")
+    if isinstance(instance, LetterTemplate):
+        instance.updated_at = timezone.now()
+    instance.full_clean()
+    with transaction.atomic():
+        instance.save()
+        audit.record(
+            actor=actor,
+            action=f"{type(instance)._meta.model_name}.{'create' if creating else 'change'}",
+            obj=instance,
+        )
+    return instance
+
+
+def setting_delete(*, actor, instance: LetterTemplate | StandardText) -> None:
+    _require_admin(actor, type(instance), "delete")
+    with transaction.atomic():
+        audit.record(actor=actor, action=f"{type(instance)._meta.model_name}.delete", obj=instance)
+        instance.delete()
