@@ -2,8 +2,15 @@
 
 Everything reads from a temporary file, never the whole object in memory, and PDFs are read
 page by page, so a 500-page PDF is extracted in bounded memory. PDF text comes from PDFium
-(pypdfium2: about five times pypdf's speed, and it reads right-to-left text in reading order);
-pypdf is the fallback. PDFs reach this point only after pypdf has opened and checked them.
+(pypdfium2: about five times pypdf's speed) except on pages with right-to-left script:
+PDFium returns Urdu and Arabic set by a shaping engine (HarfBuzz in Chromium, WeasyPrint,
+LibreOffice) in visual order, words run together, and letters whose glyphs it cannot map
+as stray Greek and modifier characters (``حَبيبي habibi`` read as ``habibi حَيبيب`` or
+``ϲΒϴΒ``), while pypdf follows the font's ToUnicode map and the content stream's order and
+reads them right (though it gives a mixed line's words in visual order). So a page whose
+PDFium text holds any right-to-left character, or the stray characters, is read again with
+pypdf, and PDFium's reading is kept only when both found the same words; pypdf is also the
+fallback. PDFs reach this point only after pypdf has opened and checked them.
 Text is NFKC-normalised so that shaped Urdu (presentation forms) and ligatures are searchable
 as ordinary letters.
 """
@@ -13,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 import shutil
 import tempfile
 import threading
@@ -61,8 +69,44 @@ def pdf_pages(stream) -> Iterator[str]:
     except ImportError:  # pragma: no cover - pypdfium2 is a dependency; pypdf still works
         yield from pdf_pages_pypdf(stream)
         return
+    reader = None
     with PDFIUM:
-        yield from _pdfium_pages(pypdfium2, stream)
+        pages = list(_pdfium_pages(pypdfium2, stream))
+    for index, text in enumerate(pages):
+        if needs_pypdf(text):
+            if reader is None:
+                stream.seek(0)
+                reader = open_pdf(stream)
+            text = _agreed(text, _pypdf_page(reader, index))
+        yield text
+
+
+# Right-to-left letters (bidi classes R and AL), and what PDFium makes of Arabic glyphs it
+# cannot map: Greek and Coptic (U+0370-U+03FF) and spacing modifier letters (U+02B0-U+02FF).
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u02b0-\u02ff\u0370-\u03ff]")
+
+
+def needs_pypdf(text: str) -> bool:
+    """Whether PDFium's text of a page may have right-to-left script out of order."""
+    return bool(_RTL.search(text))
+
+
+def _words(text: str) -> list[str]:
+    return sorted(unicodedata.normalize("NFKC", text).split())
+
+
+def _agreed(pdfium: str, pypdf: str) -> str:
+    """PDFium's reading when pypdf found the same words (its order is the logical one in a
+    mixed line), else pypdf's."""
+    return pdfium if _words(pdfium) == _words(pypdf) else pypdf
+
+
+def _pypdf_page(reader, index: int) -> str:
+    try:
+        return reader.pages[index].extract_text() or ""
+    except Exception:  # one bad page must not lose the rest
+        logger.warning("Text of page %d could not be extracted", index + 1, exc_info=True)
+        return ""
 
 
 def _pdfium_pages(pypdfium2, stream) -> Iterator[str]:
@@ -88,12 +132,7 @@ def _pdfium_pages(pypdfium2, stream) -> Iterator[str]:
 def pdf_pages_pypdf(stream) -> Iterator[str]:
     reader = open_pdf(stream)
     for index in range(len(reader.pages)):
-        try:
-            text = reader.pages[index].extract_text() or ""
-        except Exception:  # one bad page must not lose the rest
-            logger.warning("Text of page %d could not be extracted", index + 1, exc_info=True)
-            text = ""
-        yield text
+        yield _pypdf_page(reader, index)
         if index % _CACHE_SPAN == _CACHE_SPAN - 1:
             reader.resolved_objects.clear()
 
