@@ -228,6 +228,108 @@ def extract(version) -> Extracted:
     return result
 
 
+# --- OCR ---------------------------------------------------------------------------------
+
+OCR_TYPES = (types.PDF, types.PNG, types.JPEG, types.TIFF)
+
+
+# A page with less text than this and an image on it is a scan (perhaps with a stamp drawn
+# over it): its words are in the image.
+SCAN_TEXT_CHARS = 100
+
+
+def pages_needing_ocr(version, result: Extracted) -> list[int]:
+    """The pages (0-based) whose words are only in an image: every frame of a scanned image,
+    and the pages of a PDF that hold an image and (almost) no text of their own, such as a
+    scan or a stamped scan. At most ``DAFTAR_OCR_MAX_PAGES``."""
+    if version.mime_type not in OCR_TYPES:
+        return []
+    if result.text is None:
+        return list(range(result.page_count or 1))[: limit("DAFTAR_OCR_MAX_PAGES")]
+    candidates = [
+        i
+        for i, text in enumerate(result.text.split(PAGE_BREAK))
+        if len(text.strip()) < SCAN_TEXT_CHARS
+    ]
+    if not candidates:
+        return []
+    return _with_images(version, candidates)[: limit("DAFTAR_OCR_MAX_PAGES")]
+
+
+def _with_images(version, pages: list[int]) -> list[int]:
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    found = []
+    with local_copy(version.storage_name) as stream, PDFIUM:
+        document = pypdfium2.PdfDocument(stream)
+        try:
+            for index in pages:
+                page = document[index]
+                try:
+                    images = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3)
+                    if next(iter(images), None) is not None:
+                        found.append(index)
+                finally:
+                    page.close()
+        finally:
+            document.close()
+    return found
+
+
+def _page_images(version, stream, pages: list[int]):
+    from PIL import Image
+
+    from documents import ocr
+
+    if version.mime_type == types.PDF:
+        import pypdfium2
+
+        with PDFIUM:
+            document = pypdfium2.PdfDocument(stream)
+            try:
+                for index in pages:
+                    page = document[index]
+                    try:
+                        scale = ocr.RENDER_DPI / 72
+                        image = page.render(scale=scale, grayscale=True).to_pil()
+                        image.info["dpi"] = (ocr.RENDER_DPI, ocr.RENDER_DPI)
+                    finally:
+                        page.close()
+                    yield index, image
+            finally:
+                document.close()
+        return
+    image = Image.open(stream)
+    for index in pages:
+        image.seek(index)
+        yield index, image.copy()
+
+
+def ocr_text(version, result: Extracted, pages: list[int]):
+    """The version's text with its image-only pages read by OCR: (text, OcrResult)."""
+    from documents import ocr
+
+    texts = (result.text or "").split(PAGE_BREAK) if result.text is not None else []
+    count = max(result.page_count or 0, len(texts), (max(pages) + 1) if pages else 0)
+    texts += [""] * (count - len(texts))
+    with local_copy(version.storage_name) as stream:
+        read = {}
+        confidences: list[float] = []
+        for index, image in _page_images(version, stream, pages):
+            page = ocr.read_image(image)
+            read[index] = page.text
+            confidences.extend(page.confidences)
+    for index, text in read.items():
+        texts[index] = text
+    text = unicodedata.normalize("NFKC", PAGE_BREAK.join(texts)).replace("\x00", "")
+    mean = round(sum(confidences) / len(confidences), 1) if confidences else None
+    found = any(t.strip() for t in read.values())
+    return text[: limit("DAFTAR_TEXT_MAX_CHARS")], ocr.OcrResult(
+        PAGE_BREAK.join(read.values()) if found else "", mean, len(read)
+    )
+
+
 # --- thumbnails ---------------------------------------------------------------------------
 
 THUMBNAIL_PX = 320

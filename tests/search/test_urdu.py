@@ -1,12 +1,15 @@
 """A received Urdu PDF is found by its Urdu words, with or without harakat, whichever
-keyboard typed the query (issue 23.7); on every backend and database."""
+keyboard typed the query (issue 23.7), and a scan by the words OCR read in it (23.6); on
+every backend and database."""
 
 import pytest
 
 import search
+from documents import ocr
 from search.normalise import fold
 from search.query import parse
 from tests.documents.corpus import upload
+from tests.documents.scans import png, scan_image
 from tests.documents.urdu_pdfs import chromium_pdf, reportlab_pdf
 from workspace.services import correspondence, files
 
@@ -55,3 +58,23 @@ def test_a_received_urdu_pdf_is_found_by_its_urdu_words(
     # Not theirs: the other department's officer does not find it.
     assert ids(search.search_files(user=o.other_user, query="حبيبي")) == []
     assert other.pk not in ids(search.search_files(user=o.asst_user, query="محکمہ"))
+
+
+@pytest.mark.skipif(not ocr.available(), reason=f"OCR needs Tesseract: {ocr.missing()}")
+def test_a_scanned_receipt_is_found_by_search_in_english_and_urdu(
+    desk, backend_name, django_capture_on_commit_callbacks
+):
+    o = desk
+    with django_capture_on_commit_callbacks(execute=True):
+        file = files.file_open(
+            actor=o.asst_user, post=o.asst, subject_head=o.head, subject="Scanned letter"
+        )
+        correspondence.paper_enclose(
+            actor=o.asst_user, file=file, upload=upload("scan.png", png(scan_image()))
+        )
+    from search import backends
+
+    backends.get_backend().refresh()
+    for query in ["Swat", "bridge", "محکمہ", "خزانہ"]:
+        assert ids(search.search_files(user=o.asst_user, query=query)) == [file.pk], query
+    assert ids(search.search_files(user=o.other_user, query="محکمہ")) == []
