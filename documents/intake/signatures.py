@@ -59,8 +59,8 @@ def signer_name(cert) -> str:
 def check(stream) -> tuple[str, str, bool | None]:
     """(status, signer, trusted) of the PDF in ``stream``."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.general import SignatureCoverageLevel
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
     stream.seek(0)
