@@ -13,6 +13,7 @@ confidence, keeps the received file as it is, and must OCR PNG/JPEG/TIFF scans t
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from dataclasses import dataclass
 from functools import cache
@@ -36,6 +37,9 @@ ASSUMED_SCAN_DPI = 300
 MAX_PIXELS = 40_000_000
 # A word Tesseract is less sure of than this (0-100) is noise: specks, lines, stamps.
 MIN_WORD_CONFIDENCE = 30
+
+
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -107,7 +111,8 @@ def read_image(image) -> OcrPage:
     lines: dict[tuple, list[str]] = {}
     confidences: list[float] = []
     for i, word in enumerate(data["text"]):
-        word = (word or "").strip()
+        # Tesseract marks right-to-left words with bidi controls; they are not letters.
+        word = _BIDI_CONTROLS.sub("", word or "").strip()
         confidence = float(data["conf"][i])
         if not word or confidence < MIN_WORD_CONFIDENCE or not any(c.isalnum() for c in word):
             continue

@@ -14,7 +14,9 @@ network: revocation is not checked at intake.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
@@ -57,7 +59,18 @@ def signer_name(cert) -> str:
 
 
 def check(stream) -> tuple[str, str, bool | None]:
-    """(status, signer, trusted) of the PDF in ``stream``."""
+    """(status, signer, trusted) of the PDF in ``stream``. pyHanko's validator runs its own
+    event loop (``asyncio.run``), which cannot start inside a running one: there it runs in
+    a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _check(stream)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_check, stream).result()
+
+
+def _check(stream) -> tuple[str, str, bool | None]:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
