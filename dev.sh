@@ -54,6 +54,10 @@ install_test_tools() {
   if [ ! -x /usr/bin/chromium ]; then apt_install chromium fonts-dejavu-core || say "No Chromium: browser tests will skip."; fi
   # pdftoppm turns a rendered letter into PNG for its image test (tests/letters).
   if ! command -v pdftoppm >/dev/null; then apt_install poppler-utils || say "No pdftoppm: the letter image test will skip."; fi
+  # Tesseract with its English and Urdu data for OCR (documents/ocr.py): Debian's packages.
+  if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx urd; then
+    apt_install tesseract-ocr tesseract-ocr-eng tesseract-ocr-urd || say "No Tesseract: the OCR tests will skip."
+  fi
   # axe-core for accessibility checks, from npm (pinned in package.json).
   if command -v npm >/dev/null && [ ! -f node_modules/axe-core/axe.min.js ]; then
     say "Installing axe-core from npm"

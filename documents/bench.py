@@ -8,6 +8,9 @@
 - ``upload_to_searchable_seconds()``: a generated 50-page text PDF through the whole intake,
   storage, rows, audit and the extraction task until its text is stored and handed to search
   (floor: 1 s). Runs in a transaction that is rolled back, and removes what it stored;
+- ``ocr_pages_per_minute()``: pages of an image-only PDF (a generated A4 scan at 300 dpi
+  with English and Urdu lines) rendered and read by Tesseract as the background task does,
+  one worker; None when Tesseract or its Urdu data is not installed;
 - ``peak_memory_500_pages()``: peak Python memory (tracemalloc) while a 500-page PDF is
   checked and extracted, next to the file's size, to show memory stays bounded.
 """
@@ -38,6 +41,54 @@ def make_text_pdf(pages: int) -> bytes:
         c.showPage()
     c.save()
     return out.getvalue()
+
+
+def make_scan_page():
+    """An A4 page at 300 dpi as a scanner makes it: English and Urdu lines (the Urdu in the
+    shipped Noto Naskh Arabic, shaped by Pillow's Raqm layout)."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from PIL import Image, ImageDraw, ImageFont
+
+    naskh = Path(settings.BASE_DIR) / "static" / "fonts" / "NotoNaskhArabic-Regular.ttf"
+    urdu, latin = ImageFont.truetype(str(naskh), 60), ImageFont.load_default(size=50)
+    page = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(page)
+    for line in range(12):
+        y = 600 + line * 200
+        draw.text((200, y), f"{line}. The Finance Department releases funds.", font=latin, fill=0)
+        draw.text((2280, y + 100), "محکمہ خزانہ نے فنڈز جاری کر دیے", font=urdu, fill=0,
+                  anchor="ra", direction="rtl", language="ur")  # fmt: skip
+    out = io.BytesIO()
+    page.save(out, "PNG", dpi=(300, 300))
+    out.seek(0)
+    return out
+
+
+def ocr_pages_per_minute(pages: int = 10) -> float | None:
+    import pypdfium2
+
+    from documents import ocr, pdf
+    from documents.extraction import PDFIUM
+
+    if not ocr.available():
+        return None
+    data = pdf.images_to_pdf_bytes([make_scan_page() for _ in range(pages)])
+    started = time.perf_counter()
+    words = 0
+    for index in range(pages):
+        with PDFIUM:
+            document = pypdfium2.PdfDocument(data)
+            page = document[index]
+            image = page.render(scale=ocr.RENDER_DPI / 72, grayscale=True).to_pil()
+            page.close()
+            document.close()
+        image.info["dpi"] = (ocr.RENDER_DPI, ocr.RENDER_DPI)
+        words += len(ocr.read_image(image).confidences)
+    elapsed = time.perf_counter() - started
+    assert words > 0, "OCR read nothing from the generated scan"
+    return pages / elapsed * 60
 
 
 def extraction_pages_per_second(pages: int = 200) -> float:

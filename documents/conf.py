@@ -26,6 +26,9 @@ DEFAULTS = {
     "DAFTAR_SCANS_MAX_IMAGES": 200,
     # Extracted text kept per version (characters); the rest is not indexed.
     "DAFTAR_TEXT_MAX_CHARS": 5_000_000,
+    # Pages of one version read by OCR (a scan's frames, a PDF's image-only pages); the rest
+    # are not (Tesseract takes a few seconds a page).
+    "DAFTAR_OCR_MAX_PAGES": 100,
     # Presigned S3 download links live this long (seconds); never more than 60.
     "DAFTAR_DOWNLOAD_URL_SECONDS": 60,
 }

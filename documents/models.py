@@ -89,6 +89,13 @@ class PaperVersion(models.Model):
         DONE = "done", _("Text extracted")
         NONE = "none", _("No text to extract")
         FAILED = "failed", _("Text extraction failed")
+        # OCR ran over a scan and found no word it could read.
+        BLANK = "blank", _("No recognisable text")
+
+    class SignatureStatus(models.TextChoices):
+        UNSIGNED = "unsigned", _("Not signed")
+        VALID = "valid", _("Signature valid")
+        INVALID = "invalid", _("Signature invalid")
 
     # What identifies the stored bytes; never changed once written (see save()).
     IMMUTABLE_FIELDS = (
@@ -100,6 +107,9 @@ class PaperVersion(models.Model):
         "mime_type",
         "original_filename",
         "derived_from",
+        "signature_status",
+        "signature_signer",
+        "signature_trusted",
         "created_by",
         "created_at",
     )
@@ -130,6 +140,18 @@ class PaperVersion(models.Model):
         help_text=_("The version this one was made from, e.g. by stamping a diary number."),
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
+    # A received PDF's digital signature as checked at intake with pyHanko (the bytes are kept
+    # exactly as received, so the signature stays checkable). Empty for other types.
+    signature_status = models.CharField(
+        _("signature"), max_length=8, choices=SignatureStatus.choices, blank=True
+    )
+    signature_signer = models.CharField(_("signed by"), max_length=255, blank=True)
+    signature_trusted = models.BooleanField(
+        _("signer trusted"),
+        null=True,
+        blank=True,
+        help_text=_("Whether the signer's certificate leads to an authority this office trusts."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -181,7 +203,8 @@ class PaperVersion(models.Model):
 
 class PaperText(models.Model):
     """The text extracted from a version, kept off the version row; pages are separated by
-    form feeds (``\\f``) as pdftotext does, so a search hit can name its page."""
+    form feeds (``\\f``) as pdftotext does, so a search hit can name its page. For a scan it
+    is what OCR read: a record beside the version, never a new version of the paper."""
 
     version = models.OneToOneField(
         PaperVersion,
@@ -192,6 +215,10 @@ class PaperText(models.Model):
     )
     content = models.TextField(_("text"))
     extracted_at = models.DateTimeField(_("extracted"), default=timezone.now)
+    # OCR's part in the text: how many pages were read from their image, and Tesseract's
+    # mean word confidence (0-100) over them. 0 and empty for text taken from the file itself.
+    ocr_pages = models.PositiveIntegerField(_("pages read by OCR"), default=0)
+    ocr_confidence = models.FloatField(_("OCR confidence"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("extracted text")

@@ -48,7 +48,8 @@ def places_of(*, user, paper: Paper) -> dict:
 
 
 def versions_of(*, paper: Paper) -> QuerySet[PaperVersion]:
-    return paper.versions.select_related("created_by", "derived_from").order_by("-number")
+    # The text record (OCR's confidence) comes in the same query.
+    return paper.versions.select_related("created_by", "derived_from", "text").order_by("-number")
 
 
 def version_for(*, user, version_id: int) -> PaperVersion:

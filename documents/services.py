@@ -118,6 +118,9 @@ def _store(
                 page_count=intake.page_count,
                 derived_from=derived_from,
                 note=note[:255],
+                signature_status=intake.signature[0],
+                signature_signer=intake.signature[1],
+                signature_trusted=intake.signature[2],
                 created_by=actor,
             )
             version.full_clean(validate_unique=False, validate_constraints=False)
@@ -139,6 +142,11 @@ def _store(
                     "sha256": intake.sha256,
                     "received_sha256": intake.received_sha256,
                     "changes": intake.changes,
+                    **(
+                        {"signature": intake.signature[0], "signed_by": intake.signature[1]}
+                        if intake.signature[0]
+                        else {}
+                    ),
                     **(audit_extra or {}),
                 },
             )
@@ -279,7 +287,8 @@ def images_to_pdf(*, actor, uploads, title: str) -> PaperVersion:
 def paper_stamp(*, actor, version: PaperVersion, text: str, corner: str = "top-right"):
     """Stamp ``text`` (a diary number and date, or a flag label) on the first page and keep
     the result as the paper's new version, made from ``version``. A scanned image is turned
-    into a PDF first. Refused once the paper is frozen."""
+    into a PDF first. Refused once the paper is frozen, and for a signed PDF (it is kept
+    exactly as received)."""
     paper = version.paper
     _require_view(actor, paper)
     paper.refresh_from_db(fields=["frozen_at", "frozen_reason"])
@@ -291,6 +300,15 @@ def paper_stamp(*, actor, version: PaperVersion, text: str, corner: str = "top-r
     family = types.ACCEPTED[version.mime_type].family
     if family not in ("pdf", "image"):
         raise ActionRefused(_("Only PDFs and scanned images can be stamped."))
+    if version.signature_status in (
+        PaperVersion.SignatureStatus.VALID,
+        PaperVersion.SignatureStatus.INVALID,
+    ):
+        # Stamping rewrites the PDF and would break its signature; the signed original stays
+        # the paper as received, and the diary number lives on the receipt.
+        raise ActionRefused(
+            _("A digitally signed PDF is not stamped, so that its signature stays valid.")
+        )
     with storage.open_object(version.storage_name) as stored:
         content = stored.read()
     if family == "image":

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from documents import extraction, storage
+from documents import extraction, ocr, storage
 from documents.models import PaperText, PaperVersion
 
 logger = logging.getLogger("daftar.documents")
@@ -23,29 +23,47 @@ logger = logging.getLogger("daftar.documents")
 
 @task()
 def extract_text(version_id: int) -> str:
-    """Extract text, page count and a thumbnail for one version; returns the text status."""
+    """Extract text, page count and a thumbnail for one version; returns the text status.
+    Pages that are only an image (a scan, an image-only PDF) are read by OCR when Tesseract
+    is installed (``documents.ocr``); what OCR reads is the version's text record, with its
+    confidence, and the scan itself is never changed."""
     version = PaperVersion.objects.filter(pk=version_id).first()
     if version is None:  # discarded before the worker got to it
         return "gone"
     make_thumbnail(version)
+    read_by_ocr = None
     try:
         result = extraction.extract(version)
+        pages = extraction.pages_needing_ocr(version, result) if ocr.available() else []
+        if pages:
+            result.text, read_by_ocr = extraction.ocr_text(version, result, pages)
     except Exception:
         logger.exception("Text extraction failed for paper version %s", version_id)
         version.text_status = PaperVersion.TextStatus.FAILED
         version.save(update_fields=["text_status"])
         raise
+    if read_by_ocr is not None and not result.text.replace(extraction.PAGE_BREAK, "").strip():
+        result.text = None  # OCR found no word on any page, and the file had none either
     with transaction.atomic():
         fields = ["text_status"]
         if result.page_count is not None and version.page_count != result.page_count:
             version.page_count = result.page_count
             fields.append("page_count")
         if result.text is None:
-            version.text_status = PaperVersion.TextStatus.NONE
+            version.text_status = (
+                PaperVersion.TextStatus.NONE
+                if read_by_ocr is None
+                else PaperVersion.TextStatus.BLANK
+            )
         else:
             PaperText.objects.update_or_create(
                 version=version,
-                defaults={"content": result.text, "extracted_at": timezone.now()},
+                defaults={
+                    "content": result.text,
+                    "extracted_at": timezone.now(),
+                    "ocr_pages": read_by_ocr.pages if read_by_ocr else 0,
+                    "ocr_confidence": read_by_ocr.confidence if read_by_ocr else None,
+                },
             )
             version.text_status = PaperVersion.TextStatus.DONE
         version.save(update_fields=fields)

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from django.db import connection
 
+from search.normalise import fold
 from search.query import number_key, number_parts
 from workspace.models import Enclosure, File, Movement, NoteParagraph, Receipt
 
@@ -28,8 +29,9 @@ MAX_PAPERS_CHARS = 200_000
 
 
 def _clip(text: str, limit: int) -> str:
-    # PostgreSQL text cannot hold NUL, and extracted text sometimes has it.
-    return text.replace("\x00", " ")[:limit]
+    # PostgreSQL text cannot hold NUL, and extracted text sometimes has it. Folded so that
+    # Urdu and Arabic are indexed in the form queries are (``search.normalise``).
+    return fold(text.replace("\x00", " ")[:limit])[:limit]
 
 
 @dataclass

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from search.normalise import fold
+
 MAX_QUERY_CHARS = 300
 MAX_TERMS = 16
 
@@ -94,7 +96,8 @@ def _clean(text: str) -> str:
 
 def parse(raw: str | None) -> ParsedQuery:
     """Split the query into words, phrases, exclusions and number fragments."""
-    raw = (raw or "")[:MAX_QUERY_CHARS]
+    # Folded as the index is (harakat dropped, Arabic letters as Urdu's): see search.normalise.
+    raw = fold((raw or "")[:MAX_QUERY_CHARS])
     words: list[str] = []
     phrases: list[str] = []
     excluded: list[str] = []

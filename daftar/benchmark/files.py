@@ -79,8 +79,9 @@ FIELDS = {
         "citizen_mobile_last4 tracking_ref time_limit_days outcome disposed_at",
         "paper": "id title kind created_by created_at current_version frozen_reason",
         "version": "id paper number storage_name original_filename sha256 size mime_type "
-        "page_count text_status thumbnail_name note created_by created_at",
-        "text": "version content extracted_at",
+        "page_count text_status thumbnail_name note signature_status signature_signer "
+        "created_by created_at",
+        "text": "version content extracted_at ocr_pages",
         "receipt_paper": "id receipt paper",
         "enclosure": "id file position flag title receipt paper is_puc added_by added_post "
         "added_at",
@@ -209,11 +210,13 @@ class FileWriter:
                 PaperVersion.TextStatus.DONE,
                 "",
                 "",
+                PaperVersion.SignatureStatus.UNSIGNED,
+                "",
                 user_id,
                 at,
             )
         )
-        self.t_text.add((version_id, content, at))
+        self.t_text.add((version_id, content, at, 0))
         return paper_id
 
     def _receipt(self, *, post: P, at, subject, file_id, grading, priority, status, closed):

@@ -4,7 +4,8 @@ Each app that owns an operation times it in its own ``<app>/bench.py``; this mod
 those that exist and turns what they return into figures:
 
 - ``documents.bench``: pages per second of PDF text extraction, seconds from upload to the
-  text stored and handed to search for a 50-page PDF, and peak memory for a 500-page PDF;
+  text stored and handed to search for a 50-page PDF, pages per minute of OCR (English and
+  Urdu scans, as the background task reads them), and peak memory for a 500-page PDF;
 - ``search.bench``: search and go-to-number through the facade, per kind of query;
 - ``portal_pages.bench``: the tracking lookup (found, wrong second factor, unknown reference);
 
@@ -62,6 +63,22 @@ def documents_figures(*, n_files: int, quick: bool, progress: Progress) -> list:
             note="upload, checks, storage, rows and audit, then the extraction task inline",
         ),
     ]
+    ocr_pages = 2 if quick else 10
+    per_minute = bench.ocr_pages_per_minute(pages=ocr_pages)
+    if per_minute is None:
+        progress("  intake: OCR skipped (Tesseract or its Urdu data is not installed)")
+    else:
+        figures.append(
+            Value(
+                "intake: OCR of scanned pages (English + Urdu)",
+                n_files,
+                per_minute,
+                "pages/min",
+                source="documents.bench",
+                note="one worker, in the background task; A4 at 300 dpi read at 450 dpi",
+                extra={"pages": ocr_pages},
+            )
+        )
     if not quick:
         memory = bench.peak_memory_500_pages()
         figures.append(

@@ -2,7 +2,8 @@
 
     size limit → type sniffed from the bytes → safe stored name → sha256
     → type-specific checks (PDF opened with pypdf, images cleaned, ZIP containers unpacked
-      under limits, CSV parsed) → [the service stores it and writes the rows]
+      under limits, CSV parsed) → a PDF's signatures checked with pyHanko (recorded, never
+      refused) → [the service stores it, byte for byte as received for a PDF, and writes rows]
     → after commit: page count, text, thumbnail (``documents.tasks``)
 
 Each step either fills in the ``Intake`` or refuses with ``workspace.errors.ValidationError``
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from documents.intake.base import Intake, from_bytes, from_upload, spooled
+from documents.intake.signatures import read_signatures
 from documents.intake.steps import (
     check_content,
     check_size,
@@ -26,7 +28,14 @@ from documents.intake.steps import (
 
 Step = Callable[[Intake], None]
 
-STEPS: list[Step] = [check_size, sniff_type, name_safely, hash_received, check_content]
+STEPS: list[Step] = [
+    check_size,
+    sniff_type,
+    name_safely,
+    hash_received,
+    check_content,
+    read_signatures,
+]
 
 
 def run(intake: Intake, steps: list[Step] | None = None) -> Intake:
@@ -46,6 +55,7 @@ __all__ = [
     "from_upload",
     "hash_received",
     "name_safely",
+    "read_signatures",
     "run",
     "sniff_type",
     "spooled",

@@ -28,6 +28,8 @@ class Intake:
     received_sha256: str = ""
     sha256: str = ""
     page_count: int | None = None
+    # A PDF's signatures as checked at intake: (status, signer, trusted); see signatures.py.
+    signature: tuple[str, str, bool | None] = ("", "", None)
     # What the checks did to the content, for the audit row ("metadata removed").
     changes: list[str] = field(default_factory=list)
 

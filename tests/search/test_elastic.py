@@ -100,6 +100,12 @@ def test_search_body_filters_by_visibility_inside_the_query():
     assert bool_query["must_not"][0]["multi_match"]["query"] == "draft"
 
 
+def test_an_urdu_query_is_sent_folded_as_the_index_holds_it():
+    body = str(_body("حَبيبي مدرسة"))
+    assert "حبیبی" in body and "مدرسۃ" in body
+    assert "حَبيبي" not in body and "مدرسة" not in body
+
+
 def test_search_body_facets_highlight_sort_and_pages():
     body = _body("budget", limit=20)
     assert body["aggs"] == {
