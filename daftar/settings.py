@@ -6,11 +6,16 @@ turns that into Django settings. With no environment at all Daftar runs embedded
 """
 
 import os
+import warnings
 
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from daftar.env import BASE_DIR, CONFIG
+
+# pyHanko (issued letters, signature checks) imports cryptography's DSA names, which warns on
+# every command; Daftar signs with RSA/ECDSA only, so the warning says nothing to an operator.
+warnings.filterwarnings("ignore", message="DSA is deprecated", module="pyhanko.*")
 
 DEBUG = CONFIG.debug
 SECRET_KEY = CONFIG.secret_key
