@@ -39,7 +39,7 @@ class IsEntityUser(permissions.BasePermission):
         return scope is None or scope_id(scope, "entity") == member.entity_id
 
 
-class DraftSerializer(serializers.ModelSerializer):
+class EntityDraftSerializer(serializers.ModelSerializer):
     entity = serializers.CharField(source="entity.code")
     period = serializers.CharField(source="period.code")
     prepared_by = serializers.CharField(source="prepared_by.username")
@@ -64,7 +64,7 @@ class DraftSerializer(serializers.ModelSerializer):
         ]
 
 
-class DraftInput(serializers.Serializer):
+class EntityDraftInput(serializers.Serializer):
     """Either ``rows`` (JSON) or ``upload`` (multipart: the CSV/XLSX template filled in)."""
 
     period = serializers.SlugRelatedField(slug_field="code", queryset=ReportingPeriod.objects.all())
@@ -108,7 +108,7 @@ class EntityDraftViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     permission_classes = [permissions.IsAuthenticated, IsEntityUser]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    serializer_class = DraftSerializer
+    serializer_class = EntityDraftSerializer
     queryset = EntityDraft.objects.none()  # for the schema
 
     def get_queryset(self):
@@ -128,13 +128,13 @@ class EntityDraftViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return draft
 
     def _out(self, draft, code=status.HTTP_200_OK):
-        return Response(DraftSerializer(self._get(draft.pk)).data, status=code)
+        return Response(EntityDraftSerializer(self._get(draft.pk)).data, status=code)
 
-    @extend_schema(request=DraftInput, responses={201: DraftSerializer})
+    @extend_schema(request=EntityDraftInput, responses={201: EntityDraftSerializer})
     def create(self, request):
         """Save the period's draft from JSON rows or the template uploaded; a certified
         draft saved again must be certified again."""
-        data = DraftInput(data=request.data)
+        data = EntityDraftInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         member = access.entity_membership(request.user)
@@ -152,7 +152,7 @@ class EntityDraftViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         )
         return self._out(draft, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=DraftSerializer)
+    @extend_schema(request=None, responses=EntityDraftSerializer)
     @action(detail=True, methods=["post"])
     def certify(self, request, pk=None):
         """The head certifies the draft (not one they prepared alone, when others exist)."""

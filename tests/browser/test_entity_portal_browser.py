@@ -158,5 +158,6 @@ def test_an_entity_files_is_returned_resubmits_and_is_published(page, live_serve
     visitor.close()
     assert re.search(r"Staff \(number\)\s+Period\s+Value \(number\)\s+2025-Q3\s+2,300\b", shown)
     _sign_in(page, live_server, "focal@uop.edu.pk", lands="entity")
-    _shots(page, live_server, period_url, "published")
+    page.goto(period_url)
     assert "Accepted and published" in page.content()
+    _shots(page, live_server, period_url, "published")
