@@ -13,15 +13,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _own_apps() -> set[str]:
     """Top-level packages of Daftar's own apps (not Django's, Wagtail's or others')."""
-    return {
-        config.name.split(".")[0]
-        for config in apps.get_app_configs()
-        if Path(config.path).resolve().is_relative_to(ROOT)
-    }
+    own = set()
+    for config in apps.get_app_configs():
+        path = Path(config.path).resolve()
+        if path.is_relative_to(ROOT) and "site-packages" not in path.parts:
+            own.add(config.name.split(".")[0])
+    return own
 
 
 def test_own_apps_are_found():
-    assert {"workspace", "documents", "accounts", "daftar"} <= _own_apps()
+    own = _own_apps()
+    assert {"workspace", "documents", "accounts", "daftar"} <= own
+    assert not own & {"django", "wagtail", "viewflow", "axes"}  # installed packages are not ours
 
 
 def test_the_image_copies_every_app():
