@@ -355,6 +355,7 @@ def run(options: Options, progress: Progress) -> Result:
                     warmup=options.warmup,
                     floor_ids=sample.floor_ids,
                     progress=progress,
+                    only=options.only,
                 ),
             )
         )
