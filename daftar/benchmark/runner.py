@@ -363,6 +363,7 @@ def run(options: Options, progress: Progress) -> Result:
                     warmup=options.warmup,
                     floor_ids=sample.floor_ids,
                     progress=progress,
+                    only=options.only,
                 ),
             )
         )

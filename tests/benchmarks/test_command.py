@@ -46,6 +46,12 @@ def test_benchmark_command_end_to_end():
         "approve (service)",
         "generate: total",
         "search rebuild",
+        "complaints: file (service, no evidence)",
+        "complaints: cell queue",
+        "complaints: status (API)",
+        "complaints: Commissioner's dashboard",
+        "complaints: public statistics",
+        "complaints: escalation sweep again (idempotent)",
     ]:
         assert op in ops, op
     for line in lines:
