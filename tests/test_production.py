@@ -61,6 +61,9 @@ def test_collectstatic_in_production_writes_the_manifest_and_pages_use_it(tmp_pa
     assert (tmp_path / "static" / "staticfiles.json").exists()
     # Viewflow's dead reference is reported, not fatal.
     assert "Roboto-" in collect.stderr and "left unhashed" in collect.stderr
+    # gzip beside each text file; no brotli (whose slowest level took collectstatic to minutes).
+    assert any((tmp_path / "static").rglob("daftar.*.css.gz"))
+    assert not any((tmp_path / "static").rglob("*.br"))
 
     page = subprocess.run(
         [sys.executable, "-c", RENDER], cwd=ROOT, env=env, capture_output=True, text=True
