@@ -1,7 +1,9 @@
 """Load Daftar's demo data. Safe to run again: what exists is left as it is."""
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
+from daftar.env import CONFIG
 from workspace import demo
 
 
@@ -16,10 +18,21 @@ class Command(BaseCommand):
         # The steps, in order. Each app's seeding is called by name, no signals.
         say("Organisation: departments, sections, posts and officers")
         logins = demo.seed_organisation(progress=say)
-        for step_name, step in demo.later_steps():
-            say(step_name)
-            step(progress=say)
+        # The seeding invites entity users and tells citizens about their complaints: those
+        # messages go to files in var/demo-outbox/ to read, not to the terminal or anyone.
+        outbox = CONFIG.var_dir / "demo-outbox"
+        outbox.mkdir(exist_ok=True)
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(outbox / "mail"),
+            DAFTAR_SMS_BACKEND="complaints.notify.FileBackend",
+            DAFTAR_SMS_FILE=str(outbox / "sms.jsonl"),
+        ):
+            for step_name, step in demo.later_steps():
+                say(step_name)
+                step(progress=say)
 
+        say(f"The messages the demo sent (invitations, SMS to citizens) are in {outbox}/")
         say("")
         say(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/desk/"))
         say(f"Every demo login has the password:  {demo.DEMO_PASSWORD}")
