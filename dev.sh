@@ -47,6 +47,10 @@ install() {  # $1: "" for the app, "dev" for the app and its test tools
   if ! "$PY" -c 'import weasyprint' 2>/dev/null || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ]; then
     apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
   fi
+  # Tesseract with its English and Urdu data reads scanned papers (documents/ocr.py): Debian's.
+  if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx urd; then
+    apt_install tesseract-ocr tesseract-ocr-eng tesseract-ocr-urd || say "No Tesseract: scans get no text (and the OCR tests skip)."
+  fi
 }
 
 install_test_tools() {
@@ -54,10 +58,6 @@ install_test_tools() {
   if [ ! -x /usr/bin/chromium ]; then apt_install chromium fonts-dejavu-core || say "No Chromium: browser tests will skip."; fi
   # pdftoppm turns a rendered letter into PNG for its image test (tests/letters).
   if ! command -v pdftoppm >/dev/null; then apt_install poppler-utils || say "No pdftoppm: the letter image test will skip."; fi
-  # Tesseract with its English and Urdu data for OCR (documents/ocr.py): Debian's packages.
-  if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx urd; then
-    apt_install tesseract-ocr tesseract-ocr-eng tesseract-ocr-urd || say "No Tesseract: the OCR tests will skip."
-  fi
   # axe-core for accessibility checks, from npm (pinned in package.json).
   if command -v npm >/dev/null && [ ! -f node_modules/axe-core/axe.min.js ]; then
     say "Installing axe-core from npm"
