@@ -259,14 +259,25 @@ def _tell(complaint_id: int, what: str) -> None:
 # ---- the office's actions -------------------------------------------------------------------
 
 
+def _busy() -> ActionRefused:
+    return ActionRefused(
+        _("Someone else is acting on this complaint at this moment. Reload in a second.")
+    )
+
+
 def _locked(complaint: Complaint, post=None) -> Complaint:
     """The complaint's row, locked and read again; with ``post``, refused if the complaint
     moved to another office since the permission was checked (an escalation in between)."""
-    locked = (
-        Complaint.objects.select_for_update(of=("self",))
-        .select_related("office", "category", "district__division")
-        .get(pk=complaint.pk)
-    )
+    cap_lock_wait()  # a row lock held by another action is waited for, not forever
+    try:
+        with transaction.atomic():
+            locked = (
+                Complaint.objects.select_for_update(of=("self",))
+                .select_related("office", "category", "district__division")
+                .get(pk=complaint.pk)
+            )
+    except DatabaseError:
+        raise _busy()
     if post is not None and locked.office_id != post.section_id:
         raise ActionRefused(
             _("This complaint has just moved to %(office)s; it is theirs to act on now.")
@@ -298,12 +309,6 @@ def _refuse_unless_open(complaint: Complaint) -> None:
 OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
 
-def _busy() -> ActionRefused:
-    return ActionRefused(
-        _("Someone else is acting on this complaint at this moment. Reload in a second.")
-    )
-
-
 def _step(*, actor, complaint: Complaint, node, action: str, route: str, system: bool = False):
     """Complete the complaint's open ``node`` task as ``actor`` under the flow's lock, with
     ``route`` for the gateway after it (``handle``: another stay; ``resolve``: wait for the
@@ -327,7 +332,6 @@ def _step(*, actor, complaint: Complaint, node, action: str, route: str, system:
     )
     if task is None:
         raise ActionRefused(_("This complaint is not waiting for this action."))
-    cap_lock_wait()
     try:
         with ComplaintFlow.lock(process.pk):
             task.refresh_from_db()
@@ -354,8 +358,6 @@ def _step(*, actor, complaint: Complaint, node, action: str, route: str, system:
             activation.execute()
             return task
     except FlowLockFailed:
-        raise _busy()
-    except DatabaseError:
         raise _busy()
 
 
