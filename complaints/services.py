@@ -1,5 +1,7 @@
 """Every action on a complaint, one function each: permission first, validation, one
-transaction with its audit row, messages to the citizen after the commit.
+transaction with its audit row, messages to the citizen after the commit. Each action of an
+office or of the citizen's turn also completes one task of the complaint's
+``complaints.flows.ComplaintFlow`` (``_step``), in the same transaction.
 
 The citizen's own actions (filing, answering a question, feedback) are taken by the portal's
 service account (``portal_actor``), the scheduler's (escalation, closing unanswered) by the
