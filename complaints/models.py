@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process
 
 from workspace.models.organisation import BilingualName
 
@@ -22,6 +23,9 @@ MOBILE = RegexValidator(
     r"^03\d{9}$",
     _("Enter a Pakistani mobile number of 11 digits starting with 03, e.g. 03001234567."),
 )
+# The service account the public site and the scheduler act as (``services.portal_actor``).
+PORTAL_USERNAME = "complaints-portal"
+
 LAST4 = RegexValidator(r"^\d{4}$", _("Enter exactly four digits."))
 
 
@@ -290,3 +294,30 @@ class IdentityDisclosure(models.Model):
 
 def pick(en: str, ur: str) -> str:
     return ur if (get_language() or "en").startswith("ur") and ur else en
+
+
+class ComplaintProcess(Process):
+    """One complaint's run through ``complaints.flows.ComplaintFlow``: from registration to
+    closing, each stay at an office one ``handle`` task. What the complaint says (status,
+    office, level, answers) lives on the complaint with its constraints; ``route`` is only the
+    instruction of the step being taken, written by the service just before it completes the
+    task and read by the flow's gateways in the same transaction."""
+
+    complaint = models.ForeignKey(
+        Complaint,
+        on_delete=models.PROTECT,
+        related_name="processes",
+        verbose_name=_("complaint"),
+    )
+    route = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("complaint handling")
+        verbose_name_plural = _("complaint handlings")
+        # "manage" is what Viewflow adds when the flow class loads; declared here so the
+        # migration state does not depend on whether the flow module was imported.
+        default_permissions = ("add", "change", "delete", "view", "manage")
+        permissions = [("handle_complaint", _("Can handle complaints at an office"))]
+
+    def __str__(self) -> str:
+        return f"handling of complaint {self.complaint_id}"

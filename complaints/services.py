@@ -1,5 +1,7 @@
 """Every action on a complaint, one function each: permission first, validation, one
-transaction with its audit row, messages to the citizen after the commit.
+transaction with its audit row, messages to the citizen after the commit. Each action of an
+office or of the citizen's turn also completes one task of the complaint's
+``complaints.flows.ComplaintFlow`` (``_step``), in the same transaction.
 
 The citizen's own actions (filing, answering a question, feedback) are taken by the portal's
 service account (``portal_actor``), the scheduler's (escalation, closing unanswered) by the
@@ -14,16 +16,21 @@ from decimal import Decimal
 from functools import partial
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.status import STATUS
 
 from complaints import access, clock, evidence, notify, ratelimit
+from complaints.flows import ComplaintFlow
 from complaints.models import (
     OPEN_STATUSES,
+    PORTAL_USERNAME,
     Category,
     Complaint,
+    ComplaintProcess,
     Event,
     Evidence,
     IdentityDisclosure,
@@ -33,11 +40,11 @@ from complaints.models import (
 from documents import storage
 from workspace import audit, tracking
 from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from workspace.locks import cap_lock_wait
 from workspace.models import District, Section, Tehsil, TerritorialRole
 
 logger = logging.getLogger("daftar.complaints")
 
-PORTAL_USERNAME = "complaints-portal"
 DUPLICATE_HOURS = 72
 FEEDBACK_DAYS = 10
 
@@ -177,6 +184,7 @@ def file_complaint(
                 .first()
             )
             complaint.save(force_insert=True)
+            ComplaintFlow.register.run(complaint=complaint)
             Evidence.objects.bulk_create(
                 Evidence(
                     complaint=complaint,
@@ -253,14 +261,25 @@ def _tell(complaint_id: int, what: str) -> None:
 # ---- the office's actions -------------------------------------------------------------------
 
 
+def _busy() -> ActionRefused:
+    return ActionRefused(
+        _("Someone else is acting on this complaint at this moment. Reload in a second.")
+    )
+
+
 def _locked(complaint: Complaint, post=None) -> Complaint:
     """The complaint's row, locked and read again; with ``post``, refused if the complaint
     moved to another office since the permission was checked (an escalation in between)."""
-    locked = (
-        Complaint.objects.select_for_update(of=("self",))
-        .select_related("office", "category", "district__division")
-        .get(pk=complaint.pk)
-    )
+    cap_lock_wait()  # a row lock held by another action is waited for, not forever
+    try:
+        with transaction.atomic():
+            locked = (
+                Complaint.objects.select_for_update(of=("self",))
+                .select_related("office", "category", "district__division")
+                .get(pk=complaint.pk)
+            )
+    except DatabaseError:
+        raise _busy()
     if post is not None and locked.office_id != post.section_id:
         raise ActionRefused(
             _("This complaint has just moved to %(office)s; it is theirs to act on now.")
@@ -287,6 +306,63 @@ def _refuse_unless_open(complaint: Complaint) -> None:
         )
 
 
+# ---- driving the flow -----------------------------------------------------------------------
+
+OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+
+
+def _step(*, actor, complaint: Complaint, node, action: str, route: str, system: bool = False):
+    """Complete the complaint's open ``node`` task as ``actor`` under the flow's lock, with
+    ``route`` for the gateway after it (``handle``: another stay; ``resolve``: wait for the
+    feedback; ``reopen``/``close`` after the feedback). The caller holds the complaint's row
+    lock and has saved the complaint as it now is (the next ``handle`` task is opened at its
+    office). ``system``: the scheduler ending a stay (escalation), not a holder of the post.
+    Returns the completed task."""
+    process = (
+        ComplaintProcess.objects.filter(complaint_id=complaint.pk, finished__isnull=True)
+        .order_by("-pk")
+        .first()
+    )
+    task = (
+        ComplaintFlow.task_class.objects.filter(
+            process_id=process.pk, flow_task=node, status__in=OPEN_TASK
+        )
+        .order_by("-pk")
+        .first()
+        if process is not None
+        else None
+    )
+    if task is None:
+        raise ActionRefused(_("This complaint is not waiting for this action."))
+    try:
+        with ComplaintFlow.lock(process.pk):
+            task.refresh_from_db()
+            if task.status not in OPEN_TASK:
+                raise ActionRefused(
+                    _("This complaint has just been acted on by someone else. Reload the page.")
+                )
+            flow_task = task.flow_task
+            activation = flow_task.activation_class(task)
+            if task.owner_id is None:
+                if not system and not flow_task.can_assign(actor, task):
+                    raise PermissionDenied(_("You may not act on this complaint."))
+                task.assigned = timezone.now()
+                activation.assign(actor)
+            if not system and not flow_task.can_execute(actor, task):
+                raise PermissionDenied(_("You may not act on this complaint."))
+            process.route = route
+            process.save(update_fields=["route"])
+            task.process = process  # the gateway reads the route without a reload
+            task.data = {"action": action}
+            activation = flow_task.activation_class(task)
+            if task.status == STATUS.ASSIGNED:
+                activation.start(None)
+            activation.execute()
+            return task
+    except FlowLockFailed:
+        raise _busy()
+
+
 def assign(*, actor, complaint: Complaint, post) -> Complaint:
     """Give the complaint to an officer of the handling office."""
     my_post = _acting(actor, complaint)
@@ -302,6 +378,13 @@ def assign(*, actor, complaint: Complaint, post) -> Complaint:
         if complaint.status == Status.REGISTERED:
             complaint.status = Status.ASSIGNED
         complaint.save(update_fields=["assigned_post", "status"])
+        _step(
+            actor=actor,
+            complaint=complaint,
+            node=ComplaintFlow.handle,
+            action="assigned",
+            route="handle",
+        )
         Event.objects.create(complaint=complaint, kind=Event.Kind.ASSIGNED, at=timezone.now())
         audit.record(
             actor=actor,
@@ -331,6 +414,13 @@ def mark_to(*, actor, complaint: Complaint, section: Section) -> Complaint:
         if complaint.status != Status.INFO_REQUESTED:
             complaint.status = Status.IN_ACTION
         complaint.save(update_fields=["marked_to", "status"])
+        _step(
+            actor=actor,
+            complaint=complaint,
+            node=ComplaintFlow.handle,
+            action="marked",
+            route="handle",
+        )
         Event.objects.create(
             complaint=complaint, kind=Event.Kind.MARKED, at=timezone.now(), office=section
         )
@@ -361,6 +451,13 @@ def request_info(*, actor, complaint: Complaint, question: str) -> Complaint:
         complaint.info_answer = ""
         complaint.suspended_at = now
         complaint.save(update_fields=["status", "info_question", "info_answer", "suspended_at"])
+        _step(
+            actor=actor,
+            complaint=complaint,
+            node=ComplaintFlow.handle,
+            action="info_requested",
+            route="handle",
+        )
         Event.objects.create(complaint=complaint, kind=Event.Kind.INFO_REQUESTED, at=now)
         audit.record(actor=actor, action="complaint.request_info", obj=complaint, post=my_post)
         transaction.on_commit(partial(_tell, complaint.pk, "info"), robust=True)
@@ -390,6 +487,13 @@ def resolve(*, actor, complaint: Complaint, action_taken: str, uploads=()) -> Co
             complaint.resolved_at = now
             complaint.suspended_at = None
             complaint.save(update_fields=["status", "action_taken", "resolved_at", "suspended_at"])
+            _step(
+                actor=actor,
+                complaint=complaint,
+                node=ComplaintFlow.handle,
+                action="resolved",
+                route="resolve",
+            )
             Evidence.objects.bulk_create(
                 Evidence(
                     complaint=complaint,
@@ -551,6 +655,13 @@ def give_feedback(*, actor, complaint: Complaint, satisfied: bool, comment: str 
             complaint.closed_at = now
             Event.objects.create(complaint=complaint, kind=Event.Kind.CLOSED, at=now)
         complaint.save()
+        _step(
+            actor=actor,
+            complaint=complaint,
+            node=ComplaintFlow.await_feedback,
+            action="feedback",
+            route="reopen" if reopen_to is not None else "close",
+        )
         audit.record(
             actor=actor,
             action="complaint.feedback",
@@ -636,6 +747,15 @@ def escalate_due(*, actor=None, now=None, batch: int = 500) -> int:
                 changed,
                 ["level", "office", "assigned_post", "status", "escalated_at", "due_at"],
             )
+            for event in events:  # the stay at the lower office ends; the next opens above
+                _step(
+                    actor=actor,
+                    complaint=event.complaint,
+                    node=ComplaintFlow.handle,
+                    action="escalated",
+                    route="handle",
+                    system=True,
+                )
             Event.objects.bulk_create(events)
             moved += len(events)
             for event in events:
@@ -661,6 +781,15 @@ def close_unanswered(*, actor=None, now=None) -> int:
             audit.record(actor=actor, action="complaint.close_unanswered", obj=complaint)
             closed += 1
         Complaint.objects.bulk_update(rows, ["status", "feedback", "closed_at"])
+        for complaint in rows:
+            _step(
+                actor=actor,
+                complaint=complaint,
+                node=ComplaintFlow.await_feedback,
+                action="closed_unanswered",
+                route="close",
+                system=True,
+            )
         Event.objects.bulk_create(Event(complaint=c, kind=Event.Kind.CLOSED, at=now) for c in rows)
     return closed
 

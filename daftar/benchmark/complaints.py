@@ -24,14 +24,19 @@ import random
 import time
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from viewflow.workflow.models import Process
+from viewflow.workflow.status import PROCESS, STATUS
+from viewflow.workflow.token import Token
 
 from complaints import services
-from complaints.models import Category, Complaint, Level, Status
+from complaints.flows import HANDLE_PERMISSION, ComplaintFlow
+from complaints.models import Category, Complaint, ComplaintProcess, Level, Status
 from daftar.benchmark.measure import Clients, Op, Unexpected, _expect
 from daftar.benchmark.measure import run as run_ops
 from daftar.benchmark.report import Value
@@ -147,11 +152,73 @@ def generate(n: int, cells: dict[int, Post], progress, seed: int = 21) -> int:
         made = min(made + BATCH, n)
         if made % (BATCH * 20) == 0:
             progress(f"  complaints: {made:,} of {n:,}")
+    _processes(progress)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Complaint._meta.db_table}")  # noqa: S608 — a model's table
     progress(f"  complaints: {n - have:,} generated in {time.monotonic() - started:.1f} s")
     return Complaint.objects.count()
+
+
+def _processes(progress) -> None:
+    """Each generated complaint's ``ComplaintFlow`` exactly as Viewflow stores it after
+    registration: the process, its ``register`` task done and its ``handle`` task open at the
+    complaint's office (the escalation sweep ends that stay). Written in batches, straight into
+    the tables (Django cannot bulk-create a multi-table child)."""
+    section_type = ContentType.objects.get_for_model(Section)
+    Task = ComplaintFlow.task_class
+    made = 0
+    while True:
+        rows = list(
+            Complaint.objects.filter(processes__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "office_id", "registered_at")[:BATCH]
+        )
+        if not rows:
+            break
+        processes = Process.objects.bulk_create(
+            Process(flow_class=ComplaintFlow, status=PROCESS.NEW, created=at) for _, _, at in rows
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {ComplaintProcess._meta.db_table} "  # noqa: S608 — a model's table
+                "(process_ptr_id, complaint_id, route) VALUES (%s, %s, '')",
+                [(p.pk, c) for p, (c, _, _) in zip(processes, rows, strict=True)],
+            )
+        starts = Task.objects.bulk_create(
+            Task(
+                process_id=p.pk,
+                flow_task=ComplaintFlow.register,
+                flow_task_type=ComplaintFlow.register.task_type,
+                status=STATUS.DONE,
+                created=at,
+                started=at,
+                finished=at,
+                token=Token("start"),
+            )
+            for p, (_, _, at) in zip(processes, rows, strict=True)
+        )
+        handles = Task.objects.bulk_create(
+            Task(
+                process_id=p.pk,
+                flow_task=ComplaintFlow.handle,
+                flow_task_type=ComplaintFlow.handle.task_type,
+                status=STATUS.NEW,
+                created=at,
+                token=Token("start"),
+                owner_permission=HANDLE_PERMISSION,
+                owner_permission_content_type=section_type,
+                owner_permission_obj_pk=str(office),
+            )
+            for p, (_, office, at) in zip(processes, rows, strict=True)
+        )
+        Task.previous.through.objects.bulk_create(
+            Task.previous.through(from_task_id=h.pk, to_task_id=s.pk)
+            for h, s in zip(handles, starts, strict=True)
+        )
+        made += len(rows)
+    if made:
+        progress(f"  complaints: {made:,} flows written")
 
 
 def _wanted(name: str, only: list[str]) -> bool:

@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
+from complaints import services
 from complaints.models import Category
 from tests.factories import (
     DepartmentFactory,
@@ -135,3 +136,19 @@ def jpeg_with_gps() -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif)
     return out.getvalue()
+
+
+@pytest.fixture
+def filed(ladder):
+    with clock(at(2026, 3, 2)):  # Monday; 3 working days: due Thursday, overdue Friday
+        return services.file_complaint(
+            actor=services.portal_actor(),
+            client="1.2.3.4",
+            category=ladder.category,
+            district=ladder.peshawar,
+            description="The emergency ward turns patients away at night.",
+            mobile="03009876543",
+            cnic_last4="2468",
+            name="Gul Bibi",
+            email="gul@example.org",
+        )

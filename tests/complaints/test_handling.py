@@ -17,22 +17,6 @@ from workspace.errors import ActionRefused, NotFound, PermissionDenied, Validati
 from workspace.models import AuditEvent
 
 
-@pytest.fixture
-def filed(ladder):
-    with clock(at(2026, 3, 2)):  # Monday; 3 working days: due Thursday, overdue Friday
-        return services.file_complaint(
-            actor=services.portal_actor(),
-            client="1.2.3.4",
-            category=ladder.category,
-            district=ladder.peshawar,
-            description="The emergency ward turns patients away at night.",
-            mobile="03009876543",
-            cnic_last4="2468",
-            name="Gul Bibi",
-            email="gul@example.org",
-        )
-
-
 def sweep(moment):
     with clock(moment):
         return services.escalate_due(now=moment)
