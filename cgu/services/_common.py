@@ -1,5 +1,4 @@
-"""What the CGU services share: who is acting, and waiting for row locks with a cap
-(``cap_lock_wait``, the one every service uses, from ``workspace.locks``)."""
+"""What the CGU services share: who is acting."""
 
 from __future__ import annotations
 
@@ -7,7 +6,6 @@ from django.utils.translation import gettext as _
 
 from cgu import access
 from workspace.errors import PermissionDenied
-from workspace.locks import cap_lock_wait
 from workspace.models import Post
 
 
@@ -21,6 +19,3 @@ def require_cgu_post(actor) -> Post:
             _("Only officers of the Corporate Governance Unit (Finance Department) can do this.")
         )
     return post
-
-
-__all__ = ["cap_lock_wait", "require_cgu_post"]
