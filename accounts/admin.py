@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import ApiToken
-from workspace.errors import PermissionDenied, ValidationError
+from kernel.errors import PermissionDenied, ValidationError
 
 
 def _unregister(model):

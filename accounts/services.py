@@ -20,8 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import conf
 from accounts.client import client_ip
 from accounts.models import TOKEN_PREFIX, ApiToken, SignedInSession, token_digest
-from workspace import audit
-from workspace.errors import PermissionDenied, ValidationError
+from kernel import audit
+from kernel.errors import PermissionDenied, ValidationError
 
 RECOVERY_CODES = 10
 

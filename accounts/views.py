@@ -29,7 +29,7 @@ from accounts import services, sessions
 from accounts.models import ApiToken, SignedInSession
 from accounts.reauth import confirm_required
 from accounts.signals import door
-from workspace.errors import PermissionDenied, ValidationError
+from kernel.errors import PermissionDenied, ValidationError
 
 RECOVERY_SESSION_KEY = "daftar_new_recovery_codes"
 

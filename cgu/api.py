@@ -24,7 +24,7 @@ from rest_framework.response import Response
 
 from cgu import access, intake, selectors, services
 from cgu.models import KpiDefinition, KpiReturn, KpiValue, PublicSectorEntity, ReportingPeriod
-from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from workspace.models import Department
 
 

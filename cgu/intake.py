@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from cgu.models import KpiDefinition, PublicSectorEntity, ReportingPeriod
-from workspace.errors import ValidationError
+from kernel.errors import ValidationError
 
 COLUMNS = ["entity_code", "period", "kpi_code", "kpi_name", "unit", "value"]
 REQUIRED_COLUMNS = ["kpi_code", "value"]

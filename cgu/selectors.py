@@ -35,7 +35,7 @@ from cgu.models import (
     Reminder,
     ReportingPeriod,
 )
-from workspace.compiled import by_id, compiled
+from kernel.compiled import by_id, compiled
 from workspace.models import Department
 
 CENT = Decimal("0.01")
@@ -147,7 +147,7 @@ class Series:
         return self.points[-1] if self.points else None
 
 
-# Reads of the CGU's screens that run on every view are compiled once (``workspace.compiled``).
+# Reads of the CGU's screens that run on every view are compiled once (``kernel.compiled``).
 @compiled
 def active_kpis():
     """The KPIs in use, in their order (the dashboard's chooser and lists)."""

@@ -23,10 +23,10 @@ from rest_framework.views import APIView
 
 from complaints import selectors, services
 from complaints.forms import ComplaintForm
-from daftar.client_ip import client_ip
+from kernel.client_ip import client_ip
+from kernel.errors import ActionRefused, ValidationError
 from portal_pages import ratelimit as track_limits
 from workspace import tracking
-from workspace.errors import ActionRefused, ValidationError
 
 NO_STORE = {"Cache-Control": "no-store, private"}
 

@@ -28,7 +28,7 @@ from documents.intake import Intake, hash_received
 from documents.intake import types as paper_types
 from documents.intake.image_checks import check_image
 from documents.intake.steps import SNIFF_BYTES, clean_display_name
-from workspace.errors import ValidationError
+from kernel.errors import ValidationError
 
 # mime → (extension, family, ffmpeg muxer)
 ALLOWED = {

@@ -81,7 +81,7 @@ def open_complaint_view(request, **kwargs):
 class ComplaintFlow(flow.Flow):
     process_class = ComplaintProcess
     task_class = Task
-    # A select-for-update lock that waits (capped by ``workspace.locks.cap_lock_wait``, set by
+    # A select-for-update lock that waits (capped by ``kernel.locks.cap_lock_wait``, set by
     # the services) rather than NOWAIT-and-retry, which inside the service's own transaction
     # turns a lost race into "current transaction is aborted" (see shared/VIEWFLOW.md).
     lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=1)

@@ -38,9 +38,10 @@ from complaints.models import (
     Status,
 )
 from documents import storage
-from workspace import audit, tracking
-from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
-from workspace.locks import cap_lock_wait
+from kernel import audit
+from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from kernel.locks import cap_lock_wait
+from workspace import tracking
 from workspace.models import District, Section, Tehsil, TerritorialRole
 
 logger = logging.getLogger("daftar.complaints")

@@ -25,11 +25,11 @@ from complaints.forms import (
     TrackForm,
 )
 from complaints.models import Complaint, Evidence, Status
-from daftar.client_ip import client_ip
 from documents import storage
+from kernel.client_ip import client_ip
+from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from portal_pages import ratelimit as track_limits
 from workspace import tracking
-from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from workspace.models import Post, Section, TerritorialRole
 
 SESSION_KEY = "complaints_unlocked"

@@ -49,7 +49,7 @@ def _database():
 def _cache():
     cache = caches["default"]
     ping = getattr(cache, "ping", None)
-    if ping is not None:  # Redis (daftar.cache): ask Redis itself, past the circuit breaker
+    if ping is not None:  # Redis (kernel.cache): ask Redis itself, past the circuit breaker
         ping()
     else:
         key = f"healthz:{uuid.uuid4().hex}"

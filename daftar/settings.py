@@ -26,6 +26,7 @@ DAFTAR_SITE_URL = CONFIG.site_url
 
 INSTALLED_APPS = [
     # Daftar's own apps come first so their templates win over the libraries'.
+    "kernel",
     "workspace",
     "workflows",
     "documents",
@@ -233,9 +234,9 @@ else:
 if CONFIG.redis_url:
     CACHES = {
         "default": {
-            # Django's Redis cache that treats an unreachable Redis as a miss (daftar/cache.py):
+            # Django's Redis cache that treats an unreachable Redis as a miss (kernel/cache.py):
             # sessions are then read from the database and pages are not cached.
-            "BACKEND": "daftar.cache.DegradingRedisCache",
+            "BACKEND": "kernel.cache.DegradingRedisCache",
             "LOCATION": CONFIG.redis_url,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
@@ -309,7 +310,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Audit trail: independent hash chains, so audited writes by different users do not queue
-# behind one lock. See workspace/audit.py.
+# behind one lock. See kernel/audit.py.
 DAFTAR_AUDIT_CHAINS = 16
 
 # Security. Production is `check --deploy` clean; the embedded default runs on plain HTTP.
@@ -333,7 +334,7 @@ if CONFIG.production:
         # TLS ends at the proxy, which redirects plain HTTP itself.
         SILENCED_SYSTEM_CHECKS.append("security.W008")
 
-# The client's address behind reverse proxies (daftar/client_ip.py): the header the proxies
+# The client's address behind reverse proxies (kernel/client_ip.py): the header the proxies
 # write and how many of them Daftar trusts. Limits and the audit trail use client_ip().
 DAFTAR_CLIENT_IP_HEADER = CONFIG.extra["client_ip_header"]
 DAFTAR_TRUSTED_PROXY_COUNT = CONFIG.extra["trusted_proxy_count"]

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from documents import selectors, services
-from workspace.errors import ActionRefused, NotFound, PermissionDenied
+from kernel.errors import ActionRefused, NotFound, PermissionDenied
 
 
 class Frozen(APIException):

@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 from documents import pdf, storage
 from documents.intake import spooled, types
 from documents.models import Paper, PaperVersion
+from kernel.errors import NotFound
 from workspace.access import can_view_paper, paper_visibility, visible_files, visible_receipts
-from workspace.errors import NotFound
 from workspace.models import Enclosure
 
 

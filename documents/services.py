@@ -24,9 +24,9 @@ from documents.conf import limit
 from documents.intake import types
 from documents.intake.base import Intake
 from documents.models import Paper, PaperVersion
-from workspace import audit
+from kernel import audit
+from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from workspace.access import can_view_paper, version_refusal
-from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 
 logger = logging.getLogger("daftar.documents")
 

@@ -18,8 +18,8 @@ from documents import selectors, services, storage, viewer
 from documents.conf import limit
 from documents.intake import types
 from documents.models import Paper
+from kernel.errors import ActionRefused, NotFound, PermissionDenied
 from workspace.access import version_refusal
-from workspace.errors import ActionRefused, NotFound, PermissionDenied
 
 INLINE_TYPES = {types.PDF, types.PNG, types.JPEG}
 

@@ -27,7 +27,7 @@ from django.conf import settings
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.sign import signers
 
-from workspace.errors import ActionRefused
+from kernel.errors import ActionRefused
 
 ROOT_NAME = "Daftar demo letters CA"
 

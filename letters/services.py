@@ -18,10 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel import audit
+from kernel.errors import NotFound, PermissionDenied, ValidationError
 from letters import codes, render, selectors, signing
 from letters.models import EmailSent, IssuedLetter, LetterTemplate, SignedApproval, StandardText
-from workspace import audit
-from workspace.errors import NotFound, PermissionDenied, ValidationError
 
 
 def _in_transaction():

@@ -27,8 +27,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
-from daftar.cache import available
-from daftar.client_ip import client_ip
+from kernel.cache import available
+from kernel.client_ip import client_ip
 
 logger = logging.getLogger("daftar.portal")
 
@@ -61,7 +61,7 @@ UNAVAILABLE_RETRY = 60
 
 
 def client_of(request) -> str:
-    """The client's address, as ``daftar.client_ip`` takes it (behind trusted proxies, from
+    """The client's address, as ``kernel.client_ip`` takes it (behind trusted proxies, from
     the right of their header: a client cannot pick a fresh identity per request)."""
     return client_ip(request)
 

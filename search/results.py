@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django.utils.translation import get_language
 
+from kernel.compiled import compiled
 from search.types import BackendPage, FacetValue, Filters, Hit, marked_html
 from workspace import access
-from workspace.compiled import compiled
 from workspace.models import Department, File, Grading, Priority
 from workspace.models.files import GRADING_SLUGS, PRIORITY_SLUGS
 

@@ -8,13 +8,14 @@ import pytest
 from django.db import connection, transaction
 from rest_framework.test import APIClient
 
+from kernel import locks
+from kernel.errors import ActionRefused
+from kernel.models import AuditEvent
 from tests.cgu.conftest import _media_in_tmp as _media_in_tmp  # noqa: F401 — CGU fixtures
 from tests.cgu.conftest import cgu  # noqa: F401
 from tests.workspace.conftest import desk  # noqa: F401
 from tests.workspace.helpers import diarise
-from workspace import locks
-from workspace.errors import ActionRefused
-from workspace.models import AuditEvent, Counter, Receipt
+from workspace.models import Counter, Receipt
 
 NUL_EN = "contains a NUL character"
 NUL_UR = "NUL"  # the Urdu message names the character the same way

@@ -5,7 +5,7 @@ when production looks to be behind a proxy without the setting."""
 import pytest
 from django.core.checks import run_checks
 
-from daftar.client_ip import client_ip, meta_name
+from kernel.client_ip import client_ip, meta_name
 
 PROXY = "10.0.0.2"  # the last proxy, as REMOTE_ADDR
 

@@ -22,7 +22,7 @@ def closed_port() -> int:
 def redis_at_a_closed_port(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "daftar.cache.DegradingRedisCache",
+            "BACKEND": "kernel.cache.DegradingRedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }

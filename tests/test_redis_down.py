@@ -28,7 +28,7 @@ def redis_down(settings):
 
 
 def test_the_cache_answers_as_a_miss(redis_down):
-    from daftar.cache import available
+    from kernel.cache import available
 
     assert redis_down.get("anything", "fallback") == "fallback"
     assert redis_down.set("k", "v") is None  # skipped, not raised

@@ -22,7 +22,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
-from workspace.compiled import compiled
+from kernel.compiled import compiled
 from workspace.models import Enclosure, File, Grading, Movement, Receipt, Section
 
 
@@ -69,7 +69,7 @@ def visible_files(user):
 
 def files_visible_from(*, post_ids: list[int], department_ids: list[int]):
     """``visible_files``'s rule for an officer holding ``post_ids`` in ``department_ids``;
-    with lists matched by ``any_of``, so a compiled read (``workspace.compiled``) can use
+    with lists matched by ``any_of``, so a compiled read (``kernel.compiled``) can use
     it."""
     custody = Movement.objects.filter(file=OuterRef("pk"), to_post__any_of=post_ids)
     return File.objects.filter(
@@ -211,7 +211,7 @@ def visible_receipt_ids(user, *, limit: int, beyond: int | None = None, newest_f
     sections, depts = tuple(my_section_ids(user)), tuple(my_department_ids(user))
     first_page = beyond is None and newest_first and limit == FIRST_RECEIPTS and sections
     if first_page and connection.features.supports_slicing_ordering_in_compound:
-        # The first page, as the API opens it: both rounds compiled (``workspace.compiled``),
+        # The first page, as the API opens it: both rounds compiled (``kernel.compiled``),
         # since their UNIONs of a dozen branches took longer to compile than to run.
         held = tuple(posts)
         ids = set(_own_receipt_ids(section_ids=sections, post_ids=held))

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from workspace import access
 from workspace.models import (
-    AuditEvent,
     Department,
     District,
     Division,
@@ -169,29 +168,6 @@ class HoldingAdmin(AuditedAdmin):
                 org.holding_end(actor=request.user, holding=holding)
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(request, f"{holding}: {exc}", messages.ERROR)
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail is append-only. The action, never the text: the object's
-    description and the before/after values (a note's words, a file's subject) stay out."""
-
-    list_display = ["at", "action", "actor", "post", "object_type", "object_id"]
-    list_filter = ["action"]
-    list_select_related = ["actor", "post__section__department"]
-    search_fields = ["object_id", "action"]
-    date_hierarchy = "at"
-    fields = ["at", "action", "actor", "post", "object_type", "object_id", "chain", "seq"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SubjectHead)

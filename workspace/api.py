@@ -14,8 +14,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.reauth import OTP_PARAMETER, RecentlyConfirmed
+from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from workspace import access
-from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from workspace.models import (
     Draft,
     Enclosure,

@@ -2,7 +2,7 @@
 
 ``UserBackend`` is Django's ModelBackend (passwords, global permissions) with one change: the
 signed-in user, read on every staff request, is read by a compiled query
-(``workspace.compiled``) rather than compiled anew each time, with what other apps register to
+(``kernel.compiled``) rather than compiled anew each time, with what other apps register to
 read along with it (``register_user_annotation``).
 
 ``PostHoldingBackend`` gives per-post permissions: a user may act for a post while they hold
@@ -13,7 +13,7 @@ this backend answers yes while the user holds that post (regular or additional c
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from workspace.compiled import compiled
+from kernel.compiled import compiled
 from workspace.models import Post
 from workspace.selectors import holds_post
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
-from daftar import client_ip  # noqa: F401  (registers the proxy settings' deploy check)
+from kernel import client_ip  # noqa: F401  (registers the proxy settings' deploy check)
 
 
 @register()

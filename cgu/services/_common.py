@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from cgu import access
-from workspace.errors import PermissionDenied
+from kernel.errors import PermissionDenied
 from workspace.models import Post
 
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from cgu import selectors
 from cgu.models import Reminder, ReportingPeriod
 from cgu.services._common import require_cgu_post
-from workspace import audit
-from workspace.errors import ActionRefused
+from kernel import audit
+from kernel.errors import ActionRefused
 
 
 def _enqueue(reminder_id: int) -> None:

@@ -36,8 +36,8 @@ from cgu.services.returns import (
     _original_kept,
     _snapshot,
 )
-from workspace import audit
-from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from kernel import audit
+from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 
 INVITE_PREFIX = "inv_"
 

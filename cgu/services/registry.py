@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from cgu import access
 from cgu.models import KpiDefinition, PublicSectorEntity, ReportingPeriod
 from cgu.services._common import require_cgu_post
-from workspace import audit
-from workspace.errors import ActionRefused, PermissionDenied
+from kernel import audit
+from kernel.errors import ActionRefused, PermissionDenied
 
 FIELDS = {
     "cgu.publicsectorentity": [

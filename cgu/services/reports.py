@@ -12,7 +12,7 @@ from django.utils import timezone
 from cgu import report
 from cgu.models import PerformanceReport, ReportingPeriod
 from cgu.services._common import require_cgu_post
-from workspace import audit
+from kernel import audit
 
 
 def report_generate(

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from cgu import intake, report
 from cgu.models import KpiReturn, KpiValue, PublicSectorEntity, ReportingPeriod
 from cgu.services._common import require_cgu_post
-from workspace import audit
-from workspace.errors import ActionRefused, NotFound, ValidationError
-from workspace.locks import cap_lock_wait
+from kernel import audit
+from kernel.errors import ActionRefused, NotFound, ValidationError
+from kernel.locks import cap_lock_wait
 from workspace.models import File
 from workspace.selectors import holds_post
 

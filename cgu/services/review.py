@@ -11,9 +11,9 @@ from viewflow.workflow.status import STATUS
 
 from cgu import access
 from cgu.models import KpiReturn, KpiReviewProcess
-from workspace import audit
-from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
-from workspace.locks import cap_lock_wait
+from kernel import audit
+from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from kernel.locks import cap_lock_wait
 
 OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 

@@ -16,7 +16,7 @@ from cgu.models import PerformanceReport, ReportingPeriod
 from cgu.selectors import FilingState
 from cgu.views import cgu_staff_required, chosen_period
 from cgu.views.rows import compliance_rows
-from workspace.errors import ActionRefused, PermissionDenied, ValidationError
+from kernel.errors import ActionRefused, PermissionDenied, ValidationError
 
 STATES = [
     (FilingState.OVERDUE, gettext_lazy("Not filed, overdue")),

@@ -22,7 +22,7 @@ from cgu.forms import DraftForm, JoinForm
 from cgu.models import EntityDraft, EntityUser, ReportingPeriod
 from cgu.services import entity as entity_services
 from cgu.views.returns import _refusal
-from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 
 REFUSALS = (ActionRefused, PermissionDenied, ValidationError, NotFound)
 

@@ -14,7 +14,7 @@ from cgu.models import EntityUser, PublicSectorEntity
 from cgu.services import entity as entity_services
 from cgu.views import cgu_staff_required
 from cgu.views.returns import _refusal
-from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 
 
 @cgu_staff_required

@@ -17,7 +17,7 @@ from cgu.forms import ReturnEntryForm, ReturnStartForm, SendBackForm
 from cgu.models import KpiReturn, PublicSectorEntity, ReportingPeriod
 from cgu.views import cgu_staff_required
 from cgu.views.rows import return_rows
-from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from workspace.models import Department
 
 

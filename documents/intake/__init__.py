@@ -6,7 +6,7 @@
       refused) → [the service stores it, byte for byte as received for a PDF, and writes rows]
     → after commit: page count, text, thumbnail (``documents.tasks``)
 
-Each step either fills in the ``Intake`` or refuses with ``workspace.errors.ValidationError``
+Each step either fills in the ``Intake`` or refuses with ``kernel.errors.ValidationError``
 carrying a message a clerk can act on and a ``code`` tests and the API can rely on. Steps are
 called by name, in order (no signals), so the order can be read here.
 """

@@ -11,7 +11,7 @@ import re
 from django.utils.translation import gettext as _
 
 from documents.intake.base import Intake
-from workspace.errors import ValidationError
+from kernel.errors import ValidationError
 
 # A cell a spreadsheet would treat as a formula. Plain signed numbers ("-12.5", "+3") are fine.
 _FORMULA = re.compile(r"^[\s]*(?:[=@\t\r]|[+\-](?![\d.,\s]*$))")

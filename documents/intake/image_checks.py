@@ -18,7 +18,7 @@ from PIL import Image, ImageOps, TiffImagePlugin, UnidentifiedImageError
 from documents.conf import limit
 from documents.intake import types
 from documents.intake.base import Intake
-from workspace.errors import ValidationError
+from kernel.errors import ValidationError
 
 PIL_FORMAT = {types.PNG: "PNG", types.JPEG: "JPEG", types.TIFF: "TIFF"}
 DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error)

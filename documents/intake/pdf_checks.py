@@ -17,7 +17,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObj
 
 from documents.conf import limit
 from documents.intake.base import Intake
-from workspace.errors import ValidationError
+from kernel.errors import ValidationError
 
 logger = logging.getLogger("daftar.documents")
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from documents.conf import limit
 from documents.intake import types
 from documents.intake.base import Intake
-from workspace.errors import ValidationError
+from kernel.errors import ValidationError
 
 SNIFF_BYTES = 256 * 1024
 

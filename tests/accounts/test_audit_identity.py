@@ -7,10 +7,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts import services
+from kernel import audit
+from kernel.models import AuditEvent
 from tests.accounts.conftest import code_for
 from tests.accounts.support import current_code, verified_device
-from workspace import audit
-from workspace.models import AuditEvent
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_second_factor]
 

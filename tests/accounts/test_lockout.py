@@ -9,7 +9,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from accounts import lockout, services
-from workspace.models import AuditEvent
+from kernel.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def test_an_administrator_unlocks_with_the_command(client, org, admin_user):
 
 
 def test_only_an_administrator_may_unlock(org):
-    from workspace.errors import PermissionDenied
+    from kernel.errors import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         services.signin_unlock(actor=org.so_user, username=org.asst_user.username)

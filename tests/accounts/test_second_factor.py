@@ -10,9 +10,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from accounts.demo import DEMO_RECOVERY_CODES
+from kernel.models import AuditEvent
 from tests.accounts.conftest import code_for
 from tests.accounts.support import verified_device
-from workspace.models import AuditEvent
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_second_factor]
 

@@ -7,7 +7,7 @@ from django.contrib.sessions.models import Session
 from accounts import sessions
 from accounts.models import ApiToken, SignedInSession
 from accounts.services import token_create
-from workspace.models import AuditEvent
+from kernel.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

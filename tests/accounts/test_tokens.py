@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, token_digest
 from accounts.services import token_create, token_revoke
-from workspace.errors import PermissionDenied
-from workspace.models import AuditEvent
+from kernel.errors import PermissionDenied
+from kernel.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

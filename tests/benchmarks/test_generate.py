@@ -12,10 +12,11 @@ from daftar.benchmark import database
 from daftar.benchmark.files import paragraph_hash
 from daftar.benchmark.writer import GeneratorOutOfDate, Table
 from documents.models import Paper, PaperText, PaperVersion
+from kernel import audit
 from tests.benchmarks.conftest import FILES
 from workflows.file_movement import FileFlow
 from workflows.models import FileProcess
-from workspace import audit, custody, tracking
+from workspace import custody, tracking
 from workspace.models import (
     Approval,
     Counter,

@@ -47,7 +47,7 @@ def test_django_admin_works_under_the_strict_policy(page, live_server, org, admi
         f"/django-admin/workspace/department/{org.dept.pk}/change/",
         "/django-admin/workspace/post/add/",
         "/django-admin/workspace/holding/",
-        "/django-admin/workspace/auditevent/",
+        "/django-admin/kernel/auditevent/",
     ]:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path

@@ -9,10 +9,11 @@ import pytest
 
 from documents import storage
 from documents.models import PaperVersion
+from kernel.models import AuditEvent
 from tests.browser.conftest import axe_violations, login, screenshot
 from tests.documents.corpus import text_pdf
 from tests.workspace.conftest import desk  # noqa: F401  (the fixture)
-from workspace.models import AuditEvent, File, Receipt
+from workspace.models import File, Receipt
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

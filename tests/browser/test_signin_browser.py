@@ -132,8 +132,8 @@ def test_the_lockout_page_in_english_and_urdu(page, live_server, org, settings):
 def test_the_suites_login_helper_types_the_code(page, live_server, org):
     """The helper every browser test uses signs in through the real second-factor page when
     the test does not skip it."""
+    from kernel.models import AuditEvent
     from tests.browser.conftest import login
-    from workspace.models import AuditEvent
 
     login(page, live_server, "fd-so")
     assert page.url.endswith("/desk/")

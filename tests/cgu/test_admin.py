@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cgu.models import PublicSectorEntity
-from workspace.models import AuditEvent
+from kernel.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -17,10 +17,10 @@ from cgu.services import (
     return_submit,
     return_take_up,
 )
+from kernel import audit
+from kernel.errors import PermissionDenied
+from kernel.models import AuditEvent
 from tests.cgu.conftest import uni_rows
-from workspace import audit
-from workspace.errors import PermissionDenied
-from workspace.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The CGU's compiled reads (``workspace.compiled``) give what their plain querysets give:
+"""The CGU's compiled reads (``kernel.compiled``) give what their plain querysets give:
 with nothing published, with returns submitted and published, for str and date arguments."""
 
 import datetime as dt

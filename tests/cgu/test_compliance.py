@@ -10,10 +10,10 @@ from cgu import selectors
 from cgu.models import Reminder
 from cgu.selectors import FilingState
 from cgu.services import reminders_send, return_accept, return_send_back, return_submit
+from kernel.errors import ActionRefused, PermissionDenied
+from kernel.models import AuditEvent
 from tests.cgu.conftest import hosp_rows, uni_rows
 from tests.cgu.factories import EntityFactory
-from workspace.errors import ActionRefused, PermissionDenied
-from workspace.models import AuditEvent
 
 ON = dt.date(2025, 11, 15)  # 15 days after the 2025-Q3 deadline (31 October)
 

@@ -33,10 +33,10 @@ from cgu.services.entity import (
     entity_user_invite,
     invitation_accept,
 )
+from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from kernel.models import AuditEvent
 from tests.cgu.conftest import uni_rows
 from tests.factories import HoldingFactory, PostFactory, SectionFactory, UserFactory
-from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
-from workspace.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long enough pass phrase 42"  # noqa: S105

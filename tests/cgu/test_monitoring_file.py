@@ -15,8 +15,8 @@ from cgu.services import (
     return_send_back,
     return_submit,
 )
+from kernel.errors import ActionRefused
 from tests.cgu.conftest import uni_rows
-from workspace.errors import ActionRefused
 from workspace.models import Enclosure, SubjectHead
 from workspace.services.movement import file_mark
 

@@ -11,9 +11,9 @@ from pypdf import PdfReader
 from cgu import report
 from cgu.models import PerformanceReport
 from cgu.services import report_generate, return_accept, return_submit
+from kernel.errors import PermissionDenied
+from kernel.models import AuditEvent
 from tests.cgu.conftest import hosp_rows, uni_rows
-from workspace.errors import PermissionDenied
-from workspace.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

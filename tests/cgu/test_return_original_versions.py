@@ -10,12 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cgu.services import monitoring_file_open, return_submit
 from documents.models import Paper, PaperVersion
 from documents.services import paper_add_version
+from kernel.errors import ActionRefused, NotFound, PermissionDenied
 from tests.cgu.conftest import uni_rows
 from tests.documents.conftest import snapshot
 from tests.documents.corpus import text_pdf
 from tests.workspace.helpers import api_client
 from workspace.access import can_view_paper
-from workspace.errors import ActionRefused, NotFound, PermissionDenied
 from workspace.models import SubjectHead
 
 

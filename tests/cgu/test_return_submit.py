@@ -11,9 +11,9 @@ from openpyxl import Workbook
 from cgu import intake
 from cgu.models import KpiReturn, KpiValue
 from cgu.services import return_submit
+from kernel.errors import ActionRefused, PermissionDenied, ValidationError
+from kernel.models import AuditEvent
 from tests.cgu.conftest import uni_rows
-from workspace.errors import ActionRefused, PermissionDenied, ValidationError
-from workspace.models import AuditEvent
 
 RECEIVED = dt.date(2025, 10, 20)
 

@@ -16,9 +16,9 @@ from cgu.services import (
     return_submit,
     return_take_up,
 )
+from kernel.errors import ActionRefused, PermissionDenied, ValidationError
 from tests.cgu.conftest import uni_rows
 from tests.factories import HoldingFactory
-from workspace.errors import ActionRefused, PermissionDenied, ValidationError
 from workspace.models import Holding
 
 

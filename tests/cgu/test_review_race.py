@@ -11,10 +11,10 @@ from django.utils import translation
 
 from cgu.models import KpiReturn
 from cgu.services import return_accept, return_submit
+from kernel import locks
+from kernel.errors import ActionRefused
+from kernel.models import AuditEvent
 from tests.cgu.conftest import uni_rows
-from workspace import locks
-from workspace.errors import ActionRefused
-from workspace.models import AuditEvent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,9 @@ from django.urls import reverse
 import daftar.urls  # noqa: F401  (admin_site.configure() has run)
 from complaints import services
 from complaints.models import Complaint
+from kernel.models import AuditEvent
 from tests.factories import UserFactory
-from workspace.models import AuditEvent, Holiday
+from workspace.models import Holiday
 
 
 def test_the_admin_shows_no_complainant_and_changes_nothing(ladder, client):

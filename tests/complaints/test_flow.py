@@ -10,11 +10,11 @@ from viewflow.workflow.status import STATUS
 from complaints import demo, services
 from complaints.flows import ComplaintFlow
 from complaints.models import Complaint, ComplaintProcess, Event, Status
+from kernel.errors import ActionRefused, NotFound, PermissionDenied
+from kernel.models import AuditEvent
 from tests.complaints.conftest import at, clock, seed_territory
 from tests.complaints.test_handling import _resolve, sweep
 from tests.factories import DepartmentFactory, UserFactory
-from workspace.errors import ActionRefused, NotFound, PermissionDenied
-from workspace.models import AuditEvent
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 # The complaint's events that are office actions, each one completed handle task.

@@ -6,9 +6,9 @@ import pytest
 from complaints import services
 from complaints.flows import ComplaintFlow
 from complaints.models import Complaint, ComplaintProcess, Status
+from kernel.errors import ActionRefused
+from kernel.models import AuditEvent
 from tests.cgu.test_review_race import race
-from workspace.errors import ActionRefused
-from workspace.models import AuditEvent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

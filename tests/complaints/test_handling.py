@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from complaints import notify, selectors, services
 from complaints.models import Complaint, Event, IdentityDisclosure, Level, Status
+from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from kernel.models import AuditEvent
 from tests.complaints.conftest import at, clock
-from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
-from workspace.models import AuditEvent
 
 
 def sweep(moment):

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from complaints import services
 from complaints.models import Complaint, Evidence, Status
+from kernel.models import AuditEvent
 from tests.complaints.conftest import jpeg_with_gps
-from workspace.models import AuditEvent
 
 
 def form_data(ladder, **change):

@@ -11,8 +11,8 @@ import pytest
 
 from documents import storage
 from documents.models import Paper, PaperText, PaperVersion
+from kernel.models import AuditEvent
 from tests.factories import UserFactory
-from workspace.models import AuditEvent
 
 
 @pytest.fixture(autouse=True)

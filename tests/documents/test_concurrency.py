@@ -8,10 +8,10 @@ from django.db import connection
 
 from documents.models import Paper, PaperVersion
 from documents.services import paper_add_version, paper_freeze, paper_upload
+from kernel.errors import ActionRefused
 from tests.documents import corpus
 from tests.documents.conftest import snapshot
 from tests.factories import UserFactory
-from workspace.errors import ActionRefused
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

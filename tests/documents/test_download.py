@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from documents.services import paper_upload
+from kernel.models import AuditEvent
 from tests.documents import corpus
-from workspace.models import AuditEvent
 
 
 @pytest.fixture

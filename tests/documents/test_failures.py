@@ -10,9 +10,9 @@ from django.db import connection
 from documents import storage
 from documents.models import PaperVersion
 from documents.services import paper_upload
+from kernel.errors import ActionRefused
 from tests.documents import corpus
 from tests.documents.conftest import snapshot
-from workspace.errors import ActionRefused
 
 
 def _upload(clerk, content=None):

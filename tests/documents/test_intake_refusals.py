@@ -5,8 +5,8 @@ import pytest
 
 from documents.models import Paper
 from documents.services import paper_upload
+from kernel.errors import ValidationError
 from tests.documents import corpus
-from workspace.errors import ValidationError
 
 SCAN, DRAFT, RETURN = Paper.Kind.SCAN, Paper.Kind.DRAFT, Paper.Kind.KPI_RETURN
 

@@ -12,8 +12,8 @@ from pypdf import PdfReader, PdfWriter
 from documents import pdf, pdf_text
 from documents.models import Paper
 from documents.services import images_to_pdf
+from kernel.errors import ValidationError
 from tests.documents import corpus
-from workspace.errors import ValidationError
 
 URDU = "براہ کرم فائل ملاحظہ فرمائیں اور احکامات صادر فرمائیں"
 

@@ -14,9 +14,9 @@ from django.urls import reverse
 from documents import integrity, storage
 from documents.models import PaperVersion
 from documents.services import paper_add_version, paper_discard, paper_upload
+from kernel.errors import ActionRefused
 from tests.documents import corpus
 from tests.documents.conftest import bucket_keys, snapshot
-from workspace.errors import ActionRefused
 
 
 def _upload(clerk, name="letter.pdf", content=None):

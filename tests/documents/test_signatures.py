@@ -14,10 +14,10 @@ from documents import storage
 from documents.intake import signatures
 from documents.models import PaperVersion
 from documents.services import paper_stamp, paper_upload
+from kernel.errors import ActionRefused
+from kernel.models import AuditEvent
 from tests.documents.corpus import text_pdf, upload
 from tests.documents.signing import SIGNER, make_key_and_cert, sign
-from workspace.errors import ActionRefused
-from workspace.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from PIL import Image
 from documents import storage
 from documents.models import Paper, PaperText, PaperVersion
 from documents.services import paper_upload
+from kernel.errors import PermissionDenied, ValidationError
+from kernel.models import AuditEvent
 from tests.documents import corpus
-from workspace.errors import PermissionDenied, ValidationError
-from workspace.models import AuditEvent
 
 ACCEPTED = [
     ("letter.bin", corpus.text_pdf(2), Paper.Kind.SCAN, "application/pdf", ".pdf"),

@@ -12,10 +12,10 @@ from documents.services import (
     paper_stamp,
     paper_upload,
 )
+from kernel.errors import ActionRefused, PermissionDenied, ValidationError
+from kernel.models import AuditEvent
 from tests.documents import corpus
 from tests.documents.conftest import snapshot
-from workspace.errors import ActionRefused, PermissionDenied, ValidationError
-from workspace.models import AuditEvent
 
 
 @pytest.fixture

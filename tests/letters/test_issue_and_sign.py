@@ -11,10 +11,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from kernel.models import AuditEvent
 from letters import codes, signing
 from letters.models import IssuedLetter, LetterTemplate, SignedApproval
 from tests.letters.conftest import ENGLISH_LINE, URDU_LINE, issue_letter
-from workspace.models import Approval, AuditEvent, DispatchEntry, Draft
+from workspace.models import Approval, DispatchEntry, Draft
 
 pytestmark = pytest.mark.django_db
 
@@ -124,8 +125,8 @@ def _ink_span(image, y):
 
 
 def test_a_failed_render_leaves_the_draft_unissued(desk, letterhead, monkeypatch):
+    from kernel.errors import ActionRefused
     from letters import render
-    from workspace.errors import ActionRefused
 
     def broken(context):
         raise ActionRefused("The letter could not be rendered.")

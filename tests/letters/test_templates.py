@@ -2,10 +2,10 @@
 
 import pytest
 
+from kernel.errors import PermissionDenied, ValidationError
+from kernel.models import AuditEvent
 from letters import services
 from letters.models import LetterTemplate
-from workspace.errors import PermissionDenied, ValidationError
-from workspace.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +54,9 @@ def test_check_deploy_warns_until_the_signing_key_is_installed(settings):
 
 
 def test_issuing_without_a_key_is_refused_and_leaves_nothing(desk, settings):
+    from kernel.errors import ActionRefused
     from letters.models import IssuedLetter
     from tests.letters.conftest import issue_letter
-    from workspace.errors import ActionRefused
     from workspace.models import DispatchEntry, Draft
 
     def remove_the_key():

@@ -5,10 +5,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from kernel.models import AuditEvent
 from letters import codes
 from letters.models import EmailSent, IssuedLetter
 from tests.letters.conftest import issue_letter
-from workspace.models import AuditEvent, Grading
+from workspace.models import Grading
 
 pytestmark = pytest.mark.django_db
 

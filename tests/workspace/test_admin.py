@@ -2,8 +2,9 @@
 
 import pytest
 
+from kernel.models import AuditEvent
 from tests.workspace.helpers import open_file
-from workspace.models import AuditEvent, SubjectHead
+from workspace.models import SubjectHead
 
 pytestmark = pytest.mark.django_db
 

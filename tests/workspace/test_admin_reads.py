@@ -139,17 +139,17 @@ def test_movement(root, secret, desk):
 
 def test_audit_event_shows_the_action_never_the_text(root, secret, desk):
     client = as_officer_admin(root, desk)  # the note's writer reads it on the desk only
-    html = _page(client, "workspace_auditevent_changelist")
+    html = _page(client, "kernel_auditevent_changelist")
     assert "note.add" in html or "paragraph" in html
     assert NOTE not in html and SUBJECT not in html
-    from workspace.models import AuditEvent
+    from kernel.models import AuditEvent
 
     event = AuditEvent.objects.filter(action__startswith="note").last()
-    html = _page(client, "workspace_auditevent_change", event.pk)
+    html = _page(client, "kernel_auditevent_change", event.pk)
     assert event.action in html
     assert NOTE not in html and SUBJECT not in html and "Gul Bano" not in html
     # Searching the text finds nothing: the description is not searched.
-    response = client.get(reverse("admin:workspace_auditevent_changelist"), {"q": "Gul Bano"})
+    response = client.get(reverse("admin:kernel_auditevent_changelist"), {"q": "Gul Bano"})
     assert "0 results" in response.content.decode() or "0 audit" in response.content.decode()
 
 
@@ -237,8 +237,8 @@ def test_job_runs_show_the_job_and_its_summary_only(root):
 
 
 def test_letter_template_and_standard_text(root, desk):
+    from kernel.models import AuditEvent
     from letters.models import LetterTemplate, StandardText
-    from workspace.models import AuditEvent
 
     response = root.post(
         reverse("admin:letters_lettertemplate_add"),
@@ -268,7 +268,7 @@ LISTED_WITH_TESTS = {
     # here
     "workspace.Department", "workspace.Section", "workspace.Post", "workspace.Holding",
     "workspace.SubjectHead", "auth.User", "auth.Group", "workspace.File", "workspace.Receipt",
-    "workspace.Movement", "workspace.AuditEvent", "documents.Paper", "documents.PaperVersion",
+    "workspace.Movement", "kernel.AuditEvent", "documents.Paper", "documents.PaperVersion",
     "authtoken.TokenProxy", "django_tasks_database.DBTaskResult",
     "accounts.ApiToken", "axes.AccessAttempt", "axes.AccessFailureLog", "axes.AccessLog",
     "ops.JobRun", "letters.LetterTemplate", "letters.StandardText",

@@ -8,11 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from kernel.errors import PermissionDenied, ValidationError
+from kernel.models import AuditEvent
 from tests.factories import HoldingFactory, PostFactory, UserFactory
 from tests.workspace.helpers import open_file
 from workspace import access
-from workspace.errors import PermissionDenied, ValidationError
-from workspace.models import AuditEvent, Holding, Post
+from workspace.models import Holding, Post
 from workspace.services import movement
 from workspace.services import organisation as org
 

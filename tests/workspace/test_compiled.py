@@ -1,4 +1,4 @@
-"""Compiled reads (``workspace.compiled``): the same rows as the plain queryset, SQL compiled
+"""Compiled reads (``kernel.compiled``): the same rows as the plain queryset, SQL compiled
 once, run on the calling thread's connection, and a clear error for a query that cannot be
 compiled so."""
 
@@ -12,12 +12,12 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from kernel.compiled import compiled
 from search.results import _visible_hit_rows
 from tests.factories import UserFactory
 from tests.workspace.helpers import open_file
 from tests.workspace.test_desk_queries import _round
 from workspace import access, auth_backends
-from workspace.compiled import compiled
 from workspace.models import Draft, File, Grading, Holding, Movement, Post
 from workspace.selectors import _current_holdings, _holding_of
 from workspace.selectors import desk as sel

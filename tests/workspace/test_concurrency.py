@@ -6,10 +6,10 @@ import threading
 import pytest
 from django.db import connection
 
+from kernel.errors import ActionRefused
 from tests.factories import UserFactory
 from tests.workspace.helpers import diarise, open_file
 from workspace import custody
-from workspace.errors import ActionRefused
 from workspace.models import Holding, Movement, Receipt
 from workspace.services import movement
 from workspace.services import organisation as org_services

@@ -3,9 +3,10 @@ draft, approve, issue — every step in the file's history with times."""
 
 import pytest
 
+from kernel.models import AuditEvent
 from workflows.file_movement import FileFlow
 from workflows.models import FileProcess
-from workspace.models import Approval, AuditEvent, DispatchEntry, Draft, File, Movement, Receipt
+from workspace.models import Approval, DispatchEntry, Draft, File, Movement, Receipt
 from workspace.services import approvals, files, movement, notes, receipts
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kernel.errors import PermissionDenied, ValidationError
+from kernel.models import AuditEvent
 from tests.factories import DepartmentFactory, HoldingFactory, PostFactory, UserFactory
 from workspace.auth_backends import DESK_PERMISSION
-from workspace.errors import PermissionDenied, ValidationError
-from workspace.models import AuditEvent, Holding, Post
+from workspace.models import Holding, Post
 from workspace.selectors import holds_post, posts_held_by
 from workspace.services import organisation as services
 

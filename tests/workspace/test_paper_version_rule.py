@@ -13,10 +13,10 @@ from django_tasks import default_task_backend
 
 from documents.models import Paper
 from documents.services import paper_add_version, paper_upload
+from kernel.errors import ActionRefused, PermissionDenied
 from tests.documents.conftest import snapshot
 from tests.documents.corpus import text_pdf, upload
 from tests.workspace.helpers import api_client, diarise, open_file
-from workspace.errors import ActionRefused, PermissionDenied
 from workspace.services import approvals, correspondence, movement, notes
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ from pypdf import PdfReader
 
 from documents import storage
 from documents.models import Paper, PaperVersion
+from kernel.errors import ActionRefused, ValidationError
 from tests.documents.corpus import text_pdf, upload
 from tests.workspace.helpers import diarise, open_file
 from workspace import access
-from workspace.errors import ActionRefused, ValidationError
 from workspace.models import Enclosure, Receipt
 from workspace.services import approvals, correspondence, movement, notes, numbering
 

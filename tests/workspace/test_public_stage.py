@@ -6,9 +6,10 @@ needs no file to be disposed of; a parked matter's public reason is the officer'
 import pytest
 from django.utils import timezone, translation
 
+from kernel.errors import ActionRefused, ValidationError
+from kernel.models import AuditEvent
 from tests.workspace.helpers import api_client, diarise, open_file
-from workspace.errors import ActionRefused, ValidationError
-from workspace.models import AuditEvent, File, Grading, HoldReason, Receipt
+from workspace.models import File, Grading, HoldReason, Receipt
 from workspace.services import approvals, movement, notes
 from workspace.services.receipts import receipt_dispose, receipt_record_outcome
 from workspace.tracking import HOLD_REASON_PARKED, Stage, public_status, public_status_of

@@ -4,9 +4,10 @@ refused — with nothing written — to anyone else and for a matter the public 
 
 import pytest
 
+from kernel.errors import ActionRefused, ValidationError
+from kernel.models import AuditEvent
 from tests.workspace.helpers import api_client, diarise, open_file
-from workspace.errors import ActionRefused, ValidationError
-from workspace.models import AuditEvent, Grading, Receipt
+from workspace.models import Grading, Receipt
 from workspace.services import movement
 from workspace.services.receipts import OUTCOME_MAX_CHARS, receipt_record_outcome
 from workspace.tracking import Stage, public_status

@@ -7,11 +7,12 @@ from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from kernel.errors import ActionRefused, ValidationError
+from kernel.models import AuditEvent
 from tests.factories import HoldingFactory, UserFactory
 from tests.workspace.helpers import diarise, open_file
 from workspace import custody
-from workspace.errors import ActionRefused, ValidationError
-from workspace.models import Approval, AuditEvent, File, Holding, Movement, NoteParagraph
+from workspace.models import Approval, File, Holding, Movement, NoteParagraph
 from workspace.services import approvals, correspondence, movement, notes
 from workspace.services import organisation as org_services
 

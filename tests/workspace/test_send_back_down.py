@@ -3,8 +3,8 @@ officer who decided (issue 17, point 5)."""
 
 import pytest
 
+from kernel.errors import ActionRefused
 from tests.workspace.helpers import api_client, open_file
-from workspace.errors import ActionRefused
 from workspace.models import Movement
 from workspace.services import approvals, movement, notes
 

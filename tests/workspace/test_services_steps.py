@@ -9,11 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from viewflow.workflow.status import STATUS
 
+from kernel.errors import ActionRefused
+from kernel.models import AuditChainHead, AuditEvent
 from tests.factories import UserFactory
 from tests.workspace.helpers import open_file
 from workflows.file_movement import FileFlow, holding_known
-from workspace.errors import ActionRefused
-from workspace.models import AuditChainHead, AuditEvent, File, Movement
+from workspace.models import File, Movement
 from workspace.services import approvals, movement, notes
 
 # Real transactions, as in production: otherwise the test's own transaction turns each

@@ -8,9 +8,9 @@ import re
 import pytest
 
 from documents.services import paper_add_version
+from kernel.models import AuditEvent
 from tests.documents.corpus import png, text_pdf, upload
 from tests.workspace.helpers import diarise, open_file
-from workspace.models import AuditEvent
 from workspace.services import approvals, correspondence, movement, notes
 
 pytestmark = pytest.mark.django_db

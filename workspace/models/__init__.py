@@ -1,4 +1,3 @@
-from workspace.models.audit import AuditChainHead, AuditEvent
 from workspace.models.files import (
     Approval,
     Counter,
@@ -28,8 +27,6 @@ from workspace.models.organisation import (
 
 __all__ = [
     "Approval",
-    "AuditChainHead",
-    "AuditEvent",
     "Counter",
     "Department",
     "District",

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from workspace.compiled import compiled
+from kernel.compiled import compiled
 from workspace.models import Holding, Post
 
 
@@ -24,7 +24,7 @@ def holdings_of(*, user, at=None) -> list[Holding]:
     return sorted(holdings, key=lambda h: (h.kind, -h.post.level, h.post_id))
 
 
-@compiled  # read on every staff page: compiled once (``workspace.compiled``)
+@compiled  # read on every staff page: compiled once (``kernel.compiled``)
 def _current_holdings(*, user_id: int, at: datetime):
     return (
         Holding.objects.current(at)

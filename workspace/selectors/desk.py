@@ -17,8 +17,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from kernel.compiled import by_id, compiled
 from workspace import access, time_limits
-from workspace.compiled import by_id, compiled
 from workspace.models import (
     Approval,
     Department,
@@ -201,7 +201,7 @@ def file_for(*, user, pk: int, related=FILE_RELATED) -> File | None:
     """The file if the user may see it, else None (the view answers 404). Read by its key and
     then checked (``access.can_view_file``): the rule as one query's OR and subquery cost
     ~2 ms a page to compile, for a row whose own columns mostly answer it. The read is
-    compiled once (``workspace.compiled``); ``related`` is FILE_RELATED or FILE_PAGE_RELATED."""
+    compiled once (``kernel.compiled``); ``related`` is FILE_RELATED or FILE_PAGE_RELATED."""
     file = _FILE_READS[related].first(pk=pk)
     return file if file is not None and access.can_view_file(user=user, file=file) else None
 
@@ -214,7 +214,7 @@ class Stay:
     seconds: int
 
 
-# The file page's reads, each compiled once (``workspace.compiled``): on the page every
+# The file page's reads, each compiled once (``kernel.compiled``): on the page every
 # officer opens most, compiling them cost as much as running them.
 @compiled
 def _paragraphs_of(*, file_id: int):

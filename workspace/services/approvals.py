@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents.models import Paper
-from workspace import audit
-from workspace.compiled import compiled
-from workspace.errors import ActionRefused, ValidationError
+from kernel import audit
+from kernel.compiled import compiled
+from kernel.errors import ActionRefused, ValidationError
 from workspace.models import (
     Approval,
     DispatchEntry,
@@ -87,7 +87,7 @@ def content_hash(obj) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-# The reads of a decision, compiled once (``workspace.compiled``).
+# The reads of a decision, compiled once (``kernel.compiled``).
 @compiled
 def _paragraph_locked(*, pk: int):
     # Whether it is already approved, read with the locked row: one round trip.

@@ -7,8 +7,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workspace import audit
-from workspace.errors import ActionRefused, ValidationError
+from kernel import audit
+from kernel.errors import ActionRefused, ValidationError
 from workspace.models import Enclosure, File, Receipt
 from workspace.models.files import flag_label
 from workspace.selectors import holds_post

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow.workflow.status import STATUS
 
-from workspace.compiled import compiled
-from workspace.errors import ActionRefused, NotFound
-from workspace.locks import cap_lock_wait
+from kernel.compiled import compiled
+from kernel.errors import ActionRefused, NotFound
+from kernel.locks import cap_lock_wait
 from workspace.models import File, Movement, Post
 from workspace.selectors import holds_post
 
@@ -50,7 +50,7 @@ def lock_file(file_id: int) -> File:
     return _file_with_post.first(pk=file_id)
 
 
-# The reads every file action makes, compiled once (``workspace.compiled``).
+# The reads every file action makes, compiled once (``kernel.compiled``).
 @compiled
 def _file_locked(*, pk: int):
     # The file row alone: no join whose rows a lock wait could leave stale.

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workspace import audit
-from workspace.errors import ActionRefused, ValidationError
+from kernel import audit
+from kernel.errors import ActionRefused, ValidationError
 from workspace.models import File, Grading, Movement, Post, Priority, Receipt, SubjectHead
 from workspace.selectors import holds_post
 from workspace.services import correspondence, desk, numbering

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workspace import audit
-from workspace.compiled import compiled
-from workspace.errors import ActionRefused, ValidationError
+from kernel import audit
+from kernel.compiled import compiled
+from kernel.errors import ActionRefused, ValidationError
 from workspace.models import File, HoldReason, Movement, NoteParagraph, Post
 from workspace.selectors import holds_post
 from workspace.services import desk

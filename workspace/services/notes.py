@@ -7,8 +7,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workspace import access, audit
-from workspace.errors import ActionRefused, ValidationError
+from kernel import audit
+from kernel.errors import ActionRefused, ValidationError
+from workspace import access
 from workspace.models import Enclosure, File, NoteParagraph
 from workspace.services import desk
 

@@ -3,14 +3,14 @@
 ``take(scope)`` locks the counter row for the rest of the caller's transaction and returns the
 next value. Concurrent callers queue on the row lock; a rolled-back transaction returns its
 number, so the sequence has no gaps. The wait is capped like the file lock's
-(``workspace.locks``): a caller still waiting then is refused with a message, rather
+(``kernel.locks``): a caller still waiting then is refused with a message, rather
 than holding a worker until the server's own timeout answers 500."""
 
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext_lazy
 
-from workspace.errors import ActionRefused
-from workspace.locks import cap_lock_wait
+from kernel.errors import ActionRefused
+from kernel.locks import cap_lock_wait
 from workspace.models import Counter
 
 BUSY = gettext_lazy(

@@ -9,9 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workspace import audit
+from kernel import audit
+from kernel.errors import PermissionDenied, ValidationError
 from workspace.access import my_holdings
-from workspace.errors import PermissionDenied, ValidationError
 from workspace.models import Department, Holding, Post
 
 ORG_FIELDS = {

@@ -10,7 +10,7 @@ import logging
 from contextlib import contextmanager
 
 from documents import services as documents
-from workspace.errors import ActionRefused
+from kernel.errors import ActionRefused
 
 logger = logging.getLogger("daftar.desk")
 

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workspace import audit
-from workspace.errors import ActionRefused, ValidationError
+from kernel import audit
+from kernel.errors import ActionRefused, ValidationError
 from workspace.models import Grading, Post, Priority, Receipt
 from workspace.selectors import holds_post
 from workspace.services import desk, numbering, papers

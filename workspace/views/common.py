@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.urls import reverse
 
-from workspace.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from workspace.selectors import desk as sel
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from documents import selectors as papers
 from documents import services as documents
 from documents import viewer
-from workspace.errors import NotFound
+from kernel.errors import NotFound
 from workspace.models import Draft, File
 from workspace.selectors import desk as sel
 

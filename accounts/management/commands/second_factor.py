@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import services
-from workspace.errors import PermissionDenied
+from kernel.errors import PermissionDenied
 
 
 class Command(BaseCommand):

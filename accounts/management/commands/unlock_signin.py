@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import services
-from workspace.errors import PermissionDenied, ValidationError
+from kernel.errors import PermissionDenied, ValidationError
 
 
 class Command(BaseCommand):

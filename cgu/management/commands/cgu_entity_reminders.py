@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cgu.management.commands.cgu_report import _actor
 from cgu.services.compliance import entity_chase
-from workspace.errors import PermissionDenied
+from kernel.errors import PermissionDenied
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cgu import services
 from cgu.management.commands.cgu_report import _actor, _period
-from workspace.errors import ActionRefused, PermissionDenied
+from kernel.errors import ActionRefused, PermissionDenied
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cgu import access, selectors, services
 from cgu.models import ReportingPeriod
-from workspace.errors import ActionRefused, PermissionDenied
+from kernel.errors import ActionRefused, PermissionDenied
 from workspace.models import Holding
 
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workspace import audit
+from kernel import audit
 
 
 class Command(BaseCommand):

@@ -24,7 +24,7 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
-logger = logging.getLogger("daftar.cache")
+logger = logging.getLogger("kernel.cache")
 
 RETRY_AFTER = 5.0  # seconds without trying Redis after it failed
 

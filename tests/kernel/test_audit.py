@@ -5,9 +5,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
+from kernel import audit
+from kernel.models import AuditChainHead, AuditEvent
 from tests.factories import UserFactory
-from workspace import audit
-from workspace.models import AuditChainHead, AuditEvent
 
 pytestmark = pytest.mark.django_db
 

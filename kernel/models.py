@@ -1,6 +1,6 @@
 """The audit trail: an append-only, hash-chained record of every write.
 
-Rows are written only by ``workspace.audit.record`` inside the transaction of the change they
+Rows are written only by ``kernel.audit.record`` inside the transaction of the change they
 describe. Each row carries the hash of the row before it in its chain, so altering, inserting
 or deleting a past row breaks the chain and ``manage.py audit_verify`` reports where.
 """
@@ -40,6 +40,9 @@ class AuditEvent(models.Model):
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
+        # The tables keep the names they had when the audit trail lived in ``workspace``
+        # (kernel/migrations/0001 moved the models without touching the database).
+        db_table = "workspace_auditevent"
         ordering = ["at", "chain", "seq"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
@@ -64,6 +67,7 @@ class AuditChainHead(models.Model):
     hash = models.CharField(max_length=64, default="")
 
     class Meta:
+        db_table = "workspace_auditchainhead"
         verbose_name = _("audit chain head")
 
     def __str__(self) -> str:

@@ -23,7 +23,7 @@ from django.db import models, transaction
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
-from workspace.models import AuditChainHead, AuditEvent
+from kernel.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
 

@@ -5,9 +5,9 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from kernel import audit
+from kernel.models import AuditChainHead, AuditEvent
 from tests.factories import UserFactory
-from workspace import audit
-from workspace.models import AuditChainHead, AuditEvent
 
 pytestmark = pytest.mark.django_db
 

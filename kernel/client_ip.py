@@ -16,7 +16,7 @@ that sends ``X-Forwarded-For: 1.2.3.4`` only adds an entry further left, which i
   not believed: ``REMOTE_ADDR`` is used (such a request did not come through the proxies).
 
 Other code calls ``client_ip(request)``; django-axes is pointed at it with
-``AXES_CLIENT_IP_CALLABLE = "daftar.client_ip.client_ip"``. ``check --deploy`` warns when
+``AXES_CLIENT_IP_CALLABLE = "kernel.client_ip.client_ip"``. ``check --deploy`` warns when
 production runs with no count set (``daftar.W001``) or a header named with a count of 0
 (``daftar.W002``).
 """
