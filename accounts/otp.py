@@ -6,7 +6,7 @@ API call. ``SecondFactorDeviceMiddleware`` does what it does (``request.user.otp
 ``request.user.is_verified()``, the session's device id dropped when the device is gone) but
 takes the answer from the signed-in user's own read: on PostgreSQL the ids of the user's
 *confirmed* devices of each kind are read in the same statement as the user
-(``workspace.auth_backends.register_user_annotation``, an ``ARRAY(SELECT …)`` per device
+(``accounts.backends.register_user_annotation``, an ``ARRAY(SELECT …)`` per device
 model). So it is never stale: a device removed or not confirmed is not in the arrays of the
 next request, and that request is not verified, exactly as before.
 
@@ -28,7 +28,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import is_verified
 from django_otp.models import Device
 
-from workspace.auth_backends import register_user_annotation
+from accounts.backends import register_user_annotation
 
 KNOWN = ("id", "user_id", "confirmed")
 

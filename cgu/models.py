@@ -434,7 +434,7 @@ class PerformanceReport(models.Model):
 
 
 class KpiReviewProcess(Process):
-    """One review of one version of a return (``workflows.kpi_review.KpiReviewFlow``).
+    """One review of one version of a return (``cgu.flows.KpiReviewFlow``).
 
     ``decision`` is the instruction of the review step being taken, written by the review
     service just before it completes the task and read by the flow's gateway in the same

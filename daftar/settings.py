@@ -137,7 +137,7 @@ AUTHENTICATION_BACKENDS = [
     # account or client is locked out.
     "accounts.backends.LockoutBackend",
     # Django's ModelBackend, reading the signed-in user by a compiled query.
-    "workspace.auth_backends.UserBackend",
+    "accounts.backends.UserBackend",
     # Answers "may this user act for this post?" for Viewflow's per-post task permissions.
     "workspace.auth_backends.PostHoldingBackend",
 ]

@@ -1,10 +1,10 @@
 """Papers in Django's admin, read only: every write goes through documents.services. Only the
-papers the same person could open on the desk (``workspace.access.visible_papers``)."""
+papers the same person could open on the desk (``documents.access.visible_papers``)."""
 
 from django.contrib import admin
 
+from documents import access
 from documents.models import Paper, PaperVersion
-from workspace import access
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

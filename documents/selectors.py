@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from documents import pdf, storage
+from documents.access import can_view_paper, paper_visibility
 from documents.intake import spooled, types
 from documents.models import Paper, PaperVersion
 from kernel.errors import NotFound
-from workspace.access import can_view_paper, paper_visibility, visible_files, visible_receipts
-from workspace.models import Enclosure
 
 
 def papers_uploaded_by(*, user) -> QuerySet[Paper]:
@@ -28,23 +27,6 @@ def paper_for(*, user, paper_id: int) -> Paper:
     if paper is None or not can_view_paper(user=user, paper=paper):
         raise NotFound()
     return paper
-
-
-def places_of(*, user, paper: Paper) -> dict:
-    """Where the paper is, as far as ``user`` may see: the files it is flagged on (with the
-    flag) and the receipts it is a scan of. Two queries."""
-    enclosures = list(
-        Enclosure.objects.filter(paper=paper, file__in=visible_files(user))
-        .select_related("file")
-        .order_by("file_id", "position")
-    )
-    receipts = list(
-        visible_receipts(user)
-        .filter(papers=paper)
-        .select_related("section__department")
-        .order_by("pk")
-    )
-    return {"enclosures": enclosures, "receipts": receipts}
 
 
 def versions_of(*, paper: Paper) -> QuerySet[PaperVersion]:

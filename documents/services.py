@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 
 from documents import intake as pipeline
 from documents import pdf, storage
+from documents.access import can_view_paper, version_refusal
 from documents.conf import limit
 from documents.intake import types
 from documents.intake.base import Intake
 from documents.models import Paper, PaperVersion
 from kernel import audit
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
-from workspace.access import can_view_paper, version_refusal
 
 logger = logging.getLogger("daftar.documents")
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from documents import extraction, ocr, storage
+from documents import extraction, ocr, signals, storage
 from documents.models import PaperText, PaperVersion
 
 logger = logging.getLogger("daftar.documents")
@@ -68,9 +68,7 @@ def extract_text(version_id: int) -> str:
             version.text_status = PaperVersion.TextStatus.DONE
         version.save(update_fields=fields)
     if result.text is not None:
-        import search
-
-        search.paper_text_extracted(version.pk)
+        signals.paper_text_stored.send(sender=PaperVersion, version_id=version.pk)
     return version.text_status
 
 

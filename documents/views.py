@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from documents import selectors, services, storage, viewer
+from documents import access, selectors, services, storage, viewer
+from documents.access import version_refusal
 from documents.conf import limit
 from documents.intake import types
 from documents.models import Paper
 from kernel.errors import ActionRefused, NotFound, PermissionDenied
-from workspace.access import version_refusal
 
 INLINE_TYPES = {types.PDF, types.PNG, types.JPEG}
 
@@ -152,7 +152,7 @@ def _paper_page(request, paper, form, status=200):
             "paper": paper,
             "versions": selectors.versions_of(paper=paper),
             "form": form,
-            **selectors.places_of(user=request.user, paper=paper),
+            **access.places_of(user=request.user, paper=paper),
             # Why this user may not add a version now (the service decides for real).
             "version_refusal": refusal[1] if refusal else "",
         },

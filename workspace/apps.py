@@ -8,4 +8,17 @@ class WorkspaceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported here, as Django asks of ready(): these modules import models.
+        from accounts.policy import register_post_levels
+        from documents import access as paper_access
         from workspace import checks  # noqa: F401  (registers system checks)
+        from workspace.paper_rule import RULE
+
+        paper_access.register(RULE)  # documents asks the desk who may see a paper
+        register_post_levels(_post_levels)  # accounts asks who must use a second factor
+
+
+def _post_levels(user):
+    from workspace.models import Holding  # not at the top: apps.py loads before the models
+
+    return Holding.objects.current().filter(user=user).values_list("post__level", flat=True)

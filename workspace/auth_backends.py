@@ -10,34 +10,8 @@ it. Viewflow asks ``user.has_perm(task.owner_permission, post)`` for a task sitt
 this backend answers yes while the user holds that post (regular or additional charge).
 """
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
-
-from kernel.compiled import compiled
 from workspace.models import Post
 from workspace.selectors import holds_post
-
-# What another app reads with the signed-in user, in the same query (name -> expression):
-# accounts' confirmed second-factor devices (accounts/otp.py). Registered at start-up, in an
-# app's ``ready()``, before the first request compiles the read.
-USER_ANNOTATIONS: dict = {}
-
-
-def register_user_annotation(name: str, expression) -> None:
-    USER_ANNOTATIONS[name] = expression
-
-
-@compiled
-def _user_by_pk(*, pk: int):
-    return get_user_model()._default_manager.filter(pk=pk).annotate(**USER_ANNOTATIONS).order_by()
-
-
-class UserBackend(ModelBackend):
-    def get_user(self, user_id):
-        user = _user_by_pk.first(pk=user_id)
-        # What ModelBackend answers: the user, unless it may not sign in (inactive).
-        return user if user is not None and self.user_can_authenticate(user) else None
-
 
 DESK_PERMISSION = "workflows.act_at_post"
 

@@ -8,11 +8,11 @@ from collections import defaultdict
 
 from viewflow.workflow.status import STATUS
 
+from workspace.flows import FileFlow
 from workspace.models import File
 
 
 def disagreements(progress=None) -> list[str]:
-    from workflows.file_movement import FileFlow
 
     open_tasks = defaultdict(list)
     tasks = FileFlow.task_class.objects.filter(

@@ -10,14 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cgu import selectors
-from cgu.models import Reminder, ReportingPeriod
+from cgu.models import EntityUser, KpiReturn, Reminder, ReportingPeriod, SecretaryNotice
 from cgu.services._common import require_cgu_post
+from cgu.tasks import send_reminder_email, send_secretary_notice
 from kernel import audit
 from kernel.errors import ActionRefused
+from workspace.models import Holding, Post
 
 
 def _enqueue(reminder_id: int) -> None:
-    from cgu.tasks import send_reminder_email
 
     send_reminder_email.enqueue(reminder_id)
 
@@ -83,14 +84,12 @@ CHASE_WINDOW_DAYS = 120  # periods whose deadline passed longer ago are no longe
 
 
 def _enqueue_notice(notice_id: int) -> None:
-    from cgu.tasks import send_secretary_notice
 
     send_secretary_notice.enqueue(notice_id)
 
 
 def _secretary_email(department_id: int) -> str:
     """The email of whoever holds the department's Secretary post now ('' if nobody)."""
-    from workspace.models import Holding, Post
 
     holding = (
         Holding.objects.current()
@@ -121,8 +120,6 @@ def entity_chase(*, actor, on: dt.date | None = None) -> dict:
     Nobody is reminded twice for a period on the same day. Emails go through the task
     backend once this commits. Returns counts of what was queued."""
     from django.conf import settings
-
-    from cgu.models import EntityUser, KpiReturn, SecretaryNotice
 
     post = require_cgu_post(actor)
     on = on or timezone.localdate()

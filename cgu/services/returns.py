@@ -13,13 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cgu import intake, report
+from cgu.flows import KpiReviewFlow
 from cgu.models import KpiReturn, KpiValue, PublicSectorEntity, ReportingPeriod
 from cgu.services._common import require_cgu_post
+from documents.models import Paper
+from documents.services import paper_discard, paper_upload
 from kernel import audit
 from kernel.errors import ActionRefused, NotFound, ValidationError
 from kernel.locks import cap_lock_wait
 from workspace.models import File
 from workspace.selectors import holds_post
+from workspace.services.correspondence import enclosure_add
 
 logger = logging.getLogger("daftar.cgu")
 
@@ -81,7 +85,6 @@ def _create_version(
     certified_by=None,
     certified_at=None,
 ) -> KpiReturn:
-    from workflows.kpi_review import KpiReviewFlow
 
     kpi_return = KpiReturn(
         entity=entity,
@@ -117,8 +120,6 @@ def _original_kept(*, actor, entity, period, version: int, parsed: intake.Parsed
     for figures entered in the form or the API, a one-page PDF of them. A refusal there (a
     formula in a cell, say) refuses the return; if the return then fails, the paper is
     discarded again, so no stored object outlives it."""
-    from documents.models import Paper
-    from documents.services import paper_discard, paper_upload
 
     if parsed.content:
         upload = SimpleUploadedFile(parsed.filename or "return", parsed.content, parsed.mime_type)
@@ -159,7 +160,6 @@ def _put_on_monitoring_file(*, actor, kpi_return: KpiReturn) -> None:
 
 
 def _enclose(*, actor, kpi_return: KpiReturn, file: File) -> None:
-    from workspace.services.correspondence import enclosure_add
 
     title = f"KPI return {kpi_return.period.code}, version {kpi_return.version}"
     if kpi_return.original_filename:

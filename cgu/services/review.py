@@ -10,6 +10,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
 from cgu import access
+from cgu.flows import KpiReviewFlow
 from cgu.models import KpiReturn, KpiReviewProcess
 from kernel import audit
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
@@ -73,7 +74,6 @@ def _require_open(kpi_return: KpiReturn, actor) -> None:
 
 
 def _review_task(kpi_return: KpiReturn):
-    from workflows.kpi_review import KpiReviewFlow
 
     process = (
         KpiReviewProcess.objects.filter(kpi_return=kpi_return, finished__isnull=True)
@@ -97,7 +97,6 @@ def _review_task(kpi_return: KpiReturn):
 def _step(*, actor, kpi_return: KpiReturn, decision: str | None):
     """Under the flow's lock: take up the review task if nobody has, and, with a
     ``decision``, complete it so the flow routes to ``accept`` or ``send_back``."""
-    from workflows.kpi_review import KpiReviewFlow
 
     process, task = _review_task(kpi_return)
     try:

@@ -22,9 +22,9 @@ from daftar.benchmark.shape import Shape
 from daftar.benchmark.text import CITIZENS, Pools
 from daftar.benchmark.writer import Progress, Sink
 from documents.models import Paper, PaperText, PaperVersion
-from workflows.file_movement import DESK_PERMISSION, FileFlow
 from workflows.models import FileProcess
 from workspace import tracking
+from workspace.flows import DESK_PERMISSION, FileFlow
 from workspace.models import (
     Approval,
     Enclosure,

@@ -10,9 +10,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts import otp
+from accounts.backends import UserBackend
 from accounts.services import second_factor_remove
 from tests.accounts.support import verified_device
-from workspace.auth_backends import UserBackend
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_second_factor]
 

@@ -14,9 +14,9 @@ from daftar.benchmark.writer import GeneratorOutOfDate, Table
 from documents.models import Paper, PaperText, PaperVersion
 from kernel import audit
 from tests.benchmarks.conftest import FILES
-from workflows.file_movement import FileFlow
 from workflows.models import FileProcess
 from workspace import custody, tracking
+from workspace.flows import FileFlow
 from workspace.models import (
     Approval,
     Counter,

@@ -9,6 +9,7 @@ from PIL import Image
 from documents import storage
 from documents.models import Paper, PaperText, PaperVersion
 from documents.services import paper_upload
+from documents.signals import paper_text_stored
 from kernel.errors import PermissionDenied, ValidationError
 from kernel.models import AuditEvent
 from tests.documents import corpus
@@ -151,7 +152,12 @@ def test_text_is_extracted_after_commit_and_search_is_told(
     clerk, django_capture_on_commit_callbacks, monkeypatch
 ):
     told = []
-    monkeypatch.setattr("search.paper_text_extracted", told.append)
+
+    def listener(sender, version_id, **kwargs):
+        told.append(version_id)
+
+    paper_text_stored.connect(listener)
+    monkeypatch.setattr("search.paper_text_extracted", lambda version_id: None)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         version = paper_upload(
             actor=clerk, upload=corpus.upload("a.pdf", corpus.text_pdf(3, "Peshawar")), kind="scan"
@@ -166,6 +172,7 @@ def test_text_is_extracted_after_commit_and_search_is_told(
     pages = version.text.pages()
     assert len(pages) == 3 and "Peshawar page 2" in pages[1]
     assert told == [version.pk]
+    paper_text_stored.disconnect(listener)
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,9 @@ def test_audit_and_custody_stay_whole_across_the_move(desk, settings, tmp_path):
     call_command("migrate", "workspace", "0014", verbosity=0)
     # Back before the move: the permission (and its grant) hangs on workspace's content type.
     assert Permission.objects.get(pk=view.pk).content_type.app_label == "workspace"
-    assert "intact" in _verify()
+    out = StringIO()  # (custody_verify reads the flows, whose stored references are old here)
+    call_command("audit_verify", stdout=out)
+    assert "The audit trail is intact." in out.getvalue()
 
     call_command("migrate", verbosity=0)
     assert Permission.objects.filter(codename="view_auditevent").count() == 1

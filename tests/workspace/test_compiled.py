@@ -12,12 +12,13 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts import backends as auth_backends
 from kernel.compiled import compiled
 from search.results import _visible_hit_rows
 from tests.factories import UserFactory
 from tests.workspace.helpers import open_file
 from tests.workspace.test_desk_queries import _round
-from workspace import access, auth_backends
+from workspace import access
 from workspace.models import Draft, File, Grading, Holding, Movement, Post
 from workspace.selectors import _current_holdings, _holding_of
 from workspace.selectors import desk as sel

@@ -4,8 +4,8 @@ draft, approve, issue — every step in the file's history with times."""
 import pytest
 
 from kernel.models import AuditEvent
-from workflows.file_movement import FileFlow
 from workflows.models import FileProcess
+from workspace.flows import FileFlow
 from workspace.models import Approval, DispatchEntry, Draft, File, Movement, Receipt
 from workspace.services import approvals, files, movement, notes, receipts
 

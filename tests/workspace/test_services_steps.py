@@ -13,7 +13,7 @@ from kernel.errors import ActionRefused
 from kernel.models import AuditChainHead, AuditEvent
 from tests.factories import UserFactory
 from tests.workspace.helpers import open_file
-from workflows.file_movement import FileFlow, holding_known
+from workspace.flows import FileFlow, holding_known
 from workspace.models import File, Movement
 from workspace.services import approvals, movement, notes
 

@@ -14,6 +14,9 @@ from viewflow.workflow.status import STATUS
 from kernel.compiled import compiled
 from kernel.errors import ActionRefused, NotFound
 from kernel.locks import cap_lock_wait
+from workflows.models import FileProcess
+from workspace import signals
+from workspace.flows import FileFlow, holding_known
 from workspace.models import File, Movement, Post
 from workspace.selectors import holds_post
 
@@ -68,7 +71,6 @@ def _file_with_post(*, pk: int):
 
 @compiled
 def _open_process_locked(*, file_id: int):
-    from workflows.models import FileProcess
 
     return (
         FileProcess.objects.filter(file_id=file_id, finished__isnull=True)
@@ -79,7 +81,6 @@ def _open_process_locked(*, file_id: int):
 
 @compiled
 def _open_desk_task(*, process_id: int):
-    from workflows.file_movement import FileFlow
 
     return FileFlow.task_class.objects.filter(
         process_id=process_id, flow_task=FileFlow.desk, status__in=OPEN_TASK
@@ -133,7 +134,6 @@ def current_process(file: File, *, lock: bool = False):
     """The file's open FileFlow process. With ``lock``, its row is locked as FileFlow's own
     lock (``FileFlow.lock_impl``: select for update, waiting) would lock it — taken in the same
     statement that finds it, rather than a second round trip and a savepoint."""
-    from workflows.models import FileProcess
 
     try:
         if lock:
@@ -170,7 +170,6 @@ def drive(
     the database twice more. ``authorised`` is for the one action taken by a post that does
     not hold the file — a recall — whose service has checked its own rule. ``record`` is the
     unsaved record of a decide or issue step, saved by that node with its task."""
-    from workflows.file_movement import holding_known
 
     # The process row is FileFlow's lock; the task is read after it is taken, so its status
     # is the committed one (a racer that lost the file lock finds it done, not a stale copy).
@@ -232,14 +231,7 @@ def record_movement(
 
 
 def after_commit_reindex(file: File) -> None:
-    """Tell the search index the file changed, once the change is committed."""
+    """Tell whoever indexes files (search, through ``workspace.signals.file_changed``) that the
+    file changed, once the change is committed."""
     file_id = file.pk
-
-    def _reindex():
-        import search
-
-        hook = getattr(search, "file_changed", None)
-        if hook is not None:
-            hook(file_id)
-
-    transaction.on_commit(_reindex)
+    transaction.on_commit(lambda: signals.file_changed.send(sender=File, file_id=file_id))

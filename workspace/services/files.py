@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from kernel import audit
 from kernel.errors import ActionRefused, ValidationError
+from workspace.flows import FileFlow
 from workspace.models import File, Grading, Movement, Post, Priority, Receipt, SubjectHead
 from workspace.selectors import holds_post
 from workspace.services import correspondence, desk, numbering
@@ -30,7 +31,6 @@ def file_open(
 ) -> File:
     """Open a file at ``post`` (which the actor holds), blank or on a receipt; the receipt
     becomes Flag A, the paper under consideration. Starts the file's journey in FileFlow."""
-    from workflows.file_movement import FileFlow
 
     if not holds_post(user=actor, post=post):
         raise ActionRefused(_("You can open files only at a post you hold."))

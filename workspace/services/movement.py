@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kernel import audit
 from kernel.compiled import compiled
 from kernel.errors import ActionRefused, ValidationError
+from workspace.flows import FileFlow
 from workspace.models import File, HoldReason, Movement, NoteParagraph, Post
 from workspace.selectors import holds_post
 from workspace.services import desk
@@ -321,7 +322,6 @@ def file_close(*, actor, file: File, remarks: str = "") -> Movement:
 
 def file_reopen(*, actor, file: File, remarks: str = "") -> Movement:
     """Reopen a closed file at the post that holds it: a new journey starts there."""
-    from workflows.file_movement import FileFlow
 
     with transaction.atomic():
         file = desk.lock_file(file.pk)
