@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import conf
 from accounts.client import client_ip
 from accounts.models import TOKEN_PREFIX, ApiToken, SignedInSession, token_digest
+from accounts.scopes import scope_for
 from kernel import audit
 from kernel.errors import PermissionDenied, ValidationError
 
@@ -148,7 +149,6 @@ def token_create(*, actor, name: str, request=None, lifetime=None) -> tuple[ApiT
     """A new API token for ``actor``. Returns the row and the token itself, which is shown
     once and stored only as its digest. Its scope is what ``accounts.scopes`` says for the
     user (empty for officers: their whole API)."""
-    from accounts.scopes import scope_for
 
     name = (name or "").strip()[:100] or _("API token")
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)

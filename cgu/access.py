@@ -20,7 +20,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
-from cgu.models import KpiReturn
+from cgu.models import EntityUser, KpiReturn
 from workspace.access import my_holdings
 from workspace.models import Post, Section
 from workspace.selectors import posts_held_by
@@ -113,7 +113,6 @@ def return_paper_rule(user):
 def entity_membership(user):
     """The active ``EntityUser`` row of ``user`` (with its entity), or None. An entity user
     holds no post; they see their own entity's portal and nothing of the desk."""
-    from cgu.models import EntityUser
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
@@ -132,7 +131,6 @@ def entity_membership(user):
 def is_entity_user(user) -> bool:
     """Was ``user`` ever made an entity user (active or not)? Such a person never reaches
     the desk, even after being deactivated and re-enabled by mistake."""
-    from cgu.models import EntityUser
 
     return EntityUser.objects.filter(user_id=user.pk).exists()
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cgu.models import PublicSectorEntity, ReportingPeriod
+from cgu.models import EntityUser, PublicSectorEntity, ReportingPeriod
 
 
 def _ended_periods():
@@ -113,7 +113,6 @@ class InviteForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=())
 
     def __init__(self, *args, **kwargs):
-        from cgu.models import EntityUser
 
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = EntityUser.Role.choices

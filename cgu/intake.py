@@ -23,6 +23,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from cgu.models import KpiDefinition, PublicSectorEntity, ReportingPeriod
+from documents.intake import from_bytes, types
+from documents.intake.zip_checks import check_office
 from kernel.errors import ValidationError
 
 COLUMNS = ["entity_code", "period", "kpi_code", "kpi_name", "unit", "value"]
@@ -144,8 +146,6 @@ def _parse_csv(content: bytes) -> tuple[list[Row], list[RowError]]:
 def _within_limits(content: bytes) -> list[RowError]:
     """The documents pipeline's ZIP checks, with a return's tighter limits: a zip bomb, an
     encrypted or macro-carrying workbook is refused before any parser opens it."""
-    from documents.intake import from_bytes, types
-    from documents.intake.zip_checks import check_office
 
     intake = from_bytes(content, kind="return", name="return.xlsx")
     intake.mime = types.XLSX

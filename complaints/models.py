@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 from workspace.models.organisation import BilingualName
+from workspace.tracking import display
 
 MOBILE = RegexValidator(
     r"^03\d{9}$",
@@ -200,7 +201,6 @@ class Complaint(models.Model):
 
     @property
     def display_ref(self) -> str:
-        from workspace.tracking import display
 
         return display(self.tracking_ref)
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from complaints import access
-from complaints.models import Complaint, Event, IdentityDisclosure, Status
-from workspace.models import Post
+from complaints.models import Complaint, Event, IdentityDisclosure, Status, pick
+from workspace.models import Post, TerritorialRole
 
 
 def queue(user, *, mine_only: bool = False):
@@ -135,8 +135,6 @@ def dashboard_scope(user):
     complaint or complainant is listed."""
     from django.db.models import Q
 
-    from workspace.models import TerritorialRole
-
     posts = access.my_posts(user)
     roles = {p.section.territorial_role: p.section for p in posts}
     if TerritorialRole.PERFORMANCE_CELL in roles:
@@ -182,7 +180,6 @@ def dashboard(scope_q, *, now=None) -> dict:
         .annotate(n=Count("pk"))
         .order_by("complaint__district__name_en", "level")
     )
-    from complaints.models import pick
 
     for row in by_office:
         row["office_name"] = pick(row["office__name_en"], row["office__name_ur"])

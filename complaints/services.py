@@ -42,7 +42,7 @@ from kernel import audit
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from kernel.locks import cap_lock_wait
 from workspace import tracking
-from workspace.models import District, Section, Tehsil, TerritorialRole
+from workspace.models import District, Holding, Section, Tehsil, TerritorialRole
 
 logger = logging.getLogger("daftar.complaints")
 
@@ -802,8 +802,6 @@ def send_digests(*, now=None) -> int:
     number of emails sent."""
     from django.core.mail import send_mail
     from django.db.models import Count, Q
-
-    from workspace.models import Holding
 
     now = now or timezone.now()
     soon = now + dt.timedelta(days=2)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from complaints import access, selectors, services
+from complaints import access, selectors, services, stats
 from complaints.forms import (
     AnswerForm,
     ComplaintForm,
@@ -29,6 +29,7 @@ from documents import storage
 from kernel.client_ip import client_ip
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from portal_pages import ratelimit as track_limits
+from portal_pages.tables import csv_response, csv_text, json_response
 from workspace import tracking
 from workspace.models import Post, Section, TerritorialRole
 
@@ -399,8 +400,6 @@ def dashboard(request):
 
 def statistics(request, fmt: str = ""):
     """The public figures per district and division, with CSV and JSON of the same numbers."""
-    from complaints import stats
-    from portal_pages.tables import csv_response, csv_text, json_response
 
     data = stats.tables()
     tables = [data["tables"]["districts"], data["tables"]["divisions"]]

@@ -25,6 +25,9 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from daftar.ops.queue import queue_depth
+from search import health
+
 logger = logging.getLogger("daftar.health")
 
 
@@ -73,7 +76,6 @@ def _storage():
 
 
 def _search():
-    from search import health
 
     return health()
 
@@ -84,8 +86,6 @@ def _tasks():
     backend = task_backends["default"]
     detail = {"backend": type(backend).__name__}
     if detail["backend"] == "DatabaseBackend":
-        from daftar.ops.queue import queue_depth
-
         detail["queued"] = queue_depth()
     return detail
 

@@ -31,6 +31,8 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from daftar.ops.queue import counts
+
 logger = logging.getLogger("daftar.slow")
 
 _request = contextvars.ContextVar("daftar_request", default=None)
@@ -99,7 +101,6 @@ class ContextFilter(logging.Filter):
 def _queue_lines() -> str:
     """The task queue by state, counted now (gauges of the database's state, identical on
     every worker, so not kept in the multiprocess registry)."""
-    from daftar.ops.queue import counts
 
     lines = [
         "# HELP daftar_tasks Tasks in the queue by state",

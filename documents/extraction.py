@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from documents import storage
+from documents import ocr, storage
 from documents.conf import limit
 from documents.intake import types
 from documents.intake.pdf_checks import open_pdf
@@ -280,8 +280,6 @@ def _with_images(version, pages: list[int]) -> list[int]:
 def _page_images(version, stream, pages: list[int]):
     from PIL import Image
 
-    from documents import ocr
-
     if version.mime_type == types.PDF:
         import pypdfium2
 
@@ -308,7 +306,6 @@ def _page_images(version, stream, pages: list[int]):
 
 def ocr_text(version, result: Extracted, pages: list[int]):
     """The version's text with its image-only pages read by OCR: (text, OcrResult)."""
-    from documents import ocr
 
     texts = (result.text or "").split(PAGE_BREAK) if result.text is not None else []
     count = max(result.page_count or 0, len(texts), (max(pages) + 1) if pages else 0)

@@ -17,6 +17,8 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from documents.intake.types import extension_for
+
 
 class Paper(models.Model):
     """A paper that entered Daftar: a scanned receipt, an attachment, a KPI return, a draft or
@@ -194,7 +196,6 @@ class PaperVersion(models.Model):
     @property
     def download_name(self) -> str:
         """The uploader's name for the file with the extension of what it really is."""
-        from documents.intake.types import extension_for
 
         stem = self.original_filename.rsplit(".", 1)[0] if "." in self.original_filename else ""
         stem = stem or self.original_filename or f"paper-{self.paper_id}-v{self.number}"

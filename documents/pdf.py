@@ -26,6 +26,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as rl_canvas
 
 from documents import pdf_text
+from documents.intake.pdf_checks import open_pdf
 
 logger = logging.getLogger("daftar.documents")
 
@@ -67,7 +68,6 @@ STAMP_INK = colors.Color(0.55, 0.05, 0.05)
 
 
 def _quiet_reader(data: bytes) -> PdfReader:
-    from documents.intake.pdf_checks import open_pdf
 
     return open_pdf(io.BytesIO(data))
 

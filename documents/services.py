@@ -25,6 +25,7 @@ from documents.conf import limit
 from documents.intake import types
 from documents.intake.base import Intake
 from documents.models import Paper, PaperVersion
+from documents.tasks import extract_text
 from kernel import audit
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 
@@ -160,7 +161,6 @@ def _store(
 
 
 def _after_commit(version_id: int) -> None:
-    from documents.tasks import extract_text
 
     extract_text.enqueue(version_id)
 

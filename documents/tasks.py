@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from documents import extraction, ocr, signals, storage
+from documents.intake import spooled
 from documents.models import PaperText, PaperVersion
 
 logger = logging.getLogger("daftar.documents")
@@ -86,8 +87,6 @@ def make_thumbnail(version: PaperVersion) -> str:
         return ""
     name = f"thumbnails/{version.created_at:%Y/%m}/{uuid.uuid4().hex}.jpg"
     try:
-        from documents.intake import spooled
-
         name = storage.save_object(name, spooled(data), "image/jpeg")
     except Exception:
         logger.warning("Thumbnail of paper version %s not stored", version.pk, exc_info=True)

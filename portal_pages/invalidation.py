@@ -6,7 +6,7 @@ publishing and ``revision.publish()`` alike), moves, deletions, view restriction
 identity. Figures: a KPI return's publication (``is_published`` saved), and the registry the
 performance pages read (entities, KPIs, periods, generated reports, departments). The
 e-office figures change the figures version themselves when the background task stores them
-(``portal_pages.selectors.refresh_eoffice_figures``).
+(``portal_pages.eoffice.refresh_eoffice_figures``).
 
 Nothing here listens to files or movements: they change every second, and the e-office
 figures are a daily-ish aggregate refreshed in the background.
@@ -18,7 +18,16 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cgu.models import (
+    KpiDefinition,
+    KpiReturn,
+    PerformanceReport,
+    PublicSectorEntity,
+    ReportingPeriod,
+)
 from portal_pages import caching
+from portal_pages.models import SiteIdentity
+from workspace.models import Department
 
 UID = "portal_pages.invalidation"
 
@@ -43,15 +52,6 @@ def _return_saved(sender, instance, update_fields=None, **kwargs):
 
 
 def connect() -> None:
-    from cgu.models import (
-        KpiDefinition,
-        KpiReturn,
-        PerformanceReport,
-        PublicSectorEntity,
-        ReportingPeriod,
-    )
-    from portal_pages.models import SiteIdentity
-    from workspace.models import Department
 
     page_published.connect(_content, dispatch_uid=f"{UID}.published")
     page_unpublished.connect(_content, dispatch_uid=f"{UID}.unpublished")

@@ -2,9 +2,8 @@
 aggregated in the database, per department, never a file, a person or a note.
 
 The e-office figures are aggregates over every movement of a year (millions of rows at
-provincial scale), so they are computed with a fixed number of queries and kept in the cache
-for ``EOFFICE_CACHE_SECONDS``; the public pages that show them are cached by browsers and
-proxies for as long.
+provincial scale), so they are computed here with a fixed number of queries, and kept in the
+cache by ``portal_pages.eoffice`` (the background task and the cached read).
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
@@ -164,7 +162,7 @@ def _moves(since, until, period_start: dt.date, first_month: dt.date) -> tuple[d
     return moved, per_month
 
 
-def _compute_eoffice_figures(today: dt.date) -> EofficeFigures:
+def compute_eoffice_figures(today: dt.date) -> EofficeFigures:
     tz = timezone.get_current_timezone()
     period_start = today - dt.timedelta(days=PERIOD_DAYS)
     since = dt.datetime.combine(period_start, dt.time.min, tzinfo=tz)
@@ -216,57 +214,3 @@ def _compute_eoffice_figures(today: dt.date) -> EofficeFigures:
     return EofficeFigures(
         period_start=period_start, period_end=today, departments=rows, monthly_moves=monthly
     )
-
-
-CACHE_KEY = "portal:eoffice:v2"
-REFRESH_LOCK = "portal:eoffice:refreshing"
-
-
-def refresh_eoffice_figures() -> EofficeFigures:
-    """Compute the figures and keep them (what the background task runs); the public pages
-    that show them render anew."""
-    from portal_pages.caching import figures_changed
-
-    figures = _compute_eoffice_figures(timezone.localdate())
-    cache.set(CACHE_KEY, (timezone.now(), figures), EOFFICE_KEEP_SECONDS)
-    cache.delete(REFRESH_LOCK)
-    figures_changed()
-    return figures
-
-
-def _enqueue_refresh() -> None:
-    """Ask the background worker for fresh figures, once however many visitors ask."""
-    if cache.add(REFRESH_LOCK, 1, EOFFICE_CACHE_SECONDS):
-        from portal_pages.tasks import refresh_eoffice
-
-        refresh_eoffice.enqueue()
-
-
-def _not_ready(today: dt.date) -> EofficeFigures:
-    return EofficeFigures(
-        period_start=today - dt.timedelta(days=PERIOD_DAYS), period_end=today, ready=False
-    )
-
-
-def eoffice_figures(*, today: dt.date | None = None, use_cache: bool = True) -> EofficeFigures:
-    """Files moved, median days to disposal and pending files by age, per department, over
-    the last year; and files moved per month. Five queries, whatever the number of files.
-
-    Only ever computed by the background task (``portal_pages.tasks``), never while a
-    visitor waits: at a million files the queries take seconds. Served from the cache, stale
-    while the task recomputes them once they are older than ``EOFFICE_CACHE_SECONDS``; with
-    nothing cached yet (a fresh deployment, a cleared cache) the task is enqueued and the
-    answer has ``ready=False``, which the pages show as "being prepared". Where tasks run
-    inline (the embedded setup, tests) the enqueued task has already stored them."""
-    if not use_cache or today is not None:
-        return _compute_eoffice_figures(today or timezone.localdate())
-    entry = cache.get(CACHE_KEY)
-    if entry is None:
-        _enqueue_refresh()
-        entry = cache.get(CACHE_KEY)
-        if entry is None:
-            return _not_ready(timezone.localdate())
-    computed_at, figures = entry
-    if (timezone.now() - computed_at).total_seconds() > EOFFICE_CACHE_SECONDS:
-        _enqueue_refresh()
-    return figures

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from portal_pages.models import SiteIdentity, TrackingPage
 from workspace import tracking
 
 FONT_CANDIDATES = [
@@ -95,7 +96,6 @@ def _both(key: str) -> tuple[str, str]:
 
 def tracking_url(reference: str = "") -> str:
     """The public tracking page's address (with the reference filled in when given)."""
-    from portal_pages.models import TrackingPage
 
     page = TrackingPage.objects.live().first()
     path = page.get_url_parts()[2] if page is not None else "/track/"
@@ -163,8 +163,6 @@ def acknowledgement_pdf(receipt) -> bytes:
     from reportlab.lib.pagesizes import A5
     from reportlab.lib.units import mm
     from reportlab.pdfgen import canvas as pdfcanvas
-
-    from portal_pages.models import SiteIdentity
 
     if not receipt.tracking_ref:
         raise ValueError("only a receipt with a tracking reference has an acknowledgement slip")

@@ -28,6 +28,6 @@ def _file_changed(sender, file_id, **kwargs):
 
 
 def _paper_text_stored(sender, version_id, **kwargs):
-    import search
+    import search  # as above: at call time
 
     search.paper_text_extracted(version_id)

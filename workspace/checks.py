@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.checks import Error, register
 
 from kernel import client_ip  # noqa: F401  (registers the proxy settings' deploy check)
+from workspace.custody import disagreements
 
 
 @register()
@@ -20,7 +21,6 @@ def audit_chain_setting(app_configs, **kwargs):
 def custody_agrees_with_flow(app_configs, databases=None, **kwargs):
     """``manage.py check --database default``: every open file's custody mirror matches its
     open desk task. (Tagged "database" so ordinary start-up does not scan every file.)"""
-    from workspace.custody import disagreements
 
     if not databases:
         return []

@@ -185,8 +185,6 @@ def open_desk_view(request, **kwargs):
     only sends people to the file page."""
     from django.shortcuts import redirect
 
-    from workflows.models import FileProcess
-
     process = FileProcess.objects.only("file_id").get(pk=kwargs["process_pk"])
     return redirect("workspace:file", pk=process.file_id)
 

@@ -32,7 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from workspace.models import File, Priority
+from workspace.models import File, Holiday, Priority
 
 DEFAULT_DAYS = {
     Priority.MOST_IMMEDIATE: 1,
@@ -66,7 +66,6 @@ def weekend_of(province: str = "") -> frozenset[int]:
 
 def holidays_between(first: date, last: date, province: str = "") -> frozenset[date]:
     """Public holidays from ``first`` to ``last`` (one query)."""
-    from workspace.models import Holiday
 
     return frozenset(
         Holiday.objects.filter(date__gte=first, date__lte=last)

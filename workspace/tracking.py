@@ -26,6 +26,20 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from workspace.models import (
+    Approval,
+    Department,
+    DispatchEntry,
+    Draft,
+    File,
+    HoldReason,
+    Movement,
+    Post,
+    Receipt,
+    Section,
+)
+from workspace.models.files import public_grading
+
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 BODY_LENGTH = 9
 LENGTH = BODY_LENGTH + 1
@@ -89,7 +103,6 @@ def new_reference() -> str:
 
     32⁹ ≈ 3.5·10¹³ bodies, so a clash is rare; the unique constraint on
     ``Receipt.tracking_ref`` stays the last word."""
-    from workspace.models import Receipt
 
     for _attempt in range(8):
         ref = _random_reference()
@@ -262,18 +275,6 @@ def _lookup_sql(ids: int = 0) -> str:
     receipts by id (what the citizen sees now, ``public_status_of``)."""
     from django.db import connection
 
-    from workspace.models import (
-        Approval,
-        Department,
-        DispatchEntry,
-        Draft,
-        File,
-        Movement,
-        Post,
-        Receipt,
-        Section,
-    )
-
     models = {
         "Receipt": (Receipt, "r"),
         "File": (File, "f"),
@@ -356,8 +357,6 @@ def _rows(sql: str, keys: list) -> list[dict]:
     ``closed_at``, ``approved_at`` and ``issued_at``."""
     from django.db import connection
 
-    from workspace.models import Approval, Movement, Receipt
-
     params = [
         Movement.Kind.CLOSE.value,
         Approval.Decision.APPROVED.value,
@@ -389,7 +388,6 @@ def _load(reference: str) -> dict | None:
 
 
 def _is_public(row) -> bool:
-    from workspace.models.files import public_grading
 
     file_grading = None if row["file_id"] is None else row["file__grading"]
     return public_grading(row["grading"], file_grading)
@@ -407,7 +405,6 @@ def _pick(row, prefix: str) -> str:
 
 def _project(row, *, today: dt.date) -> PublicStatus:
     """The public facts of a looked-up receipt."""
-    from workspace.models import File, HoldReason, Post, Receipt
 
     on_file = row["status"] != Receipt.Status.PENDING and row["file_id"] is not None
     file_status = row["file__status"] if on_file else None

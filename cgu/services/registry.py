@@ -11,6 +11,7 @@ from cgu.models import KpiDefinition, PublicSectorEntity, ReportingPeriod
 from cgu.services._common import require_cgu_post
 from kernel import audit
 from kernel.errors import ActionRefused, PermissionDenied
+from workspace.services.files import file_open
 
 FIELDS = {
     "cgu.publicsectorentity": [
@@ -95,7 +96,6 @@ def monitoring_file_open(*, actor, entity: PublicSectorEntity, subject_head):
     """Open the entity's monitoring file at the actor's CGU post (through the desk's
     ``file_open``, so it is numbered, audited and on FileFlow like any file) and record it
     on the entity. Refused if the entity has one already."""
-    from workspace.services.files import file_open
 
     post = require_cgu_post(actor)
     with transaction.atomic():

@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from cgu.charts import isolate
+from cgu.charts import fmt, isolate
 
 register = template.Library()
 
@@ -19,7 +19,6 @@ def ltr(value):
 @register.filter
 def figure(value, kpi):
     """A KPI value as people read it (thousands separated, % for rates, whole counts)."""
-    from cgu.charts import fmt
 
     return fmt(value, kpi)
 

@@ -372,7 +372,7 @@ def page_ops(sample: Sample, clients: Clients) -> list[Op]:
                 "language and published version; a publish invalidates it)",
             )
         )
-        from portal_pages.selectors import eoffice_figures
+        from portal_pages.eoffice import eoffice_figures
 
         ops.append(
             Op(

@@ -31,6 +31,12 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 
+from complaints.services import close_unanswered, escalate_due, send_digests
+from daftar.ops.models import JobRun
+from daftar.ops.queue import recover, stall_limit
+from documents.integrity import delete_orphans
+from portal_pages.eoffice import refresh_eoffice_figures
+
 logger = logging.getLogger("daftar.ops")
 
 
@@ -104,37 +110,31 @@ def _command(*args, **kwargs) -> Callable[[], str]:
 
 
 def _eoffice_figures() -> str:
-    from portal_pages.selectors import refresh_eoffice_figures
 
     return f"{len(refresh_eoffice_figures().departments)} department(s)"
 
 
 def _orphans() -> str:
-    from documents.integrity import delete_orphans
 
     return f"{len(delete_orphans(older_than=dt.timedelta(hours=1)))} orphan(s) deleted"
 
 
 def _stalled_tasks() -> str:
-    from daftar.ops.queue import recover, stall_limit
 
     return f"{recover(older_than=stall_limit())} task(s) requeued"
 
 
 def _complaints_escalate() -> str:
-    from complaints.services import escalate_due
 
     return f"{escalate_due()} complaint(s) escalated"
 
 
 def _complaints_close() -> str:
-    from complaints.services import close_unanswered
 
     return f"{close_unanswered()} complaint(s) closed without feedback"
 
 
 def _complaints_digest() -> str:
-    from complaints.services import send_digests
 
     return f"{send_digests()} digest(s) sent"
 
@@ -211,7 +211,6 @@ def runner_name() -> str:
 
 def claim(job: Job, slot: dt.datetime):
     """Insert the run of ``job`` for ``slot``; None when another scheduler already has it."""
-    from daftar.ops.models import JobRun
 
     try:
         with transaction.atomic():
@@ -223,7 +222,6 @@ def claim(job: Job, slot: dt.datetime):
 def run_due(*, now: dt.datetime | None = None, jobs: list[Job] | None = None) -> list[str]:
     """Run every job whose slot is due and not yet claimed; returns the names of those this
     process ran."""
-    from daftar.ops.models import JobRun
 
     now = now or timezone.now()
     ran = []

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents.conf import limit
-from documents.intake import types
+from documents.intake import csv_checks, image_checks, pdf_checks, types, zip_checks
 from documents.intake.base import Intake
 from kernel.errors import ValidationError
 
@@ -185,7 +185,6 @@ def refuse_polyglot(intake: Intake) -> None:
 
 def check_content(intake: Intake) -> None:
     """The checks for the sniffed type: each opens the file the way a reader would."""
-    from documents.intake import csv_checks, image_checks, pdf_checks, zip_checks
 
     family = types.ACCEPTED[intake.mime].family
     if family != "office":

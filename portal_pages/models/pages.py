@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from cgu import selectors as cgu
 from portal_pages.caching import make_private
+from portal_pages.eoffice import eoffice_figures
 from portal_pages.models.base import (
     READ_ONLY_METHODS,
     BilingualPage,
@@ -24,6 +26,7 @@ from portal_pages.models.base import (
     live_children,
 )
 from portal_pages.models.performance import PerformanceIndexPage
+from portal_pages.track import TrackingForm, lookup
 
 
 class HomePage(BilingualPage):
@@ -68,7 +71,6 @@ class HomePage(BilingualPage):
         return self._pick("tracking_heading")
 
     def get_context(self, request, *args, **kwargs):
-        from portal_pages.selectors import eoffice_figures
 
         context = super().get_context(request, *args, **kwargs)
         context["tracking_page"] = live_children(self, TrackingPage).first()
@@ -106,7 +108,6 @@ class DepartmentIndexPage(BilingualPage):
         verbose_name = _("department index page")
 
     def get_context(self, request, *args, **kwargs):
-        from portal_pages.selectors import eoffice_figures
 
         context = super().get_context(request, *args, **kwargs)
         figures = eoffice_figures()
@@ -141,8 +142,6 @@ class DepartmentPage(BilingualPage):
         verbose_name = _("department page")
 
     def get_context(self, request, *args, **kwargs):
-        from cgu import selectors as cgu
-        from portal_pages.selectors import eoffice_figures
 
         context = super().get_context(request, *args, **kwargs)
         figures = eoffice_figures()
@@ -226,7 +225,6 @@ class TrackingPage(BilingualPage):
         verbose_name = _("tracking page")
 
     def serve(self, request, *args, **kwargs):
-        from portal_pages.track import TrackingForm, lookup
 
         result = None
         status_code = 200

@@ -23,9 +23,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
+from cgu import selectors as cgu
+from cgu.models import KpiDefinition, PerformanceReport
+from portal_pages import figures, reports
 from portal_pages.caching import serve_cached
+from portal_pages.eoffice import eoffice_figures
 from portal_pages.models.base import BilingualPage, bilingual_tabs
-from portal_pages.tables import csv_response, json_response
+from portal_pages.tables import Column, DataTable, csv_response, csv_text, json_response
+from workspace.models import Department
 
 FIGURES_PREPARING = _(
     "The e-office figures are being prepared. Please look again in a few minutes."
@@ -78,9 +83,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     # ---- overview
     def _overview_data(self):
-        from cgu import selectors as cgu
-        from portal_pages import figures
-        from workspace.models import Department
 
         periods = figures.recent_periods()
         period = figures.filing_period(periods)
@@ -106,7 +108,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     @path("")
     def overview(self, request):
-        from portal_pages.selectors import eoffice_figures
 
         period, filing, departments, headline = self._overview_data()
         reports = (
@@ -143,7 +144,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
     def _overview_download(self, fmt: str):
         """The overview's two tables: the province's latest figure of each KPI, and the
         departments' filing for that period; one CSV (the two under their titles) or JSON."""
-        from portal_pages.tables import csv_text
 
         period, _filing, departments, headline = self._overview_data()
         by_department = _departments_table(departments, period)
@@ -159,7 +159,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     # ---- a department
     def _department(self, code: str):
-        from workspace.models import Department
 
         department = Department.objects.filter(code__iexact=code).first()
         if department is None:
@@ -167,8 +166,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
         return department
 
     def _department_data(self, department):
-        from cgu import selectors as cgu
-        from portal_pages import figures
 
         periods = figures.recent_periods()
         kpi_figs = figures.kpi_figures(
@@ -200,7 +197,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     @path("departments/<slug:code>/<slug:fmt>/")
     def department_download(self, request, code, fmt):
-        from portal_pages import figures
 
         department = self._department(code)
         _periods, kpi_figs, filing = self._department_data(department)
@@ -217,7 +213,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     # ---- an entity
     def _entity(self, code: str):
-        from cgu import selectors as cgu
 
         entity = cgu.public_entities().filter(code__iexact=code).first()
         if entity is None:
@@ -225,9 +220,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
         return entity
 
     def _entity_data(self, entity):
-        from cgu import selectors as cgu
-        from cgu.models import KpiDefinition
-        from portal_pages import figures
 
         periods = figures.recent_periods()
         kpis = [
@@ -265,7 +257,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     @path("entities/<slug:code>/<slug:fmt>/")
     def entity_download(self, request, code, fmt):
-        from portal_pages import figures
 
         entity = self._entity(code)
         _periods, kpi_figs, _reported = self._entity_data(entity)
@@ -287,8 +278,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     # ---- the e-office itself
     def _eoffice(self):
-        from portal_pages import figures
-        from portal_pages.selectors import eoffice_figures
 
         data = eoffice_figures()
         tables = figures.eoffice_tables(data)
@@ -309,7 +298,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     @path("e-office/<slug:fmt>/")
     def eoffice_download(self, request, fmt):
-        from portal_pages.tables import DataTable
 
         data, tables, _charts = self._eoffice()
         if not data.ready:
@@ -349,7 +337,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
 def _headline_table(province, period):
     """The province's latest figure of each KPI (the overview's table)."""
-    from portal_pages.tables import Column, DataTable
 
     rows = []
     for f in province:
@@ -377,7 +364,6 @@ def _headline_table(province, period):
 
 def _departments_table(departments: list[dict], period):
     """The overview's "by department" table as data (departments with entities only)."""
-    from portal_pages.tables import Column, DataTable
 
     return DataTable(
         slug="departments",
@@ -427,13 +413,11 @@ class MonitoringReportPage(RoutableBilingualPage):
         verbose_name = _("monitoring report page")
 
     def _data(self):
-        from portal_pages import reports
 
         return reports.report_tables(self.period)
 
     @path("")
     def report(self, request):
-        from cgu.models import PerformanceReport
 
         data = self._data()
         pdf = PerformanceReport.objects.filter(period=self.period).order_by("-generated_at").first()
@@ -451,7 +435,6 @@ class MonitoringReportPage(RoutableBilingualPage):
 
     @path("pdf/")
     def report_pdf(self, request):
-        from cgu.models import PerformanceReport
 
         pdf = PerformanceReport.objects.filter(period=self.period).order_by("-generated_at").first()
         if pdf is None:

@@ -11,6 +11,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from portal_pages.caching import content_version
+from portal_pages.models import SiteIdentity
+
 register = template.Library()
 
 NAV_CACHE_SECONDS = 3600
@@ -31,7 +34,6 @@ def _nav_items(site) -> list[tuple[str, str, str]]:
 def portal_nav(context):
     """The main navigation, cached per site, language and content version (a page published,
     unpublished or moved shows in the menu at once: see ``portal_pages.caching``)."""
-    from portal_pages.caching import content_version
 
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
@@ -52,7 +54,6 @@ def portal_nav(context):
 
 @register.simple_tag(takes_context=True)
 def site_identity(context):
-    from portal_pages.models import SiteIdentity
 
     request = context.get("request")
     if request is None:

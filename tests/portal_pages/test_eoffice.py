@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from portal_pages.selectors import eoffice_figures
+from portal_pages.eoffice import eoffice_figures
 from tests.portal_pages.factories import FileFactory, move
 from workspace.models import File, Movement
 
@@ -79,15 +79,15 @@ def test_constant_queries_whatever_the_number_of_files(org, django_assert_num_qu
 def test_figures_are_cached_and_refreshed_when_stale(org, django_assert_num_queries):
     from django.core.cache import cache
 
-    from portal_pages import selectors
+    from portal_pages import eoffice, selectors
 
     eoffice_figures()
     with django_assert_num_queries(0):
         eoffice_figures()
     FileFactory(holding_post=org.so)
-    computed_at, figures = cache.get(selectors.CACHE_KEY)
+    computed_at, figures = cache.get(eoffice.CACHE_KEY)
     old = computed_at - dt.timedelta(seconds=selectors.EOFFICE_CACHE_SECONDS + 1)
-    cache.set(selectors.CACHE_KEY, (old, figures))
+    cache.set(eoffice.CACHE_KEY, (old, figures))
     # stale: served as it was, and the refresh task (inline in tests) recomputes it
     served = eoffice_figures()
     assert served.total_pending == figures.total_pending

@@ -140,7 +140,7 @@ def test_cgu_publishing_a_return_shows_at_once(client, tree, org, published):
 
 
 def test_refreshed_eoffice_figures_show_at_once(client, tree, org, published):
-    from portal_pages.selectors import refresh_eoffice_figures
+    from portal_pages.eoffice import refresh_eoffice_figures
 
     url = tree.performance.url + "e-office/"
     before = client.get(url).content.decode()

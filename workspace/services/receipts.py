@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kernel import audit
 from kernel.errors import ActionRefused, ValidationError
+from workspace import tracking
 from workspace.models import Grading, Post, Priority, Receipt
 from workspace.selectors import holds_post
 from workspace.services import desk, numbering, papers
@@ -142,8 +143,6 @@ def _diarise(*, actor, post, target, year, versions, fields) -> Receipt:
             time_limit_days=f["time_limit_days"],
         )
         if f["is_citizen"]:
-            from workspace import tracking
-
             receipt.tracking_ref = tracking.new_reference()
         receipt.full_clean()
         receipt.save()
