@@ -8,4 +8,8 @@ class WorkspaceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from kernel import audit_actions
         from workspace import checks  # noqa: F401  (registers system checks)
+        from workspace.audit_actions import DeskAction, OrganisationAction
+
+        audit_actions.register(DeskAction, OrganisationAction)
