@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
+from accounts.audit_actions import IdentityAction
 from accounts.models import ApiToken
 from accounts.policy import needs_second_factor
 from accounts.signals import door
@@ -100,7 +101,10 @@ class ObtainToken(APIView):
             actor=user, name=values.get("name") or "API", request=django_request
         )
         services.record_identity(
-            user=user, action="auth.signed_in", request=django_request, door=door(django_request)
+            user=user,
+            action=IdentityAction.SIGNED_IN,
+            request=django_request,
+            door=door(django_request),
         )
         return Response(
             {"token": key, "id": token.pk, "name": token.name, "expires_at": token.expires_at}

@@ -12,5 +12,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import otp, signals  # noqa: F401  (connects the audit receivers)
+        from accounts.audit_actions import IdentityAction
+        from kernel import audit_actions
+
+        audit_actions.register(IdentityAction)
 
         otp.register()  # the user's confirmed second-factor devices, read with the user

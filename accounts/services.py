@@ -18,6 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import conf
+from accounts.audit_actions import IdentityAction
 from accounts.client import client_ip
 from accounts.models import TOKEN_PREFIX, ApiToken, SignedInSession, token_digest
 from accounts.scopes import scope_for
@@ -27,7 +28,7 @@ from kernel.errors import PermissionDenied, ValidationError
 RECOVERY_CODES = 10
 
 
-def record_identity(*, user, action: str, request=None, **details) -> None:
+def record_identity(*, user, action: IdentityAction, request=None, **details) -> None:
     """One identity event in the audit trail, in its own transaction (or the caller's).
     ``details`` must never hold a password or a code."""
     after = {"ip": client_ip(request) if request is not None else None, **details}
@@ -69,7 +70,7 @@ def second_factor_enrol(*, actor, device: TOTPDevice, code: str, request=None) -
         StaticDevice.objects.filter(user=actor).delete()
         static = StaticDevice.objects.create(user=actor, name="Recovery codes", confirmed=True)
         StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
-        record_identity(user=actor, action="auth.second_factor_enrolled", request=request)
+        record_identity(user=actor, action=IdentityAction.SECOND_FACTOR_ENROLLED, request=request)
     return codes
 
 
@@ -84,7 +85,10 @@ def second_factor_remove(*, actor, user, request=None) -> None:
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         record_identity(
-            user=user, action="auth.second_factor_removed", request=request, by=actor.get_username()
+            user=user,
+            action=IdentityAction.SECOND_FACTOR_REMOVED,
+            request=request,
+            by=actor.get_username(),
         )
 
 
@@ -108,7 +112,7 @@ def second_factor_provision(
                 [StaticToken(device=static, token=c) for c in recovery_codes]
             )
         record_identity(
-            user=user, action="auth.second_factor_enrolled", by=by or actor.get_username()
+            user=user, action=IdentityAction.SECOND_FACTOR_ENROLLED, by=by or actor.get_username()
         )
     return device
 
@@ -133,7 +137,7 @@ def signin_unlock(*, actor, username: str = "", ip: str = "", request=None) -> i
         subject = get_user_model().objects.filter(username=username).first() if username else None
         record_identity(
             user=subject or actor,
-            action="auth.unlocked",
+            action=IdentityAction.UNLOCKED,
             request=request,
             by=actor.get_username(),
             username=username,
@@ -165,7 +169,7 @@ def token_create(*, actor, name: str, request=None, lifetime=None) -> tuple[ApiT
         )
         record_identity(
             user=actor,
-            action="auth.token_created",
+            action=IdentityAction.TOKEN_CREATED,
             request=request,
             token=token.pk,
             name=name,
@@ -184,7 +188,7 @@ def token_revoke(*, actor, token: ApiToken, request=None) -> None:
         token.save(update_fields=["revoked_at"])
         record_identity(
             user=token.user,
-            action="auth.token_revoked",
+            action=IdentityAction.TOKEN_REVOKED,
             request=request,
             token=token.pk,
             by=actor.get_username(),
@@ -214,7 +218,7 @@ def sign_out_everywhere(*, actor, user, request=None, keep_session_key: str = ""
         tokens = ApiToken.objects.active().filter(user=user).update(revoked_at=timezone.now())
         record_identity(
             user=user,
-            action="auth.signed_out_everywhere",
+            action=IdentityAction.SIGNED_OUT_EVERYWHERE,
             request=request,
             sessions=len(rows),
             tokens=tokens,

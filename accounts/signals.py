@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts import conf, lockout, sessions
+from accounts.audit_actions import IdentityAction
 from accounts.client import client_ip
 from accounts.models import SignedInSession
 from accounts.policy import needs_second_factor
@@ -56,7 +57,9 @@ def signed_in(sender, request, user, **kwargs):
         )
     # With a second factor, the sign-in is recorded when the factor passes (accounts.views).
     if not needs_second_factor(user) and getattr(request, "path", ""):
-        record_identity(user=user, action="auth.signed_in", request=request, door=door(request))
+        record_identity(
+            user=user, action=IdentityAction.SIGNED_IN, request=request, door=door(request)
+        )
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.signed_out")
@@ -76,7 +79,7 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
         return
     record_identity(
         user=account,
-        action="auth.sign_in_failed",
+        action=IdentityAction.SIGN_IN_FAILED,
         request=request,
         door=door(request),
         step=(credentials or {}).get("step", "password"),
@@ -90,4 +93,6 @@ def locked_out(sender, request, username=None, ip_address=None, **kwargs):
     if account is None:
         log.warning("sign-in locked for an unknown username from %s", ip_address)
         return
-    record_identity(user=account, action="auth.locked_out", request=request, door=door(request))
+    record_identity(
+        user=account, action=IdentityAction.LOCKED_OUT, request=request, door=door(request)
+    )

@@ -26,6 +26,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services, sessions
+from accounts.audit_actions import IdentityAction
 from accounts.models import ApiToken, SignedInSession
 from accounts.reauth import confirm_required
 from accounts.signals import door
@@ -93,7 +94,7 @@ def _signed_in(request, device) -> HttpResponseRedirect:
     sessions.stamp_confirmed(request.session)
     services.record_identity(
         user=request.user,
-        action="auth.signed_in",
+        action=IdentityAction.SIGNED_IN,
         request=request,
         door=_door(request),
         factor="recovery_code" if device.__class__.__name__ == "StaticDevice" else "totp",
@@ -145,7 +146,7 @@ def enrol(request):
             sessions.stamp_confirmed(request.session)
             services.record_identity(
                 user=request.user,
-                action="auth.signed_in",
+                action=IdentityAction.SIGNED_IN,
                 request=request,
                 door=_door(request),
                 factor="totp",

@@ -8,6 +8,11 @@ class CguConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from cgu.audit_actions import CguAction
+        from kernel import audit_actions
+
+        audit_actions.register(CguAction)
+
         from cgu.access import return_paper_rule
         from workspace.access import register_paper_rule
 

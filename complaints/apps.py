@@ -8,7 +8,12 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Citizens' complaints")
 
     def ready(self):
-        from workspace.services.organisation import ORG_FIELDS
+        from complaints.audit_actions import ComplaintAction
+        from kernel import audit_actions
+        from kernel.audit_actions import RecordActions
+        from workspace.services.organisation import ORG_ACTIONS, ORG_FIELDS
+
+        audit_actions.register(ComplaintAction)
 
         # The categories' catalogue is kept in the admin through the organisation's audited
         # save (workspace.admin.AuditedAdmin).
@@ -20,3 +25,8 @@ class ComplaintsConfig(AppConfig):
             "limit_days",
             "is_active",
         ]
+        ORG_ACTIONS["complaints.category"] = RecordActions(
+            ComplaintAction.CATEGORY_CREATE,
+            ComplaintAction.CATEGORY_CHANGE,
+            ComplaintAction.CATEGORY_DELETE,
+        )

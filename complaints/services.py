@@ -24,6 +24,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
 from complaints import access, clock, evidence, notify, ratelimit
+from complaints.audit_actions import ComplaintAction
 from complaints.flows import ComplaintFlow
 from complaints.models import (
     OPEN_STATUSES,
@@ -201,7 +202,7 @@ def file_complaint(
             )
             audit.record(
                 actor=actor,
-                action="complaint.file",
+                action=ComplaintAction.FILE,
                 obj=complaint,
                 after={
                     "category": category.code,
@@ -389,7 +390,7 @@ def assign(*, actor, complaint: Complaint, post) -> Complaint:
         Event.objects.create(complaint=complaint, kind=Event.Kind.ASSIGNED, at=timezone.now())
         audit.record(
             actor=actor,
-            action="complaint.assign",
+            action=ComplaintAction.ASSIGN,
             obj=complaint,
             post=my_post,
             before={"post": before},
@@ -427,7 +428,7 @@ def mark_to(*, actor, complaint: Complaint, section: Section) -> Complaint:
         )
         audit.record(
             actor=actor,
-            action="complaint.mark",
+            action=ComplaintAction.MARK,
             obj=complaint,
             post=my_post,
             after={"section": section.pk},
@@ -460,7 +461,7 @@ def request_info(*, actor, complaint: Complaint, question: str) -> Complaint:
             route="handle",
         )
         Event.objects.create(complaint=complaint, kind=Event.Kind.INFO_REQUESTED, at=now)
-        audit.record(actor=actor, action="complaint.request_info", obj=complaint, post=my_post)
+        audit.record(actor=actor, action=ComplaintAction.REQUEST_INFO, obj=complaint, post=my_post)
         transaction.on_commit(partial(_tell, complaint.pk, "info"), robust=True)
     return complaint
 
@@ -511,7 +512,7 @@ def resolve(*, actor, complaint: Complaint, action_taken: str, uploads=()) -> Co
             )
             audit.record(
                 actor=actor,
-                action="complaint.resolve",
+                action=ComplaintAction.RESOLVE,
                 obj=complaint,
                 post=my_post,
                 after={"evidence": len(intakes)},
@@ -543,7 +544,7 @@ def reveal_identity(*, actor, complaint: Complaint, reason: str) -> dict:
         )
         audit.record(
             actor=actor,
-            action="complaint.reveal_identity",
+            action=ComplaintAction.REVEAL_IDENTITY,
             obj=complaint,
             post=my_post,
             after={"reason": reason[:500]},
@@ -606,7 +607,7 @@ def answer_info(*, actor, complaint: Complaint, answer: str) -> Complaint:
         Event.objects.create(complaint=complaint, kind=Event.Kind.INFO_GIVEN, at=now)
         audit.record(
             actor=actor,
-            action="complaint.answer_info",
+            action=ComplaintAction.ANSWER_INFO,
             obj=complaint,
             after={"suspended_working_days": waited, "due_at": complaint.due_at},
         )
@@ -665,7 +666,7 @@ def give_feedback(*, actor, complaint: Complaint, satisfied: bool, comment: str 
         )
         audit.record(
             actor=actor,
-            action="complaint.feedback",
+            action=ComplaintAction.FEEDBACK,
             obj=complaint,
             after={
                 "feedback": complaint.feedback,
@@ -739,7 +740,7 @@ def escalate_due(*, actor=None, now=None, batch: int = 500) -> int:
                 )
                 audit.record(
                     actor=actor,
-                    action="complaint.escalate",
+                    action=ComplaintAction.ESCALATE,
                     obj=complaint,
                     before=before,
                     after={"level": level, "office": office.pk},
@@ -779,7 +780,7 @@ def close_unanswered(*, actor=None, now=None) -> int:
             complaint.status = Status.CLOSED
             complaint.feedback = Complaint.Feedback.NONE
             complaint.closed_at = now
-            audit.record(actor=actor, action="complaint.close_unanswered", obj=complaint)
+            audit.record(actor=actor, action=ComplaintAction.CLOSE_UNANSWERED, obj=complaint)
             closed += 1
         Complaint.objects.bulk_update(rows, ["status", "feedback", "closed_at"])
         for complaint in rows:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from documents import intake as pipeline
 from documents import pdf, storage
 from documents.access import can_view_paper, version_refusal
+from documents.audit_actions import PaperAction
 from documents.conf import limit
 from documents.intake import types
 from documents.intake.base import Intake
@@ -71,7 +72,7 @@ def _store(
     *,
     actor,
     intake: Intake,
-    action: str,
+    action: PaperAction,
     paper: Paper | None = None,
     kind: str = "",
     title: str = "",
@@ -170,7 +171,7 @@ def paper_upload(*, actor, upload, kind: str, title: str = "") -> PaperVersion:
     pipeline. Refusals raise ``ValidationError`` with a message for the clerk."""
     _require_active(actor)
     intake = pipeline.run(pipeline.from_upload(upload, kind=_kind(kind)))
-    return _store(actor=actor, intake=intake, action="paper.upload", kind=kind, title=title)
+    return _store(actor=actor, intake=intake, action=PaperAction.UPLOAD, kind=kind, title=title)
 
 
 def _require_may_version(actor, paper: Paper) -> None:
@@ -195,7 +196,7 @@ def paper_add_version(*, actor, paper: Paper, upload) -> PaperVersion:
     return _store(
         actor=actor,
         intake=intake,
-        action="paper.add_version",
+        action=PaperAction.ADD_VERSION,
         paper=paper,
         recheck=lambda locked: _require_may_version(actor, locked),
     )
@@ -224,7 +225,7 @@ def paper_freeze(*, actor, paper: Paper, reason: str) -> Paper:
         current = paper.current_version
         audit.record(
             actor=actor,
-            action="paper.freeze",
+            action=PaperAction.FREEZE,
             obj=paper,
             before={"frozen": False},
             after={
@@ -274,7 +275,7 @@ def images_to_pdf(*, actor, uploads, title: str) -> PaperVersion:
     return _store(
         actor=actor,
         intake=intake,
-        action="paper.combine_scans",
+        action=PaperAction.COMBINE_SCANS,
         kind=Paper.Kind.SCAN,
         title=title,
         note=_("Combined from %(count)d scanned images") % {"count": len(sources)},
@@ -319,7 +320,7 @@ def paper_stamp(*, actor, version: PaperVersion, text: str, corner: str = "top-r
     return _store(
         actor=actor,
         intake=intake,
-        action="paper.stamp",
+        action=PaperAction.STAMP,
         paper=paper,
         derived_from=version,
         note=text.replace("\n", " · "),
@@ -341,7 +342,7 @@ def paper_discard(*, actor, paper: Paper) -> None:
         names = [n for v in versions for n in (v.storage_name, v.thumbnail_name)]
         audit.record(
             actor=actor,
-            action="paper.discard",
+            action=PaperAction.DISCARD,
             obj=paper,
             before={
                 "title": paper.title,
@@ -366,17 +367,17 @@ def paper_discard(*, actor, paper: Paper) -> None:
 def paper_download_record(*, actor, version: PaperVersion) -> None:
     """Check that ``actor`` may open this version and write the download to the audit trail.
     Raises ``NotFound`` otherwise (the view answers 404, so existence is not told)."""
-    _record_reading(actor=actor, version=version, action="paper.download")
+    _record_reading(actor=actor, version=version, action=PaperAction.DOWNLOAD)
 
 
 def paper_open(*, actor, version: PaperVersion) -> None:
     """Check that ``actor`` may read this version and write the opening to the audit trail:
     one row per opening in the viewer, however many page images it then shows. Raises
     ``NotFound`` otherwise (the view answers 404, so existence is not told)."""
-    _record_reading(actor=actor, version=version, action="paper.open")
+    _record_reading(actor=actor, version=version, action=PaperAction.OPEN)
 
 
-def _record_reading(*, actor, version: PaperVersion, action: str) -> None:
+def _record_reading(*, actor, version: PaperVersion, action: PaperAction) -> None:
     """The one check and audit row of every way a paper is read (downloaded, opened)."""
     if (
         actor is None

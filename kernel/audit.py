@@ -2,8 +2,11 @@
 
 ``record()`` is the single call every service makes, inside its own transaction:
 
-    audit.record(actor=user, action="file.mark", obj=file, post=from_post,
+    audit.record(actor=user, action=DeskAction.FILE_MARK, obj=file, post=from_post,
                  before={"post": 3}, after={"post": 7})
+
+``action`` is a member of an app's catalogue (``kernel.audit_actions``); anything else is
+refused, so every stored action has a label and no misspelling reaches the trail.
 
 Rows are spread over ``DAFTAR_AUDIT_CHAINS`` independent hash chains chosen by the acting user,
 so that audited writes by different officers do not all queue behind one row lock.
@@ -23,6 +26,8 @@ from django.db import models, transaction
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
+from kernel import audit_actions
+from kernel.audit_actions import AuditAction
 from kernel.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
@@ -67,7 +72,7 @@ def _lock_head(chain: int) -> AuditChainHead:
 def record(
     *,
     actor,
-    action: str,
+    action: AuditAction | str,
     obj: models.Model | None = None,
     post=None,
     before: dict | None = None,
@@ -78,7 +83,9 @@ def record(
 ) -> AuditEvent:
     """Append one audit row in the caller's transaction. ``actor`` is required: there is no
     unaudited write. Raises if called outside a transaction, because then the row and the
-    change it describes could disagree."""
+    change it describes could disagree. ``action`` must be in the catalogue (a member, or a
+    string equal to one's value): ``ValueError`` otherwise, before anything is written."""
+    action = audit_actions.lookup(action)
     if actor is None or not getattr(actor, "pk", None):
         raise ValueError("audit.record needs the acting user.")
     if not transaction.get_connection().in_atomic_block:
@@ -95,7 +102,7 @@ def record(
         at=timezone.now(),
         actor_id=actor.pk,
         post_id=getattr(post, "pk", post),
-        action=action,
+        action=action.value,
         object_type=object_type,
         object_id=object_id,
         object_repr=object_repr[:255],

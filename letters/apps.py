@@ -8,6 +8,11 @@ class LettersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from kernel import audit_actions
+        from letters.audit_actions import LetterAction
+
+        audit_actions.register(LetterAction)
+
         # Issuing renders and signs the letter, and every decision is signed, inside
         # workspace's own services (workspace does not import this app: it is told here).
         from django.urls import reverse

@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel import audit
+from kernel.audit_actions import RecordActions
 from kernel.errors import NotFound, PermissionDenied, ValidationError
 from letters import codes, render, selectors, signing
+from letters.audit_actions import LetterAction
 from letters.models import EmailSent, IssuedLetter, LetterTemplate, SignedApproval, StandardText
 
 
@@ -64,7 +66,7 @@ def sign_issued_letter(*, actor, entry) -> IssuedLetter:
     entry.save(update_fields=["signed_sha256"])
     audit.record(
         actor=actor,
-        action="letter.sign",
+        action=LetterAction.SIGN,
         obj=letter,
         post=entry.issued_post,
         after={"outgoing_number": entry.outgoing_number, "code": code, "sha256": digest},
@@ -147,7 +149,7 @@ def letter_email(*, actor, letter: IssuedLetter, to) -> EmailSent:
         sent.save()
         audit.record(
             actor=actor,
-            action="letter.email",
+            action=LetterAction.EMAIL,
             obj=letter,
             after={"outgoing_number": entry.outgoing_number, "to": recipients},
         )
@@ -175,6 +177,19 @@ def letter_email(*, actor, letter: IssuedLetter, to) -> EmailSent:
 # ---- what the department's administrator keeps ---------------------------------------------
 
 
+# The audit actions of the settings ``setting_save``/``setting_delete`` keep.
+SETTING_ACTIONS = {
+    LetterTemplate: RecordActions(
+        LetterAction.TEMPLATE_CREATE, LetterAction.TEMPLATE_CHANGE, LetterAction.TEMPLATE_DELETE
+    ),
+    StandardText: RecordActions(
+        LetterAction.STANDARD_TEXT_CREATE,
+        LetterAction.STANDARD_TEXT_CHANGE,
+        LetterAction.STANDARD_TEXT_DELETE,
+    ),
+}
+
+
 def _require_admin(actor, model, verb: str):
     perm = f"letters.{verb}_{model._meta.model_name}"
     if not (actor.is_active and actor.is_staff and actor.has_perm(perm)):
@@ -192,7 +207,7 @@ def setting_save(*, actor, instance: LetterTemplate | StandardText):
         instance.save()
         audit.record(
             actor=actor,
-            action=f"{type(instance)._meta.model_name}.{'create' if creating else 'change'}",
+            action=SETTING_ACTIONS[type(instance)].saved(creating=creating),
             obj=instance,
         )
     return instance
@@ -201,5 +216,5 @@ def setting_save(*, actor, instance: LetterTemplate | StandardText):
 def setting_delete(*, actor, instance: LetterTemplate | StandardText) -> None:
     _require_admin(actor, type(instance), "delete")
     with transaction.atomic():
-        audit.record(actor=actor, action=f"{type(instance)._meta.model_name}.delete", obj=instance)
+        audit.record(actor=actor, action=SETTING_ACTIONS[type(instance)].delete, obj=instance)
         instance.delete()

@@ -11,9 +11,12 @@ class WorkspaceConfig(AppConfig):
         # Imported here, as Django asks of ready(): these modules import models.
         from accounts.policy import register_post_levels
         from documents import access as paper_access
+        from kernel import audit_actions
         from workspace import checks  # noqa: F401  (registers system checks)
+        from workspace.audit_actions import DeskAction, OrganisationAction
         from workspace.paper_rule import RULE
 
+        audit_actions.register(DeskAction, OrganisationAction)
         paper_access.register(RULE)  # documents asks the desk who may see a paper
         register_post_levels(_post_levels)  # accounts asks who must use a second factor
 

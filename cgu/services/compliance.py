@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cgu import selectors
+from cgu.audit_actions import CguAction
 from cgu.models import EntityUser, KpiReturn, Reminder, ReportingPeriod, SecretaryNotice
 from cgu.services._common import require_cgu_post
 from cgu.tasks import send_reminder_email, send_secretary_notice
@@ -63,7 +64,7 @@ def reminders_send(*, actor, period: ReportingPeriod, on: dt.date | None = None)
         )
         audit.record(
             actor=actor,
-            action="cgu.reminders_send",
+            action=CguAction.REMINDERS_SEND,
             obj=period,
             post=post,
             after={
@@ -214,7 +215,7 @@ def entity_chase(*, actor, on: dt.date | None = None) -> dict:
                     done["notices"] += 1
         audit.record(
             actor=actor,
-            action="cgu.entity_chase",
+            action=CguAction.ENTITY_CHASE,
             post=post,
             object_type="cgu.reportingperiod",
             object_repr=on.isoformat(),

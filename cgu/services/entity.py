@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, token_digest
 from cgu import access, intake
+from cgu.audit_actions import CguAction
 from cgu.models import EntityDraft, EntityUser, KpiReturn, PublicSectorEntity, ReportingPeriod
 from cgu.services._common import require_cgu_post
 from cgu.services.returns import (
@@ -143,7 +144,7 @@ def entity_user_invite(
         member.save()
         audit.record(
             actor=actor,
-            action="entity_user.invite",
+            action=CguAction.ENTITY_USER_INVITE,
             obj=member,
             post=post,
             after={"entity": entity.code, "email": email, "role": role},
@@ -200,7 +201,7 @@ def invitation_accept(*, actor, key: str, password: str, password_again: str) ->
         member.save(update_fields=["joined_at", "invite_digest"])
         audit.record(
             actor=user,
-            action="entity_user.join",
+            action=CguAction.ENTITY_USER_JOIN,
             obj=member,
             after={"entity": member.entity.code, "role": member.role},
         )
@@ -231,7 +232,7 @@ def entity_user_deactivate(*, actor, member: EntityUser) -> EntityUser:
         tokens = ApiToken.objects.active().filter(user=user).update(revoked_at=timezone.now())
         audit.record(
             actor=actor,
-            action="entity_user.deactivate",
+            action=CguAction.ENTITY_USER_DEACTIVATE,
             obj=member,
             post=post,
             after={"entity": member.entity.code, "user": user.get_username(), "tokens": tokens},
@@ -319,7 +320,7 @@ def draft_save(
         draft.save()
         audit.record(
             actor=actor,
-            action="entity_return.save_draft",
+            action=CguAction.ENTITY_RETURN_SAVE_DRAFT,
             obj=draft,
             before=before,
             after={
@@ -378,7 +379,7 @@ def draft_certify(*, actor, draft: EntityDraft) -> EntityDraft:
         draft.save(update_fields=["state", "certified_by", "certified_at"])
         audit.record(
             actor=actor,
-            action="entity_return.certify",
+            action=CguAction.ENTITY_RETURN_CERTIFY,
             obj=draft,
             before={"state": EntityDraft.State.DRAFT},
             after={"state": draft.state, "entity": draft.entity.code, "period": draft.period.code},
@@ -447,7 +448,7 @@ def draft_submit(*, actor, draft: EntityDraft) -> KpiReturn:
         draft.save(update_fields=["state", "kpi_return", "upload_content"])
         audit.record(
             actor=actor,
-            action="kpi_return.submit" if version == 1 else "kpi_return.resubmit",
+            action=CguAction.KPI_RETURN_SUBMIT if version == 1 else CguAction.KPI_RETURN_RESUBMIT,
             obj=kpi_return,
             before=None if latest is None else {"version": latest.version, "status": latest.status},
             after={**_snapshot(kpi_return, values), "channel": "entity", "draft": draft.pk},

@@ -7,9 +7,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cgu import access
+from cgu.audit_actions import CguAction
 from cgu.models import KpiDefinition, PublicSectorEntity, ReportingPeriod
 from cgu.services._common import require_cgu_post
 from kernel import audit
+from kernel.audit_actions import RecordActions
 from kernel.errors import ActionRefused, PermissionDenied
 from workspace.services.files import file_open
 
@@ -46,6 +48,14 @@ FIELDS = {
 }
 
 
+# The audit actions of each registry record ``_save`` keeps (the registry deletes nothing).
+ACTIONS = {
+    "cgu.publicsectorentity": RecordActions(CguAction.ENTITY_CREATE, CguAction.ENTITY_CHANGE),
+    "cgu.kpidefinition": RecordActions(CguAction.KPI_CREATE, CguAction.KPI_CHANGE),
+    "cgu.reportingperiod": RecordActions(CguAction.PERIOD_CREATE, CguAction.PERIOD_CHANGE),
+}
+
+
 def _require_registrar(actor):
     """The registry is kept by CGU officers of Section Officer level and above."""
     post = require_cgu_post(actor)
@@ -66,7 +76,7 @@ def _save(*, actor, instance, original=None):
         instance.save()
         audit.record(
             actor=actor,
-            action=f"{instance._meta.model_name}.{'create' if creating else 'change'}",
+            action=ACTIONS[label].saved(creating=creating),
             obj=instance,
             post=post,
             before=None if creating or original is None else audit.snapshot(original, fields),
@@ -115,7 +125,7 @@ def monitoring_file_open(*, actor, entity: PublicSectorEntity, subject_head):
         entity.save(update_fields=["monitoring_file"])
         audit.record(
             actor=actor,
-            action="publicsectorentity.monitoring_file",
+            action=CguAction.ENTITY_MONITORING_FILE,
             obj=entity,
             post=post,
             after={"monitoring_file": file.pk, "number": file.number},

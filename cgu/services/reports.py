@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cgu import report
+from cgu.audit_actions import CguAction
 from cgu.models import PerformanceReport, ReportingPeriod
 from cgu.services._common import require_cgu_post
 from kernel import audit
@@ -49,7 +50,7 @@ def report_generate(
             row.save(force_insert=True)
             audit.record(
                 actor=actor,
-                action="cgu.report_generate",
+                action=CguAction.REPORT_GENERATE,
                 obj=row,
                 post=post,
                 after={

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cgu import intake, report
+from cgu.audit_actions import CguAction
 from cgu.flows import KpiReviewFlow
 from cgu.models import KpiReturn, KpiValue, PublicSectorEntity, ReportingPeriod
 from cgu.services._common import require_cgu_post
@@ -267,7 +268,7 @@ def return_submit(
         )
         audit.record(
             actor=actor,
-            action="kpi_return.submit",
+            action=CguAction.KPI_RETURN_SUBMIT,
             obj=kpi_return,
             post=post,
             after=_snapshot(kpi_return, values),
@@ -338,7 +339,7 @@ def return_resubmit(
         )
         audit.record(
             actor=actor,
-            action="kpi_return.resubmit",
+            action=CguAction.KPI_RETURN_RESUBMIT,
             obj=new,
             post=post,
             before={"version": latest.version, "status": latest.status},

@@ -10,6 +10,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
 from cgu import access
+from cgu.audit_actions import CguAction
 from cgu.flows import KpiReviewFlow
 from cgu.models import KpiReturn, KpiReviewProcess
 from kernel import audit
@@ -141,7 +142,7 @@ def return_take_up(*, actor, kpi_return: KpiReturn) -> KpiReturn:
         kpi_return.save(update_fields=["status", "reviewed_by"])
         audit.record(
             actor=actor,
-            action="kpi_return.take_up",
+            action=CguAction.KPI_RETURN_TAKE_UP,
             obj=kpi_return,
             post=post,
             before={"status": KpiReturn.Status.SUBMITTED},
@@ -172,7 +173,7 @@ def return_accept(*, actor, kpi_return: KpiReturn) -> KpiReturn:
         kpi_return.refresh_from_db(fields=["status", "is_published", "decided_at"])
         audit.record(
             actor=actor,
-            action="kpi_return.accept",
+            action=CguAction.KPI_RETURN_ACCEPT,
             obj=kpi_return,
             post=post,
             before=before,
@@ -203,7 +204,7 @@ def return_send_back(*, actor, kpi_return: KpiReturn, reasons: str) -> KpiReturn
         kpi_return.refresh_from_db(fields=["status", "decided_at"])
         audit.record(
             actor=actor,
-            action="kpi_return.send_back",
+            action=CguAction.KPI_RETURN_SEND_BACK,
             obj=kpi_return,
             post=post,
             before=before,

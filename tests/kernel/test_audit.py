@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from kernel import audit
 from kernel.models import AuditChainHead, AuditEvent
 from tests.factories import UserFactory
+from tests.kernel.example_actions import ExampleAction
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def _write(n, actor=None):
             events.append(
                 audit.record(
                     actor=actor,
-                    action="test.write",
+                    action=ExampleAction.WRITE,
                     object_type="x",
                     object_id=str(i),
                     after={"i": i},
@@ -51,20 +52,20 @@ def test_rows_link_into_a_chain_that_verifies():
 @pytest.mark.django_db(transaction=True)
 def test_record_refuses_outside_a_transaction():
     with pytest.raises(RuntimeError):
-        audit.record(actor=UserFactory(), action="x")
+        audit.record(actor=UserFactory(), action=ExampleAction.WRITE)
 
 
 def test_record_requires_an_actor():
     with pytest.raises(ValueError), transaction.atomic():
-        audit.record(actor=None, action="x")
+        audit.record(actor=None, action=ExampleAction.WRITE)
 
 
 def test_audit_row_rolls_back_with_the_change():
     actor = UserFactory()
     with pytest.raises(ZeroDivisionError), transaction.atomic():
-        audit.record(actor=actor, action="doomed")
+        audit.record(actor=actor, action=ExampleAction.DOOMED)
         1 / 0  # noqa: B018 — the change fails after the audit row was written
-    assert not AuditEvent.objects.filter(action="doomed").exists()
+    assert not AuditEvent.objects.filter(action=ExampleAction.DOOMED).exists()
     assert not AuditChainHead.objects.filter(seq__gt=0).exists()
 
 

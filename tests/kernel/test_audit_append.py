@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from kernel import audit
 from kernel.models import AuditChainHead, AuditEvent
 from tests.factories import UserFactory
+from tests.kernel.example_actions import ExampleAction
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ def test_recorded_events_are_stored_chained_and_verify():
     for n in range(3):
         with transaction.atomic():
             events.append(
-                audit.record(actor=user, action="test.thing", after={"n": n, "text": "اردو"})
+                audit.record(actor=user, action=ExampleAction.THING, after={"n": n, "text": "اردو"})
             )
     stored = list(AuditEvent.objects.filter(actor=user).order_by("seq"))
     assert [e.pk for e in stored] == [e.pk for e in events]
@@ -33,8 +34,8 @@ def test_recorded_events_are_stored_chained_and_verify():
 def test_a_record_on_a_known_chain_is_two_statements_on_postgresql():
     user = UserFactory(username="auditor2")
     with transaction.atomic():
-        audit.record(actor=user, action="test.first")  # creates the chain's head
+        audit.record(actor=user, action=ExampleAction.FIRST)  # creates the chain's head
     with CaptureQueriesContext(connection) as ctx, transaction.atomic():
-        audit.record(actor=user, action="test.second")
+        audit.record(actor=user, action=ExampleAction.SECOND)
     writes = [q["sql"] for q in ctx.captured_queries if "audit" in q["sql"]]
     assert len(writes) == (2 if connection.vendor == "postgresql" else 3)

@@ -17,6 +17,7 @@ from documents.models import Paper
 from kernel import audit
 from kernel.compiled import compiled
 from kernel.errors import ActionRefused, ValidationError
+from workspace.audit_actions import DeskAction
 from workspace.models import (
     Approval,
     DispatchEntry,
@@ -61,6 +62,15 @@ def letter_url(entry) -> str | None:
         if found:
             return found
     return None
+
+
+# The audit action of a decision: (on a note paragraph?, the decision).
+DECISION_ACTIONS = {
+    (True, Approval.Decision.APPROVED): DeskAction.NOTE_APPROVED,
+    (True, Approval.Decision.RETURNED): DeskAction.NOTE_RETURNED,
+    (False, Approval.Decision.APPROVED): DeskAction.DRAFT_APPROVED,
+    (False, Approval.Decision.RETURNED): DeskAction.DRAFT_RETURNED,
+}
 
 
 def content_hash(obj) -> str:
@@ -229,7 +239,7 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
             decision_step(actor=actor, approval=approval)
         audit.record(
             actor=actor,
-            action=f"{'note' if is_paragraph else 'draft'}.{decision}",
+            action=DECISION_ACTIONS[is_paragraph, decision],
             obj=file,
             post=post,
             after={
@@ -311,7 +321,7 @@ def draft_create(*, actor, file: File, subject: str, addressees: str, body: str)
         )
         audit.record(
             actor=actor,
-            action="draft.create",
+            action=DeskAction.DRAFT_CREATE,
             obj=file,
             post=post,
             after={"draft": number, "subject": subject},
@@ -336,7 +346,7 @@ def draft_edit(*, actor, draft: Draft, subject: str, addressees: str, body: str)
         draft.save(update_fields=["subject", "addressees", "body", "status"])
         audit.record(
             actor=actor,
-            action="draft.edit",
+            action=DeskAction.DRAFT_EDIT,
             obj=file,
             post=post,
             before=before,
@@ -397,7 +407,7 @@ def draft_issue(*, actor, file: File, draft: Draft) -> DispatchEntry:
         _arrive(file, post)
         audit.record(
             actor=actor,
-            action="draft.issue",
+            action=DeskAction.DRAFT_ISSUE,
             obj=file,
             post=post,
             after={"draft": draft.number, "outgoing_number": entry.outgoing_number},

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from kernel import audit
 from kernel.errors import ActionRefused, ValidationError
+from workspace.audit_actions import DeskAction
 from workspace.models import Enclosure, File, Receipt
 from workspace.models.files import flag_label
 from workspace.selectors import holds_post
@@ -62,7 +63,7 @@ def enclosure_add(
             receipt.save(update_fields=["status", "file"])
         audit.record(
             actor=actor,
-            action="file.enclose",
+            action=DeskAction.FILE_ENCLOSE,
             obj=file,
             post=post,
             after={
@@ -105,7 +106,7 @@ def puc_mark(*, actor, enclosure: Enclosure) -> Enclosure:
         enclosure.refresh_from_db()
         audit.record(
             actor=actor,
-            action="file.puc",
+            action=DeskAction.FILE_PUC,
             obj=file,
             post=post,
             before={"puc": previous[0] if previous else None},

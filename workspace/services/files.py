@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from kernel import audit
 from kernel.errors import ActionRefused, ValidationError
+from workspace.audit_actions import DeskAction
 from workspace.flows import FileFlow
 from workspace.models import File, Grading, Movement, Post, Priority, Receipt, SubjectHead
 from workspace.selectors import holds_post
@@ -70,7 +71,7 @@ def file_open(
         )
         audit.record(
             actor=actor,
-            action="file.open",
+            action=DeskAction.FILE_OPEN,
             obj=file,
             post=post,
             after=audit.snapshot(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kernel import audit
 from kernel.compiled import compiled
 from kernel.errors import ActionRefused, ValidationError
+from workspace.audit_actions import DeskAction
 from workspace.flows import FileFlow
 from workspace.models import File, HoldReason, Movement, NoteParagraph, Post
 from workspace.selectors import holds_post
@@ -20,6 +21,15 @@ from workspace.services import desk
 
 MOVE_KINDS = {Movement.Kind.MARK, Movement.Kind.PUT_UP, Movement.Kind.SEND_BACK}
 DECISION_KINDS = {Movement.Kind.APPROVE, Movement.Kind.RETURN, Movement.Kind.RECALL}
+# The audit action of each movement made through ``_move`` and ``_status_change``.
+KIND_ACTIONS = {
+    Movement.Kind.MARK: DeskAction.FILE_MARK,
+    Movement.Kind.PUT_UP: DeskAction.FILE_PUT_UP,
+    Movement.Kind.SEND_BACK: DeskAction.FILE_SEND_BACK,
+    Movement.Kind.PARK: DeskAction.FILE_PARK,
+    Movement.Kind.RESUME: DeskAction.FILE_RESUME,
+    Movement.Kind.RECORD_ROOM: DeskAction.FILE_RECORD_ROOM,
+}
 
 
 def _finalise_drafts(file: File, at) -> int:
@@ -69,7 +79,7 @@ def _move(*, actor, file, to_post, kind, remarks="", due_on=None) -> Movement:
         _arrive(file, to_post, due_on=due_on)
         audit.record(
             actor=actor,
-            action=f"file.{kind}",
+            action=KIND_ACTIONS[kind],
             obj=file,
             post=from_post,
             before={"post": from_post.pk},
@@ -213,7 +223,7 @@ def file_recall(*, actor, file: File, reason: str) -> Movement:
         _arrive(file, sender)
         audit.record(
             actor=actor,
-            action="file.recall",
+            action=DeskAction.FILE_RECALL,
             obj=file,
             post=sender,
             before={"post": holder.pk},
@@ -241,7 +251,7 @@ def _status_change(*, actor, file, kind, new_status, from_statuses, remarks="", 
         file.save(update_fields=["status", "hold_reason", "updated_at"])
         audit.record(
             actor=actor,
-            action=f"file.{kind}",
+            action=KIND_ACTIONS[kind],
             obj=file,
             post=post,
             before={"status": before, **({"hold_reason": before_reason} if before_reason else {})},
@@ -310,7 +320,7 @@ def file_close(*, actor, file: File, remarks: str = "") -> Movement:
         file.save(update_fields=["status", "updated_at"])
         audit.record(
             actor=actor,
-            action="file.close",
+            action=DeskAction.FILE_CLOSE,
             obj=file,
             post=post,
             before={"status": before},
@@ -343,7 +353,7 @@ def file_reopen(*, actor, file: File, remarks: str = "") -> Movement:
         _arrive(file, post, status=File.Status.OPEN)
         audit.record(
             actor=actor,
-            action="file.reopen",
+            action=DeskAction.FILE_REOPEN,
             obj=file,
             post=post,
             before={"status": File.Status.CLOSED},

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from kernel import audit
 from kernel.errors import ActionRefused, ValidationError
 from workspace import access
+from workspace.audit_actions import DeskAction
 from workspace.models import Enclosure, File, NoteParagraph
 from workspace.services import desk
 
@@ -62,7 +63,7 @@ def note_add(
         paragraph.refers_to_files.set(files)
         audit.record(
             actor=actor,
-            action="note.add",
+            action=DeskAction.NOTE_ADD,
             obj=file,
             post=post,
             after={"paragraph": number, "text": text},
@@ -105,7 +106,7 @@ def note_edit(
         paragraph.refers_to_files.set(files)
         audit.record(
             actor=actor,
-            action="note.edit",
+            action=DeskAction.NOTE_EDIT,
             obj=file,
             post=post,
             before={"paragraph": paragraph.number, "text": before},
@@ -125,7 +126,7 @@ def note_delete(*, actor, paragraph: NoteParagraph) -> None:
             )
         audit.record(
             actor=actor,
-            action="note.withdraw",
+            action=DeskAction.NOTE_WITHDRAW,
             obj=file,
             post=post,
             before={"paragraph": paragraph.number, "text": paragraph.text},

@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel import audit
+from kernel.audit_actions import RecordActions
 from kernel.errors import PermissionDenied, ValidationError
 from workspace.access import my_holdings
+from workspace.audit_actions import OrganisationAction
 from workspace.models import Department, Holding, Post
 
 ORG_FIELDS = {
@@ -53,6 +55,56 @@ ORG_FIELDS = {
     "workspace.subjecthead": ["department", "code", "name_en", "name_ur"],
 }
 
+# The audit actions of each model kept through ``org_save``/``org_delete``; an app that
+# adds a model to ORG_FIELDS adds its actions here too (complaints.apps).
+ORG_ACTIONS = {
+    "workspace.department": RecordActions(
+        OrganisationAction.DEPARTMENT_CREATE,
+        OrganisationAction.DEPARTMENT_CHANGE,
+        OrganisationAction.DEPARTMENT_DELETE,
+    ),
+    "workspace.section": RecordActions(
+        OrganisationAction.SECTION_CREATE,
+        OrganisationAction.SECTION_CHANGE,
+        OrganisationAction.SECTION_DELETE,
+    ),
+    "workspace.division": RecordActions(
+        OrganisationAction.DIVISION_CREATE,
+        OrganisationAction.DIVISION_CHANGE,
+        OrganisationAction.DIVISION_DELETE,
+    ),
+    "workspace.district": RecordActions(
+        OrganisationAction.DISTRICT_CREATE,
+        OrganisationAction.DISTRICT_CHANGE,
+        OrganisationAction.DISTRICT_DELETE,
+    ),
+    "workspace.tehsil": RecordActions(
+        OrganisationAction.TEHSIL_CREATE,
+        OrganisationAction.TEHSIL_CHANGE,
+        OrganisationAction.TEHSIL_DELETE,
+    ),
+    "workspace.holiday": RecordActions(
+        OrganisationAction.HOLIDAY_CREATE,
+        OrganisationAction.HOLIDAY_CHANGE,
+        OrganisationAction.HOLIDAY_DELETE,
+    ),
+    "workspace.post": RecordActions(
+        OrganisationAction.POST_CREATE,
+        OrganisationAction.POST_CHANGE,
+        OrganisationAction.POST_DELETE,
+    ),
+    "workspace.holding": RecordActions(
+        OrganisationAction.HOLDING_CREATE,
+        OrganisationAction.HOLDING_CHANGE,
+        OrganisationAction.HOLDING_DELETE,
+    ),
+    "workspace.subjecthead": RecordActions(
+        OrganisationAction.SUBJECTHEAD_CREATE,
+        OrganisationAction.SUBJECTHEAD_CHANGE,
+        OrganisationAction.SUBJECTHEAD_DELETE,
+    ),
+}
+
 
 def _require_org_admin(actor) -> None:
     if not (actor.is_active and (actor.is_superuser or actor.has_perm("workspace.change_post"))):
@@ -72,7 +124,7 @@ def org_save(*, actor, instance, original=None):
         instance.save()
         audit.record(
             actor=actor,
-            action=f"{instance._meta.model_name}.{'create' if creating else 'change'}",
+            action=ORG_ACTIONS[instance._meta.label_lower].saved(creating=creating),
             obj=instance,
             before=None if creating or original is None else audit.snapshot(original, fields),
             after=audit.snapshot(instance, fields),
@@ -88,7 +140,7 @@ def org_delete(*, actor, instance) -> None:
         before = audit.snapshot(instance, fields)
         audit.record(
             actor=actor,
-            action=f"{instance._meta.model_name}.delete",
+            action=ORG_ACTIONS[instance._meta.label_lower].delete,
             obj=instance,
             before=before,
         )
@@ -108,7 +160,7 @@ def department_go_live(*, actor, department: Department, since: date | None = No
         department.save(update_fields=["is_live", "live_since"])
         audit.record(
             actor=actor,
-            action="department.go_live",
+            action=OrganisationAction.DEPARTMENT_GO_LIVE,
             obj=department,
             before=before,
             after=audit.snapshot(department, ["is_live", "live_since"]),
@@ -138,7 +190,7 @@ def holding_assign(
         holding.save()
         audit.record(
             actor=actor,
-            action="holding.assign",
+            action=OrganisationAction.HOLDING_ASSIGN,
             obj=holding,
             after=audit.snapshot(holding, ORG_FIELDS["workspace.holding"]),
         )
@@ -162,7 +214,7 @@ def _end(*, actor, holding: Holding, ends_at: datetime) -> Holding:
     holding.save(update_fields=["ends_at"])
     audit.record(
         actor=actor,
-        action="holding.end",
+        action=OrganisationAction.HOLDING_END,
         obj=holding,
         before={"ends_at": None},
         after={"ends_at": ends_at},
@@ -282,7 +334,7 @@ def additional_charge_give(
         holding.save()
         audit.record(
             actor=actor,
-            action="holding.charge",
+            action=OrganisationAction.HOLDING_CHARGE,
             obj=holding,
             after=audit.snapshot(holding, ORG_FIELDS["workspace.holding"]),
         )
@@ -312,7 +364,7 @@ def additional_charge_end(*, actor, holding: Holding, ends_at: datetime | None =
         holding.save(update_fields=["ends_at"])
         audit.record(
             actor=actor,
-            action="holding.end",
+            action=OrganisationAction.HOLDING_END,
             obj=holding,
             before=before,
             after={"ends_at": ends_at},

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from kernel import audit
 from kernel.errors import ActionRefused, ValidationError
 from workspace import tracking
+from workspace.audit_actions import DeskAction
 from workspace.models import Grading, Post, Priority, Receipt
 from workspace.selectors import holds_post
 from workspace.services import desk, numbering, papers
@@ -149,7 +150,7 @@ def _diarise(*, actor, post, target, year, versions, fields) -> Receipt:
         receipt.papers.set([v.paper for v in versions])
         audit.record(
             actor=actor,
-            action="receipt.diarise",
+            action=DeskAction.RECEIPT_DIARISE,
             obj=receipt,
             post=post,
             after={
@@ -178,7 +179,7 @@ def receipt_mark(*, actor, receipt: Receipt, to_post: Post, remarks: str = "") -
         receipt.save(update_fields=["holding_post"])
         audit.record(
             actor=actor,
-            action="receipt.mark",
+            action=DeskAction.RECEIPT_MARK,
             obj=receipt,
             post=before,
             before={"post": before},
@@ -244,7 +245,7 @@ def receipt_record_outcome(*, actor, receipt: Receipt, outcome: str) -> Receipt:
         receipt.save(update_fields=["outcome"])
         audit.record(
             actor=actor,
-            action="receipt.outcome",
+            action=DeskAction.RECEIPT_OUTCOME,
             obj=receipt,
             post=post,
             before={"outcome": before},
@@ -290,7 +291,7 @@ def receipt_dispose(*, actor, receipt: Receipt, outcome: str) -> Receipt:
         receipt.save(update_fields=["status", "disposed_at", "outcome"])
         audit.record(
             actor=actor,
-            action="receipt.dispose",
+            action=DeskAction.RECEIPT_DISPOSE,
             obj=receipt,
             post=receipt.holding_post_id,
             before={"status": Receipt.Status.PENDING},
