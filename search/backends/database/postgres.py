@@ -19,7 +19,8 @@ from search.backends.base import RANK_CAP, RESULT_CAP, count_facets
 from search.backends.database.common import SNIPPET_WORDS, TABLE, TS_CONFIG, first_words
 from search.query import ParsedQuery
 from search.types import MARK_END, MARK_START
-from search.visibility import DEPARTMENT_GRADING_LIMIT, Viewer, custody_elsewhere_sql
+from search.visibility import DEPARTMENT, GRADING, Viewer, custody_elsewhere_sql
+from workspace.access import department_term_sql
 from workspace.models import Department
 
 HEADLINE_CHARS = 8000
@@ -205,12 +206,12 @@ class PostgresSearch:
                     f'ORDER BY ({TABLE}."opened_at" + interval \'0\') DESC, {TABLE}."file_id" DESC'
                 )
             else:
-                marks = ", ".join(["%s"] * len(departments))
                 mine = [
                     *common,
-                    (
-                        f'{TABLE}."department_id" IN ({marks}) AND {TABLE}."grading" <= %s',
-                        [*departments, int(DEPARTMENT_GRADING_LIMIT)],
+                    department_term_sql(
+                        department=f'{TABLE}."{DEPARTMENT}"',
+                        grading=f'{TABLE}."{GRADING}"',
+                        departments=departments,
                     ),
                 ]
                 if text:
@@ -355,6 +356,9 @@ class PostgresSearch:
         where, where_params = self._where(filtered)
         text, text_params = pg_tsquery(query)
         department = int(viewer.department_ids[0])
+        mine, mine_params = department_term_sql(
+            department=f'"{DEPARTMENT}"', grading=f'"{GRADING}"', departments=[department]
+        )
         matches, department = self._estimate(
             (
                 f'SELECT "file_id" FROM {TABLE} WHERE {where or "TRUE"}'  # noqa: S608
@@ -362,9 +366,8 @@ class PostgresSearch:
                 [*where_params, *text_params, f"'dv:{department}'"],
             ),
             (
-                f'SELECT "file_id" FROM {TABLE} WHERE "department_id" = %s'  # noqa: S608
-                ' AND "grading" <= %s',
-                [department, int(DEPARTMENT_GRADING_LIMIT)],
+                f'SELECT "file_id" FROM {TABLE} WHERE {mine}',  # noqa: S608
+                mine_params,
             ),
         )
         if matches < 2 * RESULT_CAP:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from search.backends.database.common import BATCH, TABLE, TS_CONFIG
 from search.compose import FILTER_FIELDS, Composed, compose
 from search.models import FileCustody, FileDocument
-from search.visibility import DEPARTMENT_GRADING_LIMIT
+from workspace.access import department_grading_sql
 from workspace.models import File
 
 _PG_COLUMNS = [
@@ -45,7 +45,7 @@ _PG_VECTOR = f"""
     || setweight(to_tsvector('{TS_CONFIG}', v.receipts_text), 'B')
     || setweight(to_tsvector('{TS_CONFIG}', v.notes_text), 'C')
     || setweight(to_tsvector('{TS_CONFIG}', v.papers_text), 'D')
-    || CASE WHEN v.grading <= {int(DEPARTMENT_GRADING_LIMIT)}
+    || CASE WHEN {department_grading_sql("v.grading")}
             THEN array_to_tsvector(ARRAY['dv:' || v.department_id]) ELSE ''::tsvector END
 """  # noqa: S608 (constants only)
 
