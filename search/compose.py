@@ -19,6 +19,7 @@ from django.db import connection
 
 from search.normalise import fold
 from search.query import number_key, number_parts
+from workspace import access
 from workspace.models import Enclosure, File, Movement, NoteParagraph, Receipt
 
 # Caps keep one file's text well inside PostgreSQL's 1 MB tsvector limit and a sane request
@@ -114,9 +115,8 @@ class Composed:
 
 
 def department_lexeme(department_id: int, grading: int) -> str | None:
-    from search.visibility import DEPARTMENT_GRADING_LIMIT
-
-    return f"dv:{department_id}" if grading <= DEPARTMENT_GRADING_LIMIT else None
+    """The department term (``access.department_sees``) as a lexeme of the file's vector."""
+    return f"dv:{department_id}" if access.department_sees(grading) else None
 
 
 FILTER_FIELDS = [

@@ -1,26 +1,29 @@
 """The desk's visibility rule, in the forms the backends need.
 
-``workspace.access`` is where the rule lives: a user sees the files of the departments where
-they hold a post up to *restricted*, and any file that is at, or has passed through, a post
-they hold. A search backend has to apply that rule *inside* its query (so counts, facets and
-pages never include what the user may not see), which means restating it over the index's own
-columns: here, once per backend. ``tests/search/test_contract.py`` proves each restatement
-returns exactly ``access.visible_files(user)``; and the facade re-checks every page of hits
-against ``access.visible_files`` before showing it, so a stale index cannot leak a file.
+``workspace.access`` states the rule once: a file is seen through its department (up to
+``access.DEPARTMENT_SEES_UP_TO``), its holder, or its custody (a post it has been at). A
+search backend has to apply that rule *inside* its query (so counts, facets and pages never
+include what the user may not see), so here each term is built over the index's own columns
+from ``access``'s terms — the threshold and the term functions are never restated. The
+holder term needs no column of its own in the database backend: the post that holds a file
+received it by a movement, so its custody covers it. ``tests/search/test_contract.py`` and
+``tests/workspace/test_visibility_forms.py`` prove each form returns exactly
+``access.visible_files(user)``; and the facade re-checks every page of hits against
+``access.visible_files`` before showing it, so a stale index cannot leak a file.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q
 
 from search.models import FileCustody
 from workspace import access
-from workspace.models import Grading, Movement
 
-# Files graded above this are seen only along their chain of custody.
-DEPARTMENT_GRADING_LIMIT = Grading.RESTRICTED
+# Where the index's tables keep what the rule reads (``search.FileDocument`` and
+# ``search.FileCustody`` alike, and the Elasticsearch document).
+DEPARTMENT, GRADING = "department_id", "grading"
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,8 @@ class Viewer:
 
 
 def department_q(viewer: Viewer) -> Q:
-    """Over ``search.FileDocument``: files of the viewer's departments up to restricted."""
-    return Q(department_id__in=viewer.department_ids, grading__lte=DEPARTMENT_GRADING_LIMIT)
+    """Over ``search.FileDocument``: the department term (``access.department_term``)."""
+    return access.department_term(viewer.department_ids, department=DEPARTMENT, grading=GRADING)
 
 
 def custody_q(viewer: Viewer) -> Q:
@@ -57,9 +60,7 @@ def custody_q(viewer: Viewer) -> Q:
     viewer's posts — tens of thousands at a busy post at 1M files — to answer for a few
     hundred rows. Only for bounded sets of rows (go to file number); searches read the
     custody table (``custody_elsewhere``)."""
-    return Q(
-        Exists(Movement.objects.filter(file_id=OuterRef("file_id"), to_post_id__in=viewer.post_ids))
-    )
+    return Q(access.custody_term(viewer.post_ids, file=OuterRef("file_id")))
 
 
 def custody_elsewhere(viewer: Viewer):
@@ -71,7 +72,7 @@ def custody_elsewhere(viewer: Viewer):
     that has been at two of the viewer's posts): use it with ``IN``."""
     return (
         FileCustody.objects.filter(post_id__in=viewer.post_ids)
-        .exclude(department_id__in=viewer.department_ids, grading__lte=DEPARTMENT_GRADING_LIMIT)
+        .exclude(department_q(viewer))
         .values("file_id")
     )
 
@@ -90,12 +91,13 @@ def custody_elsewhere_sql(viewer: Viewer) -> tuple[str, list]:
     )
     params: list = [*posts]
     if viewer.department_ids:
-        departments = list(viewer.department_ids)
-        sql += (
-            f' AND NOT (C."department_id" IN ({", ".join(["%s"] * len(departments))})'
-            ' AND C."grading" <= %s)'
+        mine, mine_params = access.department_term_sql(
+            department=f'C."{DEPARTMENT}"',
+            grading=f'C."{GRADING}"',
+            departments=viewer.department_ids,
         )
-        params += [*departments, int(DEPARTMENT_GRADING_LIMIT)]
+        sql += f" AND NOT ({mine})"
+        params += mine_params
     return sql, params
 
 
@@ -106,18 +108,16 @@ def document_q(viewer: Viewer) -> Q:
 
 
 def elasticsearch_filter(viewer: Viewer) -> dict:
-    """The rule as an Elasticsearch ``bool`` filter over the indexed permission fields."""
+    """The rule as an Elasticsearch ``bool`` filter over the indexed permission fields: the
+    department term, the holder term, the custody term."""
+    department_term = [
+        {"terms": {DEPARTMENT: list(viewer.department_ids)}},
+        {"range": {GRADING: {"lte": int(access.DEPARTMENT_SEES_UP_TO)}}},
+    ]
     return {
         "bool": {
             "should": [
-                {
-                    "bool": {
-                        "filter": [
-                            {"terms": {"department_id": list(viewer.department_ids)}},
-                            {"range": {"grading": {"lte": int(DEPARTMENT_GRADING_LIMIT)}}},
-                        ]
-                    }
-                },
+                {"bool": {"filter": department_term}},
                 {"terms": {"holding_post_id": list(viewer.post_ids)}},
                 {"terms": {"custody_post_ids": list(viewer.post_ids)}},
             ],

@@ -25,6 +25,78 @@ from django.db.models import Exists, OuterRef, Q
 from kernel.compiled import compiled
 from workspace.models import Enclosure, File, Grading, Movement, Receipt, Section
 
+# ----------------------------------------------------------------- the rule, stated once
+#
+# A file is seen through any of three terms:
+#   department — by the officers holding a post in its department, while it is graded up to
+#                ``DEPARTMENT_SEES_UP_TO``;
+#   holder     — by the holder of the post it is at;
+#   custody    — by the holders of every post it has been at (a movement to that post).
+# A receipt on no file is seen through the first two (its department is its section's); a
+# receipt on a file is seen exactly as the file. Every form of the rule — the querysets,
+# the one-object checks and the id walks below, and the search index's filters, SQL and
+# tsvector lexemes (``search.visibility``, the search backends) — is built from these
+# functions, so the rule changes here or nowhere. ``tests/workspace/test_visibility_forms.py``
+# holds the forms equal over an office with files of every grading.
+
+DEPARTMENT_SEES_UP_TO = Grading.RESTRICTED
+"""The highest grading a whole department sees; above it only holders and custody see."""
+
+
+def department_sees(grading: int) -> bool:
+    """The department term's grading test, for one loaded record (or index row)."""
+    return grading <= DEPARTMENT_SEES_UP_TO
+
+
+def graded_for_department(grading: str = "grading") -> Q:
+    """The department term's grading test over a model whose row keeps it at ``grading``."""
+    return Q(**{f"{grading}__lte": DEPARTMENT_SEES_UP_TO})
+
+
+def department_term(
+    departments, *, department: str = "department", grading: str = "grading", lookup="in"
+) -> Q:
+    """The department term over a model: ``department`` and ``grading`` name where its row
+    keeps them, ``departments`` is matched by ``lookup`` (``in``, ``any_of``, ``exact``)."""
+    return Q(**{f"{department}__{lookup}": departments}) & graded_for_department(grading)
+
+
+def department_term_sql(*, department: str, grading: str, departments) -> tuple[str, list]:
+    """The department term as SQL over the (quoted) columns ``department`` and ``grading``,
+    with its parameters; for statements written out rather than built by the ORM."""
+    marks = ", ".join(["%s"] * len(departments))
+    return (
+        f"{department} IN ({marks}) AND {grading} <= %s",
+        [*departments, int(DEPARTMENT_SEES_UP_TO)],
+    )
+
+
+def department_grading_sql(grading: str) -> str:
+    """The department term's grading test as SQL over the column ``grading``, the threshold
+    written in (for SQL that takes no parameters, as the search index's tsvector)."""
+    return f"{grading} <= {int(DEPARTMENT_SEES_UP_TO)}"
+
+
+def holder_term(posts, *, holding_post: str = "holding_post", lookup="in") -> Q:
+    """The holder term over a model whose row keeps the holding post at ``holding_post``."""
+    return Q(**{f"{holding_post}__{lookup}": posts})
+
+
+def custody_movements(posts, *, file, lookup="in"):
+    """The custody term's movements: those of ``file`` (a file, its id, or an ``OuterRef``
+    to it) to one of ``posts``."""
+    return Movement.objects.filter(file=file, **{f"to_post__{lookup}": posts})
+
+
+def custody_term(posts, *, file=None, lookup="in") -> Exists:
+    """The custody term over a model whose row gives its file by ``file`` (an ``OuterRef``;
+    by default the row is the file, ``OuterRef("pk")``)."""
+    file = OuterRef("pk") if file is None else file
+    return Exists(custody_movements(posts, file=file, lookup=lookup))
+
+
+# ----------------------------------------------------------------- the user's posts
+
 
 def my_post_ids(user) -> list[int]:
     """The posts the user holds now; cached on the user object for the request."""
@@ -71,11 +143,10 @@ def files_visible_from(*, post_ids: list[int], department_ids: list[int]):
     """``visible_files``'s rule for an officer holding ``post_ids`` in ``department_ids``;
     with lists matched by ``any_of``, so a compiled read (``kernel.compiled``) can use
     it."""
-    custody = Movement.objects.filter(file=OuterRef("pk"), to_post__any_of=post_ids)
     return File.objects.filter(
-        Q(department__any_of=department_ids, grading__lte=Grading.RESTRICTED)
-        | Q(holding_post__any_of=post_ids)
-        | Exists(custody)
+        department_term(department_ids, lookup="any_of")
+        | holder_term(post_ids, lookup="any_of")
+        | custody_term(post_ids, lookup="any_of")
     )
 
 
@@ -101,11 +172,11 @@ def visible_file_ids(user, *, limit: int, beyond: int | None = None, newest_firs
         return qs.order_by(field_order.format(field)).values_list(field, flat=True)[:limit]
 
     branches = [
-        first(File.objects.filter(department=dept, grading__lte=Grading.RESTRICTED), "pk")
+        first(File.objects.filter(department_term(dept, lookup="exact")), "pk")
         for dept in my_department_ids(user)
     ]
     for post in posts:
-        branches.append(first(File.objects.filter(holding_post=post), "pk"))
+        branches.append(first(File.objects.filter(holder_term(post, lookup="exact")), "pk"))
         branches.append(first(Movement.objects.filter(to_post=post).distinct(), "file_id"))
     if connection.features.supports_slicing_ordering_in_compound:
         ids = set(branches[0].union(*branches[1:], all=True))  # one round trip
@@ -122,11 +193,11 @@ def can_view_file(*, user, file) -> bool:
     posts = my_post_ids(user)
     if not posts:
         return False
-    if file.department_id in my_department_ids(user) and file.grading <= Grading.RESTRICTED:
+    if file.department_id in my_department_ids(user) and department_sees(file.grading):
         return True
     if file.holding_post_id in posts:
         return True
-    return Movement.objects.filter(file_id=file.pk, to_post_id__in=posts).exists()
+    return custody_movements(posts, file=file.pk).exists()
 
 
 def visible_receipts(user):
@@ -139,16 +210,14 @@ def visible_receipts(user):
     # On a file: ``visible_files``'s three rules written over the receipt's own file row (a
     # join by key), not ``file__in=visible_files(user)``: PostgreSQL hashed that subquery over
     # every file of the department first, 1.1 s a receipts list at 100,000 files.
-    custody = Movement.objects.filter(file=OuterRef("file_id"), to_post__in=posts)
     on_a_seen_file = Q(file__isnull=False) & (
-        Q(file__department__in=departments, file__grading__lte=Grading.RESTRICTED)
-        | Q(file__holding_post__in=posts)
-        | Exists(custody)
+        department_term(departments, department="file__department", grading="file__grading")
+        | holder_term(posts, holding_post="file__holding_post")
+        | custody_term(posts, file=OuterRef("file_id"))
     )
     return Receipt.objects.filter(
         Q(
-            Q(section__department__in=departments, grading__lte=Grading.RESTRICTED)
-            | Q(holding_post__in=posts),
+            department_term(departments, department="section__department") | holder_term(posts),
             file__isnull=True,
         )
         | on_a_seen_file
@@ -164,9 +233,8 @@ def can_view_receipt(*, user, receipt) -> bool:
         return can_view_file(user=user, file=receipt.file)
     if receipt.holding_post_id in posts:
         return True
-    return (
-        receipt.grading <= Grading.RESTRICTED
-        and receipt.section.department_id in my_department_ids(user)
+    return department_sees(receipt.grading) and receipt.section.department_id in my_department_ids(
+        user
     )
 
 
@@ -258,22 +326,29 @@ def _own_receipt_branches(order, sections, posts) -> list:
     # Only receipts on no file: one on a file is seen through the file (the branches below).
     unfiled = Receipt.objects.filter(file__isnull=True)
     branches = [
-        order.first(unfiled.filter(section=section, grading__lte=Grading.RESTRICTED))
+        order.first(unfiled.filter(graded_for_department(), section=section))
         for section in sections
     ]
-    return branches + [order.first(unfiled.filter(holding_post=post)) for post in posts]
+    return branches + [
+        order.first(unfiled.filter(holder_term(post, lookup="exact"))) for post in posts
+    ]
 
 
 def _on_file_receipt_branches(order, depts, posts, edge) -> list:
     branches = [
         order.first(
-            Receipt.objects.filter(file__department=dept, file__grading__lte=Grading.RESTRICTED),
+            Receipt.objects.filter(
+                department_term(
+                    dept, department="file__department", grading="file__grading", lookup="exact"
+                )
+            ),
             edge,
         )
         for dept in depts
     ]
     for post in posts:
-        branches.append(order.first(Receipt.objects.filter(file__holding_post=post), edge))
+        on_held_file = holder_term(post, holding_post="file__holding_post", lookup="exact")
+        branches.append(order.first(Receipt.objects.filter(on_held_file), edge))
         custody = Movement.objects.filter(to_post=post).values("file_id")
         branches.append(order.first(Receipt.objects.filter(file__in=custody), edge))
     return branches

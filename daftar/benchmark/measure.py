@@ -36,6 +36,7 @@ from daftar.benchmark.signin import signed_in_client
 from daftar.benchmark.text import COMMON_WORD, MIDDLING_WORD, RARE_WORD
 from daftar.benchmark.writer import Progress
 from daftar.startup import freeze_loaded_objects
+from workspace.access import department_term
 from workspace.models import Approval, File, Holding, NoteParagraph, Post, Receipt
 
 Call = Callable[[int], object]
@@ -140,7 +141,7 @@ def draw_sample(size: int, seed: int) -> Sample:
     for post, user in list(by_post.items())[:size]:
         dept = dept_of[post]
         mine = (
-            File.objects.filter(department=dept, grading__lte=1)
+            File.objects.filter(department_term(dept, lookup="exact"))
             .exclude(holding_post=post)
             .order_by("-pk")
             .values_list("pk", flat=True)[:3]

@@ -35,7 +35,7 @@ from elasticsearch.dsl import (
 )
 
 from search.backends.base import RESULT_CAP, Progress, SearchBackend
-from search.backends.database import repair_report
+from search.backends.database.repair import repair_report
 from search.compose import Composed, compose, file_id_batches
 from search.models import IndexBuild
 from search.query import ParsedQuery
