@@ -6,7 +6,7 @@ the desk's queryset, its one-file check and its id walk, the desk's selector, th
 index's conditions over ``search.FileDocument`` (the ORM ones, the raw SQL of the custody
 table, the whole database-backend search with and without words, by index lookup and by
 walk), the Elasticsearch filter (evaluated here in Python against the documents the backend
-would index), and the papers on the files (``documents.selectors``). Over an office with
+would index), and the papers on the files (``documents.selectors`` and ``documents.access``). Over an office with
 files of every grading, held and passed through posts of two departments, they must agree
 for every user — and receipts must agree between their queryset, check and id walk.
 """
@@ -19,6 +19,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
+from documents import access as paper_access
 from documents import selectors as paper_selectors
 from kernel.errors import NotFound
 from search.backends.database import DatabaseBackend
@@ -255,7 +256,7 @@ def papers_on_the_files(user, office):
         except NotFound:
             continue
         assert [
-            e.file_id for e in paper_selectors.places_of(user=user, paper=paper)["enclosures"]
+            e.file_id for e in paper_access.places_of(user=user, paper=paper)["enclosures"]
         ] == [file_id]
         seen.add(file_id)
     listed = access.visible_papers(user).filter(enclosures__isnull=False)
