@@ -6,9 +6,10 @@ the desk's queryset, its one-file check and its id walk, the desk's selector, th
 index's conditions over ``search.FileDocument`` (the ORM ones, the raw SQL of the custody
 table, the whole database-backend search with and without words, by index lookup and by
 walk), the Elasticsearch filter (evaluated here in Python against the documents the backend
-would index), and the papers on the files (``documents.selectors`` and ``documents.access``). Over an office with
-files of every grading, held and passed through posts of two departments, they must agree
-for every user — and receipts must agree between their queryset, check and id walk.
+would index), and the papers on the files (``documents.selectors``, ``documents.access``).
+Over an office with files of every grading, held and passed through posts of two
+departments, they must agree for every user — and receipts must agree between their
+queryset, check and id walk.
 """
 
 from __future__ import annotations
