@@ -30,6 +30,7 @@ GO_TO_LIMIT = 20
 
 def get_backend():
     """The configured backend (private to this app; use the functions below)."""
+    # Inside the function: this package loads with the apps, before models may.
     from search.backends import get_backend as _get
 
     return _get()
@@ -56,6 +57,7 @@ def file_changed(file_id: int) -> None:
 
     Never raises: a failure to queue is recorded in ``search.PendingReindex`` for
     ``manage.py search_index check --repair``, and must not break the desk action."""
+    # Inside the function: this package loads with the apps, before models may.
     from search.tasks import record_failure, reindex_file
 
     try:
@@ -71,6 +73,7 @@ def paper_text_extracted(version_id: int) -> None:
     (``Enclosure.paper``) or as the scan of a receipt on the file (``Receipt.papers``)."""
     from django.db import transaction
 
+    # Inside the function: this package loads with the apps, before models may.
     from documents.models import PaperVersion
     from workspace.models import Enclosure, Receipt
 
@@ -114,6 +117,7 @@ def search_files(
     ``year``) or a ``search.types.Filters``. ``sort``: ``relevance`` or ``newest``.
     ``cursor``: the ``next_cursor`` of the previous page. Query counts do not grow with the
     number of matches."""
+    # Inside the function: this package loads with the apps, before models may.
     from search.query import parse
     from search.types import SORTS, Filters, SearchResults, decode_cursor
     from search.visibility import Viewer
@@ -134,6 +138,7 @@ def search_files(
         cursor=decoded,
         limit=limit,
     )
+    # Inside the function: this package loads with the apps, before models may.
     from search.backends.base import RESULT_CAP
     from search.results import facet_values, load_hits
 
@@ -160,6 +165,7 @@ def go_to_number(*, user, number: str):
     its end (``12-3/2025``), at its start (``FD/SO(B-I)``), then anywhere."""
     from django.db.models import Exists, OuterRef
 
+    # Inside the function: this package loads with the apps, before models may.
     from search.query import number_key
     from search.results import files_for
     from search.visibility import Viewer

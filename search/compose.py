@@ -17,6 +17,7 @@ from datetime import datetime
 
 from django.db import connection
 
+from documents.models import PaperText
 from search.normalise import fold
 from search.query import number_key, number_parts
 from workspace import access
@@ -136,7 +137,6 @@ def _paper_texts(file_ids: list[int]) -> dict[int, list[str]]:
     """Text extracted from the papers on the files: papers put on a file under a flag, and
     the scans of the receipts on it. For each paper, the text of its newest version that has
     text (a stamped rendition may not have been extracted yet)."""
-    from documents.models import PaperText
 
     papers_of: dict[int, list[int]] = defaultdict(list)
     for file_id, paper_id in (

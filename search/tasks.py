@@ -14,6 +14,9 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tasks import task
 
+from search import get_backend
+from search.models import PendingReindex
+
 logger = logging.getLogger("daftar.search")
 
 MAX_ATTEMPTS = 3
@@ -23,8 +26,6 @@ RETRY_DELAYS = (timedelta(seconds=30), timedelta(minutes=5))
 @task()
 def reindex_file(file_id: int, attempt: int = 1) -> str:
     """Bring one file's index entry up to date (or remove it if the file is gone)."""
-    from search import get_backend
-    from search.models import PendingReindex
 
     try:
         get_backend().index_files([file_id])
@@ -53,7 +54,6 @@ def _retry(file_id: int, attempt: int) -> None:
 
 def record_failure(file_id: int, exc: BaseException, *, attempt: int) -> None:
     """Remember that a file's index entry may be out of date."""
-    from search.models import PendingReindex
 
     try:
         PendingReindex.objects.update_or_create(

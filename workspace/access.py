@@ -22,8 +22,10 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
+from documents.models import Paper
 from kernel.compiled import compiled
-from workspace.models import Enclosure, File, Grading, Movement, Receipt, Section
+from workspace.models import Approval, Enclosure, File, Grading, Movement, Receipt, Section
+from workspace.selectors import holdings_of
 
 # ----------------------------------------------------------------- the rule, stated once
 #
@@ -120,8 +122,6 @@ def my_holdings(user) -> list:
         return []
     cached = getattr(user, "_daftar_holdings", None)
     if cached is None:
-        from workspace.selectors import holdings_of
-
         cached = user._daftar_holdings = holdings_of(user=user)
     return cached
 
@@ -411,7 +411,6 @@ def paper_visibility(user) -> Q:
 
 def visible_papers(user):
     """Papers ``user`` may open (a queryset): ``paper_visibility`` for many at once."""
-    from documents.models import Paper
 
     return Paper.objects.filter(paper_visibility(user))
 
@@ -462,9 +461,6 @@ def version_refusal(*, user, paper) -> tuple[str, str] | None:
     receipt put on the file), the holder of a pending receipt's post while it is on no file,
     or its uploader while it is on nothing. Seeing the paper is not enough."""
     from django.utils.translation import gettext as _
-
-    from documents.models import Paper
-    from workspace.models import Approval
 
     if paper.is_frozen:
         return "frozen", _(

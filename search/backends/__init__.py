@@ -18,10 +18,12 @@ def get_backend(name: str | None = None) -> SearchBackend:
     backend = _cache.get(key)
     if backend is None:
         if name == "elasticsearch":
+            # Each backend is imported only when chosen: the other's libraries need not load.
             from search.backends.elastic import ElasticsearchBackend
 
             backend = ElasticsearchBackend(url=settings.ELASTICSEARCH_URL, alias=index_alias())
         elif name == "database":
+            # (as above)
             from search.backends.database import DatabaseBackend
 
             backend = DatabaseBackend()

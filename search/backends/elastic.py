@@ -37,7 +37,7 @@ from elasticsearch.dsl import (
 from search.backends.base import RESULT_CAP, Progress, SearchBackend
 from search.backends.database.repair import repair_report
 from search.compose import Composed, compose, file_id_batches
-from search.models import IndexBuild
+from search.models import IndexBuild, PendingReindex
 from search.query import ParsedQuery
 from search.types import MARK_END, MARK_START, BackendPage, CheckReport, Filters, encode_cursor
 from search.visibility import Viewer, elasticsearch_filter
@@ -455,7 +455,6 @@ class ElasticsearchBackend(SearchBackend):
             self.client.indices.delete(index=",".join(stale), ignore_unavailable=True)
 
     def check(self, *, repair: bool = False, progress: Progress = None) -> CheckReport:
-        from search.models import PendingReindex
 
         self.ensure_index()
         indexed = {
