@@ -5,7 +5,7 @@
   service as the screens. Errors: 400 with ``errors`` (row, column, message) for a return
   that does not validate, 403 outside the CGU, 404, 409 when refused now.
 - ``cgu/published/...``: anyone, no sign-in: the registry, KPIs, periods and **accepted
-  figures only** (``cgu.selectors``' public functions).
+  figures only** (``cgu.selectors.published``).
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from cgu import access, intake, selectors, services
+from cgu import access, intake, services
 from cgu.models import KpiDefinition, KpiReturn, KpiValue, PublicSectorEntity, ReportingPeriod
+from cgu.selectors import published, returns
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from workspace.models import Department
 
@@ -188,7 +189,7 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 "entity__department", "period", "submitted_by", "reviewed_by"
             ).prefetch_related("values__kpi")
         params = self.request.query_params
-        return selectors.returns_list(
+        return returns.returns_list(
             status=params.get("status") or None,
             period=ReportingPeriod.objects.filter(code=params.get("period", "")).first(),
             entity=PublicSectorEntity.objects.filter(code=params.get("entity", "")).first(),
@@ -348,7 +349,7 @@ class PublishedEntityViewSet(PublicReadOnly):
         department = Department.objects.filter(
             code=self.request.query_params.get("department", "")
         ).first()
-        return selectors.public_entities(
+        return published.public_entities(
             department=department, entity_type=self.request.query_params.get("type") or None
         )
 
@@ -367,7 +368,7 @@ class PublishedPeriodViewSet(PublicReadOnly):
     queryset = ReportingPeriod.objects.none()  # for the schema
 
     def get_queryset(self):
-        return selectors.published_periods(kind=self.request.query_params.get("kind") or None)
+        return published.published_periods(kind=self.request.query_params.get("kind") or None)
 
 
 @extend_schema(
@@ -403,7 +404,7 @@ class PublishedFigureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 raise Http404
             return obj
 
-        return selectors.published_figures(
+        return published.published_figures(
             entity=find(PublicSectorEntity, "entity"),
             department=find(Department, "department"),
             kpi=find(KpiDefinition, "kpi"),

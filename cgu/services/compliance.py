@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cgu import selectors
 from cgu.models import Reminder, ReportingPeriod
+from cgu.selectors import filing
 from cgu.services._common import require_cgu_post
 from kernel import audit
 from kernel.errors import ActionRefused
@@ -38,7 +38,7 @@ def reminders_send(*, actor, period: ReportingPeriod, on: dt.date | None = None)
         # Lock the period row so that two officers pressing the button queue, and the second
         # finds today's reminders already sent.
         ReportingPeriod.objects.select_for_update().filter(pk=period.pk).exists()
-        report = selectors.compliance(period, on=on)
+        report = filing.compliance(period, on=on)
         today = timezone.localtime().date()
         owing = [
             row
@@ -158,7 +158,7 @@ def entity_chase(*, actor, on: dt.date | None = None) -> dict:
             overdue = on > period.deadline
             owing = {
                 e.pk: e
-                for e in selectors._active_entities_in_order()
+                for e in filing._active_entities_in_order()
                 if latest.get(e.pk) is None or latest[e.pk] == KpiReturn.Status.RETURNED
             }
             already = set(

@@ -141,7 +141,7 @@ class DepartmentPage(BilingualPage):
         verbose_name = _("department page")
 
     def get_context(self, request, *args, **kwargs):
-        from cgu import selectors as cgu
+        from cgu.selectors import published as cgu
         from portal_pages.selectors import eoffice_figures
 
         context = super().get_context(request, *args, **kwargs)

@@ -78,7 +78,7 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     # ---- overview
     def _overview_data(self):
-        from cgu import selectors as cgu
+        from cgu.selectors import published as cgu
         from portal_pages import figures
         from workspace.models import Department
 
@@ -167,7 +167,7 @@ class PerformanceIndexPage(RoutableBilingualPage):
         return department
 
     def _department_data(self, department):
-        from cgu import selectors as cgu
+        from cgu.selectors import published as cgu
         from portal_pages import figures
 
         periods = figures.recent_periods()
@@ -217,7 +217,7 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     # ---- an entity
     def _entity(self, code: str):
-        from cgu import selectors as cgu
+        from cgu.selectors import published as cgu
 
         entity = cgu.public_entities().filter(code__iexact=code).first()
         if entity is None:
@@ -225,8 +225,8 @@ class PerformanceIndexPage(RoutableBilingualPage):
         return entity
 
     def _entity_data(self, entity):
-        from cgu import selectors as cgu
         from cgu.models import KpiDefinition
+        from cgu.selectors import published as cgu
         from portal_pages import figures
 
         periods = figures.recent_periods()
