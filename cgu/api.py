@@ -15,53 +15,15 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.exceptions import NotFound as DRFNotFound
-from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from cgu import access, intake, services
+from cgu import access, services
 from cgu.models import KpiDefinition, KpiReturn, KpiValue, PublicSectorEntity, ReportingPeriod
 from cgu.selectors import published, returns
-from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from workspace.models import Department
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "refused"
-
-
-class ReturnInvalid(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "invalid_return"
-
-
-def call(service, **kwargs):
-    """Run a service, turning domain errors into API errors."""
-    try:
-        return service(**kwargs)
-    except intake.ReturnRejected as exc:
-        error = ReturnInvalid()
-        # Set after construction: DRF would turn the row numbers into strings.
-        error.detail = {
-            "errors": [
-                {"row": e.row, "column": e.column, "message": str(e.message)}
-                for e in exc.row_errors
-            ]
-        }
-        raise error from None
-    except NotFound:
-        raise Http404 from None
-    except ActionRefused as exc:
-        raise Conflict(str(exc)) from None
-    except ValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        raise serializers.ValidationError(detail) from None
-    except PermissionDenied as exc:
-        raise DRFPermissionDenied(str(exc)) from None
 
 
 class IsCguStaff(permissions.BasePermission):
@@ -214,8 +176,7 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data = SubmitInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        kpi_return = call(
-            services.return_submit,
+        kpi_return = services.return_submit(
             actor=request.user,
             entity=v["entity"],
             period=v["period"],
@@ -235,13 +196,13 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=None, responses=ReturnDetailSerializer)
     @action(detail=True, methods=["post"], url_path="take-up")
     def take_up(self, request, pk=None):
-        r = call(services.return_take_up, actor=request.user, kpi_return=self._get(pk))
+        r = services.return_take_up(actor=request.user, kpi_return=self._get(pk))
         return self._detail(r)
 
     @extend_schema(request=None, responses=ReturnDetailSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        r = call(services.return_accept, actor=request.user, kpi_return=self._get(pk))
+        r = services.return_accept(actor=request.user, kpi_return=self._get(pk))
         return self._detail(r)
 
     @extend_schema(request=SendBackInput, responses=ReturnDetailSerializer)
@@ -249,8 +210,7 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def send_back(self, request, pk=None):
         data = SendBackInput(data=request.data)
         data.is_valid(raise_exception=True)
-        r = call(
-            services.return_send_back,
+        r = services.return_send_back(
             actor=request.user,
             kpi_return=self._get(pk),
             reasons=data.validated_data["reasons"],
@@ -262,8 +222,7 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def resubmit(self, request, pk=None):
         data = FiguresInput(data=request.data)
         data.is_valid(raise_exception=True)
-        r = call(
-            services.return_resubmit,
+        r = services.return_resubmit(
             actor=request.user,
             kpi_return=self._get(pk),
             received_on=data.validated_data.get("received_on"),

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from accounts.scopes import scope_id
 from cgu import access
-from cgu.api import ReturnDetailSerializer, ReturnSerializer, RowSerializer, call
+from cgu.api import ReturnDetailSerializer, ReturnSerializer, RowSerializer
 from cgu.models import EntityDraft, KpiReturn, ReportingPeriod
 from cgu.services import entity as entity_services
 
@@ -143,8 +143,7 @@ class EntityDraftViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             if "upload" in v
             else {"rows": [dict(r) for r in v["rows"]], "source": KpiReturn.Source.API}
         )
-        draft = call(
-            entity_services.draft_save,
+        draft = entity_services.draft_save(
             actor=request.user,
             entity=member.entity,
             period=v["period"],
@@ -156,14 +155,14 @@ class EntityDraftViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def certify(self, request, pk=None):
         """The head certifies the draft (not one they prepared alone, when others exist)."""
-        draft = call(entity_services.draft_certify, actor=request.user, draft=self._get(pk))
+        draft = entity_services.draft_certify(actor=request.user, draft=self._get(pk))
         return self._out(draft)
 
     @extend_schema(request=None, responses={201: ReturnDetailSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit a certified draft to the CGU: the return's next version."""
-        kpi_return = call(entity_services.draft_submit, actor=request.user, draft=self._get(pk))
+        kpi_return = entity_services.draft_submit(actor=request.user, draft=self._get(pk))
         kpi_return = (
             KpiReturn.objects.select_related(
                 "entity__department", "period", "submitted_by", "reviewed_by"

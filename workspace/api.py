@@ -1,5 +1,6 @@
-"""REST API of the desk (/api/v1/). Every write calls the same service as the screens;
-domain errors map to 400 (invalid), 404 (not yours or not there) and 409 (not now)."""
+"""REST API of the desk (/api/v1/). Every write calls the same service as the screens; its
+domain errors answer 400 (invalid), 403, 404 (not yours or not there) and 409 (not now)
+through ``kernel.api``."""
 
 from __future__ import annotations
 
@@ -7,14 +8,12 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.exceptions import NotFound as InvalidCursor
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.reauth import OTP_PARAMETER, RecentlyConfirmed
-from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from workspace import access
 from workspace.models import (
     Draft,
@@ -32,28 +31,6 @@ from workspace.services import approvals, files, movement, notes, receipts
 
 # Approving and issuing need a recent password or second-factor check (accounts.reauth).
 CONFIRMED = [IsAuthenticated, RecentlyConfirmed]
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "refused"
-
-
-def call(service, **kwargs):
-    """Run a service, turning domain errors into API errors."""
-    try:
-        return service(**kwargs)
-    except NotFound:
-        raise Http404 from None
-    except ActionRefused as exc:
-        raise Conflict(str(exc)) from None
-    except ValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        raise serializers.ValidationError(detail) from None
-    except PermissionDenied as exc:
-        from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
-
-        raise DRFPermissionDenied(str(exc)) from None
 
 
 class PostSerializer(serializers.ModelSerializer):
@@ -400,13 +377,13 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             data["receipt"] = sel.receipt_for(user=request.user, pk=receipt_id)
             if data["receipt"] is None:
                 raise Http404
-        file = call(files.file_open, actor=request.user, **data)
+        file = files.file_open(actor=request.user, **data)
         return Response(FileSerializer(file).data, status=status.HTTP_201_CREATED)
 
     def _act(self, service, input_class=None, **extra):
         file = self.get_object()
         data = _valid(input_class, self.request) if input_class else {}
-        call(service, actor=self.request.user, file=file, **data, **extra)
+        service(actor=self.request.user, file=file, **data, **extra)
         file.refresh_from_db()
         return Response(FileSerializer(file).data)
 
@@ -478,9 +455,7 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def drafts(self, request, pk=None):
         file = self.get_object()
-        draft = call(
-            approvals.draft_create, actor=request.user, file=file, **_valid(DraftInput, request)
-        )
+        draft = approvals.draft_create(actor=request.user, file=file, **_valid(DraftInput, request))
         return Response(DraftSerializer(draft).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DecisionInput, responses=FileSerializer, parameters=[OTP_PARAMETER])
@@ -503,7 +478,7 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     )
     def issue_draft(self, request, pk=None, number=None):
         draft = self._draft(number)
-        call(approvals.draft_issue, actor=request.user, file=draft.file, draft=draft)
+        approvals.draft_issue(actor=request.user, file=draft.file, draft=draft)
         draft.refresh_from_db()
         return Response(DraftSerializer(draft).data)
 
@@ -588,9 +563,7 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=ReceiptInput, responses={201: ReceiptSerializer})
     def create(self, request):
-        receipt = call(
-            receipts.receipt_diarise, actor=request.user, **_valid(ReceiptInput, request)
-        )
+        receipt = receipts.receipt_diarise(actor=request.user, **_valid(ReceiptInput, request))
         return Response(ReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MarkInput, responses=ReceiptSerializer)
@@ -598,8 +571,7 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def mark(self, request, pk=None):
         receipt = self.get_object()
         data = _valid(MarkInput, request)
-        receipt = call(
-            receipts.receipt_mark,
+        receipt = receipts.receipt_mark(
             actor=request.user,
             receipt=receipt,
             to_post=data["to_post"],
@@ -612,8 +584,7 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def outcome(self, request, pk=None):
         """Write the outcome the citizen reads on the public tracking page once the matter is
         decided; empty text takes it off."""
-        receipt = call(
-            receipts.receipt_record_outcome,
+        receipt = receipts.receipt_record_outcome(
             actor=request.user,
             receipt=self.get_object(),
             outcome=_valid(OutcomeInput, request)["outcome"],
@@ -625,8 +596,7 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def dispose(self, request, pk=None):
         """Dispose of a pending receipt without a file, with the outcome the citizen reads on
         the tracking page (required for a citizen's matter)."""
-        receipt = call(
-            receipts.receipt_dispose,
+        receipt = receipts.receipt_dispose(
             actor=request.user,
             receipt=self.get_object(),
             outcome=_valid(DisposeInput, request)["outcome"],
