@@ -6,6 +6,8 @@
   that does not validate, 403 outside the CGU, 404, 409 when refused now.
 - ``cgu/published/...``: anyone, no sign-in: the registry, KPIs, periods and **accepted
   figures only** (``cgu.selectors.published``).
+
+The views are here; what they read and write is in ``cgu.serializers``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound as DRFNotFound
 from rest_framework.pagination import CursorPagination
@@ -21,8 +23,19 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from cgu import access, services
-from cgu.models import KpiDefinition, KpiReturn, KpiValue, PublicSectorEntity, ReportingPeriod
+from cgu.models import KpiDefinition, KpiReturn, PublicSectorEntity, ReportingPeriod
 from cgu.selectors import published, returns
+from cgu.serializers import (
+    FigureSerializer,
+    FiguresInput,
+    KpiSerializer,
+    PeriodSerializer,
+    PublicEntitySerializer,
+    ReturnDetailSerializer,
+    ReturnSerializer,
+    SendBackInput,
+    SubmitInput,
+)
 from workspace.models import Department
 
 
@@ -33,100 +46,11 @@ class IsCguStaff(permissions.BasePermission):
         return access.is_cgu_staff(request.user)
 
 
-# ---------------------------------------------------------------- serializers
-
-
-class ValueSerializer(serializers.ModelSerializer):
-    kpi = serializers.CharField(source="kpi.code")
-    unit = serializers.CharField(source="kpi.unit")
-
-    class Meta:
-        model = KpiValue
-        fields = ["kpi", "unit", "value"]
-
-
-class ReturnSerializer(serializers.ModelSerializer):
-    # Plain text, not an enum: keeps the OpenAPI enum names free of a "status" collision.
-    status = serializers.CharField(
-        read_only=True, help_text="submitted, under_review, accepted or returned"
-    )
-    entity = serializers.CharField(source="entity.code")
-    department = serializers.CharField(source="entity.department.code")
-    period = serializers.CharField(source="period.code")
-    submitted_by = serializers.CharField(source="submitted_by.username")
-    reviewed_by = serializers.CharField(source="reviewed_by.username", allow_null=True)
-
-    class Meta:
-        model = KpiReturn
-        fields = [
-            "id",
-            "entity",
-            "department",
-            "period",
-            "version",
-            "status",
-            "is_published",
-            "source",
-            "received_on",
-            "submitted_by",
-            "submitted_at",
-            "reviewed_by",
-            "decided_at",
-            "reasons",
-            "paper",
-            "enclosure",
-        ]
-
-
-class ReturnDetailSerializer(ReturnSerializer):
-    values = ValueSerializer(many=True)
-
-    class Meta(ReturnSerializer.Meta):
-        fields = [*ReturnSerializer.Meta.fields, "values"]
-
-
-class RowSerializer(serializers.Serializer):
-    kpi_code = serializers.CharField(max_length=40, allow_blank=True)
-    value = serializers.CharField(max_length=40, allow_blank=True)
-    entity_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    period = serializers.CharField(max_length=40, required=False, allow_blank=True)
-
-
-class FiguresInput(serializers.Serializer):
-    """Either ``rows`` (JSON) or ``upload`` (multipart: the CSV/XLSX template filled in)."""
-
-    received_on = serializers.DateField(required=False)
-    rows = RowSerializer(many=True, required=False)
-    upload = serializers.FileField(required=False)
-
-    def validate(self, attrs):
-        if ("rows" in attrs) == ("upload" in attrs):
-            raise serializers.ValidationError("Send either rows or upload.")
-        return attrs
-
-    def figures(self) -> dict:
-        data = self.validated_data
-        if "upload" in data:
-            return {"upload": data["upload"]}
-        return {"rows": [dict(r) for r in data["rows"]], "source": KpiReturn.Source.API}
-
-
-class SubmitInput(FiguresInput):
-    entity = serializers.SlugRelatedField(
-        slug_field="code", queryset=PublicSectorEntity.objects.all()
-    )
-    period = serializers.SlugRelatedField(slug_field="code", queryset=ReportingPeriod.objects.all())
-
-
 class NoSuchReturn(DRFNotFound):
     default_detail = gettext_lazy(
         "There is no such return. A return is named by its number, as in "
         "/api/v1/cgu/returns/12/accept/."
     )
-
-
-class SendBackInput(serializers.Serializer):
-    reasons = serializers.CharField(max_length=4000)
 
 
 class ReturnPagination(CursorPagination):
@@ -232,58 +156,6 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 
 # ---------------------------------------------------------------- public: published only
-
-
-class PublicEntitySerializer(serializers.ModelSerializer):
-    department = serializers.CharField(source="department.code")
-    department_name = serializers.CharField(source="department.name_en")
-
-    class Meta:
-        model = PublicSectorEntity
-        fields = ["code", "name_en", "name_ur", "type", "department", "department_name"]
-
-
-class KpiSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = KpiDefinition
-        fields = [
-            "code",
-            "name_en",
-            "name_ur",
-            "unit",
-            "category",
-            "entity_types",
-            "aggregation",
-        ]
-
-
-class PeriodSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ReportingPeriod
-        fields = ["code", "kind", "starts_on", "ends_on", "deadline"]
-
-
-class FigureSerializer(serializers.ModelSerializer):
-    entity = serializers.CharField(source="kpi_return.entity.code")
-    department = serializers.CharField(source="kpi_return.entity.department.code")
-    period = serializers.CharField(source="kpi_return.period.code")
-    kpi = serializers.CharField(source="kpi.code")
-    unit = serializers.CharField(source="kpi.unit")
-    version = serializers.IntegerField(source="kpi_return.version")
-    accepted_at = serializers.DateTimeField(source="kpi_return.decided_at")
-
-    class Meta:
-        model = KpiValue
-        fields = [
-            "entity",
-            "department",
-            "period",
-            "kpi",
-            "unit",
-            "value",
-            "version",
-            "accepted_at",
-        ]
 
 
 class PublicPagination(CursorPagination):

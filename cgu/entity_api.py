@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -21,8 +21,13 @@ from rest_framework.response import Response
 
 from accounts.scopes import scope_id
 from cgu import access
-from cgu.api import ReturnDetailSerializer, ReturnSerializer, RowSerializer
-from cgu.models import EntityDraft, KpiReturn, ReportingPeriod
+from cgu.models import EntityDraft, KpiReturn
+from cgu.serializers import (
+    EntityDraftInput,
+    EntityDraftSerializer,
+    ReturnDetailSerializer,
+    ReturnSerializer,
+)
 from cgu.services import entity as entity_services
 
 
@@ -37,44 +42,6 @@ class IsEntityUser(permissions.BasePermission):
         scope = getattr(token, "scope", None)
         # A token must be scoped to the member's own entity (sessions have no token).
         return scope is None or scope_id(scope, "entity") == member.entity_id
-
-
-class EntityDraftSerializer(serializers.ModelSerializer):
-    entity = serializers.CharField(source="entity.code")
-    period = serializers.CharField(source="period.code")
-    prepared_by = serializers.CharField(source="prepared_by.username")
-    certified_by = serializers.CharField(source="certified_by.username", allow_null=True)
-    state = serializers.CharField(help_text="draft, certified or submitted")
-    kpi_return = serializers.IntegerField(source="kpi_return_id", allow_null=True)
-
-    class Meta:
-        model = EntityDraft
-        fields = [
-            "id",
-            "entity",
-            "period",
-            "state",
-            "rows",
-            "source",
-            "prepared_by",
-            "prepared_at",
-            "certified_by",
-            "certified_at",
-            "kpi_return",
-        ]
-
-
-class EntityDraftInput(serializers.Serializer):
-    """Either ``rows`` (JSON) or ``upload`` (multipart: the CSV/XLSX template filled in)."""
-
-    period = serializers.SlugRelatedField(slug_field="code", queryset=ReportingPeriod.objects.all())
-    rows = RowSerializer(many=True, required=False)
-    upload = serializers.FileField(required=False)
-
-    def validate(self, attrs):
-        if ("rows" in attrs) == ("upload" in attrs):
-            raise serializers.ValidationError("Send either rows or upload.")
-        return attrs
 
 
 class EntityPagination(CursorPagination):
