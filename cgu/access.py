@@ -7,7 +7,7 @@ files and papers).
 - Reviewers are CGU staff at Section Officer level or above; a reviewer may not decide on a
   return they entered themselves (four eyes).
 - The head of the CGU is the highest CGU post; the escalation list is addressed to it.
-- Everyone, signed in or not, sees published figures only (``cgu.selectors``).
+- Everyone, signed in or not, sees published figures only (``cgu.selectors.published``).
 - A return's papers (the uploaded original, or the PDF of typed figures) are opened by CGU
   staff only, whichever door is used: the CGU's screens answer 403 to anyone else, and the
   desk's paper rule (``workspace.access.paper_visibility``) is narrowed by

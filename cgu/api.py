@@ -5,7 +5,9 @@
   service as the screens. Errors: 400 with ``errors`` (row, column, message) for a return
   that does not validate, 403 outside the CGU, 404, 409 when refused now.
 - ``cgu/published/...``: anyone, no sign-in: the registry, KPIs, periods and **accepted
-  figures only** (``cgu.selectors``' public functions).
+  figures only** (``cgu.selectors.published``).
+
+The views are here; what they read and write is in ``cgu.serializers``.
 """
 
 from __future__ import annotations
@@ -13,54 +15,28 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.exceptions import NotFound as DRFNotFound
-from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from cgu import access, intake, selectors, services
-from cgu.models import KpiDefinition, KpiReturn, KpiValue, PublicSectorEntity, ReportingPeriod
-from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from cgu import access, services
+from cgu.models import KpiDefinition, KpiReturn, PublicSectorEntity, ReportingPeriod
+from cgu.selectors import published, returns
+from cgu.serializers import (
+    FigureSerializer,
+    FiguresInput,
+    KpiSerializer,
+    PeriodSerializer,
+    PublicEntitySerializer,
+    ReturnDetailSerializer,
+    ReturnSerializer,
+    SendBackInput,
+    SubmitInput,
+)
 from workspace.models import Department
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "refused"
-
-
-class ReturnInvalid(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "invalid_return"
-
-
-def call(service, **kwargs):
-    """Run a service, turning domain errors into API errors."""
-    try:
-        return service(**kwargs)
-    except intake.ReturnRejected as exc:
-        error = ReturnInvalid()
-        # Set after construction: DRF would turn the row numbers into strings.
-        error.detail = {
-            "errors": [
-                {"row": e.row, "column": e.column, "message": str(e.message)}
-                for e in exc.row_errors
-            ]
-        }
-        raise error from None
-    except NotFound:
-        raise Http404 from None
-    except ActionRefused as exc:
-        raise Conflict(str(exc)) from None
-    except ValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        raise serializers.ValidationError(detail) from None
-    except PermissionDenied as exc:
-        raise DRFPermissionDenied(str(exc)) from None
 
 
 class IsCguStaff(permissions.BasePermission):
@@ -70,100 +46,11 @@ class IsCguStaff(permissions.BasePermission):
         return access.is_cgu_staff(request.user)
 
 
-# ---------------------------------------------------------------- serializers
-
-
-class ValueSerializer(serializers.ModelSerializer):
-    kpi = serializers.CharField(source="kpi.code")
-    unit = serializers.CharField(source="kpi.unit")
-
-    class Meta:
-        model = KpiValue
-        fields = ["kpi", "unit", "value"]
-
-
-class ReturnSerializer(serializers.ModelSerializer):
-    # Plain text, not an enum: keeps the OpenAPI enum names free of a "status" collision.
-    status = serializers.CharField(
-        read_only=True, help_text="submitted, under_review, accepted or returned"
-    )
-    entity = serializers.CharField(source="entity.code")
-    department = serializers.CharField(source="entity.department.code")
-    period = serializers.CharField(source="period.code")
-    submitted_by = serializers.CharField(source="submitted_by.username")
-    reviewed_by = serializers.CharField(source="reviewed_by.username", allow_null=True)
-
-    class Meta:
-        model = KpiReturn
-        fields = [
-            "id",
-            "entity",
-            "department",
-            "period",
-            "version",
-            "status",
-            "is_published",
-            "source",
-            "received_on",
-            "submitted_by",
-            "submitted_at",
-            "reviewed_by",
-            "decided_at",
-            "reasons",
-            "paper",
-            "enclosure",
-        ]
-
-
-class ReturnDetailSerializer(ReturnSerializer):
-    values = ValueSerializer(many=True)
-
-    class Meta(ReturnSerializer.Meta):
-        fields = [*ReturnSerializer.Meta.fields, "values"]
-
-
-class RowSerializer(serializers.Serializer):
-    kpi_code = serializers.CharField(max_length=40, allow_blank=True)
-    value = serializers.CharField(max_length=40, allow_blank=True)
-    entity_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    period = serializers.CharField(max_length=40, required=False, allow_blank=True)
-
-
-class FiguresInput(serializers.Serializer):
-    """Either ``rows`` (JSON) or ``upload`` (multipart: the CSV/XLSX template filled in)."""
-
-    received_on = serializers.DateField(required=False)
-    rows = RowSerializer(many=True, required=False)
-    upload = serializers.FileField(required=False)
-
-    def validate(self, attrs):
-        if ("rows" in attrs) == ("upload" in attrs):
-            raise serializers.ValidationError("Send either rows or upload.")
-        return attrs
-
-    def figures(self) -> dict:
-        data = self.validated_data
-        if "upload" in data:
-            return {"upload": data["upload"]}
-        return {"rows": [dict(r) for r in data["rows"]], "source": KpiReturn.Source.API}
-
-
-class SubmitInput(FiguresInput):
-    entity = serializers.SlugRelatedField(
-        slug_field="code", queryset=PublicSectorEntity.objects.all()
-    )
-    period = serializers.SlugRelatedField(slug_field="code", queryset=ReportingPeriod.objects.all())
-
-
 class NoSuchReturn(DRFNotFound):
     default_detail = gettext_lazy(
         "There is no such return. A return is named by its number, as in "
         "/api/v1/cgu/returns/12/accept/."
     )
-
-
-class SendBackInput(serializers.Serializer):
-    reasons = serializers.CharField(max_length=4000)
 
 
 class ReturnPagination(CursorPagination):
@@ -188,7 +75,7 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 "entity__department", "period", "submitted_by", "reviewed_by"
             ).prefetch_related("values__kpi")
         params = self.request.query_params
-        return selectors.returns_list(
+        return returns.returns_list(
             status=params.get("status") or None,
             period=ReportingPeriod.objects.filter(code=params.get("period", "")).first(),
             entity=PublicSectorEntity.objects.filter(code=params.get("entity", "")).first(),
@@ -213,8 +100,7 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data = SubmitInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        kpi_return = call(
-            services.return_submit,
+        kpi_return = services.return_submit(
             actor=request.user,
             entity=v["entity"],
             period=v["period"],
@@ -234,13 +120,13 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=None, responses=ReturnDetailSerializer)
     @action(detail=True, methods=["post"], url_path="take-up")
     def take_up(self, request, pk=None):
-        r = call(services.return_take_up, actor=request.user, kpi_return=self._get(pk))
+        r = services.return_take_up(actor=request.user, kpi_return=self._get(pk))
         return self._detail(r)
 
     @extend_schema(request=None, responses=ReturnDetailSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        r = call(services.return_accept, actor=request.user, kpi_return=self._get(pk))
+        r = services.return_accept(actor=request.user, kpi_return=self._get(pk))
         return self._detail(r)
 
     @extend_schema(request=SendBackInput, responses=ReturnDetailSerializer)
@@ -248,8 +134,7 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def send_back(self, request, pk=None):
         data = SendBackInput(data=request.data)
         data.is_valid(raise_exception=True)
-        r = call(
-            services.return_send_back,
+        r = services.return_send_back(
             actor=request.user,
             kpi_return=self._get(pk),
             reasons=data.validated_data["reasons"],
@@ -261,8 +146,7 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def resubmit(self, request, pk=None):
         data = FiguresInput(data=request.data)
         data.is_valid(raise_exception=True)
-        r = call(
-            services.return_resubmit,
+        r = services.return_resubmit(
             actor=request.user,
             kpi_return=self._get(pk),
             received_on=data.validated_data.get("received_on"),
@@ -272,58 +156,6 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 
 # ---------------------------------------------------------------- public: published only
-
-
-class PublicEntitySerializer(serializers.ModelSerializer):
-    department = serializers.CharField(source="department.code")
-    department_name = serializers.CharField(source="department.name_en")
-
-    class Meta:
-        model = PublicSectorEntity
-        fields = ["code", "name_en", "name_ur", "type", "department", "department_name"]
-
-
-class KpiSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = KpiDefinition
-        fields = [
-            "code",
-            "name_en",
-            "name_ur",
-            "unit",
-            "category",
-            "entity_types",
-            "aggregation",
-        ]
-
-
-class PeriodSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ReportingPeriod
-        fields = ["code", "kind", "starts_on", "ends_on", "deadline"]
-
-
-class FigureSerializer(serializers.ModelSerializer):
-    entity = serializers.CharField(source="kpi_return.entity.code")
-    department = serializers.CharField(source="kpi_return.entity.department.code")
-    period = serializers.CharField(source="kpi_return.period.code")
-    kpi = serializers.CharField(source="kpi.code")
-    unit = serializers.CharField(source="kpi.unit")
-    version = serializers.IntegerField(source="kpi_return.version")
-    accepted_at = serializers.DateTimeField(source="kpi_return.decided_at")
-
-    class Meta:
-        model = KpiValue
-        fields = [
-            "entity",
-            "department",
-            "period",
-            "kpi",
-            "unit",
-            "value",
-            "version",
-            "accepted_at",
-        ]
 
 
 class PublicPagination(CursorPagination):
@@ -348,7 +180,7 @@ class PublishedEntityViewSet(PublicReadOnly):
         department = Department.objects.filter(
             code=self.request.query_params.get("department", "")
         ).first()
-        return selectors.public_entities(
+        return published.public_entities(
             department=department, entity_type=self.request.query_params.get("type") or None
         )
 
@@ -367,7 +199,7 @@ class PublishedPeriodViewSet(PublicReadOnly):
     queryset = ReportingPeriod.objects.none()  # for the schema
 
     def get_queryset(self):
-        return selectors.published_periods(kind=self.request.query_params.get("kind") or None)
+        return published.published_periods(kind=self.request.query_params.get("kind") or None)
 
 
 @extend_schema(
@@ -403,7 +235,7 @@ class PublishedFigureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 raise Http404
             return obj
 
-        return selectors.published_figures(
+        return published.published_figures(
             entity=find(PublicSectorEntity, "entity"),
             department=find(Department, "department"),
             kpi=find(KpiDefinition, "kpi"),

@@ -74,7 +74,7 @@ def chart(
 
 
 def series_chart(chart_id: str, series, *, title: str | None = None) -> dict:
-    """A line over periods for one KPI series (``cgu.selectors.Series``)."""
+    """A line over periods for one KPI series (``cgu.selectors.published.Series``)."""
     kpi = series.kpi
     labels = [isolate(p.period.code) for p in series.points]
     return chart(

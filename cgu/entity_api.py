@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -21,8 +21,13 @@ from rest_framework.response import Response
 
 from accounts.scopes import scope_id
 from cgu import access
-from cgu.api import ReturnDetailSerializer, ReturnSerializer, RowSerializer, call
-from cgu.models import EntityDraft, KpiReturn, ReportingPeriod
+from cgu.models import EntityDraft, KpiReturn
+from cgu.serializers import (
+    EntityDraftInput,
+    EntityDraftSerializer,
+    ReturnDetailSerializer,
+    ReturnSerializer,
+)
 from cgu.services import entity as entity_services
 
 
@@ -37,44 +42,6 @@ class IsEntityUser(permissions.BasePermission):
         scope = getattr(token, "scope", None)
         # A token must be scoped to the member's own entity (sessions have no token).
         return scope is None or scope_id(scope, "entity") == member.entity_id
-
-
-class EntityDraftSerializer(serializers.ModelSerializer):
-    entity = serializers.CharField(source="entity.code")
-    period = serializers.CharField(source="period.code")
-    prepared_by = serializers.CharField(source="prepared_by.username")
-    certified_by = serializers.CharField(source="certified_by.username", allow_null=True)
-    state = serializers.CharField(help_text="draft, certified or submitted")
-    kpi_return = serializers.IntegerField(source="kpi_return_id", allow_null=True)
-
-    class Meta:
-        model = EntityDraft
-        fields = [
-            "id",
-            "entity",
-            "period",
-            "state",
-            "rows",
-            "source",
-            "prepared_by",
-            "prepared_at",
-            "certified_by",
-            "certified_at",
-            "kpi_return",
-        ]
-
-
-class EntityDraftInput(serializers.Serializer):
-    """Either ``rows`` (JSON) or ``upload`` (multipart: the CSV/XLSX template filled in)."""
-
-    period = serializers.SlugRelatedField(slug_field="code", queryset=ReportingPeriod.objects.all())
-    rows = RowSerializer(many=True, required=False)
-    upload = serializers.FileField(required=False)
-
-    def validate(self, attrs):
-        if ("rows" in attrs) == ("upload" in attrs):
-            raise serializers.ValidationError("Send either rows or upload.")
-        return attrs
 
 
 class EntityPagination(CursorPagination):
@@ -143,8 +110,7 @@ class EntityDraftViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             if "upload" in v
             else {"rows": [dict(r) for r in v["rows"]], "source": KpiReturn.Source.API}
         )
-        draft = call(
-            entity_services.draft_save,
+        draft = entity_services.draft_save(
             actor=request.user,
             entity=member.entity,
             period=v["period"],
@@ -156,14 +122,14 @@ class EntityDraftViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def certify(self, request, pk=None):
         """The head certifies the draft (not one they prepared alone, when others exist)."""
-        draft = call(entity_services.draft_certify, actor=request.user, draft=self._get(pk))
+        draft = entity_services.draft_certify(actor=request.user, draft=self._get(pk))
         return self._out(draft)
 
     @extend_schema(request=None, responses={201: ReturnDetailSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit a certified draft to the CGU: the return's next version."""
-        kpi_return = call(entity_services.draft_submit, actor=request.user, draft=self._get(pk))
+        kpi_return = entity_services.draft_submit(actor=request.user, draft=self._get(pk))
         kpi_return = (
             KpiReturn.objects.select_related(
                 "entity__department", "period", "submitted_by", "reviewed_by"

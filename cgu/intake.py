@@ -70,6 +70,15 @@ class ReturnRejected(ValidationError):
         self.row_errors = list(row_errors)
         super().__init__([str(e) for e in self.row_errors])
 
+    def api_detail(self) -> dict:
+        """The API's 400 body (``kernel.api``): every error by row and column."""
+        return {
+            "errors": [
+                {"row": e.row, "column": e.column, "message": str(e.message)}
+                for e in self.row_errors
+            ]
+        }
+
 
 @dataclass
 class Row:

@@ -326,7 +326,7 @@ class KpiReturn(models.Model):
         indexes = [
             models.Index(fields=["period", "entity", "-version"], name="kpireturn_period_entity"),
             models.Index(fields=["status", "submitted_at"], name="kpireturn_queue"),
-            # The returns list's keyset pages (newest first), see selectors.returns_page.
+            # The returns list's keyset pages (newest first): cgu.selectors.returns.returns_page.
             models.Index(fields=["-submitted_at", "-id"], name="kpireturn_newest"),
             models.Index(
                 fields=["period", "entity"],

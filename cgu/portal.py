@@ -22,7 +22,8 @@ from cgu.models import (
     PublicSectorEntity,
     ReportingPeriod,
 )
-from cgu.selectors import _cached_published, _q2
+from cgu.selectors._common import _q2
+from cgu.selectors.published import _cached_published
 
 DUE_PERIODS = 8  # the periods the portal lists: the latest ended ones
 

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cgu import selectors
 from cgu.models import EntityType, KpiDefinition, PublicSectorEntity, ReportingPeriod
+from cgu.selectors import filing, published
 
 # Financial KPIs shown for every entity in the per-type tables.
 TYPE_TABLE_FINANCIAL = ["UTIL_PCT", "OSR", "SURPLUS"]
@@ -45,7 +45,7 @@ class KpiLine:
 @dataclass
 class DepartmentSection:
     department: object
-    counts: selectors.ComplianceCounts
+    counts: filing.ComplianceCounts
     lines: list[KpiLine] = field(default_factory=list)
 
 
@@ -62,7 +62,7 @@ class ReportData:
     period: ReportingPeriod
     previous: ReportingPeriod | None
     on: dt.date
-    compliance: selectors.PeriodCompliance
+    compliance: filing.PeriodCompliance
     province: list[KpiLine]
     departments: list[DepartmentSection]
     types: list[TypeTable]
@@ -87,12 +87,12 @@ def build(period: ReportingPeriod, *, on: dt.date | None = None) -> ReportData:
         .first()
     )
     kpis = list(KpiDefinition.objects.filter(is_active=True))
-    compliance = selectors.compliance(period, on=on)
+    compliance = filing.compliance(period, on=on)
 
-    figures = list(selectors.published_figures(period=period))
+    figures = list(published.published_figures(period=period))
     before: dict[int, dict[int, Decimal]] = {}
     if previous is not None:
-        for v in selectors.published_figures(period=previous):
+        for v in published.published_figures(period=previous):
             before.setdefault(v.kpi_id, {})[v.kpi_return.entity_id] = v.value
     dept_values: dict[int, dict[int, list[Decimal]]] = {}
     by_entity: dict[int, dict[int, Decimal]] = {}
@@ -157,7 +157,7 @@ def build(period: ReportingPeriod, *, on: dt.date | None = None) -> ReportData:
         province=province,
         departments=departments,
         types=types,
-        not_reported=list(selectors.not_reported(period)),
+        not_reported=list(published.not_reported(period)),
         entities_reported=len(entities),
     )
 

@@ -1,26 +1,17 @@
 """REST API of papers (/api/v1/papers/): adding a version, through the same service as the
-screen. Domain errors map as the desk's API does: 400 invalid, 403 not your desk, 404 not
-yours to see, 409 final."""
+screen. Domain errors answer as everywhere in the API (``kernel.api``): 400 invalid, 403 not
+your desk, 404 not yours to see, 409 final."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException
-from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from documents import selectors, services
-from kernel.errors import ActionRefused, NotFound, PermissionDenied
-
-
-class Frozen(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "refused"
+from kernel.errors import ValidationError
 
 
 class VersionInput(serializers.Serializer):
@@ -46,21 +37,16 @@ class PaperVersions(APIView):
     )
     def post(self, request, paper_id: int):
         """Add a new version of a paper (multipart, field ``upload``)."""
-        try:
-            paper = selectors.paper_for(user=request.user, paper_id=paper_id)
-        except NotFound:
-            raise Http404 from None
+        paper = selectors.paper_for(user=request.user, paper_id=paper_id)
         data = VersionInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             version = services.paper_add_version(
                 actor=request.user, paper=paper, upload=data.validated_data["upload"]
             )
-        except ActionRefused as exc:
-            raise Frozen(str(exc)) from None
-        except PermissionDenied as exc:
-            raise DRFPermissionDenied(str(exc)) from None
-        except DjangoValidationError as exc:
+        except ValidationError as exc:
+            # The upload is what was invalid: its messages go under the field's name (other
+            # domain errors answer as everywhere, kernel.api).
             raise serializers.ValidationError({"upload": exc.messages}) from None
         return Response(
             {

@@ -3,9 +3,9 @@
 Django compiles a queryset to SQL on every evaluation: resolving its lookups and joins,
 choosing the columns, quoting every name. On the pages every officer opens all day (the file
 page, the staff layout's holdings, the signed-in user) that compilation cost as much as the
-database's own work — about half of each read's time at 100,000 files (docs/benchmarks.md,
-"What changed in session 6: compiled reads"). A ``CompiledQuery`` compiles its queryset once
-(once per shape of its list arguments, below), with marker
+database's own work — about half of each read's time at 100,000 files ("What changed in
+session 6: compiled reads", now in ``git log -p docs/benchmarks.md``). A ``CompiledQuery``
+compiles its queryset once (once per shape of its list arguments, below), with marker
 values in place of its arguments, and on each call runs the same SQL with the real values
 in their places; the rows become model instances through Django's own iterables, so
 ``select_related``, ``values_list`` and converters behave exactly as for the plain queryset.

@@ -2,9 +2,9 @@
 tables with "not reported", the e-office figures — each a ``DataTable`` so the page, its CSV
 and its JSON show the same numbers.
 
-Reads only the CGU's public selectors (``cgu.selectors``: published, i.e. accepted, figures)
-and ``portal_pages.selectors`` for the e-office. A fixed number of queries per page, whatever
-the number of entities, returns or files.
+Reads only the CGU's public selectors (``cgu.selectors.published``: published, i.e. accepted,
+figures) and ``portal_pages.selectors`` for the e-office. A fixed number of queries per page,
+whatever the number of entities, returns or files.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cgu import selectors as cgu
 from cgu.models import KpiDefinition, ReportingPeriod
+from cgu.selectors import published as cgu
 from portal_pages.selectors import AGE_BUCKETS, EofficeFigures
 from portal_pages.tables import Column, DataTable, chart_data
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from cgu import selectors as cgu
+from cgu.selectors import published as cgu
 from portal_pages.figures import number, unit_label
 from portal_pages.tables import Column, DataTable, chart_data
 

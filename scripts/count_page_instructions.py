@@ -13,7 +13,8 @@ not counted). Run once with ``-n 0`` and once with ``-n 40`` and subtract: the d
 Set ``PYTHONHASHSEED=0`` and the same ``REDIS_URL`` for both runs. To compare two versions
 of the code, count both on the same data, with no benchmark run in between: its mark and
 approve phases move files, and so change which pages the sample opens. A run takes a minute
-or two under valgrind. docs/benchmarks.md ("Python's share, counted") has figures.
+or two under valgrind. Sessions 5 and 6 counted with it ("Python's share, counted", now in
+``git log -p docs/benchmarks.md``).
 """
 
 import argparse

@@ -1,5 +1,6 @@
-"""REST API of the desk (/api/v1/). Every write calls the same service as the screens;
-domain errors map to 400 (invalid), 404 (not yours or not there) and 409 (not now)."""
+"""REST API of the desk (/api/v1/): the views (``workspace.serializers`` has what they read and
+write). Every write calls the same service as the screens; its domain errors answer 400
+(invalid), 403, 404 (not yours or not there) and 409 (not now) through ``kernel.api``."""
 
 from __future__ import annotations
 
@@ -7,314 +8,50 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.exceptions import NotFound as InvalidCursor
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.reauth import OTP_PARAMETER, RecentlyConfirmed
-from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from workspace import access
 from workspace.models import (
     Draft,
-    Enclosure,
-    File,
-    HoldReason,
-    Movement,
     NoteParagraph,
-    Post,
-    Receipt,
-    SubjectHead,
 )
 from workspace.selectors import desk as sel
+from workspace.serializers import (
+    FILE_LIST_FIELDS,
+    FILE_LIST_RELATED,
+    RECEIPT_LIST_FIELDS,
+    RECEIPT_LIST_RELATED,
+    DecisionInput,
+    DisposeInput,
+    DraftInput,
+    DraftSerializer,
+    EnclosureSerializer,
+    FileSerializer,
+    MarkInput,
+    MovementSerializer,
+    NoteInput,
+    OpenFileInput,
+    OutcomeInput,
+    ParagraphSerializer,
+    ParkInput,
+    ReasonInput,
+    ReceiptInput,
+    ReceiptSerializer,
+    RemarksInput,
+)
 from workspace.services import approvals, files, movement, notes, receipts
 
 # Approving and issuing need a recent password or second-factor check (accounts.reauth).
 CONFIRMED = [IsAuthenticated, RecentlyConfirmed]
 
 
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "refused"
-
-
-def call(service, **kwargs):
-    """Run a service, turning domain errors into API errors."""
-    try:
-        return service(**kwargs)
-    except NotFound:
-        raise Http404 from None
-    except ActionRefused as exc:
-        raise Conflict(str(exc)) from None
-    except ValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        raise serializers.ValidationError(detail) from None
-    except PermissionDenied as exc:
-        from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
-
-        raise DRFPermissionDenied(str(exc)) from None
-
-
-class PostSerializer(serializers.ModelSerializer):
-    department = serializers.CharField(source="section.department.code")
-    section = serializers.CharField(source="section.code")
-
-    class Meta:
-        model = Post
-        fields = ["id", "designation_en", "designation_ur", "section", "department", "level"]
-
-    def to_representation(self, post):
-        # What the declared fields give (the schema reads them), built directly: the generic
-        # path costs a dotted-source walk and a callable check per field per row.
-        return _post_dict(post)
-
-
-def _post_dict(post) -> dict:
-    return {
-        "id": post.pk,
-        "designation_en": post.designation_en,
-        "designation_ur": post.designation_ur,
-        "section": post.section.code,
-        "department": post.section.department.code,
-        "level": post.level,
-    }
-
-
-_DATETIME = serializers.DateTimeField()
-_DATE = serializers.DateField()
-
-
-class FileSerializer(serializers.ModelSerializer):
-    # Null while a file is being opened (File.holding_post): the schema says so.
-    holding_post = PostSerializer(allow_null=True)
-    priority = serializers.CharField(source="get_priority_display")
-    grading = serializers.CharField(source="get_grading_display")
-
-    class Meta:
-        model = File
-        fields = [
-            "id",
-            "number",
-            "subject",
-            "priority",
-            "grading",
-            "status",
-            "holding_post",
-            "desk_since",
-            "due_on",
-            "opened_at",
-        ]
-
-    def to_representation(self, file):
-        """Exactly what the declared fields give (a test compares them), built directly
-        from the row and its ``select_related`` post: for a list of 50 files the generic
-        path spent most of the request in DRF's per-field machinery and in translating the
-        same few priority and grading labels again for every row."""
-        labels = self._labels()
-        post = file.holding_post
-        return {
-            "id": file.pk,
-            "number": file.number,
-            "subject": file.subject,
-            "priority": labels["priority"][file.priority],
-            "grading": labels["grading"][file.grading],
-            "status": file.status,
-            "holding_post": None if post is None else _post_dict(post),
-            "desk_since": _DATETIME.to_representation(file.desk_since),
-            "due_on": None if file.due_on is None else _DATE.to_representation(file.due_on),
-            "opened_at": _DATETIME.to_representation(file.opened_at),
-        }
-
-    def _labels(self) -> dict:
-        # Per serializer, so per request and in its language; a list shares its one child.
-        labels = getattr(self, "_choice_labels", None)
-        if labels is None:
-            labels = self._choice_labels = {
-                name: _Labels(File._meta.get_field(name).flatchoices)
-                for name in ("priority", "grading")
-            }
-        return labels
-
-
-class _Labels(dict):
-    """A choice field's labels, translated once; an unknown value shows as itself, as
-    ``get_FOO_display`` shows it."""
-
-    def __init__(self, choices):
-        super().__init__((value, str(label)) for value, label in choices)
-
-    def __missing__(self, value):
-        return value
-
-
-class ParagraphSerializer(serializers.ModelSerializer):
-    post = serializers.CharField(source="post.designation_en")
-    author = serializers.CharField(source="author.get_full_name")
-    approvals = serializers.SerializerMethodField()
-
-    class Meta:
-        model = NoteParagraph
-        fields = ["number", "text", "author", "post", "created_at", "is_final", "approvals"]
-
-    def get_approvals(self, obj) -> list[dict]:
-        return [
-            {
-                "decision": a.decision,
-                "post": a.post.designation_en,
-                "at": a.at,
-                "content_hash": a.content_hash,
-            }
-            for a in obj.approvals.all()
-        ]
-
-
-class EnclosureSerializer(serializers.ModelSerializer):
-    receipt = serializers.CharField(source="receipt.diary_label", default=None)
-    paper_version = serializers.IntegerField(source="paper.current_version_id", default=None)
-
-    class Meta:
-        model = Enclosure
-        fields = ["flag", "title", "is_puc", "receipt", "paper_version"]
-
-
-class MovementSerializer(serializers.ModelSerializer):
-    from_post = serializers.CharField(source="from_post.designation_en", default=None)
-    to_post = serializers.CharField(source="to_post.designation_en", default=None)
-    by = serializers.CharField(source="by.get_full_name")
-
-    class Meta:
-        model = Movement
-        fields = ["kind", "from_post", "to_post", "by", "at", "remarks", "desk_seconds", "due_on"]
-
-
-class DraftSerializer(serializers.ModelSerializer):
-    outgoing_number = serializers.CharField(source="dispatch.outgoing_number", default=None)
-
-    class Meta:
-        model = Draft
-        fields = ["number", "subject", "addressees", "body", "status", "outgoing_number"]
-
-
-class ReceiptSerializer(serializers.ModelSerializer):
-    diary = serializers.CharField(source="diary_label", read_only=True)
-    holding_post = PostSerializer(read_only=True)
-
-    class Meta:
-        model = Receipt
-        fields = [
-            "id",
-            "diary",
-            "sender",
-            "subject",
-            "letter_number",
-            "letter_date",
-            "received_on",
-            "mode",
-            "priority",
-            "grading",
-            "status",
-            "holding_post",
-            "tracking_ref",
-            "outcome",
-            "file",
-        ]
-        read_only_fields = ["status", "tracking_ref", "outcome", "file"]
-
-    def to_representation(self, receipt):
-        """What the declared fields give (a test compares them through DRF's generic path),
-        built directly from the row: for a page of 50 receipts the per-field machinery was a
-        third of the request."""
-        return {
-            "id": receipt.pk,
-            "diary": receipt.diary_label,
-            "sender": receipt.sender,
-            "subject": receipt.subject,
-            "letter_number": receipt.letter_number,
-            "letter_date": _date(receipt.letter_date),
-            "received_on": _date(receipt.received_on),
-            "mode": receipt.mode,
-            "priority": receipt.priority,
-            "grading": receipt.grading,
-            "status": receipt.status,
-            "holding_post": _post_dict(receipt.holding_post),
-            "tracking_ref": receipt.tracking_ref,
-            "outcome": receipt.outcome,
-            "file": receipt.file_id,
-        }
-
-
-def _date(value):
-    return None if value is None else _DATE.to_representation(value)
-
-
-class OpenFileInput(serializers.Serializer):
-    post = serializers.PrimaryKeyRelatedField(queryset=Post.objects.all())
-    subject_head = serializers.PrimaryKeyRelatedField(queryset=SubjectHead.objects.all())
-    subject = serializers.CharField(max_length=500)
-    priority = serializers.IntegerField(default=0, min_value=0, max_value=3)
-    grading = serializers.IntegerField(default=0, min_value=0, max_value=3)
-    receipt = serializers.IntegerField(required=False)
-
-
-class MarkInput(serializers.Serializer):
-    to_post = serializers.PrimaryKeyRelatedField(
-        queryset=Post.objects.select_related("section__department")
-    )
-    remarks = serializers.CharField(required=False, allow_blank=True, default="")
-    due_on = serializers.DateField(required=False, allow_null=True, default=None)
-
-
-class OutcomeInput(serializers.Serializer):
-    # The length is the service's to check, with a message that says how long the text was.
-    outcome = serializers.CharField(allow_blank=True, trim_whitespace=False)
-
-
-class ParkInput(serializers.Serializer):
-    remarks = serializers.CharField(required=False, allow_blank=True, default="")
-    hold_reason = serializers.ChoiceField(
-        choices=HoldReason.choices,
-        default=HoldReason.AWAITING_OFFICE,
-        help_text="What the public tracking page tells a citizen whose matter is on the file.",
-    )
-
-
-class RemarksInput(serializers.Serializer):
-    remarks = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class NoteInput(serializers.Serializer):
-    text = serializers.CharField()
-
-
-class DecisionInput(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["approved", "returned"])
-    remarks = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class DraftInput(serializers.Serializer):
-    subject = serializers.CharField(max_length=300)
-    addressees = serializers.CharField()
-    body = serializers.CharField()
-
-
-class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField()
-
-
 class NewestFirst(CursorPagination):
     ordering = "-id"
     page_size = 50
-
-
-FILE_LIST_RELATED = ["holding_post__section__department"]
-# What FileSerializer reads, and no more (the subject is the only long column it needs).
-FILE_LIST_FIELDS = [
-    *("id", "number", "subject", "priority", "grading", "status"),
-    *("desk_since", "due_on", "opened_at", "holding_post"),
-    *("holding_post__designation_en", "holding_post__designation_ur", "holding_post__level"),
-    *("holding_post__section__code", "holding_post__section__department__code"),
-]
 
 
 class NewestVisibleFirst(NewestFirst):
@@ -400,13 +137,13 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             data["receipt"] = sel.receipt_for(user=request.user, pk=receipt_id)
             if data["receipt"] is None:
                 raise Http404
-        file = call(files.file_open, actor=request.user, **data)
+        file = files.file_open(actor=request.user, **data)
         return Response(FileSerializer(file).data, status=status.HTTP_201_CREATED)
 
     def _act(self, service, input_class=None, **extra):
         file = self.get_object()
         data = _valid(input_class, self.request) if input_class else {}
-        call(service, actor=self.request.user, file=file, **data, **extra)
+        service(actor=self.request.user, file=file, **data, **extra)
         file.refresh_from_db()
         return Response(FileSerializer(file).data)
 
@@ -478,9 +215,7 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def drafts(self, request, pk=None):
         file = self.get_object()
-        draft = call(
-            approvals.draft_create, actor=request.user, file=file, **_valid(DraftInput, request)
-        )
+        draft = approvals.draft_create(actor=request.user, file=file, **_valid(DraftInput, request))
         return Response(DraftSerializer(draft).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DecisionInput, responses=FileSerializer, parameters=[OTP_PARAMETER])
@@ -503,7 +238,7 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     )
     def issue_draft(self, request, pk=None, number=None):
         draft = self._draft(number)
-        call(approvals.draft_issue, actor=request.user, file=draft.file, draft=draft)
+        approvals.draft_issue(actor=request.user, file=draft.file, draft=draft)
         draft.refresh_from_db()
         return Response(DraftSerializer(draft).data)
 
@@ -531,41 +266,6 @@ class InboxViewSet(viewsets.ViewSet):
         )
 
 
-class DisposeInput(serializers.Serializer):
-    outcome = serializers.CharField(
-        required=False, allow_blank=True, default="", trim_whitespace=False
-    )
-
-
-class ReceiptInput(serializers.Serializer):
-    post = serializers.PrimaryKeyRelatedField(
-        queryset=Post.objects.select_related("section__department")
-    )
-    sender = serializers.CharField(max_length=300)
-    subject = serializers.CharField(max_length=500)
-    letter_number = serializers.CharField(required=False, allow_blank=True, default="")
-    letter_date = serializers.DateField(required=False, allow_null=True, default=None)
-    received_on = serializers.DateField(required=False, allow_null=True, default=None)
-    mode = serializers.ChoiceField(choices=Receipt.Mode.values, default=Receipt.Mode.PHYSICAL)
-    priority = serializers.IntegerField(default=0, min_value=0, max_value=3)
-    grading = serializers.IntegerField(default=0, min_value=0, max_value=3)
-    citizen_name = serializers.CharField(required=False, allow_blank=True, default="")
-    citizen_cnic_last4 = serializers.CharField(required=False, allow_blank=True, default="")
-    citizen_mobile_last4 = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-RECEIPT_LIST_RELATED = ["holding_post__section__department", "section__department"]
-# What ReceiptSerializer reads (the diary label reads the section and its department).
-RECEIPT_LIST_FIELDS = [
-    *("id", "diary_year", "diary_number", "sender", "subject", "letter_number"),
-    *("letter_date", "received_on", "mode", "priority", "grading", "status"),
-    *("holding_post", "tracking_ref", "outcome", "file", "section"),
-    *("section__code", "section__department__code"),
-    *("holding_post__designation_en", "holding_post__designation_ur", "holding_post__level"),
-    *("holding_post__section__code", "holding_post__section__department__code"),
-]
-
-
 class NewestVisibleReceiptsFirst(NewestVisibleFirst):
     """The same paging over the ids ``access.visible_receipt_ids`` finds: the rules OR-ed in
     one query (receipts on visible files through an EXISTS over movements) made PostgreSQL
@@ -588,9 +288,7 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=ReceiptInput, responses={201: ReceiptSerializer})
     def create(self, request):
-        receipt = call(
-            receipts.receipt_diarise, actor=request.user, **_valid(ReceiptInput, request)
-        )
+        receipt = receipts.receipt_diarise(actor=request.user, **_valid(ReceiptInput, request))
         return Response(ReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MarkInput, responses=ReceiptSerializer)
@@ -598,8 +296,7 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def mark(self, request, pk=None):
         receipt = self.get_object()
         data = _valid(MarkInput, request)
-        receipt = call(
-            receipts.receipt_mark,
+        receipt = receipts.receipt_mark(
             actor=request.user,
             receipt=receipt,
             to_post=data["to_post"],
@@ -612,8 +309,7 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def outcome(self, request, pk=None):
         """Write the outcome the citizen reads on the public tracking page once the matter is
         decided; empty text takes it off."""
-        receipt = call(
-            receipts.receipt_record_outcome,
+        receipt = receipts.receipt_record_outcome(
             actor=request.user,
             receipt=self.get_object(),
             outcome=_valid(OutcomeInput, request)["outcome"],
@@ -625,8 +321,7 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def dispose(self, request, pk=None):
         """Dispose of a pending receipt without a file, with the outcome the citizen reads on
         the tracking page (required for a citizen's matter)."""
-        receipt = call(
-            receipts.receipt_dispose,
+        receipt = receipts.receipt_dispose(
             actor=request.user,
             receipt=self.get_object(),
             outcome=_valid(DisposeInput, request)["outcome"],

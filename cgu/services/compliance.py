@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cgu import selectors
 from cgu.audit_actions import CguAction
 from cgu.models import EntityUser, KpiReturn, Reminder, ReportingPeriod, SecretaryNotice
+from cgu.selectors import filing
 from cgu.services._common import require_cgu_post
 from cgu.tasks import send_reminder_email, send_secretary_notice
 from kernel import audit
@@ -40,7 +40,7 @@ def reminders_send(*, actor, period: ReportingPeriod, on: dt.date | None = None)
         # Lock the period row so that two officers pressing the button queue, and the second
         # finds today's reminders already sent.
         ReportingPeriod.objects.select_for_update().filter(pk=period.pk).exists()
-        report = selectors.compliance(period, on=on)
+        report = filing.compliance(period, on=on)
         today = timezone.localtime().date()
         owing = [
             row
@@ -156,7 +156,7 @@ def entity_chase(*, actor, on: dt.date | None = None) -> dict:
             overdue = on > period.deadline
             owing = {
                 e.pk: e
-                for e in selectors._active_entities_in_order()
+                for e in filing._active_entities_in_order()
                 if latest.get(e.pk) is None or latest[e.pk] == KpiReturn.Status.RETURNED
             }
             already = set(

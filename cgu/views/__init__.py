@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from cgu import access, selectors
+from cgu import access
 from cgu.models import ReportingPeriod
+from cgu.selectors.registry import current_period
 from workspace.access import my_holdings
 
 
@@ -34,4 +35,4 @@ def chosen_period(request, code: str | None = None) -> ReportingPeriod | None:
     code = code or request.GET.get("period")
     if code:
         return get_object_or_404(ReportingPeriod, code=code)
-    return selectors.current_period()
+    return current_period()

@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cgu import access, charts, selectors, services
+from cgu import access, charts, services
 from cgu.charts import isolate
 from cgu.forms import PeriodChoiceForm
 from cgu.models import PerformanceReport, ReportingPeriod
-from cgu.selectors import FilingState
+from cgu.selectors import filing, registry
+from cgu.selectors.filing import FilingState
 from cgu.views import cgu_staff_required, chosen_period
 from cgu.views.rows import compliance_rows
 from kernel.errors import ActionRefused, PermissionDenied, ValidationError
@@ -31,7 +32,7 @@ def compliance(request, code=None):
     period = chosen_period(request, code)
     if period is None:
         raise Http404
-    report = selectors.compliance(period)
+    report = filing.compliance(period)
     state = request.GET.get("state") or None
     rows = report.with_state(state) if state in dict(STATES) else report.rows
     rows = sorted(rows, key=lambda r: (-r.days_late if not r.filed else 0, r.entity.code))
@@ -46,7 +47,7 @@ def compliance(request, code=None):
             "state": state,
             "states": STATES,
             "charts": [charts.compliance_chart("chart-compliance", report)],
-            "periods": selectors.recent_periods(),
+            "periods": registry.recent_periods(),
             "overdue": period.is_overdue(report.on),
         },
     )
@@ -80,7 +81,7 @@ def reminders_send(request, code):
 
 @cgu_staff_required
 def escalation_list(request):
-    rows = selectors.escalations_by_entity(selectors.escalations())
+    rows = filing.escalations_by_entity(filing.escalations())
     return render(
         request,
         "cgu/escalations.html",
@@ -88,8 +89,8 @@ def escalation_list(request):
             "rows": rows,
             "head": access.head_post(),
             "is_head": access.is_cgu_head(request.user),
-            "after_days": selectors.ESCALATE_AFTER_DAYS,
-            "after_reminders": selectors.ESCALATE_AFTER_REMINDERS,
+            "after_days": filing.ESCALATE_AFTER_DAYS,
+            "after_reminders": filing.ESCALATE_AFTER_REMINDERS,
         },
     )
 
@@ -98,7 +99,7 @@ def escalation_list(request):
 def report_list(request):
     # The latest quarter whose returns were due is chosen already; a form posted without
     # a period says so rather than doing nothing.
-    latest = selectors.latest_due_quarter()
+    latest = registry.latest_due_quarter()
     form = PeriodChoiceForm(request.POST or None, initial={"period": latest})
     if request.method == "POST" and form.is_valid() and not form.cleaned_data["period"]:
         messages.error(request, _("Choose the period the report should cover."))

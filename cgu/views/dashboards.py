@@ -6,9 +6,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from cgu import charts, selectors
+from cgu import charts
 from cgu.charts import fmt
 from cgu.models import EntityType, KpiDefinition, PublicSectorEntity, ReportingPeriod
+from cgu.selectors import filing, published, registry
+from cgu.selectors.returns import awaiting_review, returns_list
 from cgu.views import cgu_staff_required, chosen_period
 from cgu.views.rows import awaiting_rows, code_links
 from workspace.models import Department
@@ -37,16 +39,16 @@ def _matrix(series_list, periods_limit: int = 8):
 @cgu_staff_required
 def dashboard(request):
     period = chosen_period(request)
-    kpis = selectors.active_kpis()
+    kpis = registry.active_kpis()
     kpi = _chosen_kpi(request, kpis)
     context = {"period": period, "kpis": kpis, "kpi": kpi, "charts": []}
     if period is not None:
-        report = selectors.compliance_counts(period)  # the counts only, no rows
+        report = filing.compliance_counts(period)  # the counts only, no rows
         context["report"] = report
         context["charts"].append(charts.compliance_chart("chart-compliance", report))
     if kpi is not None:
-        stamp = selectors.published_stamp()  # once for both cached figures
-        trend = selectors.province_series(
+        stamp = published.published_stamp()  # once for both cached figures
+        trend = published.province_series(
             kind=ReportingPeriod.Kind.QUARTERLY, kpi=kpi, cached=True, stamp=stamp
         )
         if trend:
@@ -58,15 +60,15 @@ def dashboard(request):
                 )
             )
         if period is not None:
-            figures = selectors.kpi_by_department(kpi, period, stamp=stamp)
+            figures = published.kpi_by_department(kpi, period, stamp=stamp)
             if figures:
                 context["charts"].append(
                     charts.department_bar("chart-departments", kpi, period, figures)
                 )
-    context["awaiting"] = selectors.awaiting_review()
+    context["awaiting"] = awaiting_review()
     # Built in Python, one f-string a row or link: see cgu/views/rows.py.
     context["awaiting_rows"] = awaiting_rows(context["awaiting"])
-    context["periods"] = selectors.recent_periods()
+    context["periods"] = registry.recent_periods()
     if period is not None:  # the departments of active PSEs, by code: the report has them
         context["departments"] = [c.department for c in context["report"].departments]
     else:
@@ -87,7 +89,7 @@ def entity_list(request):
     if entity_type not in EntityType.values:
         entity_type = None
     q = (request.GET.get("q") or "").strip()[:80]
-    qs = selectors.entities_list(department=department, entity_type=entity_type, q=q)
+    qs = registry.entities_list(department=department, entity_type=entity_type, q=q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -110,10 +112,10 @@ def entity_detail(request, code):
     entity = get_object_or_404(
         PublicSectorEntity.objects.select_related("department", "monitoring_file"), code=code
     )
-    series = selectors.entity_series(entity)
+    series = published.entity_series(entity)
     kpi = _chosen_kpi(request, [s.kpi for s in series])
     chosen = next((s for s in series if s.kpi == kpi), None)
-    returns = selectors.returns_list(entity=entity).order_by("-period__ends_on", "-version")
+    returns = returns_list(entity=entity).order_by("-period__ends_on", "-version")
     return render(
         request,
         "cgu/entity_detail.html",
@@ -132,14 +134,14 @@ def entity_detail(request, code):
 @cgu_staff_required
 def department_detail(request, code):
     department = get_object_or_404(Department, code=code)
-    series = selectors.department_series(department)
+    series = published.department_series(department)
     kpi = _chosen_kpi(request, [s.kpi for s in series])
     chosen = next((s for s in series if s.kpi == kpi), None)
     period = chosen_period(request)
     rows = []
     counts = None
     if period is not None:
-        report = selectors.compliance(period)
+        report = filing.compliance(period)
         rows = [r for r in report.rows if r.entity.department_id == department.pk]
         counts = next((c for c in report.departments if c.department == department), None)
     return render(
@@ -172,7 +174,7 @@ def kpi_detail(request, code):
     kpi = get_object_or_404(KpiDefinition, code=code)
     period = chosen_period(request)
     context = {"kpi": kpi, "period": period, "charts": [], "ranking": []}
-    trend = selectors.province_series(kpi=kpi, cached=True)
+    trend = published.province_series(kpi=kpi, cached=True)
     if trend:
         context["charts"].append(
             charts.series_chart(
@@ -182,11 +184,11 @@ def kpi_detail(request, code):
             )
         )
     if period is not None:
-        figures = selectors.kpi_by_department(kpi, period)
+        figures = published.kpi_by_department(kpi, period)
         if figures:
             context["charts"].append(charts.department_bar("chart-kpi-dept", kpi, period, figures))
         context["ranking"] = [
-            (v, fmt(v.value, kpi)) for v in selectors.kpi_ranking(kpi, period)[:25]
+            (v, fmt(v.value, kpi)) for v in published.kpi_ranking(kpi, period)[:25]
         ]
-    context["periods"] = selectors.recent_periods()
+    context["periods"] = registry.recent_periods()
     return render(request, "cgu/kpi.html", context)

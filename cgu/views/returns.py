@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
-from cgu import access, intake, selectors, services
+from cgu import access, intake, services
 from cgu.charts import isolate
 from cgu.forms import ReturnEntryForm, ReturnStartForm, SendBackForm
 from cgu.models import KpiReturn, PublicSectorEntity, ReportingPeriod
+from cgu.selectors import registry, returns
 from cgu.views import cgu_staff_required
 from cgu.views.rows import return_rows
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
@@ -39,7 +40,7 @@ def return_list(request):
     department = (
         Department.objects.filter(code=wanted_department).first() if wanted_department else None
     )
-    page = selectors.returns_page(
+    page = returns.returns_page(
         status=status, period=period, department=department, cursor=request.GET.get("after")
     )
     query = {k: v for k, v in request.GET.items() if k != "after"}
@@ -57,8 +58,8 @@ def return_list(request):
             "period": period,
             "department": department,
             "statuses": KpiReturn.Status.choices,
-            "periods": selectors.recent_periods(),
-            "departments": selectors.departments_with_entities(),
+            "periods": registry.recent_periods(),
+            "departments": registry.departments_with_entities(),
         },
     )
 
@@ -163,7 +164,7 @@ def return_resubmit(request, pk):
 @cgu_staff_required
 def return_detail(request, pk):
     try:
-        kpi_return = selectors.return_detail(pk)
+        kpi_return = returns.return_detail(pk)
     except KpiReturn.DoesNotExist:
         raise Http404
     user = request.user
@@ -173,7 +174,7 @@ def return_detail(request, pk):
         and access.may_review(user)
         and (kpi_return.reviewed_by_id in (None, user.pk))
     )
-    versions = list(selectors.versions_of(kpi_return))
+    versions = list(returns.versions_of(kpi_return))
     tasks = (
         Task.objects.filter(process__kpireviewprocess__kpi_return=kpi_return)
         .select_related("owner")

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cgu.models import KpiReturn
-from cgu.selectors import FilingState
+from cgu.selectors.filing import FilingState
 
 # What ``reverse`` leaves unquoted in a path argument (RFC 3986 sub-delims and ~:@).
 _URL_SAFE = "!$&'()*+,;=~:@"
@@ -137,8 +137,9 @@ def _person(user) -> str:
 
 
 def return_rows(returns) -> list[str]:
-    """One ``<tr>`` per ``KpiReturn`` of ``selectors.returns_page`` (``value_count`` set;
-    entity, department, period and both users loaded), as ``cgu/return_list.html`` shows."""
+    """One ``<tr>`` per ``KpiReturn`` of ``cgu.selectors.returns.returns_page``
+    (``value_count`` set; entity, department, period and both users loaded), as
+    ``cgu/return_list.html`` shows."""
     return_url = url_prefix("cgu:return", 2147483647)
     statuses = status_labels()
     published = f' <span class="badge badge-accepted">{_e(_("published"))}</span>'
@@ -179,8 +180,8 @@ def code_links(name: str, items) -> str:
 
 
 def awaiting_rows(returns) -> list[str]:
-    """One ``<tr>`` per return of ``selectors.awaiting_review`` (entity and period loaded), as
-    the dashboard's review queue shows it."""
+    """One ``<tr>`` per return of ``cgu.selectors.returns.awaiting_review`` (entity and
+    period loaded), as the dashboard's review queue shows it."""
     return_url = url_prefix("cgu:return", 2147483647)
     statuses = status_labels()
     date = _dates()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-from cgu import selectors as cgu
+from cgu.selectors import published as cgu
 from portal_pages.caching import make_private
 from portal_pages.eoffice import eoffice_figures
 from portal_pages.models.base import (

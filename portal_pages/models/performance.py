@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
-from cgu import selectors as cgu
 from cgu.models import KpiDefinition, PerformanceReport
+from cgu.selectors import published as cgu
 from portal_pages import figures, reports
 from portal_pages.caching import serve_cached
 from portal_pages.eoffice import eoffice_figures

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from cgu import selectors
 from cgu.models import KpiDefinition, KpiReturn
+from cgu.selectors import _common, filing, published, registry, returns
 from cgu.services import return_accept
 from workspace.models import Department
 
@@ -25,44 +25,44 @@ def _reads(cgu):
     return_ids = sorted(KpiReturn.objects.values_list("pk", flat=True))
     kpi_ids = sorted(KpiDefinition.objects.values_list("pk", flat=True))
     return [
-        (selectors._published_aggregate, {}),
-        (selectors._filings_of, {"period_id": cgu.q3.pk}),
-        (selectors._active_entities, {}),
-        (selectors.awaiting_review, {}),
-        (selectors._departments_by_id.query, {"ids": dept_ids}),
-        (selectors._departments_by_id.query, {"ids": dept_ids[:1]}),
-        (selectors._kpis_by_id.query, {"ids": kpi_ids}),
-        (selectors._periods_by_id.query, {"ids": [cgu.q3.pk]}),
-        (selectors._latest_ended, {"kind": cgu.q3.kind, "on": dt.date(2026, 1, 1)}),
-        (selectors._latest_ended, {"kind": cgu.q3.kind, "on": dt.date(1990, 1, 1)}),
-        (selectors._latest_ended, {"kind": "no such kind", "on": dt.date(2026, 1, 1)}),
-        (selectors._newest_returns, {}),
-        (selectors._value_counts, {"return_ids": return_ids}),
-        (selectors.recent_periods, {}),
-        (selectors.active_kpis, {}),
-        (selectors._active_entities_in_order, {}),
-        (selectors._period_returns, {"period_id": cgu.q3.pk}),
-        (selectors._reminder_counts, {"period_id": cgu.q3.pk}),
-        (selectors.departments_with_entities, {}),
+        (published._published_aggregate, {}),
+        (filing._filings_of, {"period_id": cgu.q3.pk}),
+        (filing._active_entities, {}),
+        (returns.awaiting_review, {}),
+        (_common._departments_by_id.query, {"ids": dept_ids}),
+        (_common._departments_by_id.query, {"ids": dept_ids[:1]}),
+        (_common._kpis_by_id.query, {"ids": kpi_ids}),
+        (_common._periods_by_id.query, {"ids": [cgu.q3.pk]}),
+        (registry._latest_ended, {"kind": cgu.q3.kind, "on": dt.date(2026, 1, 1)}),
+        (registry._latest_ended, {"kind": cgu.q3.kind, "on": dt.date(1990, 1, 1)}),
+        (registry._latest_ended, {"kind": "no such kind", "on": dt.date(2026, 1, 1)}),
+        (returns._newest_returns, {}),
+        (returns._value_counts, {"return_ids": return_ids}),
+        (registry.recent_periods, {}),
+        (registry.active_kpis, {}),
+        (filing._active_entities_in_order, {}),
+        (filing._period_returns, {"period_id": cgu.q3.pk}),
+        (filing._reminder_counts, {"period_id": cgu.q3.pk}),
+        (registry.departments_with_entities, {}),
     ]
 
 
 def test_compiled_reads_agree_before_and_after_a_publication(cgu, submitted):
     for query, values in _reads(cgu):
         _same(query, **values)
-    assert _same(selectors._published_aggregate) == []  # nothing published: no row
-    assert selectors.published_stamp() == "0.None.-"
-    assert [r.pk for r in _same(selectors.awaiting_review)] == [submitted.pk]
+    assert _same(published._published_aggregate) == []  # nothing published: no row
+    assert published.published_stamp() == "0.None.-"
+    assert [r.pk for r in _same(returns.awaiting_review)] == [submitted.pk]
     return_accept(actor=cgu.so_user, kpi_return=submitted)
     for query, values in _reads(cgu):
         _same(query, **values)
-    (n, top, last), *_ = _same(selectors._published_aggregate)
+    (n, top, last), *_ = _same(published._published_aggregate)
     assert (n, top) == (1, submitted.pk) and last is not None
-    assert selectors.published_stamp() == f"1.{submitted.pk}.{last.isoformat()}"
-    assert _same(selectors.awaiting_review) == []
-    assert selectors.current_period(on=dt.date(1990, 1, 1)) is None
-    page = selectors.returns_page()  # the compiled first page, as the plain one would read
+    assert published.published_stamp() == f"1.{submitted.pk}.{last.isoformat()}"
+    assert _same(returns.awaiting_review) == []
+    assert registry.current_period(on=dt.date(1990, 1, 1)) is None
+    page = returns.returns_page()  # the compiled first page, as the plain one would read
     assert [(r.pk, r.value_count) for r in page.rows] == [
-        (r.pk, r.value_count) for r in selectors.returns_list()
+        (r.pk, r.value_count) for r in returns.returns_list()
     ]
     assert page.rows and page.rows[0].value_count > 0

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from cgu import selectors
 from cgu.models import Reminder
-from cgu.selectors import FilingState
+from cgu.selectors import filing
+from cgu.selectors.filing import FilingState
 from cgu.services import reminders_send, return_accept, return_send_back, return_submit
 from kernel.errors import ActionRefused, PermissionDenied
 from kernel.models import AuditEvent
@@ -54,7 +54,7 @@ def period(cgu):
 
 
 def test_states_per_entity(cgu, period):
-    report = selectors.compliance(period, on=ON)
+    report = filing.compliance(period, on=ON)
     states = {row.entity.code: row.state for row in report.rows}
     assert states == {
         "UOP": FilingState.ON_TIME,
@@ -71,7 +71,7 @@ def test_states_per_entity(cgu, period):
 
 
 def test_counts_and_rates_per_department(cgu, period):
-    report = selectors.compliance(period, on=ON)
+    report = filing.compliance(period, on=ON)
     t = report.totals
     assert (t.expected, t.on_time, t.late, t.overdue, t.not_due) == (7, 2, 1, 4, 0)
     assert (t.filed, t.accepted, t.awaiting_review, t.returned) == (3, 1, 1, 1)
@@ -89,7 +89,7 @@ def test_counts_and_rates_per_department(cgu, period):
 
 
 def test_before_the_deadline_nobody_is_overdue(cgu, period):
-    report = selectors.compliance(period, on=dt.date(2025, 10, 31))
+    report = filing.compliance(period, on=dt.date(2025, 10, 31))
     assert report.totals.overdue == 0
     assert report.totals.not_due == 4
     # AWKUM filed after that day in this constructed history: still counted as filed late.
@@ -99,11 +99,11 @@ def test_before_the_deadline_nobody_is_overdue(cgu, period):
 def test_compliance_query_count_does_not_grow(cgu, period, django_assert_max_num_queries):
     # PSEs, their departments (one query for all), returns, reminders.
     with django_assert_max_num_queries(4):
-        selectors.compliance(period, on=ON)
+        filing.compliance(period, on=ON)
     for i in range(20):
         EntityFactory(code=f"X{i}", department=cgu.hed)
     with django_assert_max_num_queries(4):
-        assert selectors.compliance(period, on=ON).totals.expected == 27
+        assert filing.compliance(period, on=ON).totals.expected == 27
 
 
 def test_reminders_email_the_owing_entities_on_commit(
@@ -153,7 +153,7 @@ def test_escalation_list(cgu, period, django_capture_on_commit_callbacks):
         return [e for e in rows if e.period == period]
 
     # 15 days late and not yet reminded: not for the head yet.
-    assert q3(selectors.escalations(on=ON)) == []
+    assert q3(filing.escalations(on=ON)) == []
     # Reminded twice: escalated.
     Reminder.objects.bulk_create(
         Reminder(
@@ -161,11 +161,9 @@ def test_escalation_list(cgu, period, django_capture_on_commit_callbacks):
         )
         for _ in range(2)
     )
-    assert [(e.entity.code, e.returned) for e in q3(selectors.escalations(on=ON))] == [
-        ("AWKUM", True)
-    ]
+    assert [(e.entity.code, e.returned) for e in q3(filing.escalations(on=ON))] == [("AWKUM", True)]
     # 30 days past the deadline everyone still owing is escalated; Q2 nobody filed at all.
-    later = selectors.escalations(on=dt.date(2025, 11, 30))
+    later = filing.escalations(on=dt.date(2025, 11, 30))
     codes = [(e.entity.code, e.period.code) for e in later]
     assert ("AWKUM", "2025-Q3") in codes and ("ICP", "2025-Q3") in codes
     assert ("UOP", "2025-Q3") not in codes and ("LRH-MTI", "2025-Q3") not in codes
@@ -175,8 +173,8 @@ def test_escalation_list(cgu, period, django_capture_on_commit_callbacks):
 
 
 def test_escalation_list_grouped_per_entity(cgu, period):
-    rows = selectors.escalations(on=dt.date(2025, 11, 30))
-    grouped = selectors.escalations_by_entity(rows)
+    rows = filing.escalations(on=dt.date(2025, 11, 30))
+    grouped = filing.escalations_by_entity(rows)
     assert len(grouped) == len({r.entity.pk for r in rows})
     uop = next(g for g in grouped if g.entity.code == "UOP")
     assert [e.period.code for e in uop.items] == ["2025-Q2"]  # Q3 is filed and accepted
@@ -187,9 +185,9 @@ def test_escalation_list_grouped_per_entity(cgu, period):
 
 @pytest.mark.parametrize("on", [ON, dt.date(2025, 10, 31), dt.date(2025, 10, 1)])
 def test_counts_only_agree_with_the_full_report(cgu, period, on, django_assert_max_num_queries):
-    full = selectors.compliance(period, on=on)
+    full = filing.compliance(period, on=on)
     with django_assert_max_num_queries(3):
-        counts = selectors.compliance_counts(period, on=on)
+        counts = filing.compliance_counts(period, on=on)
     assert counts.totals == full.totals
     assert counts.departments == full.departments
     assert counts.totals.returned == 1 and counts.totals.expected == full.totals.expected
@@ -199,4 +197,4 @@ def test_counts_only_query_count_does_not_grow(cgu, period, django_assert_max_nu
     for i in range(20):
         EntityFactory(code=f"Y{i}", department=cgu.hd)
     with django_assert_max_num_queries(3):
-        assert selectors.compliance_counts(period, on=ON).totals.expected == 27
+        assert filing.compliance_counts(period, on=ON).totals.expected == 27

@@ -217,7 +217,7 @@ def test_returned_resubmitted_accepted_published(people, client):
     page = client.get(f"/portal/entities/{o.uni.code}/")
     if page.status_code == 200:
         assert "2,100" in page.content.decode() or "2100" in page.content.decode()
-    from cgu.selectors import published_figures
+    from cgu.selectors.published import published_figures
 
     assert published_figures(entity=o.uni).filter(kpi__code="STAFF").get().value == 2100
 
@@ -262,7 +262,7 @@ def test_lateness_is_judged_on_the_certified_submission(people, monkeypatch):
     return_accept(actor=o.so_user, kpi_return=on_time)
     on_time.refresh_from_db()
     assert not on_time.is_late
-    from cgu.selectors import compliance
+    from cgu.selectors.filing import compliance
 
     rows = {r.entity.code: r for r in compliance(o.q3, on=dt.date(2025, 12, 20)).rows}
     assert rows["AWKUM"].state == "on_time" and rows["UOP"].state == "late"

@@ -8,7 +8,7 @@ import pytest
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cgu import selectors
+from cgu.selectors import returns
 from cgu.services import return_accept, return_submit
 from tests.cgu.conftest import uni_rows
 from tests.cgu.factories import EntityFactory
@@ -43,7 +43,7 @@ def test_keyset_pages_walk_every_return_once_newest_first(cgu, django_assert_num
     seen, cursor = [], None
     while True:
         with django_assert_num_queries(2):  # the page, and its rows' figure counts
-            page = selectors.returns_page(cursor=cursor, limit=2)
+            page = returns.returns_page(cursor=cursor, limit=2)
         seen += page.rows
         cursor = page.next_cursor
         if cursor is None:
@@ -57,14 +57,14 @@ def test_keyset_pages_walk_every_return_once_newest_first(cgu, django_assert_num
 def test_keyset_page_keeps_filters_and_ignores_a_bad_cursor(cgu):
     made = _returns(cgu, 3)
     return_accept(actor=cgu.so_user, kpi_return=made[0])
-    page = selectors.returns_page(status="accepted", cursor="not-a-cursor")
+    page = returns.returns_page(status="accepted", cursor="not-a-cursor")
     assert [r.pk for r in page.rows] == [made[0].pk] and page.next_cursor is None
 
 
 def test_returns_list_links_the_next_page_and_keeps_the_filter(so_client, cgu, monkeypatch):
     _returns(cgu, 3)
-    real = selectors.returns_page
-    monkeypatch.setattr(selectors, "returns_page", lambda **kw: real(**kw, limit=2))
+    real = returns.returns_page
+    monkeypatch.setattr(returns, "returns_page", lambda **kw: real(**kw, limit=2))
     first = so_client.get(reverse("cgu:returns"), {"status": "submitted"}).content.decode()
     assert first.count('<tr><th scope="row">') == 2
     assert "status=submitted&amp;after=" in first
@@ -123,7 +123,7 @@ def test_dashboard_rows_and_links_are_what_its_template_wrote(cgu, language):
 
     made = _returns(cgu, 3, name='A & B <"quoted">')
     Department.objects.filter(pk=cgu.hed.pk).update(code="P&D", name_en="Planning & <Dev>")
-    queue = selectors.awaiting_review()
+    queue = returns.awaiting_review()
     departments = list(Department.objects.all())
     kpis = list(KpiDefinition.objects.all())
     assert {r.pk for r in queue} == {r.pk for r in made}

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from cgu import selectors
 from cgu.models import KpiReturn
+from cgu.selectors import published
 from cgu.services import (
     return_accept,
     return_resubmit,
@@ -62,26 +62,26 @@ def mixed(cgu):
 
 
 def test_public_selectors_return_the_accepted_version_only(cgu, mixed):
-    figures = list(selectors.published_figures())
+    figures = list(published.published_figures())
     assert {f.kpi_return_id for f in figures} == {mixed.pk}
     assert Decimal(SECRET) not in {f.value for f in figures}
-    assert [p.code for p in selectors.published_periods()] == ["2025-Q3"]
-    assert list(selectors.published_returns()) == [mixed]
-    budget = next(s for s in selectors.entity_series(cgu.uni) if s.kpi.code == "BUDGET")
+    assert [p.code for p in published.published_periods()] == ["2025-Q3"]
+    assert list(published.published_returns()) == [mixed]
+    budget = next(s for s in published.entity_series(cgu.uni) if s.kpi.code == "BUDGET")
     assert [(p.period.code, p.value) for p in budget.points] == [("2025-Q3", Decimal("1200.50"))]
-    for series in [selectors.department_series(cgu.hed), selectors.province_series()]:
+    for series in [published.department_series(cgu.hed), published.province_series()]:
         budget = next(s for s in series if s.kpi.code == "BUDGET")
         assert [p.value for p in budget.points] == [Decimal("1200.50")]
-    assert selectors.department_series(cgu.hd) == []
-    by_dept = selectors.kpi_by_department(cgu.budget_kpi, cgu.q3)
+    assert published.department_series(cgu.hd) == []
+    by_dept = published.kpi_by_department(cgu.budget_kpi, cgu.q3)
     assert [(f.department.code, f.value, f.entities) for f in by_dept] == [
         ("HED", Decimal("1200.50"), 1)
     ]
-    assert [v.kpi_return.entity.code for v in selectors.kpi_ranking(cgu.budget_kpi, cgu.q3)] == [
+    assert [v.kpi_return.entity.code for v in published.kpi_ranking(cgu.budget_kpi, cgu.q3)] == [
         "UOP"
     ]
-    assert sorted(e.code for e in selectors.not_reported(cgu.q3)) == ["AWKUM", "LRH-MTI"]
-    assert sorted(e.code for e in selectors.not_reported(cgu.q2)) == ["AWKUM", "LRH-MTI", "UOP"]
+    assert sorted(e.code for e in published.not_reported(cgu.q3)) == ["AWKUM", "LRH-MTI"]
+    assert sorted(e.code for e in published.not_reported(cgu.q2)) == ["AWKUM", "LRH-MTI", "UOP"]
 
 
 def test_rates_average_and_amounts_add_up(cgu):
@@ -95,7 +95,7 @@ def test_rates_average_and_amounts_add_up(cgu):
             received_on=day,
         )
         return_accept(actor=cgu.so_user, kpi_return=r)
-    series = {s.kpi.code: s for s in selectors.department_series(cgu.hed)}
+    series = {s.kpi.code: s for s in published.department_series(cgu.hed)}
     assert series["UTIL_PCT"].points[0].value == Decimal("70.00")
     assert series["BUDGET"].points[0].value == Decimal("400.00")
     assert series["BUDGET"].points[0].entities == 2

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from cgu import selectors
+from cgu.selectors import published
 from cgu.services import return_accept, return_resubmit, return_submit
 from tests.cgu.conftest import uni_rows
 from tests.cgu.factories import EntityFactory
@@ -16,13 +16,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _budget(cgu) -> Decimal | None:
-    series = selectors.province_series(kpi=cgu.budget_kpi, cached=True)
+    series = published.province_series(kpi=cgu.budget_kpi, cached=True)
     return series[0].points[-1].value if series else None
 
 
 def _by_dept(cgu):
     return [
-        (f.department.code, f.value) for f in selectors.kpi_by_department(cgu.budget_kpi, cgu.q3)
+        (f.department.code, f.value) for f in published.kpi_by_department(cgu.budget_kpi, cgu.q3)
     ]
 
 

@@ -7,8 +7,8 @@ import pytest
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cgu import selectors
 from cgu.models import KpiReturn
+from cgu.selectors import published
 from cgu.services import (
     return_accept,
     return_resubmit,
@@ -51,7 +51,7 @@ def test_take_up_then_accept_publishes(cgu, submitted):
     names = [t.name for t, _ in tasks_of(r)]
     assert names == ["start", "review", "decide", "accept", "end"]
     assert all(status == STATUS.DONE for _, status in tasks_of(r))
-    assert selectors.published_figures(entity=cgu.uni).count() == 5
+    assert published.published_figures(entity=cgu.uni).count() == 5
 
 
 def test_accept_straight_from_submitted_takes_it_up(cgu, submitted):
@@ -71,7 +71,7 @@ def test_send_back_needs_reasons_then_resubmit_makes_a_new_version(cgu, submitte
         False,
     )
     assert [t.name for t, _ in tasks_of(r)] == ["start", "review", "decide", "send_back", "end"]
-    assert selectors.published_figures(entity=cgu.uni).count() == 0
+    assert published.published_figures(entity=cgu.uni).count() == 0
 
     v2 = return_resubmit(
         actor=cgu.asst_user,
@@ -84,7 +84,7 @@ def test_send_back_needs_reasons_then_resubmit_makes_a_new_version(cgu, submitte
     assert (r.status, r.reasons) == ("returned", "Expenditure exceeds the ledger.")
     assert r.values.get(kpi__code="EXPENDITURE").value == 980.25  # the old version stays
     return_accept(actor=cgu.so_user, kpi_return=v2)
-    figures = selectors.published_figures(entity=cgu.uni, kpi=cgu.exp_kpi)
+    figures = published.published_figures(entity=cgu.uni, kpi=cgu.exp_kpi)
     assert [f.value for f in figures] == [950]
 
 
@@ -92,13 +92,13 @@ def test_correction_of_an_accepted_return_replaces_it_on_acceptance_only(cgu, su
     v1 = return_accept(actor=cgu.so_user, kpi_return=submitted)
     v2 = return_resubmit(actor=cgu.asst_user, kpi_return=v1, rows=uni_rows(BUDGET="1300"))
     # While the correction waits, the public still sees version 1.
-    assert [f.value for f in selectors.published_figures(kpi=cgu.budget_kpi)] == [
+    assert [f.value for f in published.published_figures(kpi=cgu.budget_kpi)] == [
         v1.values.get(kpi__code="BUDGET").value
     ]
     return_accept(actor=cgu.so_user, kpi_return=v2)
     v1.refresh_from_db()
     assert (v1.status, v1.is_published) == ("accepted", False)
-    assert [f.value for f in selectors.published_figures(kpi=cgu.budget_kpi)] == [1300]
+    assert [f.value for f in published.published_figures(kpi=cgu.budget_kpi)] == [1300]
     assert KpiReturn.objects.filter(is_published=True).count() == 1
 
 

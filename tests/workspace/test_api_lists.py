@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from tests.workspace.helpers import api_client, open_file
 from workspace import access, api
+from workspace import serializers as desk_serializers
 from workspace.models import File, Grading, Post
 from workspace.services import movement
 
@@ -96,7 +97,7 @@ class _DeclaredPost(serializers.ModelSerializer):
 
     class Meta:
         model = Post
-        fields = api.PostSerializer.Meta.fields
+        fields = desk_serializers.PostSerializer.Meta.fields
 
 
 class _DeclaredFile(serializers.ModelSerializer):
@@ -108,7 +109,7 @@ class _DeclaredFile(serializers.ModelSerializer):
 
     class Meta:
         model = File
-        fields = api.FileSerializer.Meta.fields
+        fields = desk_serializers.FileSerializer.Meta.fields
 
 
 @pytest.mark.parametrize("language", ["en", "ur"])
@@ -125,5 +126,8 @@ def test_the_file_serializer_gives_what_its_declared_fields_give(desk, language)
     files[-1].opened_at = urgent.opened_at
     files[-1].desk_since = urgent.desk_since
     with translation.override(language):
-        assert api.FileSerializer(files, many=True).data == _DeclaredFile(files, many=True).data
-        assert api.PostSerializer(desk.so).data == _DeclaredPost(desk.so).data
+        assert (
+            desk_serializers.FileSerializer(files, many=True).data
+            == _DeclaredFile(files, many=True).data
+        )
+        assert desk_serializers.PostSerializer(desk.so).data == _DeclaredPost(desk.so).data

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from tests.factories import HoldingFactory, PostFactory, SectionFactory
 from tests.workspace.helpers import api_client, diarise, open_file
 from workspace import access, api
+from workspace import serializers as desk_serializers
 from workspace.models import Grading, Holding, Receipt
 from workspace.services import movement, receipts
 
@@ -139,7 +140,7 @@ def test_the_list_shows_what_the_serializer_shows(desk):
     users = _office(desk)
     user = users[-1]
     body = api_client(user).get("/api/v1/receipts/").json()
-    reference = api.ReceiptSerializer(
+    reference = desk_serializers.ReceiptSerializer(
         access.visible_receipts(user).order_by("-pk").distinct(), many=True
     ).data
     assert body["results"] == reference
@@ -149,13 +150,13 @@ def test_the_receipt_serializer_gives_what_its_declared_fields_give(desk):
     """The direct ``to_representation`` against DRF's generic path over the same fields."""
     users = _office(desk)
     receipts_seen = list(
-        access.visible_receipts(users[0]).select_related(*api.RECEIPT_LIST_RELATED)
+        access.visible_receipts(users[0]).select_related(*desk_serializers.RECEIPT_LIST_RELATED)
     )
     receipts_seen.append(Receipt(pk=0, section=receipts_seen[0].section, diary_number=1,
                                  diary_year=2026, sender="S", subject="No dates", priority=1,
                                  grading=0, received_on=None, letter_date=None,
                                  holding_post=receipts_seen[0].holding_post))  # fmt: skip
-    serializer = api.ReceiptSerializer()
+    serializer = desk_serializers.ReceiptSerializer()
     generic = [serializers.ModelSerializer.to_representation(serializer, r) for r in receipts_seen]
     assert [serializer.to_representation(r) for r in receipts_seen] == generic
     assert any(r["holding_post"] for r in generic) and any(r["file"] for r in generic)

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
@@ -8,7 +9,8 @@ from workspace.selectors import desk as sel
 
 def run(request, service, success_message=None, **kwargs):
     """Call ``service(actor=request.user, **kwargs)``; put its outcome in a message.
-    Returns the service's result, or None when it refused."""
+    ``success_message`` may be a function of the service's result (a message naming what it
+    made). Returns the service's result, or None when it refused."""
     try:
         result = service(actor=request.user, **kwargs)
     except NotFound:
@@ -19,9 +21,29 @@ def run(request, service, success_message=None, **kwargs):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return None
+    if callable(success_message):
+        success_message = success_message(result)
     if success_message:
         messages.success(request, success_message)
     return result
+
+
+def form_action(request, service, done=None, *, back, form=None, data=None, **kwargs):
+    """The whole of an action's POST (a thin view): check ``form``, call one service, say how
+    it went, go ``back`` (anything ``redirect`` takes).
+
+    An invalid form puts its errors in messages and calls nothing. Otherwise the service runs
+    as ``run`` runs it (a domain error becomes a message, not found a 404) with ``kwargs`` and
+    the form's cleaned data — or what ``data(cleaned_data)`` makes of it. ``done``, the success
+    message, may be a function ``done(cleaned_data, result)``."""
+    if form is not None and not form.is_valid():
+        form_errors(request, form)
+        return redirect(back)
+    cleaned = form.cleaned_data if form is not None else {}
+    arguments = data(cleaned) if data is not None else cleaned
+    message = (lambda result: done(cleaned, result)) if callable(done) else done
+    run(request, service, message, **kwargs, **arguments)
+    return redirect(back)
 
 
 def form_errors(request, form) -> None:

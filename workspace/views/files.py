@@ -24,7 +24,7 @@ from workspace.forms import (
 from workspace.models import Approval, Draft, Enclosure, File, Movement, NoteParagraph
 from workspace.selectors import desk as sel
 from workspace.services import approvals, correspondence, files, movement, notes
-from workspace.views.common import choice_labels, form_errors, marking, run
+from workspace.views.common import choice_labels, form_action, form_errors, marking, run
 
 
 def _file_or_404(request, pk) -> File:
@@ -128,80 +128,76 @@ def file_open(request):
     return render(request, "workspace/file_open.html", {"form": form})
 
 
-def _action(request, pk, call):
-    file = _file_or_404(request, pk)
-    call(file)
-    return redirect("workspace:file", pk=file.pk)
+def _file_page(file) -> str:
+    """Where every action on a file goes back to: the file's page."""
+    return reverse("workspace:file", kwargs={"pk": file.pk})
 
 
 @login_required
 @require_POST
 def note_add(request, pk):
-    def call(file):
-        form = NoteForm(request.POST)
-        if form.is_valid():
-            flags = Enclosure.objects.filter(file=file, pk__in=request.POST.getlist("flags"))
-            run(
-                request,
-                notes.note_add,
-                _("Paragraph added."),
-                file=file,
-                text=form.cleaned_data["text"],
-                refers_to_flags=flags,
-            )
-        else:
-            form_errors(request, form)
-
-    return _action(request, pk, call)
+    file = _file_or_404(request, pk)
+    return form_action(
+        request,
+        notes.note_add,
+        _("Paragraph added."),
+        back=_file_page(file),
+        form=NoteForm(request.POST),
+        data=lambda data: {
+            "text": data["text"],
+            "refers_to_flags": Enclosure.objects.filter(
+                file=file, pk__in=request.POST.getlist("flags")
+            ),
+        },
+        file=file,
+    )
 
 
 @login_required
 @require_POST
 def note_edit(request, pk, number):
-    def call(file):
-        paragraph = get_object_or_404(NoteParagraph, file=file, number=number)
-        form = NoteForm(request.POST)
-        if form.is_valid():
-            run(
-                request,
-                notes.note_edit,
-                _("Paragraph changed."),
-                paragraph=paragraph,
-                text=form.cleaned_data["text"],
-            )
-        else:
-            form_errors(request, form)
-
-    return _action(request, pk, call)
+    file = _file_or_404(request, pk)
+    paragraph = get_object_or_404(NoteParagraph, file=file, number=number)
+    return form_action(
+        request,
+        notes.note_edit,
+        _("Paragraph changed."),
+        back=_file_page(file),
+        form=NoteForm(request.POST),
+        paragraph=paragraph,
+    )
 
 
 @login_required
 @require_POST
 def note_delete(request, pk, number):
-    def call(file):
-        paragraph = get_object_or_404(NoteParagraph, file=file, number=number)
-        run(request, notes.note_delete, _("Paragraph withdrawn."), paragraph=paragraph)
-
-    return _action(request, pk, call)
+    file = _file_or_404(request, pk)
+    paragraph = get_object_or_404(NoteParagraph, file=file, number=number)
+    return form_action(
+        request,
+        notes.note_delete,
+        _("Paragraph withdrawn."),
+        back=_file_page(file),
+        paragraph=paragraph,
+    )
 
 
 @login_required
 @require_POST
 def file_mark(request, pk):
-    def call(file):
-        form = MarkForm(request.POST)
-        if form.is_valid():
-            run(
-                request,
-                movement.file_mark,
-                _("File marked to %(post)s.") % {"post": form.cleaned_data["to_post"]},
-                file=file,
-                **form.cleaned_data,
-            )
-        else:
-            form_errors(request, form)
+    file = _file_or_404(request, pk)
+    return form_action(
+        request,
+        movement.file_mark,
+        lambda data, _moved: _("File marked to %(post)s.") % {"post": data["to_post"]},
+        back=_file_page(file),
+        form=MarkForm(request.POST),
+        file=file,
+    )
 
-    return _action(request, pk, call)
+
+# What each remarks-only move takes from its form (the rest take the remarks alone).
+_MOVE_FIELDS = {"put_up": ("remarks", "due_on"), "park": ("remarks", "hold_reason")}
 
 
 @login_required
@@ -220,167 +216,143 @@ def file_move(request, pk, action):
     if action not in services:
         raise Http404
     service, done = services[action]
-
-    def call(file):
-        form = (ParkForm if action == "park" else RemarksForm)(request.POST)
-        if not form.is_valid():
-            form_errors(request, form)
-            return
-        kwargs = {"remarks": form.cleaned_data["remarks"]}
-        if action == "put_up":
-            kwargs["due_on"] = form.cleaned_data["due_on"]
-        if action == "park":
-            kwargs["hold_reason"] = form.cleaned_data["hold_reason"]
-        run(request, service, done, file=file, **kwargs)
-
-    return _action(request, pk, call)
+    fields = _MOVE_FIELDS.get(action, ("remarks",))
+    file = _file_or_404(request, pk)
+    return form_action(
+        request,
+        service,
+        done,
+        back=_file_page(file),
+        form=(ParkForm if action == "park" else RemarksForm)(request.POST),
+        data=lambda data: {name: data[name] for name in fields},
+        file=file,
+    )
 
 
 @login_required
 @require_POST
 def file_recall(request, pk):
-    def call(file):
-        form = ReasonForm(request.POST)
-        if form.is_valid():
-            run(
-                request,
-                movement.file_recall,
-                _("File recalled."),
-                file=file,
-                reason=form.cleaned_data["reason"],
-            )
-        else:
-            form_errors(request, form)
-
     # The sender no longer holds the file but may see it (it passed through their post).
-    return _action(request, pk, call)
+    file = _file_or_404(request, pk)
+    return form_action(
+        request,
+        movement.file_recall,
+        _("File recalled."),
+        back=_file_page(file),
+        form=ReasonForm(request.POST),
+        file=file,
+    )
 
 
 @login_required
 @require_POST
 def enclose_receipt(request, pk):
-    def call(file):
-        receipt = sel.receipt_for(user=request.user, pk=request.POST.get("receipt") or 0)
-        if receipt is None:
-            raise Http404
-        run(
-            request,
-            correspondence.enclosure_add,
-            _("Receipt put on the file."),
-            file=file,
-            receipt=receipt,
-            is_puc=bool(request.POST.get("is_puc")),
-        )
-
-    return _action(request, pk, call)
+    file = _file_or_404(request, pk)
+    receipt = sel.receipt_for(user=request.user, pk=request.POST.get("receipt") or 0)
+    if receipt is None:
+        raise Http404
+    return form_action(
+        request,
+        correspondence.enclosure_add,
+        _("Receipt put on the file."),
+        back=_file_page(file),
+        file=file,
+        receipt=receipt,
+        is_puc=bool(request.POST.get("is_puc")),
+    )
 
 
 @login_required
 @require_POST
 def enclose_paper(request, pk):
-    def call(file):
-        form = PaperForm(request.POST, request.FILES)
-        if form.is_valid():
-            run(
-                request,
-                correspondence.paper_enclose,
-                _("Paper put on the file."),
-                file=file,
-                **form.cleaned_data,
-            )
-        else:
-            form_errors(request, form)
-
-    return _action(request, pk, call)
+    file = _file_or_404(request, pk)
+    return form_action(
+        request,
+        correspondence.paper_enclose,
+        _("Paper put on the file."),
+        back=_file_page(file),
+        form=PaperForm(request.POST, request.FILES),
+        file=file,
+    )
 
 
 @login_required
 @require_POST
 def mark_puc(request, pk, flag):
-    def call(file):
-        enclosure = get_object_or_404(Enclosure, file=file, flag=flag)
-        run(
-            request,
-            correspondence.puc_mark,
-            _("Flag %(flag)s is now the paper under consideration.") % {"flag": flag},
-            enclosure=enclosure,
-        )
-
-    return _action(request, pk, call)
+    file = _file_or_404(request, pk)
+    enclosure = get_object_or_404(Enclosure, file=file, flag=flag)
+    return form_action(
+        request,
+        correspondence.puc_mark,
+        _("Flag %(flag)s is now the paper under consideration.") % {"flag": flag},
+        back=_file_page(file),
+        enclosure=enclosure,
+    )
 
 
 @login_required
 @require_POST
 @confirm_required
 def note_decide(request, pk, number):
-    def call(file):
-        paragraph = get_object_or_404(NoteParagraph, file=file, number=number)
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            done = (
-                _("Approved and sent down.")
-                if form.cleaned_data["decision"] == "approved"
-                else _("Returned.")
-            )
-            run(
-                request,
-                approvals.note_decide,
-                done,
-                file=file,
-                paragraph=paragraph,
-                **form.cleaned_data,
-            )
-        else:
-            form_errors(request, form)
-
-    return _action(request, pk, call)
+    file = _file_or_404(request, pk)
+    paragraph = get_object_or_404(NoteParagraph, file=file, number=number)
+    return form_action(
+        request,
+        approvals.note_decide,
+        lambda data, _approval: (
+            _("Approved and sent down.") if data["decision"] == "approved" else _("Returned.")
+        ),
+        back=_file_page(file),
+        form=DecisionForm(request.POST),
+        file=file,
+        paragraph=paragraph,
+    )
 
 
 @login_required
 @require_POST
 def draft_add(request, pk):
-    def call(file):
-        form = DraftForm(request.POST)
-        if form.is_valid():
-            run(request, approvals.draft_create, _("Draft added."), file=file, **form.cleaned_data)
-        else:
-            form_errors(request, form)
-
-    return _action(request, pk, call)
+    file = _file_or_404(request, pk)
+    return form_action(
+        request,
+        approvals.draft_create,
+        _("Draft added."),
+        back=_file_page(file),
+        form=DraftForm(request.POST),
+        file=file,
+    )
 
 
 @login_required
 @require_POST
 @confirm_required
 def draft_decide(request, pk, number):
-    def call(file):
-        draft = get_object_or_404(Draft, file=file, number=number)
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            done = (
-                _("Draft approved.")
-                if form.cleaned_data["decision"] == "approved"
-                else _("Draft returned.")
-            )
-            run(request, approvals.draft_decide, done, file=file, draft=draft, **form.cleaned_data)
-        else:
-            form_errors(request, form)
-
-    return _action(request, pk, call)
+    file = _file_or_404(request, pk)
+    draft = get_object_or_404(Draft, file=file, number=number)
+    return form_action(
+        request,
+        approvals.draft_decide,
+        lambda data, _approval: (
+            _("Draft approved.") if data["decision"] == "approved" else _("Draft returned.")
+        ),
+        back=_file_page(file),
+        form=DecisionForm(request.POST),
+        file=file,
+        draft=draft,
+    )
 
 
 @login_required
 @require_POST
 @confirm_required
 def draft_issue(request, pk, number):
-    def call(file):
-        draft = get_object_or_404(Draft, file=file, number=number)
-        entry = run(request, approvals.draft_issue, None, file=file, draft=draft)
-        if entry:
-            from django.contrib import messages
-
-            messages.success(
-                request, _("Issued as %(number)s.") % {"number": entry.outgoing_number}
-            )
-
-    return _action(request, pk, call)
+    file = _file_or_404(request, pk)
+    draft = get_object_or_404(Draft, file=file, number=number)
+    return form_action(
+        request,
+        approvals.draft_issue,
+        lambda _data, entry: _("Issued as %(number)s.") % {"number": entry.outgoing_number},
+        back=_file_page(file),
+        file=file,
+        draft=draft,
+    )

@@ -11,15 +11,16 @@ accepted by then, and the public page offers the newest.
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from cgu import access, selectors, services
+from cgu import access, services
 from cgu.models import ReportingPeriod
+from cgu.selectors.registry import latest_due_quarter
 from kernel.errors import ActionRefused, PermissionDenied
 from workspace.models import Holding
 
 
 def _period(code: str) -> ReportingPeriod:
     if code == "latest":
-        period = selectors.latest_due_quarter()
+        period = latest_due_quarter()
         if period is None:
             raise CommandError("No quarter's returns are due yet.")
         return period

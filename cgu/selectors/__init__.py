@@ -1,0 +1,27 @@
+"""Reads of the CGU's data for screens, the API, the report and the public site, one module
+per concern (import from the module, e.g. ``from cgu.selectors.published import
+published_figures``):
+
+- ``published``: **public** reads, published (accepted) figures only, safe for anyone:
+  ``public_entities``, ``published_returns``, ``published_figures``, ``published_periods``,
+  ``entity_series``, ``department_series``, ``province_series``, ``kpi_by_department``,
+  ``kpi_ranking``, ``not_reported``, and ``published_stamp`` with the cache keyed on it.
+- ``filing``: **staff** reads of who filed (on time, late, overdue) and who owes, i.e. the
+  CGU's compliance and escalations: ``compliance``, ``compliance_counts``, ``escalations``,
+  ``escalations_by_entity``.
+- ``returns``: **staff** reads of returns, every version: ``returns_list``, ``returns_page``,
+  ``awaiting_review``, ``return_detail``, ``versions_of``.
+- ``registry``: the KPIs, periods and departments the CGU's screens choose from, the current
+  and latest due period, and the staff list of PSEs (``entities_list``).
+
+Staff reads leave the permission check to the caller (``cgu.access.is_cgu_staff``).
+"""
+
+# The demo code (cgu/demo.py, portal_pages/demo.py) is being moved out of the apps in a parallel
+# change that still reads these three as ``selectors.<name>``; drop this once it imports them
+# from their modules.
+from cgu.selectors.filing import compliance
+from cgu.selectors.published import published_periods
+from cgu.selectors.registry import latest_due_quarter
+
+__all__ = ["compliance", "latest_due_quarter", "published_periods"]
