@@ -113,7 +113,6 @@ class InviteForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=())
 
     def __init__(self, *args, **kwargs):
-
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = EntityUser.Role.choices
 

@@ -201,7 +201,6 @@ class Complaint(models.Model):
 
     @property
     def display_ref(self) -> str:
-
         return display(self.tracking_ref)
 
     @property

@@ -25,8 +25,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+import search
 from daftar.ops.queue import queue_depth
-from search import health
 
 logger = logging.getLogger("daftar.health")
 
@@ -76,8 +76,7 @@ def _storage():
 
 
 def _search():
-
-    return health()
+    return search.health()
 
 
 def _tasks():

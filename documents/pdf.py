@@ -68,7 +68,6 @@ STAMP_INK = colors.Color(0.55, 0.05, 0.05)
 
 
 def _quiet_reader(data: bytes) -> PdfReader:
-
     return open_pdf(io.BytesIO(data))
 
 

@@ -162,7 +162,6 @@ def _store(
 
 
 def _after_commit(version_id: int) -> None:
-
     extract_text.enqueue(version_id)
 
 

@@ -52,7 +52,6 @@ def _return_saved(sender, instance, update_fields=None, **kwargs):
 
 
 def connect() -> None:
-
     page_published.connect(_content, dispatch_uid=f"{UID}.published")
     page_unpublished.connect(_content, dispatch_uid=f"{UID}.unpublished")
     post_page_move.connect(_content, dispatch_uid=f"{UID}.moved")

@@ -13,7 +13,6 @@ from workspace.models import File
 
 
 def disagreements(progress=None) -> list[str]:
-
     open_tasks = defaultdict(list)
     tasks = FileFlow.task_class.objects.filter(
         flow_task=FileFlow.desk, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]

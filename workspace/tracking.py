@@ -388,7 +388,6 @@ def _load(reference: str) -> dict | None:
 
 
 def _is_public(row) -> bool:
-
     file_grading = None if row["file_id"] is None else row["file__grading"]
     return public_grading(row["grading"], file_grading)
 

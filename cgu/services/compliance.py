@@ -20,7 +20,6 @@ from workspace.models import Holding, Post
 
 
 def _enqueue(reminder_id: int) -> None:
-
     send_reminder_email.enqueue(reminder_id)
 
 
@@ -85,7 +84,6 @@ CHASE_WINDOW_DAYS = 120  # periods whose deadline passed longer ago are no longe
 
 
 def _enqueue_notice(notice_id: int) -> None:
-
     send_secretary_notice.enqueue(notice_id)
 
 

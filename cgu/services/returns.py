@@ -86,7 +86,6 @@ def _create_version(
     certified_by=None,
     certified_at=None,
 ) -> KpiReturn:
-
     kpi_return = KpiReturn(
         entity=entity,
         period=period,
@@ -161,7 +160,6 @@ def _put_on_monitoring_file(*, actor, kpi_return: KpiReturn) -> None:
 
 
 def _enclose(*, actor, kpi_return: KpiReturn, file: File) -> None:
-
     title = f"KPI return {kpi_return.period.code}, version {kpi_return.version}"
     if kpi_return.original_filename:
         title += f" ({kpi_return.original_filename})"

@@ -75,7 +75,6 @@ def _require_open(kpi_return: KpiReturn, actor) -> None:
 
 
 def _review_task(kpi_return: KpiReturn):
-
     process = (
         KpiReviewProcess.objects.filter(kpi_return=kpi_return, finished__isnull=True)
         .order_by("-pk")

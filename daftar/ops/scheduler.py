@@ -110,32 +110,26 @@ def _command(*args, **kwargs) -> Callable[[], str]:
 
 
 def _eoffice_figures() -> str:
-
     return f"{len(refresh_eoffice_figures().departments)} department(s)"
 
 
 def _orphans() -> str:
-
     return f"{len(delete_orphans(older_than=dt.timedelta(hours=1)))} orphan(s) deleted"
 
 
 def _stalled_tasks() -> str:
-
     return f"{recover(older_than=stall_limit())} task(s) requeued"
 
 
 def _complaints_escalate() -> str:
-
     return f"{escalate_due()} complaint(s) escalated"
 
 
 def _complaints_close() -> str:
-
     return f"{close_unanswered()} complaint(s) closed without feedback"
 
 
 def _complaints_digest() -> str:
-
     return f"{send_digests()} digest(s) sent"
 
 

@@ -71,7 +71,6 @@ class HomePage(BilingualPage):
         return self._pick("tracking_heading")
 
     def get_context(self, request, *args, **kwargs):
-
         context = super().get_context(request, *args, **kwargs)
         context["tracking_page"] = live_children(self, TrackingPage).first()
         performance = live_children(self, PerformanceIndexPage).first()
@@ -108,7 +107,6 @@ class DepartmentIndexPage(BilingualPage):
         verbose_name = _("department index page")
 
     def get_context(self, request, *args, **kwargs):
-
         context = super().get_context(request, *args, **kwargs)
         figures = eoffice_figures()
         pages = list(
@@ -142,7 +140,6 @@ class DepartmentPage(BilingualPage):
         verbose_name = _("department page")
 
     def get_context(self, request, *args, **kwargs):
-
         context = super().get_context(request, *args, **kwargs)
         figures = eoffice_figures()
         context["figures_ready"] = figures.ready
@@ -225,7 +222,6 @@ class TrackingPage(BilingualPage):
         verbose_name = _("tracking page")
 
     def serve(self, request, *args, **kwargs):
-
         result = None
         status_code = 200
         if request.method == "POST":

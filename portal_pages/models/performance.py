@@ -83,7 +83,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     # ---- overview
     def _overview_data(self):
-
         periods = figures.recent_periods()
         period = figures.filing_period(periods)
         filing = figures.filing(period)
@@ -108,7 +107,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     @path("")
     def overview(self, request):
-
         period, filing, departments, headline = self._overview_data()
         reports = (
             MonitoringReportPage.objects.live()
@@ -159,14 +157,12 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     # ---- a department
     def _department(self, code: str):
-
         department = Department.objects.filter(code__iexact=code).first()
         if department is None:
             raise Http404
         return department
 
     def _department_data(self, department):
-
         periods = figures.recent_periods()
         kpi_figs = figures.kpi_figures(
             cgu.department_series(department, kind=figures.QUARTERLY), periods, combined=True
@@ -197,7 +193,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     @path("departments/<slug:code>/<slug:fmt>/")
     def department_download(self, request, code, fmt):
-
         department = self._department(code)
         _periods, kpi_figs, filing = self._department_data(department)
         name = f"{department.code.lower()}-performance"
@@ -213,14 +208,12 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     # ---- an entity
     def _entity(self, code: str):
-
         entity = cgu.public_entities().filter(code__iexact=code).first()
         if entity is None:
             raise Http404
         return entity
 
     def _entity_data(self, entity):
-
         periods = figures.recent_periods()
         kpis = [
             k for k in KpiDefinition.objects.filter(is_active=True) if k.applies_to(entity.type)
@@ -257,7 +250,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     @path("entities/<slug:code>/<slug:fmt>/")
     def entity_download(self, request, code, fmt):
-
         entity = self._entity(code)
         _periods, kpi_figs, _reported = self._entity_data(entity)
         name = f"{slugify(entity.code)}-performance"
@@ -278,7 +270,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     # ---- the e-office itself
     def _eoffice(self):
-
         data = eoffice_figures()
         tables = figures.eoffice_tables(data)
         return data, tables, figures.eoffice_charts(tables)
@@ -298,7 +289,6 @@ class PerformanceIndexPage(RoutableBilingualPage):
 
     @path("e-office/<slug:fmt>/")
     def eoffice_download(self, request, fmt):
-
         data, tables, _charts = self._eoffice()
         if not data.ready:
             response = HttpResponse(FIGURES_PREPARING, status=503, content_type="text/plain")
@@ -413,12 +403,10 @@ class MonitoringReportPage(RoutableBilingualPage):
         verbose_name = _("monitoring report page")
 
     def _data(self):
-
         return reports.report_tables(self.period)
 
     @path("")
     def report(self, request):
-
         data = self._data()
         pdf = PerformanceReport.objects.filter(period=self.period).order_by("-generated_at").first()
         return self.render_route(
@@ -435,7 +423,6 @@ class MonitoringReportPage(RoutableBilingualPage):
 
     @path("pdf/")
     def report_pdf(self, request):
-
         pdf = PerformanceReport.objects.filter(period=self.period).order_by("-generated_at").first()
         if pdf is None:
             raise Http404

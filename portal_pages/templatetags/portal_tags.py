@@ -54,7 +54,6 @@ def portal_nav(context):
 
 @register.simple_tag(takes_context=True)
 def site_identity(context):
-
     request = context.get("request")
     if request is None:
         return SiteIdentity()

@@ -455,7 +455,6 @@ class ElasticsearchBackend(SearchBackend):
             self.client.indices.delete(index=",".join(stale), ignore_unavailable=True)
 
     def check(self, *, repair: bool = False, progress: Progress = None) -> CheckReport:
-
         self.ensure_index()
         indexed = {
             int(hit["_id"]): hit.get("_source", {}).get("content_hash")

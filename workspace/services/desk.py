@@ -71,7 +71,6 @@ def _file_with_post(*, pk: int):
 
 @compiled
 def _open_process_locked(*, file_id: int):
-
     return (
         FileProcess.objects.filter(file_id=file_id, finished__isnull=True)
         .order_by("-pk")
@@ -81,7 +80,6 @@ def _open_process_locked(*, file_id: int):
 
 @compiled
 def _open_desk_task(*, process_id: int):
-
     return FileFlow.task_class.objects.filter(
         process_id=process_id, flow_task=FileFlow.desk, status__in=OPEN_TASK
     ).order_by("-pk")[:1]
