@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "complaints",
     "letters",
     "daftar.ops",
+    # Tools beside the product, for their management commands only: the demo data
+    # (seed_demo, totp_code) and the benchmark (benchmark, search_bench). No app imports them.
+    "demo",
+    "benchmark",
     # Wagtail (the public site)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -35,13 +35,13 @@ def main() -> None:
 
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "daftar.benchmark.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmark.settings")
     import django
 
     django.setup()
     from django.urls import reverse
 
-    from daftar.benchmark import measure
+    from benchmark import measure
     from daftar.startup import freeze_loaded_objects
 
     sample = measure.draw_sample(40, 1)

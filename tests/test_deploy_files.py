@@ -23,7 +23,7 @@ def _own_apps() -> set[str]:
 
 def test_own_apps_are_found():
     own = _own_apps()
-    assert {"workspace", "documents", "accounts", "daftar"} <= own
+    assert {"workspace", "documents", "accounts", "daftar", "demo", "benchmark"} <= own
     assert not own & {"django", "wagtail", "viewflow", "axes"}  # installed packages are not ours
 
 

@@ -16,12 +16,3 @@ published_figures``):
 
 Staff reads leave the permission check to the caller (``cgu.access.is_cgu_staff``).
 """
-
-# The demo code (cgu/demo.py, portal_pages/demo.py) is being moved out of the apps in a parallel
-# change that still reads these three as ``selectors.<name>``; drop this once it imports them
-# from their modules.
-from cgu.selectors.filing import compliance
-from cgu.selectors.published import published_periods
-from cgu.selectors.registry import latest_due_quarter
-
-__all__ = ["compliance", "latest_due_quarter", "published_periods"]

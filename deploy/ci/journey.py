@@ -38,8 +38,8 @@ STACK = Path(os.environ["DAFTAR_STACK_DIR"])
 # The production environment the stack runs Daftar from (deploy/ci/stack.sh, APPENV); this
 # script itself runs in the dev environment, which has its HTTP client.
 PY = os.environ.get("DAFTAR_STACK_PYTHON", sys.executable)
-PASSWORD = "daftar-demo"  # the demo officers' (workspace/demo.py)
-# The demo officers' authenticator (accounts/demo.py: one known key for every demo login,
+PASSWORD = "daftar-demo"  # the demo officers' (demo/organisation.py)
+# The demo officers' authenticator (demo/accounts.py: one known key for every demo login,
 # given to them by deploy/ci/seed_office.py). A code is accepted once per login: a second
 # sign-in of the same officer in the same 30-second step waits for the next code.
 DEMO_TOTP_KEY = b"daftar-demo-2fa-key!"

@@ -1,14 +1,14 @@
-"""The CI stack's office: the demo organisation and officers (workspace.demo) and the public
-site's pages (portal_pages.demo), without the demo's hundreds of files and CGU returns (which
+"""The CI stack's office: the demo organisation and officers (demo.organisation) and the public
+site's pages (demo.portal), without the demo's hundreds of files and CGU returns (which
 take minutes to store in S3 and index). Run with ``manage.py shell < deploy/ci/seed_office.py``.
 Prints the logins as ``seed_demo`` does; the journey reads them."""
 
-from accounts.demo import seed as seed_second_factor
-from portal_pages.demo import seed_pages
-from workspace import demo
+from demo import organisation
+from demo.accounts import seed as seed_second_factor
+from demo.portal import seed_pages
 from workspace.models import Department, SubjectHead
 
-logins = demo.seed_organisation(progress=print)
+logins = organisation.seed_organisation(progress=print)
 for department in Department.objects.all():
     SubjectHead.objects.get_or_create(
         department=department, code="1", defaults={"name_en": "General correspondence"}

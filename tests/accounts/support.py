@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.demo import DEMO_TOTP_KEY_HEX
+from demo.accounts import DEMO_TOTP_KEY_HEX
 
 
 def verified_device(user) -> TOTPDevice:

@@ -9,7 +9,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from accounts.demo import DEMO_RECOVERY_CODES
+from demo.accounts import DEMO_RECOVERY_CODES
 from kernel.models import AuditEvent
 from tests.accounts.conftest import code_for
 from tests.accounts.support import verified_device
@@ -169,8 +169,8 @@ def test_an_administrator_removes_a_lost_second_factor(client, org, admin_user):
 def test_the_demo_helper_prints_demo_codes_only(org, settings, capsys):
     from django.core.management.base import CommandError
 
-    from accounts.demo import DEMO_TOTP_KEY_HEX, current_code
     from accounts.services import second_factor_provision
+    from demo.accounts import DEMO_TOTP_KEY_HEX, current_code
 
     second_factor_provision(actor=org.so_user, user=org.so_user, key_hex=DEMO_TOTP_KEY_HEX)
     call_command("totp_code", "fd-so")

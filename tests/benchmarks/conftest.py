@@ -2,8 +2,8 @@
 
 import pytest
 
-from daftar.benchmark.generate import generate
-from daftar.benchmark.shape import Shape
+from benchmark.generate import generate
+from benchmark.shape import Shape
 
 FILES = 30
 

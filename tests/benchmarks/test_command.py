@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from daftar.benchmark.runner import block_counts
+from benchmark.runner import block_counts
 
-# The benchmark signs its officers in itself (daftar/benchmark/signin.py): the suite's own
+# The benchmark signs its officers in itself (benchmark/signin.py): the suite's own
 # help with the second factor (tests/conftest.py) would hide a benchmark whose every staff
 # page is refused, as happened when the second factor arrived.
 pytestmark = [pytest.mark.django_db, pytest.mark.real_second_factor]
@@ -55,7 +55,7 @@ def test_benchmark_command_end_to_end():
     ]:
         assert op in ops, op
     for line in lines:
-        if "errors" in line and line["source"] == "daftar.benchmark":
+        if "errors" in line and line["source"] == "benchmark":
             assert line["errors"] == 0, line
     for op in ["inbox", "file page", "mark (service)", "public tracking lookup"]:
         assert ops[op]["queries"] > 0
@@ -75,7 +75,7 @@ def test_benchmark_command_end_to_end():
 
     # --only times just the operations whose names contain one of the words.
     lines = [json.loads(line) for line in run("--json", "--only", "CGU,mark").splitlines()]
-    timed = {line["op"] for line in lines if line["source"] == "daftar.benchmark"}
+    timed = {line["op"] for line in lines if line["source"] == "benchmark"}
     timed -= {"floor: one indexed SELECT"}
     timed = {
         op for op in timed if not op.startswith(("generate", "search rebuild", "load", "reads:"))

@@ -8,9 +8,9 @@ from django.urls import reverse
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from daftar.benchmark import database
-from daftar.benchmark.files import paragraph_hash
-from daftar.benchmark.writer import GeneratorOutOfDate, Table
+from benchmark import database
+from benchmark.files import paragraph_hash
+from benchmark.writer import GeneratorOutOfDate, Table
 from documents.models import Paper, PaperText, PaperVersion
 from kernel import audit
 from tests.benchmarks.conftest import FILES

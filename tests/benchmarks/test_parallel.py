@@ -1,4 +1,4 @@
-"""The generator's files written by two processes at once (``daftar.benchmark.parallel``): keys,
+"""The generator's files written by two processes at once (``benchmark.parallel``): keys,
 file and diary numbers and tracking references never clash, the counters go on from every
 process's numbers, and the data is what the one-process generator's is (custody, index)."""
 
@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 from django.db.models import Max
 
-from daftar.benchmark import parallel
-from daftar.benchmark.files import Ids
-from daftar.benchmark.generate import generate
-from daftar.benchmark.shape import Shape
+from benchmark import parallel
+from benchmark.files import Ids
+from benchmark.generate import generate
+from benchmark.shape import Shape
 from workspace import custody, tracking
 from workspace.models import Counter, File, Movement, Receipt
 

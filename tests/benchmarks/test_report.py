@@ -1,7 +1,7 @@
 """The rule of issue 8 as the report applies it: no timing is measured here, only judged."""
 
-from daftar.benchmark.report import Latency, percentile, table
-from daftar.benchmark.runner import buffer_misses
+from benchmark.report import Latency, percentile, table
+from benchmark.runner import buffer_misses
 
 
 def figure(ms, floor, queries=None, **kwargs):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from cgu import demo_entities
 from cgu.models import EntityDraft, EntityUser, KpiReturn
+from demo import cgu_entities as demo_entities
 from tests.cgu.factories import EntityFactory
 
 pytestmark = pytest.mark.django_db

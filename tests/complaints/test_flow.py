@@ -7,9 +7,10 @@ import pytest
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.status import STATUS
 
-from complaints import demo, services
+from complaints import services
 from complaints.flows import ComplaintFlow
 from complaints.models import Complaint, ComplaintProcess, Event, Status
+from demo import complaints as demo
 from kernel.errors import ActionRefused, NotFound, PermissionDenied
 from kernel.models import AuditEvent
 from tests.complaints.conftest import at, clock, seed_territory

@@ -185,7 +185,7 @@ class Tree:
 
 def build_tree() -> Tree:
     """Home as the default site's root, with one page of each kind under it."""
-    from portal_pages.demo import ensure_root
+    from demo.portal import ensure_root
 
     root = ensure_root()  # a transactional test may have flushed Wagtail's initial data
     t = Tree()

@@ -3,7 +3,9 @@
 import pytest
 from wagtail.models import Site
 
-from portal_pages import demo
+from demo import organisation as workspace_demo
+from demo import portal as demo
+from demo.steps import later_steps
 from portal_pages.models import (
     DepartmentPage,
     HomePage,
@@ -11,7 +13,6 @@ from portal_pages.models import (
     NewsPage,
     TrackingPage,
 )
-from workspace import demo as workspace_demo
 from workspace import tracking
 from workspace.tracking import Stage
 
@@ -69,5 +70,5 @@ def test_seed_builds_the_site_and_is_idempotent(client):
 
 
 def test_later_steps_include_the_public_site():
-    steps = dict(workspace_demo.later_steps())
+    steps = dict(later_steps())
     assert demo.seed in steps.values()

@@ -60,7 +60,7 @@ def test_limiter_counts_in_redis_and_refuses_past_the_limit(redis_cache, setting
 
 @pytest.mark.django_db
 def test_bench_hook_times_lookups(org):
-    from portal_pages import bench
+    from benchmark.hooks import portal as bench
     from tests.portal_pages.factories import CitizenReceiptFactory
 
     for _ in range(5):

@@ -152,7 +152,7 @@ def test_a_queueing_failure_is_recorded_not_raised(desk, monkeypatch):
 
 
 def test_the_demo_step_indexes_what_is_missing(desk):
-    from search import demo
+    from demo import search as demo
 
     file = _open(desk)  # made outside the after-commit hooks: not indexed yet
     lines = []
