@@ -8,7 +8,7 @@ from complaints.flows import ComplaintFlow
 from complaints.models import Complaint, ComplaintProcess, Status
 from kernel.errors import ActionRefused
 from kernel.models import AuditEvent
-from tests.cgu.test_review_race import race
+from tests.races import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

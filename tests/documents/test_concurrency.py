@@ -1,10 +1,7 @@
 """Concurrent writers on one paper, on PostgreSQL: the paper's row lock numbers versions one
 after another, and a freeze that wins the race stops the version that lost it."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from documents.models import Paper, PaperVersion
 from documents.services import paper_add_version, paper_freeze, paper_upload
@@ -12,28 +9,13 @@ from kernel.errors import ActionRefused
 from tests.documents import corpus
 from tests.documents.conftest import snapshot
 from tests.factories import UserFactory
+from tests.races import race, raised
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _in_threads(*jobs):
-    errors, barrier = [], threading.Barrier(len(jobs))
-
-    def run(job):
-        try:
-            barrier.wait()
-            job()
-        except Exception as exc:  # collected for the assertions
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return errors
+    return raised(race(*jobs))
 
 
 def _objects_match_rows() -> bool:

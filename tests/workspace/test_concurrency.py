@@ -8,6 +8,7 @@ from django.db import connection
 
 from kernel.errors import ActionRefused
 from tests.factories import UserFactory
+from tests.races import race
 from tests.workspace.helpers import diarise, open_file
 from workspace import custody
 from workspace.models import Holding, Movement, Receipt
@@ -18,26 +19,17 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
+    """``race``'s results as the tests read them: ("ok", value), ("refused", message), or
+    ("error", what) for anything else, which is a bug the test must show."""
 
-    def run(i, fn):
-        try:
-            barrier.wait()
-            results[i] = ("ok", fn())
-        except ActionRefused as exc:
-            results[i] = ("refused", str(exc))
-        except Exception as exc:  # anything else is a bug the test must show
-            results[i] = ("error", f"{type(exc).__name__}: {exc}")
-        finally:
-            connection.close()
+    def seen(result):
+        if isinstance(result, ActionRefused):
+            return ("refused", str(result))
+        if isinstance(result, Exception):
+            return ("error", f"{type(result).__name__}: {result}")
+        return ("ok", result)
 
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
+    return [seen(result) for result in race(*calls)]
 
 
 def test_two_holders_move_the_same_file_at_once(desk, admin_user):
