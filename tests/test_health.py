@@ -2,31 +2,13 @@
 readiness checks every service and answers 503 when one is down, and no answer carries an
 exception's text."""
 
-import socket
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.ports import redis_at_a_closed_port
+
 pytestmark = pytest.mark.django_db
-
-
-def closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def redis_at_a_closed_port(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "kernel.cache.DegradingRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
 
 
 def test_live_answers_without_touching_anything(client, settings):

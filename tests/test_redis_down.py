@@ -8,7 +8,7 @@ from django.test import Client
 
 from tests.factories import UserFactory
 from tests.portal_pages.factories import CitizenReceiptFactory, build_tree
-from tests.test_health import redis_at_a_closed_port
+from tests.ports import redis_at_a_closed_port
 
 pytestmark = pytest.mark.django_db
 

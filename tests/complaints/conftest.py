@@ -152,3 +152,13 @@ def filed(ladder):
             name="Gul Bibi",
             email="gul@example.org",
         )
+
+
+def sweep(moment):
+    with clock(moment):
+        return services.escalate_due(now=moment)
+
+
+def resolve_at(actor, complaint, moment):
+    with clock(moment):
+        return services.resolve(actor=actor, complaint=complaint, action_taken="Doctor posted.")

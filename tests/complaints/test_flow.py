@@ -13,8 +13,7 @@ from complaints.models import Complaint, ComplaintProcess, Event, Status
 from demo import complaints as demo
 from kernel.errors import ActionRefused, NotFound, PermissionDenied
 from kernel.models import AuditEvent
-from tests.complaints.conftest import at, clock, seed_territory
-from tests.complaints.test_handling import _resolve, sweep
+from tests.complaints.conftest import at, clock, resolve_at, seed_territory, sweep
 from tests.factories import DepartmentFactory, UserFactory
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
@@ -91,14 +90,14 @@ def test_the_task_history_is_the_complaints_history(ladder, filed):
         services.request_info(actor=ladder.cell_user, complaint=filed, question="Which ward?")
     with clock(at(2026, 3, 3)):
         services.answer_info(actor=portal, complaint=filed, answer="Ward 4")
-    _resolve(ladder.cell_user, filed, at(2026, 3, 4))
+    resolve_at(ladder.cell_user, filed, at(2026, 3, 4))
     filed.refresh_from_db()
     assert at_the_node_its_status_says(filed)
     with clock(at(2026, 3, 5)):
         services.give_feedback(actor=portal, complaint=filed, satisfied=False, comment="No")
     filed.refresh_from_db()
     assert filed.status == Status.REGISTERED and at_the_node_its_status_says(filed)
-    _resolve(ladder.com_user, filed, at(2026, 3, 6))
+    resolve_at(ladder.com_user, filed, at(2026, 3, 6))
     with clock(at(2026, 3, 7)):
         services.give_feedback(actor=portal, complaint=filed, satisfied=True)
     filed.refresh_from_db()
@@ -177,7 +176,7 @@ def test_a_post_outside_the_office_cannot_act_and_a_done_task_cannot_be_redone(l
             route="close",
         )
     # An officer cannot give the citizen's feedback, even on a resolved complaint.
-    _resolve(ladder.cell_user, filed, at(2026, 3, 3))
+    resolve_at(ladder.cell_user, filed, at(2026, 3, 3))
     with pytest.raises(PermissionDenied):
         services.give_feedback(actor=ladder.cell_user, complaint=filed, satisfied=True)
     filed.refresh_from_db()
@@ -187,7 +186,7 @@ def test_a_post_outside_the_office_cannot_act_and_a_done_task_cannot_be_redone(l
 
 
 def test_unanswered_feedback_closes_the_process(ladder, filed):
-    _resolve(ladder.cell_user, filed, at(2026, 3, 3))
+    resolve_at(ladder.cell_user, filed, at(2026, 3, 3))
     assert services.close_unanswered(now=at(2026, 3, 14)) == 1
     assert services.close_unanswered(now=at(2026, 3, 15)) == 0
     filed.refresh_from_db()

@@ -14,12 +14,7 @@ from complaints import notify, selectors, services
 from complaints.models import Complaint, Event, IdentityDisclosure, Level, Status
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from kernel.models import AuditEvent
-from tests.complaints.conftest import at, clock
-
-
-def sweep(moment):
-    with clock(moment):
-        return services.escalate_due(now=moment)
+from tests.complaints.conftest import at, clock, resolve_at, sweep
 
 
 def test_each_step_of_the_ladder_once(ladder, filed):
@@ -97,15 +92,10 @@ def test_refusals_of_the_office_actions(ladder, filed):
     assert not AuditEvent.objects.exclude(action="complaint.file").exists()
 
 
-def _resolve(actor, complaint, moment):
-    with clock(moment):
-        return services.resolve(actor=actor, complaint=complaint, action_taken="Doctor posted.")
-
-
 def test_not_satisfied_reopens_one_level_up_only_once(ladder, filed):
     services.mark_to(actor=ladder.cell_user, complaint=filed, section=ladder.line)
     assert selectors.queue(ladder.line_user).filter(pk=filed.pk).exists()
-    _resolve(ladder.cell_user, filed, at(2026, 3, 3))
+    resolve_at(ladder.cell_user, filed, at(2026, 3, 3))
     portal = services.portal_actor()
     with pytest.raises(ValidationError, match="why you are not satisfied"):
         services.give_feedback(actor=portal, complaint=filed, satisfied=False)
@@ -114,7 +104,7 @@ def test_not_satisfied_reopens_one_level_up_only_once(ladder, filed):
     filed.refresh_from_db()
     assert (filed.level, filed.office, filed.status) == (2, ladder.com, Status.REGISTERED)
     assert filed.reopened and filed.due_at == at(2026, 3, 10, 0)
-    _resolve(ladder.com_user, filed, at(2026, 3, 5))
+    resolve_at(ladder.com_user, filed, at(2026, 3, 5))
     with clock(at(2026, 3, 6)):
         services.give_feedback(actor=portal, complaint=filed, satisfied=False, comment="Still")
     filed.refresh_from_db()
@@ -124,7 +114,7 @@ def test_not_satisfied_reopens_one_level_up_only_once(ladder, filed):
 
 
 def test_satisfied_closes_and_silence_closes_after_the_days(ladder, filed):
-    _resolve(ladder.cell_user, filed, at(2026, 3, 3))
+    resolve_at(ladder.cell_user, filed, at(2026, 3, 3))
     services.give_feedback(actor=services.portal_actor(), complaint=filed, satisfied=True)
     filed.refresh_from_db()
     assert filed.status == Status.CLOSED and filed.feedback == Complaint.Feedback.SATISFIED
@@ -138,7 +128,7 @@ def test_satisfied_closes_and_silence_closes_after_the_days(ladder, filed):
             mobile="03005555555",
             cnic_last4="1111",
         )
-    _resolve(ladder.cell_user, other, at(2026, 3, 3))
+    resolve_at(ladder.cell_user, other, at(2026, 3, 3))
     assert services.close_unanswered(now=at(2026, 3, 12)) == 0
     assert services.close_unanswered(now=at(2026, 3, 14)) == 1
     other.refresh_from_db()

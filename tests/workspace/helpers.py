@@ -3,8 +3,10 @@
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from workspace.models import SubjectHead
-from workspace.services import files, receipts
+from tests.documents.corpus import text_pdf, upload
+from tests.factories import DepartmentFactory, PostFactory, SectionFactory
+from workspace.models import Grading, SubjectHead
+from workspace.services import approvals, correspondence, files, movement, notes, receipts
 
 
 def open_file(
@@ -29,3 +31,56 @@ def api_client(user) -> APIClient:
     token, _ = Token.objects.get_or_create(user=user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
+
+
+def round_of_everything(desk, file, n):
+    """One more of everything: a citizen's receipt with its scan on the file (the viewer's
+    links, the "citizen sees" line), a note decided, a draft, movements."""
+    receipt = diarise(
+        desk,
+        subject=f"Letter {n}",
+        citizen_name="Gul Bano",
+        citizen_cnic_last4="4321",
+        scans=[upload(f"letter-{n}.pdf", text_pdf(1))],
+    )
+    correspondence.enclosure_add(actor=desk.asst_user, file=file, receipt=receipt)
+    para = notes.note_add(actor=desk.asst_user, file=file, text=f"Proposal {n}")
+    approvals.draft_create(
+        actor=desk.asst_user, file=file, subject=f"Letter {n}", addressees="AG KP", body="Text"
+    )
+    for user in (desk.asst_user, desk.so_user, desk.ds_user):
+        movement.file_put_up(actor=user, file=file)
+    approvals.note_decide(
+        actor=desk.secretary_user, file=file, paragraph=para, decision="returned", remarks="No"
+    )
+    file.refresh_from_db()
+    for user, down in ((desk.ds_user, desk.so), (desk.so_user, desk.asst)):
+        movement.file_send_back(actor=user, file=file, to_post=down)
+
+
+def visibility_office(desk):
+    """Files each visibility rule lets the Section Officer see, and some it does not."""
+    mine = [open_file(desk, subject=f"Budget {i}") for i in range(4)]
+    restricted = open_file(desk, subject="Restricted", grading=Grading.RESTRICTED)
+    confidential = open_file(desk, subject="Confidential", grading=Grading.CONFIDENTIAL)
+    secret_passed = open_file(desk, subject="Secret, seen", grading=Grading.SECRET)
+    movement.file_mark(actor=desk.asst_user, file=secret_passed, to_post=desk.so)
+    movement.file_mark(actor=desk.so_user, file=secret_passed, to_post=desk.asst)
+    theirs = [
+        open_file(desk, at=desk.other_so, user=desk.other_user, subject=f"HED {i}")
+        for i in range(3)
+    ]
+    held = open_file(desk, at=desk.other_so, user=desk.other_user, subject="Sent to FD")
+    movement.file_mark(actor=desk.other_user, file=held, to_post=desk.so)
+    visible = {*(f.pk for f in mine), restricted.pk, secret_passed.pk, held.pk}
+    hidden = {confidential.pk, *(f.pk for f in theirs)}
+    return visible, hidden
+
+
+def grow_the_province(departments=3, sections=4, posts=5):
+    for d in range(departments):
+        dept = DepartmentFactory(code=f"X{d}")
+        for s in range(sections):
+            section = SectionFactory(department=dept, code=f"S{s}")
+            for _ in range(posts):
+                PostFactory(section=section)

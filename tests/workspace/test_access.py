@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import UserFactory
-from tests.workspace.test_api_lists import _office
+from tests.workspace.helpers import visibility_office
 from workspace import access
 from workspace.models import File
 from workspace.selectors import desk as selectors
@@ -29,7 +29,7 @@ def _users(desk):
 
 
 def test_can_view_file_agrees_with_visible_files_for_every_user_and_file(desk):
-    visible, hidden = _office(desk)
+    visible, hidden = visibility_office(desk)
     files = list(File.objects.all())
     assert len(files) == len(visible | hidden)
     for user in _users(desk):
@@ -47,7 +47,7 @@ def test_can_view_file_agrees_with_visible_files_for_every_user_and_file(desk):
 
 
 def test_only_a_file_seen_through_its_custody_costs_a_query(desk):
-    visible, hidden = _office(desk)
+    visible, hidden = visibility_office(desk)
     user = desk.so_user
     access.my_post_ids(user)  # the holdings, read once a request
     by_subject = {f.subject: f for f in File.objects.all()}
@@ -59,7 +59,7 @@ def test_only_a_file_seen_through_its_custody_costs_a_query(desk):
 
 
 def test_the_file_page_answers_404_for_a_file_not_seen(desk, client):
-    visible, hidden = _office(desk)
+    visible, hidden = visibility_office(desk)
     client.force_login(desk.so_user)
     for pk in hidden:
         assert client.get(reverse("workspace:file", args=[pk])).status_code == 404

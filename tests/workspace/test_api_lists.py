@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from rest_framework import serializers
 
-from tests.workspace.helpers import api_client, open_file
+from tests.workspace.helpers import api_client, open_file, visibility_office
 from workspace import access, api
 from workspace import serializers as desk_serializers
 from workspace.models import File, Grading, Post
@@ -17,27 +17,8 @@ from workspace.services import movement
 pytestmark = pytest.mark.django_db
 
 
-def _office(desk):
-    """Files each visibility rule lets the Section Officer see, and some it does not."""
-    mine = [open_file(desk, subject=f"Budget {i}") for i in range(4)]
-    restricted = open_file(desk, subject="Restricted", grading=Grading.RESTRICTED)
-    confidential = open_file(desk, subject="Confidential", grading=Grading.CONFIDENTIAL)
-    secret_passed = open_file(desk, subject="Secret, seen", grading=Grading.SECRET)
-    movement.file_mark(actor=desk.asst_user, file=secret_passed, to_post=desk.so)
-    movement.file_mark(actor=desk.so_user, file=secret_passed, to_post=desk.asst)
-    theirs = [
-        open_file(desk, at=desk.other_so, user=desk.other_user, subject=f"HED {i}")
-        for i in range(3)
-    ]
-    held = open_file(desk, at=desk.other_so, user=desk.other_user, subject="Sent to FD")
-    movement.file_mark(actor=desk.other_user, file=held, to_post=desk.so)
-    visible = {*(f.pk for f in mine), restricted.pk, secret_passed.pk, held.pk}
-    hidden = {confidential.pk, *(f.pk for f in theirs)}
-    return visible, hidden
-
-
 def test_visible_file_ids_follow_the_rules_of_visible_files(desk):
-    visible, hidden = _office(desk)
+    visible, hidden = visibility_office(desk)
     user = desk.so_user
     assert set(access.visible_files(user).values_list("pk", flat=True)) == visible
     everything = sorted(visible, reverse=True)
@@ -55,7 +36,7 @@ def test_visible_file_ids_follow_the_rules_of_visible_files(desk):
 
 def test_the_list_pages_forward_and_back_through_the_visible_files(desk, monkeypatch):
     monkeypatch.setattr(api.NewestVisibleFirst, "page_size", 3)
-    visible, _ = _office(desk)
+    visible, _ = visibility_office(desk)
     client = api_client(desk.so_user)
     pages, url = [], "/api/v1/files/"
     while url:
@@ -76,7 +57,7 @@ def test_the_list_pages_forward_and_back_through_the_visible_files(desk, monkeyp
 
 def test_the_list_makes_the_same_queries_for_many_files_and_walks_no_file_table(desk):
     client = api_client(desk.so_user)
-    _office(desk)
+    visibility_office(desk)
     with CaptureQueriesContext(connection) as few:
         assert client.get("/api/v1/files/").status_code == 200
     for i in range(30):

@@ -16,8 +16,7 @@ from accounts import backends as auth_backends
 from kernel.compiled import compiled
 from search.results import _visible_hit_rows
 from tests.factories import UserFactory
-from tests.workspace.helpers import open_file
-from tests.workspace.test_desk_queries import _round
+from tests.workspace.helpers import open_file, round_of_everything
 from workspace import access
 from workspace.models import Draft, File, Grading, Holding, Movement, Post
 from workspace.selectors import _current_holdings, _holding_of
@@ -46,7 +45,7 @@ def _rows(objects):
 def test_file_page_reads_give_what_the_plain_querysets_give(desk):
     file = open_file(desk)
     for n in range(2):
-        _round(desk, file, n)
+        round_of_everything(desk, file, n)
     file.refresh_from_db()
     paragraphs = list(sel._paragraphs_of.build(file_id=file.pk))
     process = services_desk.current_process(file)

@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import DepartmentFactory, PostFactory, SectionFactory
-from tests.workspace.helpers import open_file
+from tests.factories import PostFactory, SectionFactory
+from tests.workspace.helpers import grow_the_province, open_file
 from workspace.selectors.desk import LIVE_DEPARTMENTS_KEY
 
 pytestmark = pytest.mark.django_db
@@ -26,15 +26,6 @@ def _page(client, url):
         response = client.get(url)
     assert response.status_code == 200
     return len(ctx.captured_queries), response.content.decode()
-
-
-def _grow_the_province(departments=3, sections=4, posts=5):
-    for d in range(departments):
-        dept = DepartmentFactory(code=f"X{d}")
-        for s in range(sections):
-            section = SectionFactory(department=dept, code=f"S{s}")
-            for _ in range(posts):
-                PostFactory(section=section)
 
 
 def test_marking_list_is_the_desks_department_grouped_by_section(client, desk):
@@ -61,7 +52,7 @@ def test_queries_and_options_do_not_grow_with_other_departments(client, desk):
     _page(client, f"/desk/files/{file.pk}/")  # the department list is now cached
     few, html = _page(client, f"/desk/files/{file.pk}/")
     options = _mark_select(html).count("<option")
-    _grow_the_province(departments=3, sections=4, posts=5)  # 60 more posts elsewhere
+    grow_the_province(departments=3, sections=4, posts=5)  # 60 more posts elsewhere
     cache.delete(LIVE_DEPARTMENTS_KEY)
     _page(client, f"/desk/files/{file.pk}/")
     many, html = _page(client, f"/desk/files/{file.pk}/")

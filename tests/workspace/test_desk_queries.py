@@ -6,8 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from tests.workspace.helpers import diarise, open_file
-from workspace.services import approvals, correspondence, movement, notes
+from tests.workspace.helpers import open_file, round_of_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -24,36 +23,9 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
-def _round(desk, file, n):
-    """One more of everything: a citizen's receipt with its scan on the file (the viewer's
-    links, the "citizen sees" line), a note decided, a draft, movements."""
-    from tests.documents.corpus import text_pdf, upload
-
-    receipt = diarise(
-        desk,
-        subject=f"Letter {n}",
-        citizen_name="Gul Bano",
-        citizen_cnic_last4="4321",
-        scans=[upload(f"letter-{n}.pdf", text_pdf(1))],
-    )
-    correspondence.enclosure_add(actor=desk.asst_user, file=file, receipt=receipt)
-    para = notes.note_add(actor=desk.asst_user, file=file, text=f"Proposal {n}")
-    approvals.draft_create(
-        actor=desk.asst_user, file=file, subject=f"Letter {n}", addressees="AG KP", body="Text"
-    )
-    for user in (desk.asst_user, desk.so_user, desk.ds_user):
-        movement.file_put_up(actor=user, file=file)
-    approvals.note_decide(
-        actor=desk.secretary_user, file=file, paragraph=para, decision="returned", remarks="No"
-    )
-    file.refresh_from_db()
-    for user, down in ((desk.ds_user, desk.so), (desk.so_user, desk.asst)):
-        movement.file_send_back(actor=user, file=file, to_post=down)
-
-
 def test_file_page_and_api_read_do_not_grow_with_the_file(client, desk):
     file = open_file(desk)
-    _round(desk, file, 0)
+    round_of_everything(desk, file, 0)
     client.force_login(desk.asst_user)
     api = APIClient()
     api.force_authenticate(desk.asst_user)
@@ -61,7 +33,7 @@ def test_file_page_and_api_read_do_not_grow_with_the_file(client, desk):
     client.get(page_url)  # caches the list of live departments
     few_page, few_api = _count(client, page_url), _count(api, api_url)
     for n in range(1, 4):
-        _round(desk, file, n)
+        round_of_everything(desk, file, n)
     assert _count(client, page_url) == few_page
     assert _count(api, api_url) == few_api
     page = client.get(page_url).content.decode()

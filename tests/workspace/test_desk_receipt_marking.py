@@ -9,8 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.workspace.helpers import diarise
-from tests.workspace.test_desk_marking import _grow_the_province
+from tests.workspace.helpers import diarise, grow_the_province
 from workspace.selectors.desk import LIVE_DEPARTMENTS_KEY
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +54,7 @@ def test_receipt_page_options_and_queries_do_not_grow_with_other_departments(cli
     _page(client, url)  # the department list is now cached
     few, html = _page(client, url)
     posts, options = _mark_select(html).count("<option"), _options(html)
-    _grow_the_province(departments=3, sections=4, posts=5)  # 60 more posts elsewhere
+    grow_the_province(departments=3, sections=4, posts=5)  # 60 more posts elsewhere
     cache.delete(LIVE_DEPARTMENTS_KEY)
     _page(client, url)
     many, html = _page(client, url)
