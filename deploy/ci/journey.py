@@ -246,7 +246,8 @@ def _dead(pid: int) -> bool:
     """Gone, or a zombie its parent (the stack's shell) has not reaped yet."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, IndexError):
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        # ProcessLookupError: reaped between opening /proc/<pid>/stat and reading it (seen once).
         return True
     return state in {"Z", "X"}
 
