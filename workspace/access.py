@@ -409,12 +409,6 @@ def paper_visibility(user) -> Q:
     return seen
 
 
-def visible_papers(user):
-    """Papers ``user`` may open (a queryset): ``paper_visibility`` for many at once."""
-
-    return Paper.objects.filter(paper_visibility(user))
-
-
 def can_view_paper(*, user, paper) -> bool:
     """May ``user`` open this paper? ``paper_visibility``'s rule for one paper, asked place by
     place: the files and receipts it is on (a handful of rows), then the visibility rule on

@@ -260,7 +260,7 @@ def papers_on_the_files(user, office):
             e.file_id for e in paper_access.places_of(user=user, paper=paper)["enclosures"]
         ] == [file_id]
         seen.add(file_id)
-    listed = access.visible_papers(user).filter(enclosures__isnull=False)
+    listed = paper_access.visible_papers(user).filter(enclosures__isnull=False)
     assert set(listed.values_list("enclosures__file_id", flat=True)) == seen
     return seen
 
