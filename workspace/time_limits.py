@@ -16,10 +16,11 @@ A stay is due ``days`` working days after the day the file arrived (``due_date``
 immediate" file that arrives on a Friday is due on Monday and overdue from Tuesday.
 
 One rule in two forms: ``is_overdue`` for a loaded row (the inbox's rows and the file page,
-whose holding post's department is already joined: no query) and ``overdue_q`` for the
-inbox's counts (one query over the inbox index, one term per department and priority). The
-query's ``cutoff`` is found from ``due_date`` itself, so they cannot disagree; a test holds
-them together.
+whose holding post's department is already joined: no query) and a ``Q`` for the inbox's
+counts (one query over the inbox index): ``overdue_where`` for posts of one department's
+limits, ``overdue_q`` for any posts (one term per department and priority). The query's
+``cutoff`` is found from ``due_date`` itself, so they cannot disagree; a test holds them
+together.
 """
 
 from __future__ import annotations
@@ -161,6 +162,29 @@ def is_overdue(file: File, *, today: date | None = None, due=_NOT_GIVEN) -> bool
     return due is not None and due < (today or timezone.localdate())
 
 
+def cutoffs_of(department, today: date) -> dict[int, datetime]:
+    """For each priority, the moment before which a file arriving at a desk of ``department``
+    is overdue by ``today`` (``cutoff`` of its limit)."""
+    return {priority: cutoff(today, days) for priority, days in limits_of(department).items()}
+
+
+def _late_by_priority(cutoffs: dict[int, datetime]) -> Q:
+    return reduce(
+        operator.or_,
+        (Q(priority=priority, desk_since__lt=moment) for priority, moment in cutoffs.items()),
+    )
+
+
+def overdue_where(*, today: date, cutoffs: dict[int, datetime]) -> Q:
+    """The rule as a ``Q`` over files whose desks all keep the limits whose ``cutoffs`` are
+    given (``cutoffs_of`` one department): the inbox's counts for the usual officer, whose
+    posts are of one department. Its shape is the same for any department and day, so the
+    count is a compiled read (``workspace.selectors.desk``)."""
+    return Q(status=File.Status.OPEN) & (
+        Q(due_on__lt=today) | (Q(due_on__isnull=True) & _late_by_priority(cutoffs))
+    )
+
+
 def overdue_q(*, posts, today: date | None = None) -> Q:
     """The rule as a ``Q`` over files held at ``posts`` (with their sections' departments
     loaded, as ``access.my_holdings`` has them): one term per department and priority."""
@@ -175,12 +199,12 @@ def overdue_q(*, posts, today: date | None = None) -> Q:
     cutoffs: dict[int, datetime] = {}
     undated = []
     for dept, post_ids in by_department.values():
-        terms = []
+        by_priority = {}
         for priority, days in limits_of(dept).items():
             if days not in cutoffs:
                 cutoffs[days] = cutoff(today, days)
-            terms.append(Q(priority=priority, desk_since__lt=cutoffs[days]))
-        undated.append(Q(holding_post__in=post_ids) & reduce(operator.or_, terms))
+            by_priority[priority] = cutoffs[days]
+        undated.append(Q(holding_post__in=post_ids) & _late_by_priority(by_priority))
     if not undated:
         return Q(status=File.Status.OPEN) & Q(due_on__lt=today)
     return Q(status=File.Status.OPEN) & (

@@ -4,7 +4,7 @@ compiled so."""
 
 import re
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection, connections
@@ -17,14 +17,48 @@ from kernel.compiled import compiled
 from search.results import _visible_hit_rows
 from tests.factories import UserFactory
 from tests.workspace.helpers import open_file, round_of_everything
-from workspace import access
-from workspace.models import Draft, File, Grading, Holding, Movement, Post
+from workspace import access, time_limits
+from workspace.models import Draft, File, Grading, Holding, Movement, Post, Priority
 from workspace.selectors import _current_holdings, _holding_of
 from workspace.selectors import desk as sel
 from workspace.services import approvals, movement
 from workspace.services import desk as services_desk
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.postgres
+def test_the_inbox_counts_compiled_give_what_the_plain_queryset_gives(desk):
+    for n in range(8):
+        file = open_file(desk, subject=f"Count {n}", priority=n % 4)
+        since = timezone.now() - timedelta(days=3 * n)
+        File.objects.filter(pk=file.pk).update(
+            desk_since=since,
+            status=File.Status.PARKED if n == 7 else File.Status.OPEN,
+            due_on=(timezone.localdate() - timedelta(days=1)) if n == 1 else None,
+        )
+    posts = sorted(Post.objects.values_list("pk", flat=True))
+    for days_on in (0, 5, 40):
+        today = timezone.localdate() + timedelta(days=days_on)
+        cutoffs = time_limits.cutoffs_of(desk.dept, today)
+        args = {
+            "today": today,
+            "most_immediate": cutoffs[Priority.MOST_IMMEDIATE],
+            "immediate": cutoffs[Priority.IMMEDIATE],
+            "urgent": cutoffs[Priority.URGENT],
+            "routine": cutoffs[Priority.ROUTINE],
+        }
+        for post_ids in (posts, posts[:1]):
+            compiled_rows = sorted(sel._desk_counts(post_ids=post_ids, **args))
+            assert compiled_rows == sorted(sel._desk_counts.build(post_ids=post_ids, **args))
+        by_status = {status: (n, overdue) for status, n, overdue in
+                     sel._desk_counts(post_ids=posts, **args)}  # fmt: skip
+        # Seven open (one due yesterday), one parked; forty days on, every open file is late.
+        assert by_status["open"][0] == 7 and by_status["parked"] == (1, 0)
+        assert 1 <= by_status["open"][1] <= 7 and (by_status["open"][1] == 7) == (days_on == 40)
+    assert sel._pending_receipt_count(post_ids=posts) == list(
+        sel._pending_receipt_count.build(post_ids=posts)
+    )
 
 
 def _rows(objects):

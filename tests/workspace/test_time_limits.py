@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.factories import HoldingFactory
 from tests.workspace.helpers import open_file
 from workspace import time_limits
-from workspace.models import File, Priority
+from workspace.models import File, Holding, Priority
 from workspace.selectors import desk as sel
 from workspace.services import movement
 
@@ -116,6 +117,14 @@ def test_the_query_and_the_row_agree_for_every_priority_arrival_and_day(desk):
             )
         )
         assert by_row == by_query, today
+        # The one-department form the inbox's compiled count uses says the same.
+        cutoffs = time_limits.cutoffs_of(post.section.department, today)
+        by_where = set(
+            File.objects.filter(
+                time_limits.overdue_where(today=today, cutoffs=cutoffs)
+            ).values_list("pk", flat=True)
+        )
+        assert by_where == by_row, today
 
 
 def test_the_inbox_counts_and_badges_show_it(client, desk):
@@ -200,6 +209,35 @@ def test_posts_of_two_departments_are_judged_each_by_its_own_limits(desk):
     assert [time_limits.is_overdue(row, today=today) for row in rows] == [False, True]
     # Only the posts named are counted: the first department's post alone gives nothing.
     assert not File.objects.filter(time_limits.overdue_q(posts=posts[:1], today=today)).exists()
+
+
+def test_the_inbox_counts_of_an_officer_with_posts_under_two_departments_limits(desk):
+    """The counts take the compiled one-department query for the usual officer and the
+    per-department rule for an additional charge in a department with other limits; both
+    count what the rows' rule says."""
+    here = open_file(desk, priority=Priority.ROUTINE)
+    there = open_file(desk, at=desk.other_so, user=desk.other_user, priority=Priority.ROUTINE)
+    parked = open_file(desk, subject="Parked")
+    File.objects.filter(pk=parked.pk).update(status=File.Status.PARKED)
+    days_ago = timezone.localdate() - dt.timedelta(days=7)  # 5 working days at least
+    for file in (here, there):
+        _at_desk_since(file, days_ago)
+    desk.other_dept.limit_routine_days = 2
+    desk.other_dept.save(update_fields=["limit_routine_days"])
+    user = type(desk.asst_user).objects.get(pk=desk.asst_user.pk)
+    alone = sel.inbox_counts(user=user)
+    assert (alone["files"], alone["overdue"], alone["parked"]) == (1, 0, 1)
+    HoldingFactory(post=desk.other_so, user=desk.asst_user, kind=Holding.Kind.ADDITIONAL)
+    user = type(desk.asst_user).objects.get(pk=desk.asst_user.pk)  # a new request
+    both = sel.inbox_counts(user=user)
+    assert (both["files"], both["overdue"], both["parked"]) == (2, 1, 1)
+    rows = [_loaded(here), _loaded(there)]
+    assert both["overdue"] == sum(time_limits.is_overdue(row) for row in rows)
+    # The same limits in both departments: the one-department query, the same answer.
+    desk.other_dept.limit_routine_days = None
+    desk.other_dept.save(update_fields=["limit_routine_days"])
+    user = type(desk.asst_user).objects.get(pk=desk.asst_user.pk)
+    assert sel.inbox_counts(user=user)["overdue"] == 0
 
 
 def test_a_due_date_given_to_is_overdue_is_the_one_it_would_find(desk):
