@@ -3,9 +3,9 @@ may see the dispatch register it is on (a post in its section) and the file it w
 
 from __future__ import annotations
 
-from letters.models import IssuedLetter
+from letters.models import IssuedLetter, StandardText
 from workspace import access
-from workspace.models import Post
+from workspace.models import Draft, Post
 
 
 def _mine(user):
@@ -24,6 +24,23 @@ def letter_for(*, user, dispatch_id: int) -> IssuedLetter | None:
         .filter(dispatch_id=dispatch_id)
         .first()
     )
+
+
+def draft_for_texts(*, user, draft_id: int) -> Draft | None:
+    """A draft ``user`` may see (on a file they may see), with its file and holding post."""
+    draft = Draft.objects.select_related("file__holding_post__section").filter(pk=draft_id).first()
+    if draft is None or not access.can_view_file(user=user, file=draft.file):
+        return None
+    return draft
+
+
+def standard_texts_for(*, user, draft: Draft) -> list[StandardText]:
+    """The standard texts ``user`` may insert in ``draft``: those of the department of the
+    post holding its file, when ``user`` holds that post; none otherwise."""
+    post = draft.file.holding_post
+    if post is None or post.pk not in access.my_post_ids(user):
+        return []
+    return list(StandardText.objects.filter(department_id=post.section.department_id))
 
 
 def can_view_letter(*, user, letter) -> bool:
