@@ -58,6 +58,9 @@ install_test_tools() {
   if [ ! -x /usr/bin/chromium ]; then apt_install chromium fonts-dejavu-core || say "No Chromium: browser tests will skip."; fi
   # pdftoppm turns a rendered letter into PNG for its image test (tests/letters).
   if ! command -v pdftoppm >/dev/null; then apt_install poppler-utils || say "No pdftoppm: the letter image test will skip."; fi
+  # SoftHSM, a software PKCS#11 token, stands in for an office's HSM in the signing test
+  # (tests/letters/test_pkcs11.py).
+  if [ ! -f /usr/lib/softhsm/libsofthsm2.so ]; then apt_install softhsm2 || say "No SoftHSM: the PKCS#11 signing test will skip."; fi
   # axe-core for accessibility checks, from npm (pinned in package.json).
   if command -v npm >/dev/null && [ ! -f node_modules/axe-core/axe.min.js ]; then
     say "Installing axe-core from npm"

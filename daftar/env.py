@@ -68,6 +68,9 @@ def _letters_signing(production: bool, var_dir: Path) -> dict:
         "pkcs11_key_label": _env.str("DAFTAR_LETTERS_PKCS11_KEY_LABEL", default=""),
         "pkcs11_cert_label": _env.str("DAFTAR_LETTERS_PKCS11_CERT_LABEL", default=""),
         "pkcs11_pin": _env.str("DAFTAR_LETTERS_PKCS11_PIN", default=""),
+        # The token signs a digest hashed here (CKM_ECDSA, CKM_RSA_PKCS), for tokens without
+        # hash-and-sign mechanisms (SoftHSM, many smart cards).
+        "pkcs11_raw": _env.bool("DAFTAR_LETTERS_PKCS11_RAW", default=False),
     }
     return conf
 

@@ -10,13 +10,20 @@ from letters import services
 from letters.models import IssuedLetter, LetterTemplate, StandardText
 from workspace.models import Department
 
+# (title, Urdu title, text, Urdu text)
 STANDARD_TEXTS = [
-    ("I am directed to refer", "I am directed to refer to your letter cited above and to say"),
+    (
+        "I am directed to refer",
+        "حوالہ",
+        "I am directed to refer to your letter cited above and to say",
+        "مجھے ہدایت ہوئی ہے کہ آپ کے مذکورہ بالا خط کا حوالہ دے کر عرض کروں کہ",
+    ),
     (
         "Approval of the competent authority",
+        "منظوری",
         "I am directed to convey the approval of the competent authority to",
+        "مجاز اتھارٹی کی منظوری سے مطلع کیا جاتا ہے کہ",
     ),
-    ("منظوری", "مجاز اتھارٹی کی منظوری سے مطلع کیا جاتا ہے کہ"),
 ]
 
 
@@ -46,10 +53,13 @@ def seed(progress=print) -> int:
                 ),
             )
             made += 1
-        for title, text in STANDARD_TEXTS:
+        for title, title_ur, text, text_ur in STANDARD_TEXTS:
             if not StandardText.objects.filter(department=dept, title=title).exists():
                 services.setting_save(
-                    actor=admin, instance=StandardText(department=dept, title=title, text=text)
+                    actor=admin,
+                    instance=StandardText(
+                        department=dept, title=title, title_ur=title_ur, text=text, text_ur=text_ur
+                    ),
                 )
     progress(f"  {made} letterheads; {IssuedLetter.objects.count()} signed letters so far")
     return made

@@ -4,7 +4,7 @@ papers the same person could open on the desk (``documents.access.visible_papers
 from django.contrib import admin
 
 from documents import access
-from documents.models import Paper, PaperVersion
+from documents.models import Paper, PaperRendition, PaperVersion
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -44,8 +44,20 @@ class PaperAdmin(ReadOnlyAdmin):
         return super().get_queryset(request).filter(pk__in=visible)
 
 
+class RenditionInline(admin.TabularInline):
+    model = PaperRendition
+    fields = ["kind", "note", "mime_type", "size", "sha256", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(PaperVersion)
 class PaperVersionAdmin(ReadOnlyAdmin):
+    inlines = [RenditionInline]
     list_display = ["paper", "number", "mime_type", "size", "page_count", "text_status"]
     list_filter = ["mime_type", "text_status"]
     search_fields = ["sha256", "original_filename", "paper__title"]

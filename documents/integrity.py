@@ -1,5 +1,6 @@
-"""Proof that storage and rows agree: every version's object exists and still hashes to its
-sha256, every thumbnail exists, and every object under Daftar's prefixes belongs to a row."""
+"""Proof that storage and rows agree: every version's and rendition's object exists and still
+hashes to its sha256, every thumbnail exists, and every object under Daftar's prefixes belongs
+to a row."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from documents import storage
-from documents.models import PaperVersion
+from documents.models import PaperRendition, PaperVersion
 
 logger = logging.getLogger("daftar.documents")
 
@@ -40,28 +41,44 @@ def _hash(name: str) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def _check_object(pk: int, name: str, sha256: str, size: int) -> Iterator[Problem]:
+    try:
+        actual, actual_size = _hash(name)
+    except FileNotFoundError:
+        yield Problem("missing", name, "the row points at an object that is not stored", pk)
+    except Exception as exc:  # storage down, permission: say so and go on
+        yield Problem("unreadable", name, f"could not be read ({exc})", pk)
+    else:
+        if actual != sha256 or actual_size != size:
+            yield Problem(
+                "altered",
+                name,
+                f"sha256 {actual} ({actual_size} bytes), recorded {sha256} ({size} bytes)",
+                pk,
+            )
+
+
 def check_versions(progress: Callable[[int, int], None] | None = None) -> Iterator[Problem]:
-    total = PaperVersion.objects.count()
+    """Versions, then renditions (stamped copies; their problems name the version they were
+    made from)."""
+    total = PaperVersion.objects.count() + PaperRendition.objects.count()
     rows = PaperVersion.objects.order_by("pk").values_list(
         "pk", "storage_name", "sha256", "size", "thumbnail_name"
     )
-    for done, (pk, name, sha256, size, thumbnail) in enumerate(rows.iterator(2000), start=1):
-        try:
-            actual, actual_size = _hash(name)
-        except FileNotFoundError:
-            yield Problem("missing", name, "the row points at an object that is not stored", pk)
-        except Exception as exc:  # storage down, permission: say so and go on
-            yield Problem("unreadable", name, f"could not be read ({exc})", pk)
-        else:
-            if actual != sha256 or actual_size != size:
-                yield Problem(
-                    "altered",
-                    name,
-                    f"sha256 {actual} ({actual_size} bytes), recorded {sha256} ({size} bytes)",
-                    pk,
-                )
+    done = 0
+    for pk, name, sha256, size, thumbnail in rows.iterator(2000):
+        yield from _check_object(pk, name, sha256, size)
         if thumbnail and not storage.storage().exists(thumbnail):
             yield Problem("missing", thumbnail, "the thumbnail is not stored", pk)
+        done += 1
+        if progress:
+            progress(done, total)
+    copies = PaperRendition.objects.order_by("pk").values_list(
+        "version_id", "storage_name", "sha256", "size"
+    )
+    for version_id, name, sha256, size in copies.iterator(2000):
+        yield from _check_object(version_id, name, sha256, size)
+        done += 1
         if progress:
             progress(done, total)
 
@@ -76,6 +93,11 @@ def find_orphans() -> Iterator[str]:
             ).values_list("storage_name", "thumbnail_name")
         )
         known_names = {n for pair in known for n in pair}
+        known_names.update(
+            PaperRendition.objects.filter(storage_name__in=batch).values_list(
+                "storage_name", flat=True
+            )
+        )
         yield from (name for name in batch if name not in known_names)
 
 

@@ -137,9 +137,12 @@ class PaperVersion(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="renditions",
+        related_name="derived_versions",
         verbose_name=_("made from"),
-        help_text=_("The version this one was made from, e.g. by stamping a diary number."),
+        help_text=_(
+            "The version this one was made from (stamped copies made before stamps became "
+            "renditions)."
+        ),
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
     # A received PDF's digital signature as checked at intake with pyHanko (the bytes are kept
@@ -200,6 +203,58 @@ class PaperVersion(models.Model):
         stem = self.original_filename.rsplit(".", 1)[0] if "." in self.original_filename else ""
         stem = stem or self.original_filename or f"paper-{self.paper_id}-v{self.number}"
         return f"{stem}{extension_for(self.mime_type)}"
+
+
+class PaperRendition(models.Model):
+    """A file made from a version and kept beside it, never a version of the paper: a stamped
+    copy (the diary number or flag label on its first page). The version stays the paper's
+    record byte for byte (a received signed PDF keeps its valid signature); the rendition is
+    what is printed or sent on. Seen by whoever may see the paper. Written once."""
+
+    class Kind(models.TextChoices):
+        STAMPED = "stamped", _("Stamped copy")
+
+    version = models.ForeignKey(
+        PaperVersion,
+        on_delete=models.PROTECT,
+        related_name="renditions",
+        verbose_name=_("made from"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    storage_name = models.CharField(_("stored as"), max_length=255, unique=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    mime_type = models.CharField(_("type"), max_length=127)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("made"), default=timezone.now)
+
+    class Meta:
+        ordering = ["version", "-created_at", "-pk"]
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="paperrendition_not_empty"),
+            models.CheckConstraint(
+                condition=Exact(Length("sha256"), 64), name="paperrendition_sha256_length"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.version}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A rendition is written once.")
+        super().save(*args, **kwargs)
+
+    @property
+    def download_name(self) -> str:
+        stem = self.version.download_name.rsplit(".", 1)[0]
+        return f"{stem}-{self.kind}{extension_for(self.mime_type)}"
 
 
 class PaperText(models.Model):

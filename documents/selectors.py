@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from documents import pdf, storage
 from documents.access import can_view_paper, paper_visibility
 from documents.intake import spooled, types
-from documents.models import Paper, PaperVersion
+from documents.models import Paper, PaperRendition, PaperVersion
 from kernel.errors import NotFound
 
 
@@ -40,6 +40,26 @@ def version_for(*, user, version_id: int) -> PaperVersion:
     if version is None or not can_view_paper(user=user, paper=version.paper):
         raise NotFound()
     return version
+
+
+def rendition_for(*, user, rendition_id: int) -> PaperRendition:
+    """A rendition (stamped copy) of a paper ``user`` may see, or ``NotFound``."""
+    rendition = (
+        PaperRendition.objects.select_related("version__paper").filter(pk=rendition_id).first()
+    )
+    if rendition is None or not can_view_paper(user=user, paper=rendition.version.paper):
+        raise NotFound()
+    return rendition
+
+
+def renditions_of(*, versions) -> dict[int, list[PaperRendition]]:
+    """The renditions of ``versions``, by version id, newest first: one query."""
+    found: dict[int, list[PaperRendition]] = {}
+    for rendition in PaperRendition.objects.filter(version__in=versions).order_by(
+        "-created_at", "-pk"
+    ):
+        found.setdefault(rendition.version_id, []).append(rendition)
+    return found
 
 
 def version_content(version: PaperVersion) -> bytes:

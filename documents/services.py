@@ -25,12 +25,15 @@ from documents.audit_actions import PaperAction
 from documents.conf import limit
 from documents.intake import types
 from documents.intake.base import Intake
-from documents.models import Paper, PaperVersion
+from documents.models import Paper, PaperRendition, PaperVersion
 from documents.tasks import extract_text
 from kernel import audit
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 
 logger = logging.getLogger("daftar.documents")
+
+#: The intake steps a rendition's own bytes go through: all but the signature check.
+RENDITION_STEPS = [step for step in pipeline.STEPS if step is not pipeline.read_signatures]
 
 
 def _require_active(actor) -> None:
@@ -284,11 +287,14 @@ def images_to_pdf(*, actor, uploads, title: str) -> PaperVersion:
     )
 
 
-def paper_stamp(*, actor, version: PaperVersion, text: str, corner: str = "top-right"):
-    """Stamp ``text`` (a diary number and date, or a flag label) on the first page and keep
-    the result as the paper's new version, made from ``version``. A scanned image is turned
-    into a PDF first. Refused once the paper is frozen, and for a signed PDF (it is kept
-    exactly as received)."""
+def paper_stamp(
+    *, actor, version: PaperVersion, text: str, corner: str = "top-right"
+) -> PaperRendition:
+    """Make a stamped copy of ``version``: ``text`` (a diary number and date, or a flag label)
+    on its first page, kept as a rendition beside the version, never as a new version. The
+    version stays the paper's only record of what was received, byte for byte (a signed
+    PDF's signature stays valid; the copy's is broken by the stamp, as on paper). A scanned
+    image is stamped on a PDF made from it. Refused once the paper is frozen."""
     paper = version.paper
     _require_view(actor, paper)
     paper.refresh_from_db(fields=["frozen_at", "frozen_reason"])
@@ -300,31 +306,56 @@ def paper_stamp(*, actor, version: PaperVersion, text: str, corner: str = "top-r
     family = types.ACCEPTED[version.mime_type].family
     if family not in ("pdf", "image"):
         raise ActionRefused(_("Only PDFs and scanned images can be stamped."))
-    if version.signature_status in (
-        PaperVersion.SignatureStatus.VALID,
-        PaperVersion.SignatureStatus.INVALID,
-    ):
-        # Stamping rewrites the PDF and would break its signature; the signed original stays
-        # the paper as received, and the diary number lives on the receipt.
-        raise ActionRefused(
-            _("A digitally signed PDF is not stamped, so that its signature stays valid.")
-        )
     with storage.open_object(version.storage_name) as stored:
         content = stored.read()
     if family == "image":
         content = pdf.images_to_pdf_bytes([pipeline.spooled(content)])
     stamped = pdf.stamp(content, text, corner=corner)
     stem = version.download_name.rsplit(".", 1)[0]
-    intake = pipeline.run(pipeline.from_bytes(stamped, kind=paper.kind, name=f"{stem}.pdf"))
-    return _store(
-        actor=actor,
-        intake=intake,
-        action=PaperAction.STAMP,
-        paper=paper,
-        derived_from=version,
-        note=text.replace("\n", " · "),
-        audit_extra={"stamp": text, "from_version": version.number},
+    # Our own output: checked like any PDF, but its (broken) signatures are not recorded.
+    intake = pipeline.run(
+        pipeline.from_bytes(stamped, kind=paper.kind, name=f"{stem}.pdf"), RENDITION_STEPS
     )
+    try:
+        name = storage.save_object(intake.storage_name, intake.stream, intake.mime)
+    except Exception as exc:
+        logger.exception("Storing a stamped copy failed")
+        raise ActionRefused(_("The stamped copy could not be stored just now.")) from exc
+    committed: list[bool] = []
+    try:
+        with transaction.atomic():
+            rendition = PaperRendition(
+                version=version,
+                kind=PaperRendition.Kind.STAMPED,
+                storage_name=name,
+                sha256=intake.sha256,
+                size=intake.size,
+                mime_type=intake.mime,
+                page_count=intake.page_count,
+                note=text.replace("\n", " · ")[:255],
+                created_by=actor,
+            )
+            rendition.full_clean(validate_unique=False, validate_constraints=False)
+            rendition.save(force_insert=True)
+            audit.record(
+                actor=actor,
+                action=PaperAction.STAMP,
+                obj=rendition,
+                after={
+                    "paper": paper.pk,
+                    "version": version.number,
+                    "version_sha256": version.sha256,
+                    "stamp": text,
+                    "sha256": intake.sha256,
+                    "size": intake.size,
+                },
+            )
+            transaction.on_commit(partial(committed.append, True))
+    except BaseException:
+        if not committed:
+            storage.delete_quietly(name)
+        raise
+    return rendition
 
 
 def paper_discard(*, actor, paper: Paper) -> None:
@@ -338,7 +369,9 @@ def paper_discard(*, actor, paper: Paper) -> None:
         if paper.is_frozen:
             raise _frozen(paper)
         versions = list(paper.versions.order_by("-number"))
+        renditions = list(PaperRendition.objects.filter(version__paper=paper))
         names = [n for v in versions for n in (v.storage_name, v.thumbnail_name)]
+        names += [r.storage_name for r in renditions]
         audit.record(
             actor=actor,
             action=PaperAction.DISCARD,
@@ -353,6 +386,8 @@ def paper_discard(*, actor, paper: Paper) -> None:
             with transaction.atomic():
                 paper.current_version = None
                 paper.save(update_fields=["current_version"])
+                for rendition in renditions:
+                    rendition.delete()
                 for version in versions:
                     version.delete()
                 paper.delete()
@@ -376,7 +411,22 @@ def paper_open(*, actor, version: PaperVersion) -> None:
     _record_reading(actor=actor, version=version, action=PaperAction.OPEN)
 
 
-def _record_reading(*, actor, version: PaperVersion, action: PaperAction) -> None:
+def rendition_download_record(*, actor, rendition: PaperRendition) -> None:
+    """A stamped copy is read like the paper: the same check, and a download row in the audit
+    trail naming the copy. ``NotFound`` to those who may not see the paper."""
+    version = rendition.version
+    _record_reading(
+        actor=actor,
+        version=version,
+        action=PaperAction.DOWNLOAD,
+        obj=rendition,
+        after={"rendition": rendition.kind, "sha256": rendition.sha256},
+    )
+
+
+def _record_reading(
+    *, actor, version: PaperVersion, action: PaperAction, obj=None, after: dict | None = None
+) -> None:
     """The one check and audit row of every way a paper is read (downloaded, opened)."""
     if (
         actor is None
@@ -388,6 +438,11 @@ def _record_reading(*, actor, version: PaperVersion, action: PaperAction) -> Non
         audit.record(
             actor=actor,
             action=action,
-            obj=version,
-            after={"paper": version.paper_id, "version": version.number, "sha256": version.sha256},
+            obj=obj or version,
+            after={
+                "paper": version.paper_id,
+                "version": version.number,
+                "sha256": version.sha256,
+                **(after or {}),
+            },
         )

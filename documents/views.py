@@ -30,24 +30,29 @@ def _serve(request, version_id: int, *, inline: bool):
         services.paper_download_record(actor=request.user, version=version)
     except NotFound:
         raise Http404()
+    return _stored_response(version, inline=inline)
+
+
+def _stored_response(stored, *, inline: bool):
+    """The object behind a version or a rendition (both name it, its type and a file name)."""
     if storage.is_s3():
         seconds = min(limit("DAFTAR_DOWNLOAD_URL_SECONDS"), 60)
         url = storage.presigned_url(
-            version.storage_name,
-            filename=version.download_name,
-            content_type=version.mime_type,
+            stored.storage_name,
+            filename=stored.download_name,
+            content_type=stored.mime_type,
             seconds=seconds,
             inline=inline,
         )
         response = HttpResponseRedirect(url)
     else:
         response = FileResponse(
-            storage.open_object(version.storage_name),
+            storage.open_object(stored.storage_name),
             as_attachment=not inline,
-            filename=version.download_name,
-            content_type=version.mime_type,
+            filename=stored.download_name,
+            content_type=stored.mime_type,
         )
-        if inline and version.mime_type != types.PDF:
+        if inline and stored.mime_type != types.PDF:
             # An image shown beside the note sheet: nothing in it may run or load. (PDFs were
             # refused at intake if they carried scripts; browsers will not show a PDF in a
             # sandboxed document.)
@@ -55,6 +60,19 @@ def _serve(request, version_id: int, *, inline: bool):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@xframe_options_sameorigin
+def rendition(request, rendition_id: int):
+    """A stamped copy, shown in the browser (it is always a PDF): to those who may see the
+    paper, audited as a download; 404 to anyone else."""
+    try:
+        found = selectors.rendition_for(user=request.user, rendition_id=rendition_id)
+        services.rendition_download_record(actor=request.user, rendition=found)
+    except NotFound:
+        raise Http404()
+    return _stored_response(found, inline=request.GET.get("download") != "1")
 
 
 @login_required
@@ -145,12 +163,16 @@ def paper_detail(request, paper_id: int):
 
 def _paper_page(request, paper, form, status=200):
     refusal = version_refusal(user=request.user, paper=paper)
+    versions = list(selectors.versions_of(paper=paper))
+    renditions = selectors.renditions_of(versions=versions)
+    for version in versions:
+        version.copies = renditions.get(version.pk, [])
     return render(
         request,
         "documents/paper_detail.html",
         {
             "paper": paper,
-            "versions": selectors.versions_of(paper=paper),
+            "versions": versions,
             "form": form,
             **access.places_of(user=request.user, paper=paper),
             # Why this user may not add a version now (the service decides for real).

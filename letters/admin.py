@@ -28,6 +28,6 @@ class LetterTemplateAdmin(_ThroughServices):
 
 @admin.register(StandardText)
 class StandardTextAdmin(_ThroughServices):
-    list_display = ["title", "department"]
+    list_display = ["title", "title_ur", "department"]
     list_filter = ["department"]
-    search_fields = ["title", "text"]
+    search_fields = ["title", "title_ur", "text", "text_ur"]

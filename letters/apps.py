@@ -26,3 +26,8 @@ class LettersConfig(AppConfig):
 
         approvals.register_issue_step(services.sign_issued_letter, letter_url=letter_url)
         approvals.register_decision_step(services.sign_approval)
+
+        def insert_texts(draft):
+            return (_("Insert a standard text"), reverse("letters:draft_texts", args=[draft.pk]))
+
+        approvals.register_draft_link(insert_texts)

@@ -17,3 +17,4 @@ class LetterAction(AuditAction):
     STANDARD_TEXT_CREATE = "standardtext.create", _("Standard text created")
     STANDARD_TEXT_CHANGE = "standardtext.change", _("Standard text changed")
     STANDARD_TEXT_DELETE = "standardtext.delete", _("Standard text deleted")
+    STANDARD_TEXT_INSERT = "standardtext.insert", _("Standard text inserted in a draft")

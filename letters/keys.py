@@ -188,19 +188,36 @@ def signer_for(department):
 
 
 def _pkcs11_signer(department):
-    # python-pkcs11 is needed only where a token is used: pyHanko imports it on demand.
+    conf = _conf()
+    cert_label = conf["pkcs11_cert_label"] or conf["pkcs11_key_label"]
+    return _token_signer(
+        conf["pkcs11_module"],
+        _for(conf["pkcs11_token"], department),
+        conf["pkcs11_pin"],
+        _for(conf["pkcs11_key_label"], department),
+        _for(cert_label, department),
+        conf.get("pkcs11_raw", False),
+    )
+
+
+@lru_cache(maxsize=64)
+def _token_signer(module: str, token: str, pin: str, key_label: str, cert_label: str, raw: bool):
+    """One logged-in session per token and key, kept for the process: PKCS#11 logs in per
+    application, not per session, so a second session's login is refused
+    (CKR_USER_ALREADY_LOGGED_IN) while the first signer's session is open; the second
+    letter would not have been signed."""
+    # python-pkcs11 (pyHanko's [pkcs11] extra) is loaded only where a token is used.
+    from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign import pkcs11
 
-    conf = _conf()
     session = pkcs11.open_pkcs11_session(
-        conf["pkcs11_module"],
-        token_label=_for(conf["pkcs11_token"], department),
-        user_pin=conf["pkcs11_pin"] or None,
+        module, token_criteria=TokenCriteria(label=token), user_pin=pin or None
     )
     return pkcs11.PKCS11Signer(
         session,
-        key_label=_for(conf["pkcs11_key_label"], department) or None,
-        cert_label=_for(conf["pkcs11_cert_label"] or conf["pkcs11_key_label"], department) or None,
+        key_label=key_label or None,
+        cert_label=cert_label or None,
+        use_raw_mechanism=raw,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from workspace.models import Approval, Department, DispatchEntry
@@ -47,13 +48,16 @@ class LetterTemplate(models.Model):
 
 
 class StandardText(models.Model):
-    """A paragraph officers insert in drafts ("I am directed to refer to…"), per department."""
+    """A paragraph officers insert in drafts ("I am directed to refer to…"), per department,
+    in English and (optionally) Urdu. Kept by the department's administrator."""
 
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="standard_texts"
     )
-    title = models.CharField(_("title"), max_length=120)
-    text = models.TextField(_("text"))
+    title = models.CharField(_("title (English)"), max_length=120)
+    title_ur = models.CharField(_("title (Urdu)"), max_length=120, blank=True)
+    text = models.TextField(_("text (English)"))
+    text_ur = models.TextField(_("text (Urdu)"), blank=True)
 
     class Meta:
         ordering = ["department", "title"]
@@ -65,6 +69,16 @@ class StandardText(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        if (get_language() or "en").startswith("ur") and self.title_ur:
+            return self.title_ur
+        return self.title
+
+    def body(self, language: str) -> str:
+        """The text to insert in ``language`` ("en" or "ur"); English when there is no Urdu."""
+        return self.text_ur if language == "ur" and self.text_ur else self.text
 
 
 class IssuedLetter(models.Model):

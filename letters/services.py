@@ -24,6 +24,8 @@ from kernel.errors import NotFound, PermissionDenied, ValidationError
 from letters import codes, render, selectors, signing
 from letters.audit_actions import LetterAction
 from letters.models import EmailSent, IssuedLetter, LetterTemplate, SignedApproval, StandardText
+from workspace.models import Draft
+from workspace.services import approvals, desk
 
 
 def _in_transaction():
@@ -218,3 +220,46 @@ def setting_delete(*, actor, instance: LetterTemplate | StandardText) -> None:
     with transaction.atomic():
         audit.record(actor=actor, action=SETTING_ACTIONS[type(instance)].delete, obj=instance)
         instance.delete()
+
+
+# ---- what an officer drafting a letter uses ------------------------------------------------
+
+LANGUAGES = ("en", "ur")
+
+
+def standard_text_insert(*, actor, draft: Draft, text_id: int, language: str) -> Draft:
+    """Append one of the department's standard texts to a draft's body, in English or Urdu.
+    Only at the desk holding the file, and only a text of the department of that desk's post
+    (another department's text is refused as if it did not exist). The draft's own rules (an
+    open file, a draft not yet approved) are workspace's ``draft_edit``, which audits the new
+    body; this audits which text went in, in the same transaction."""
+    if language not in LANGUAGES:
+        raise ValidationError(_("Choose English or Urdu."), code="language")
+    with transaction.atomic():
+        file = desk.lock_file(draft.file_id)
+        post = desk.acting_post(actor=actor, file=file)
+        text = StandardText.objects.filter(pk=text_id, department__sections__posts=post).first()
+        if text is None:
+            raise PermissionDenied(_("This is not one of your department's standard texts."))
+        current = Draft.objects.get(pk=draft.pk, file_id=file.pk)
+        body = "\n\n".join(part for part in (current.body.rstrip(), text.body(language)) if part)
+        draft = approvals.draft_edit(
+            actor=actor,
+            draft=current,
+            subject=current.subject,
+            addressees=current.addressees,
+            body=body,
+        )
+        audit.record(
+            actor=actor,
+            action=LetterAction.STANDARD_TEXT_INSERT,
+            obj=text,
+            post=post,
+            after={
+                "file": file.pk,
+                "draft": draft.number,
+                "title": text.title,
+                "language": language,
+            },
+        )
+    return draft

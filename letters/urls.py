@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:dispatch_id>/", views.letter, name="letter"),
     path("<int:dispatch_id>/letter.pdf", views.letter_pdf, name="pdf"),
     path("<int:dispatch_id>/email/", views.letter_email, name="email"),
+    path("drafts/<int:draft_id>/texts/", views.draft_texts, name="draft_texts"),
 ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from letters import codes, selectors, signing
 from portal_pages import ratelimit
-from workspace.models import Grading
+from workspace.models import Department, Grading
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -123,18 +123,16 @@ class Verification:
         return ""
 
 
-def _public(letter) -> PublicLetter:
-    entry = letter.dispatch
-    file = entry.draft.file
-    office = letter.department.name
-    if file.grading != Grading.UNCLASSIFIED:
-        return PublicLetter(office=office, graded=True)
+def _public(row: dict) -> PublicLetter:
+    office = Department(name_en=row["department__name_en"], name_ur=row["department__name_ur"])
+    if row["dispatch__draft__file__grading"] != Grading.UNCLASSIFIED:
+        return PublicLetter(office=office.name, graded=True)
     return PublicLetter(
-        office=office,
+        office=office.name,
         graded=False,
-        number=entry.outgoing_number,
-        date=timezone.localtime(entry.issued_at).date(),
-        subject=entry.draft.subject,
+        number=row["dispatch__outgoing_number"],
+        date=timezone.localtime(row["dispatch__issued_at"]).date(),
+        subject=row["dispatch__draft__subject"],
     )
 
 
@@ -152,7 +150,7 @@ def verify(request, *, code: str, pdf: bytes | None = None) -> Verification:
     upload = None
     if pdf is not None:
         upload = UploadVerdict(
-            same_bytes=hashlib.sha256(pdf).hexdigest() == letter.sha256,
+            same_bytes=hashlib.sha256(pdf).hexdigest() == letter["sha256"],
             signature=signing.check_pdf(pdf),
         )
     return Verification(letter=_public(letter), upload=upload)

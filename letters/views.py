@@ -3,6 +3,8 @@ Public: the verification page (``/verify/``), phone-first, English and Urdu."""
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +15,7 @@ from accounts.reauth import confirm_required
 from letters import codes, selectors, services, verify
 from letters import render as letter_render
 from portal_pages.caching import make_private
+from workspace.models import Draft
 from workspace.views.common import run
 
 
@@ -74,6 +77,63 @@ def letter_email(request, dispatch_id: int):
         to=request.POST.get("to", ""),
     )
     return redirect("letters:letter", dispatch_id=dispatch_id)
+
+
+class InsertTextForm(forms.Form):
+    """One standard text in one language: the option's value is ``<id>:<en|ur>``."""
+
+    text = forms.ChoiceField(label=_("Standard text"))
+
+    def __init__(self, *args, texts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        for text in texts:
+            choices.append((f"{text.pk}:en", f"{text.display_title} ({_('English')})"))
+            if text.text_ur:
+                choices.append((f"{text.pk}:ur", f"{text.display_title} ({_('Urdu')})"))
+        self.fields["text"].choices = choices
+
+    def parsed(self) -> dict:
+        pk, language = self.cleaned_data["text"].split(":")
+        return {"text_id": int(pk), "language": language}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_texts(request, draft_id: int):
+    """A draft with the department's standard texts to insert: pick one and Insert appends it
+    to the draft's text (a plain form post; the script only previews the chosen text)."""
+    draft = selectors.draft_for_texts(user=request.user, draft_id=draft_id)
+    if draft is None:
+        raise Http404(_("There is no such draft among those you may see."))
+    texts = selectors.standard_texts_for(user=request.user, draft=draft)
+    form = InsertTextForm(request.POST or None, texts=texts)
+    if request.method == "POST":
+        if form.is_valid():
+            done = run(
+                request,
+                services.standard_text_insert,
+                _("The standard text was added to the draft."),
+                draft=draft,
+                **form.parsed(),
+            )
+            if done is not None:
+                return redirect("letters:draft_texts", draft_id=draft.pk)
+        else:
+            messages.error(request, _("Choose a standard text."))
+        draft = selectors.draft_for_texts(user=request.user, draft_id=draft_id)
+    return render(
+        request,
+        "letters/draft_texts.html",
+        {
+            "draft": draft,
+            "file": draft.file,
+            "texts": texts,
+            "form": form,
+            "editable": draft.status in (Draft.Status.DRAFT, Draft.Status.RETURNED),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

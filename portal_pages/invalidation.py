@@ -3,7 +3,8 @@ change the content or figures version after the writes that change what public p
 
 Pages: Wagtail's ``page_published``/``page_unpublished`` (sent by the admin, scheduled
 publishing and ``revision.publish()`` alike), moves, deletions, view restrictions, the site
-identity. Figures: a KPI return's publication (``is_published`` saved), and the registry the
+identity, a site (its host name or root: the layout's menu and identity are cached per host).
+Figures: a KPI return's publication (``is_published`` saved), and the registry the
 performance pages read (entities, KPIs, periods, generated reports, departments). The
 e-office figures change the figures version themselves when the background task stores them
 (``portal_pages.eoffice.refresh_eoffice_figures``).
@@ -15,7 +16,7 @@ figures are a daily-ish aggregate refreshed in the background.
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cgu.models import (
@@ -56,7 +57,7 @@ def connect() -> None:
     page_unpublished.connect(_content, dispatch_uid=f"{UID}.unpublished")
     post_page_move.connect(_content, dispatch_uid=f"{UID}.moved")
     post_delete.connect(_page_deleted, dispatch_uid=f"{UID}.page_deleted")
-    for model in (PageViewRestriction, SiteIdentity):
+    for model in (PageViewRestriction, SiteIdentity, Site):
         post_save.connect(_content, sender=model, dispatch_uid=f"{UID}.{model.__name__}.save")
         post_delete.connect(_content, sender=model, dispatch_uid=f"{UID}.{model.__name__}.del")
     post_save.connect(_return_saved, sender=KpiReturn, dispatch_uid=f"{UID}.return")

@@ -30,23 +30,47 @@ def _nav_items(site) -> list[tuple[str, str, str]]:
     return [(_("Home"), "", root.get_url_parts()[2])] + items
 
 
+def _chrome(request) -> dict:
+    """What the layout shows of the site, the same on every public page: its identity and
+    menu, cached per host, language and content version (a page published, unpublished or
+    moved, the site identity or a site changed: see ``portal_pages.caching``), and kept on
+    the request for the second tag. A hit is one cache round trip beside the version's and no
+    query: pages outside Wagtail's tree (the tracking and verification pages) paid the Site
+    and SiteIdentity queries on every request."""
+    chrome = getattr(request, "_portal_chrome", None)
+    if chrome is not None:
+        return chrome
+    key = f"portal:chrome:{request.get_host()}:{get_language()}:{content_version()}"
+    chrome = cache.get(key)
+    if chrome is None:
+        site = Site.find_for_request(request)
+        chrome = {
+            "identity": _identity(site),
+            "nav": _nav_items(site) if site is not None else [],
+        }
+        cache.set(key, chrome, NAV_CACHE_SECONDS)
+    request._portal_chrome = chrome
+    return chrome
+
+
+def _identity(site) -> SiteIdentity:
+    if site is None:
+        return SiteIdentity()
+    try:
+        return SiteIdentity.for_site(site)
+    except Exception:  # no site configured (e.g. an empty test database)
+        return SiteIdentity()
+
+
 @register.simple_tag(takes_context=True)
 def portal_nav(context):
-    """The main navigation, cached per site, language and content version (a page published,
-    unpublished or moved shows in the menu at once: see ``portal_pages.caching``)."""
-
+    """The main navigation, with the current page marked."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    if site is None:
+    if request is None:
         return []
-    key = f"portal:nav:{site.pk}:{get_language()}:{content_version()}"
-    items = cache.get(key)
-    if items is None:
-        items = _nav_items(site)
-        cache.set(key, items, NAV_CACHE_SECONDS)
     path = request.path
     out = []
-    for i, (title, lang, url) in enumerate(items):
+    for i, (title, lang, url) in enumerate(_chrome(request)["nav"]):
         current = path == url if i == 0 else path.startswith(url)
         out.append({"title": title, "lang": lang, "url": url, "current": current})
     return out
@@ -57,10 +81,7 @@ def site_identity(context):
     request = context.get("request")
     if request is None:
         return SiteIdentity()
-    try:
-        return SiteIdentity.for_request(request)
-    except Exception:  # no site configured (e.g. an empty test database)
-        return SiteIdentity()
+    return _chrome(request)["identity"]
 
 
 @register.filter

@@ -36,6 +36,14 @@ def test_a_background_job_is_timed_but_not_judged():
     assert "OVER" in table([figure([900] * 5, [2] * 5)])
 
 
+def test_an_operation_with_its_own_floor_is_judged_by_it():
+    """Rendering and signing a letter: 1 s (issue 23), not twice the floor plus 20 ms."""
+    letter = figure([300] * 20, [2] * 20, own_limit_ms=1000)
+    assert letter.limit_ms == 1000 and letter.over_rule is False
+    assert figure([1200] * 20, [2] * 20, own_limit_ms=1000).over_rule is True
+    assert "OVER" not in table([letter])
+
+
 def test_buffer_misses_are_the_share_of_blocks_read_from_outside_shared_buffers():
     missed = buffer_misses((1_000, 10), (1_900, 110), 100)  # 900 hits, 100 reads
     assert missed.value == 10.0 and missed.unit == "%"

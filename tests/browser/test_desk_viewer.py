@@ -90,6 +90,22 @@ def test_the_desk_as_people_use_it(browser, live_server, desk, tmp_path):  # noq
     assert page.locator("#viewer .viewer-page img").count() == 2
     assert axe_violations(page) == []
     screenshot(page, "issue17-receipt-scan-en-1280")
+    # The scan is kept as received (its only version); the diary stamp is on a copy beside
+    # it, which the clerk opens from the viewer (issue 23: stamps make renditions).
+    scan = receipt.papers.get()
+    assert scan.versions.count() == 1
+    copy = page.locator("#viewer a[data-rendition=stamped]")
+    assert receipt.diary_label in copy.inner_text()
+    copy_url = f"{live_server.url}{copy.get_attribute('href')}"
+    answer = page.request.get(copy_url)
+    assert answer.status == 200 and answer.headers["content-type"] == "application/pdf"
+    with storage.open_object(scan.current_version.storage_name) as received:
+        assert answer.body() != received.read()
+    # Another department's officer, who cannot see the receipt, cannot open the copy.
+    stranger = browser.new_context(**WIDE).new_page()
+    login(stranger, live_server, "hed-so")
+    assert stranger.request.get(copy_url).status == 404
+    stranger.context.close()
 
     # The file is opened on the receipt; the note cites Flag A in its own words.
     page.select_option("#id_subject_head", label=f"{desk.head}")

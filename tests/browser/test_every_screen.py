@@ -24,6 +24,7 @@ from cgu.services import (
     return_submit,
     return_take_up,
 )
+from letters.models import StandardText
 from tests.browser.conftest import AXE, screenshot
 from tests.cgu.conftest import _media_in_tmp as _media_in_tmp  # noqa: F401 — CGU fixtures
 from tests.cgu.conftest import cgu as cgu  # noqa: F401
@@ -106,6 +107,7 @@ NOT_SCREENS = {
     "entity:deactivate": "POST",
     "letters:pdf": "the signed letter's bytes (tests/letters/test_views.py)",
     "letters:email": "POST",
+    "documents:rendition": "a stamped copy's bytes (tests/documents/test_signatures.py)",
 }
 
 SKIPPED_PREFIXES = ("django-admin/", "cms/", "api/v1/", "documents/")  # not Daftar's screens
@@ -178,9 +180,14 @@ def office(cgu, settings):  # noqa: F811
         "PKR 412,500 since 2023. The AG's verification is awaited. درخواست گزار بیوہ ہیں۔",
     )  # fmt: skip
     movement.file_put_up(actor=clerk, file=file, remarks="For orders, please.")
-    approvals.draft_create(
+    pending_draft = approvals.draft_create(
         actor=so, file=file, subject="Sanction of pension arrears", addressees="AG KP, Peshawar",
         body="Sanction is accorded to the payment of arrears.",
+    )  # fmt: skip
+    StandardText.objects.create(
+        department=so_post.section.department, title="I am directed to refer", title_ur="حوالہ",
+        text="I am directed to refer to your letter cited above.",
+        text_ur="مجھے ہدایت ہوئی ہے کہ آپ کے مذکورہ بالا خط کا حوالہ دوں۔",
     )  # fmt: skip
     # An issued letter in the section's dispatch register.
     issued = files.file_open(actor=so, post=so_post, subject_head=head, subject="ADP release")
@@ -263,6 +270,7 @@ def office(cgu, settings):  # noqa: F811
             "entity:period": [cgu.q3.code],
             "entity:join": [pending_key],
             "letters:letter": [dispatched.pk],
+            "letters:draft_texts": [pending_draft.pk],
         },
         "performance": tree.performance,
         "entity": cgu.uni,

@@ -3,9 +3,10 @@ signed letter; a citizen on a 360 px phone, in Urdu, checks it by its code on th
 and an altered copy is refused as altered while the genuine one is confirmed."""
 
 import pytest
+from django.urls import reverse
 
 from letters import codes
-from letters.models import IssuedLetter, LetterTemplate
+from letters.models import IssuedLetter, LetterTemplate, StandardText
 from tests.browser.conftest import axe_violations, login, screenshot
 from tests.workspace.conftest import desk  # noqa: F401  (the fixture)
 from tests.workspace.helpers import open_file
@@ -118,3 +119,51 @@ def test_issue_open_and_verify_a_signed_letter(browser, live_server, desk):  # n
     assert axe_violations(page) == []
     for ctx in (context, phone_staff, phone):
         ctx.close()
+
+
+def test_an_officer_inserts_a_standard_text_in_urdu_without_script(
+    browser,
+    live_server,
+    desk,  # noqa: F811
+):
+    """The Deputy Secretary writing a draft picks the department's standard text in Urdu and
+    inserts it; it is appended to the draft's text. A plain form post: JavaScript is off."""
+    StandardText.objects.create(
+        department=desk.dept,
+        title="I am directed to refer",
+        title_ur="حوالہ",
+        text="I am directed to refer to your letter cited above.",
+        text_ur="مجھے ہدایت ہوئی ہے کہ آپ کے مذکورہ بالا خط کا حوالہ دوں۔",
+    )
+    StandardText.objects.create(department=desk.other_dept, title="HEC", text="Per the HEC.")
+    file = open_file(desk, at=desk.ds, user=desk.ds_user, subject="Release of funds")
+    approvals.draft_create(
+        actor=desk.ds_user, file=file, subject="Release of funds", addressees="AG KP", body="Sir,"
+    )
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, java_script_enabled=False
+    )
+    page = context.new_page()
+    login(page, live_server, "fd-ds")
+    page.goto(f"{live_server.url}/desk/files/{file.pk}/")
+    with page.expect_navigation():
+        page.click("text=Insert a standard text")
+    options = page.locator("#id_text option").all_inner_texts()
+    assert options == ["I am directed to refer (English)", "I am directed to refer (Urdu)"]
+    page.select_option("#id_text", label="I am directed to refer (Urdu)")
+    with page.expect_navigation():
+        page.click("#insert-text button[type=submit]")
+    assert "The standard text was added to the draft." in page.content()
+    body = page.locator("#draft-body").inner_text()
+    assert body.startswith("Sir,") and "مذکورہ بالا خط" in body
+    _no_sideways_scroll(page)
+    context.close()
+    # axe needs its script: the same screen with JavaScript on, at 1280 px.
+    wide = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = wide.new_page()
+    login(page, live_server, "fd-ds")
+    draft_texts = reverse("letters:draft_texts", args=[file.drafts.get().pk])
+    page.goto(f"{live_server.url}{draft_texts}")
+    assert axe_violations(page) == []
+    screenshot(page, "issue23-standard-texts-en-1280")
+    wide.close()

@@ -9,12 +9,12 @@ import io
 import pytest
 from cryptography.hazmat.primitives import serialization
 from django.urls import reverse
+from pypdf import PdfReader
 
 from documents import storage
 from documents.intake import signatures
-from documents.models import PaperVersion
+from documents.models import Paper, PaperVersion
 from documents.services import paper_stamp, paper_upload
-from kernel.errors import ActionRefused
 from kernel.models import AuditEvent
 from tests.documents.corpus import text_pdf, upload
 from tests.documents.signing import SIGNER, make_key_and_cert, sign
@@ -86,10 +86,36 @@ def test_a_plain_pdf_is_not_signed_and_an_image_has_no_signature_status(clerk):
     assert image.signature_status == ""
 
 
-def test_a_signed_pdf_is_never_stamped(clerk, key_and_cert):
+def test_stamping_a_signed_pdf_makes_a_copy_and_leaves_the_original_signed(
+    clerk, officer, key_and_cert, client
+):
+    """Issue 23: stamps make separate renditions, never a new version of the original."""
     data = sign(text_pdf(1, "Do not rewrite me"), key_and_cert)
     version = paper_upload(actor=clerk, upload=upload("signed.pdf", data), kind="scan")
-    with pytest.raises(ActionRefused):
-        paper_stamp(actor=clerk, version=version, text="Diary 12/2026")
-    assert version.paper.versions.count() == 1
-    assert stored_sha256(version) == hashlib.sha256(data).hexdigest()
+    copy = paper_stamp(actor=clerk, version=version, text="Diary 12/2026")
+    # The original is the paper's only version, byte for byte, its signature still valid.
+    paper = Paper.objects.get(pk=version.paper_id)
+    assert list(paper.versions.all()) == [version] and paper.current_version == version
+    assert stored_sha256(version) == hashlib.sha256(data).hexdigest() == version.sha256
+    with storage.open_object(version.storage_name) as stored:
+        assert signatures.check(io.BytesIO(stored.read()))[0] == "valid"
+    # The stamped copy is a rendition of it, with the stamp on its first page.
+    assert copy.version == version and copy.kind == "stamped" and copy.sha256 != version.sha256
+    with storage.open_object(copy.storage_name) as stored:
+        stamped = stored.read()
+    assert hashlib.sha256(stamped).hexdigest() == copy.sha256
+    assert "Diary 12/2026" in PdfReader(io.BytesIO(stamped)).pages[0].extract_text()
+    event = AuditEvent.objects.get(action="paper.stamp")
+    assert event.object_id == str(copy.pk) and event.after["version_sha256"] == version.sha256
+    # Served to those who may see the paper, audited; 404 to anyone else.
+    url = reverse("documents:rendition", args=[copy.pk])
+    client.force_login(officer)
+    assert client.get(url).status_code == 404
+    assert not AuditEvent.objects.filter(action="paper.download").exists()
+    client.force_login(clerk)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == stamped
+    assert AuditEvent.objects.filter(action="paper.download", object_id=str(copy.pk)).exists()
+    page = client.get(reverse("documents:paper_detail", args=[paper.pk])).content.decode()
+    assert 'data-rendition="stamped"' in page and "Diary 12/2026" in page

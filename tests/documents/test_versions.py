@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from documents import storage
-from documents.models import Paper, PaperVersion
+from documents.models import Paper, PaperRendition, PaperVersion
 from documents.services import (
     paper_add_version,
     paper_discard,
@@ -142,10 +142,13 @@ def test_version_numbers_are_unique_per_paper(clerk, first):
         )
 
 
-def test_stamp_makes_a_new_version_from_the_old(clerk, first):
+def test_stamp_makes_a_copy_beside_the_version_never_a_new_version(clerk, first):
+    original = _content(first)
     stamped = paper_stamp(actor=clerk, version=first, text="Diary No. 123/2025\n12 Mar 2025")
-    assert stamped.number == 2 and stamped.derived_from == first
-    assert stamped.note == "Diary No. 123/2025 · 12 Mar 2025"
+    assert stamped.version == first and stamped.note == "Diary No. 123/2025 · 12 Mar 2025"
+    paper = Paper.objects.get(pk=first.paper_id)
+    assert list(paper.versions.values_list("number", flat=True)) == [1]
+    assert paper.current_version == first and _content(first) == original
     import io
 
     from pypdf import PdfReader
@@ -157,7 +160,22 @@ def test_stamp_makes_a_new_version_from_the_old(clerk, first):
 def test_a_scanned_image_is_stamped_as_a_pdf(clerk):
     scan = paper_upload(actor=clerk, upload=corpus.upload("s.png", corpus.png()), kind="scan")
     stamped = paper_stamp(actor=clerk, version=scan, text="Diary No. 7")
-    assert stamped.mime_type == "application/pdf"
+    assert stamped.mime_type == "application/pdf" and scan.mime_type == "image/png"
+
+
+def test_only_someone_who_may_see_the_paper_stamps_it(officer, first, nothing_left):
+    with nothing_left(), pytest.raises(PermissionDenied):
+        paper_stamp(actor=officer, version=first, text="Diary No. 1")
+
+
+def test_discard_takes_the_stamped_copies_with_the_paper(
+    clerk, first, django_capture_on_commit_callbacks
+):
+    copy = paper_stamp(actor=clerk, version=first, text="Diary No. 1")
+    with django_capture_on_commit_callbacks(execute=True):
+        paper_discard(actor=clerk, paper=first.paper)
+    assert not PaperRendition.objects.filter(pk=copy.pk).exists()
+    assert not storage.storage().exists(copy.storage_name)
 
 
 def test_discard_deletes_rows_now_and_objects_after_commit(

@@ -115,6 +115,16 @@ def test_verify_a_genuine_letter_by_code(client, desk):
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
 
 
+def test_a_lookup_costs_one_query(client, desk, django_assert_num_queries):
+    """The letter's public facts in one row; the layout's site identity and menu come from
+    the cache once the first visitor has filled it."""
+    entry = issue_letter(desk)
+    client.get(VERIFY)
+    with django_assert_num_queries(1):
+        response = client.get(VERIFY, {"code": entry.letter.code})
+    assert 'id="letter-found"' in response.content.decode()
+
+
 def test_upload_of_the_genuine_letter(client, desk):
     entry = issue_letter(desk)
     pdf = bytes(entry.letter.pdf)

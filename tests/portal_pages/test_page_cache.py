@@ -9,7 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.models import Site
 
+from portal_pages.models import SiteIdentity
 from tests.portal_pages.factories import (
     EntityFactory,
     FileFactory,
@@ -251,3 +253,21 @@ def test_the_pages_show_the_figures_once_the_worker_has_run(
     html = client.get(url).content.decode()
     assert "being prepared" not in html
     assert "Finance Department" in html
+
+
+def test_the_layouts_identity_and_menu_cost_no_query_and_follow_an_edit_at_once(
+    client, tree, published
+):
+    """Pages outside Wagtail's tree (the verification page) show the site's identity and
+    menu from the cache: no Site or SiteIdentity query on a hit, and an edit shows at once."""
+    client.get("/verify/")
+    _, hit = queries(client, "/verify/")
+    assert not any("wagtailcore_site" in sql or "siteidentity" in sql for sql in hit)
+    site = Site.objects.get(is_default_site=True)
+    identity = SiteIdentity.for_site(site)
+    identity.organisation = "Government of the Test Province"
+    published(lambda: identity.save())
+    assert "Government of the Test Province" in client.get("/verify/").content.decode()
+    tree.about.title = "About this portal"
+    published(lambda: tree.about.save_revision().publish())
+    assert "About this portal" in client.get("/verify/").content.decode()

@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from documents import storage
-from documents.models import Paper, PaperVersion
+from documents.models import Paper, PaperRendition, PaperVersion
 from kernel.errors import ActionRefused, ValidationError
 from tests.documents.corpus import text_pdf, upload
 from tests.workspace.helpers import diarise, open_file
@@ -23,7 +23,7 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
-def _first_page_text(version: PaperVersion) -> str:
+def _first_page_text(version: PaperVersion | PaperRendition) -> str:
     with storage.open_object(version.storage_name) as fh:
         return PdfReader(io.BytesIO(fh.read())).pages[0].extract_text()
 
@@ -31,9 +31,10 @@ def _first_page_text(version: PaperVersion) -> str:
 def test_scans_are_diarised_and_stamped_with_the_diary_number(desk):
     receipt = diarise(desk, scans=[upload("letter.pdf", text_pdf(2, "Budget release"))])
     paper = receipt.papers.get()
-    assert paper.versions.count() == 2  # the scan, and the stamped rendition made from it
-    stamped = paper.current_version
-    assert stamped.derived_from is not None
+    assert paper.versions.count() == 1  # the scan as received: the stamp is a copy beside it
+    scan = paper.current_version
+    assert receipt.diary_label not in _first_page_text(scan)
+    stamped = scan.renditions.get()
     assert receipt.diary_label in _first_page_text(stamped)
 
 
@@ -62,9 +63,9 @@ def test_a_paper_put_on_a_file_gets_its_flag_and_follows_the_file(desk):
     enclosure = correspondence.paper_enclose(
         actor=desk.asst_user, file=file, upload=upload("sanction.pdf", text_pdf(1, "Sanction"))
     )
-    assert enclosure.flag == "A" and enclosure.paper.versions.count() == 2
+    assert enclosure.flag == "A" and enclosure.paper.versions.count() == 1
     enclosure.paper.refresh_from_db()
-    assert "Flag A" in _first_page_text(enclosure.paper.current_version)
+    assert "Flag A" in _first_page_text(enclosure.paper.current_version.renditions.get())
     paper = enclosure.paper
     assert access.can_view_paper(user=desk.so_user, paper=paper)  # same department
     assert not access.can_view_paper(user=desk.other_user, paper=paper)  # other department

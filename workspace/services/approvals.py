@@ -38,6 +38,7 @@ from workspace.services.movement import _arrive, _finalise_drafts, came_from
 _DECISION_STEPS: list = []
 _ISSUE_STEPS: list = []
 _LETTER_URLS: list = []
+_DRAFT_LINKS: list = []
 
 
 def register_decision_step(step) -> None:
@@ -62,6 +63,18 @@ def letter_url(entry) -> str | None:
         if found:
             return found
     return None
+
+
+def register_draft_link(link) -> None:
+    """``link(draft)`` answers ``(label, url)`` of a screen an upper app offers for a draft
+    still being written (the letters app: insert a standard text), or None."""
+    if link not in _DRAFT_LINKS:
+        _DRAFT_LINKS.append(link)
+
+
+def draft_links(draft) -> list[tuple[str, str]]:
+    """What upper apps offer for ``draft`` (no query: a link is built from the draft)."""
+    return [found for link in _DRAFT_LINKS if (found := link(draft))]
 
 
 # The audit action of a decision: (on a note paragraph?, the decision).

@@ -26,6 +26,8 @@ from workspace.selectors import desk as sel
 from workspace.services import approvals, correspondence, files, movement, notes
 from workspace.views.common import choice_labels, form_action, form_errors, marking, run
 
+DRAFT_BEING_WRITTEN = (Draft.Status.DRAFT, Draft.Status.RETURNED)
+
 
 def _file_or_404(request, pk) -> File:
     file = sel.file_for(user=request.user, pk=pk)
@@ -45,6 +47,9 @@ def file_detail(request, pk):
     for e in page["enclosures"]:
         e.read_urls = [f"{read_url}{p.current_version_id}/" for p in e.papers]
     flag_urls = {e.flag: e.read_urls[0] for e in page["enclosures"] if e.read_urls}
+    writing = at_my_desk and file.status == File.Status.OPEN
+    for d in page["drafts"]:
+        d.links = approvals.draft_links(d) if writing and d.status in DRAFT_BEING_WRITTEN else []
     # What each citizen whose matter is on this file reads on the tracking page now.
     citizens = [e.receipt for e in page["enclosures"] if e.receipt_id and e.receipt.tracking_ref]
     seen_now = tracking.public_status_of(receipt_ids=[r.pk for r in citizens])

@@ -39,6 +39,9 @@ def _paper_context(request, version, *, back_url: str, base_url: str, label: str
         "paper": version.paper,
         "version": version,
         "versions": list(papers.versions_of(paper=version.paper)),
+        # Stamped copies (diary number, flag label) of the version shown: the version is the
+        # paper as received; the copy is offered beside it.
+        "copies": papers.renditions_of(versions=[version]).get(version.pk, []),
         "pages": [
             {"number": n, "url": f"{pages_url}/{n}.png?t={token}"} for n in range(1, shown + 1)
         ],
