@@ -9,7 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import override_settings
 from django.urls import reverse
 
-from benchmark.measure import Clients, Op, _get_as
+from benchmark.measure import Clients, Op, Unexpected, _get_as
+from cgu import originals
 from cgu.models import EntityUser, KpiDefinition, KpiReturn, PublicSectorEntity, ReportingPeriod
 from cgu.services import entity as entity_services
 from cgu.services import review
@@ -149,7 +150,37 @@ def submit_op(count: int, seed: int) -> Op | None:
     return Op(
         "entity return submit (service)",
         call,
-        note="a certified draft submitted: documents intake (a PDF of the figures), the "
-        "return's version, its review flow started, the audit row",
+        note="a certified draft submitted: the return's version, its review flow started, "
+        "the audit row; the PDF of the figures is enqueued (next operation)",
         limit=len(plan),
+    )
+
+
+def paper_op(count: int) -> Op:
+    """The background task that keeps the PDF of each return the submissions above left
+    queued (``cgu.originals.keep_paper``): a worker's job, reported, not judged by the rule.
+    The returns are found at the first call, once the submissions have run."""
+    queued: list[int] = []
+
+    def call(i):
+        if not queued:
+            queued.extend(
+                KpiReturn.objects.filter(
+                    paper_status=KpiReturn.PaperStatus.QUEUED,
+                    submitted_by__username__endswith="@entity.bench",
+                )
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+        if i >= len(queued):
+            raise Unexpected("no queued paper left")
+        return originals.keep_paper(queued[i])
+
+    return Op(
+        "entity return paper (background task)",
+        call,
+        note="the PDF of a submitted return's figures made and kept through the documents "
+        "intake, after the entity was told it is received",
+        limit=count,
+        background=True,
     )

@@ -142,7 +142,9 @@ def test_deactivated_by_the_cgu_or_the_head_not_by_a_preparer(cgu, people):
 # ---------------------------------------------------------------- the four eyes
 
 
-def test_a_preparer_cannot_certify_or_submit_uncertified(people):
+def test_a_preparer_cannot_certify_or_submit_uncertified(
+    people, django_capture_on_commit_callbacks
+):
     o = people
     draft = draft_save(actor=o.prep.user, entity=o.uni, period=o.q3, rows=uni_rows())
     with pytest.raises(PermissionDenied):
@@ -151,9 +153,11 @@ def test_a_preparer_cannot_certify_or_submit_uncertified(people):
         draft_submit(actor=o.prep.user, draft=draft)
     assert not KpiReturn.objects.exists()
     draft_certify(actor=o.uhead.user, draft=draft)
-    kpi_return = draft_submit(actor=o.prep.user, draft=draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        kpi_return = draft_submit(actor=o.prep.user, draft=draft)
     assert kpi_return.channel == KpiReturn.Channel.ENTITY
     assert (kpi_return.submitted_by, kpi_return.certified_by) == (o.prep.user, o.uhead.user)
+    kpi_return.refresh_from_db()
     assert kpi_return.status == KpiReturn.Status.SUBMITTED and kpi_return.paper_id
     assert kpi_return.review_processes.count() == 1  # in the CGU's review flow
 
