@@ -369,6 +369,9 @@ def test_api_files_a_return_from_an_export(people, client):
     assert _api(client, head_key, "post", f"/api/v1/entity/drafts/{pk}/certify/").status_code == 200
     filed = _api(client, prep_key, "post", f"/api/v1/entity/drafts/{pk}/submit/")
     assert filed.status_code == 201 and filed.json()["version"] == 1
+    # Received at once; the PDF of the figures is the background task's (cgu.originals).
+    assert filed.json()["status"] == "submitted"
+    assert (filed.json()["paper"], filed.json()["paper_status"]) == (None, "queued")
     schema = client.get("/api/v1/schema/").content.decode()
     assert "/api/v1/entity/drafts/{id}/certify/" in schema
 
