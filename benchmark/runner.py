@@ -293,9 +293,11 @@ def run(options: Options, progress: Progress) -> Result:
         def writes():
             progress("timing writes through the services")
             count = options.iterations + options.warmup
+            submit = entity.submit_op(count, options.seed)
+            paper = entity.paper_op(submit.limit) if submit else None
             ops = [op for op in (measure.mark_op(count, options.seed),
                                  measure.approve_op(count, options.seed),
-                                 entity.submit_op(count, options.seed)) if op]  # fmt: skip
+                                 submit, paper) if op]  # fmt: skip
             ops += measure.letter_ops(count, options.seed)
             ops = _chosen(ops, options.only)
             return measure.run(ops, **timing)[1:] if ops else []

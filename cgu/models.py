@@ -217,6 +217,12 @@ class KpiReturn(models.Model):
         XLSX = "xlsx", _("Excel upload")
         API = "api", _("API")
 
+    class PaperStatus(models.TextChoices):
+        # "": kept (``paper``) in the request that entered the return, or never to be kept.
+        KEPT = "", _("kept")
+        QUEUED = "queued", _("being kept")
+        FAILED = "failed", _("not kept: retried")
+
     OPEN_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW)
 
     entity = models.ForeignKey(
@@ -283,6 +289,18 @@ class KpiReturn(models.Model):
     certified_at = models.DateTimeField(_("certified"), null=True, blank=True)
     original_filename = models.CharField(_("uploaded file"), max_length=255, blank=True)
     original_sha256 = models.CharField(_("SHA-256 of the upload"), max_length=64, blank=True)
+    paper_status = models.CharField(
+        _("paper"),
+        max_length=8,
+        choices=PaperStatus.choices,
+        default=PaperStatus.KEPT,
+        blank=True,
+        help_text=_(
+            "For figures an entity typed: their PDF is made and kept as the paper by a "
+            "background task after the return is received (cgu.originals)."
+        ),
+    )
+    paper_attempts = models.PositiveSmallIntegerField(_("attempts to keep the paper"), default=0)
     enclosure = models.ForeignKey(
         "workspace.Enclosure",
         on_delete=models.PROTECT,
@@ -332,6 +350,12 @@ class KpiReturn(models.Model):
                 fields=["period", "entity"],
                 condition=Q(is_published=True),
                 name="kpireturn_published",
+            ),
+            # The scheduler's sweep of papers still to keep (cgu.originals.requeue_due).
+            models.Index(
+                fields=["submitted_at"],
+                condition=~Q(paper_status=""),
+                name="kpireturn_paper_pending",
             ),
         ]
 

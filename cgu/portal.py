@@ -10,7 +10,8 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import JSONField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -22,10 +23,11 @@ from cgu.models import (
     PublicSectorEntity,
     ReportingPeriod,
 )
-from cgu.selectors._common import _q2
-from cgu.selectors.published import _cached_published
+from cgu.selectors._common import _kpis_by_id, _periods_by_id, _q2
+from cgu.selectors.published import _cached_published, published_stamp
 
 DUE_PERIODS = 8  # the periods the portal lists: the latest ended ones
+OPEN_DRAFT_STATES = [EntityDraft.State.DRAFT, EntityDraft.State.CERTIFIED]
 
 
 @dataclass
@@ -56,40 +58,39 @@ class DueRow:
 
 def due(entity: PublicSectorEntity, *, on: dt.date | None = None) -> list[DueRow]:
     """The latest ended periods, newest first, with what the entity has done for each.
-    Three queries whatever the number of periods and versions."""
+    One query whatever the number of periods and versions: each period comes with its
+    latest version's and its open draft's few fields (a subquery each, on the indexes
+    ``kpireturn_period_entity`` and the drafts' (entity, period)), as the home page shows
+    them; ``latest`` and ``draft`` are built from those fields only."""
     on = on or timezone.localdate()
-    periods = list(
-        ReportingPeriod.objects.filter(ends_on__lt=on).order_by("-ends_on", "kind")[:DUE_PERIODS]
+    latest = (
+        KpiReturn.objects.filter(entity=entity, period=OuterRef("pk"))
+        .order_by("-version")
+        .values(
+            row=JSONObject(id="id", version="version", status="status", is_published="is_published")
+        )[:1]
     )
-    ids = [p.pk for p in periods]
-    latest: dict[int, KpiReturn] = {}
-    for r in (
-        KpiReturn.objects.filter(entity=entity, period_id__in=ids)
-        .only(
-            "id",
-            "entity_id",
-            "period_id",
-            "version",
-            "status",
-            "is_published",
-            "reasons",
-            "received_on",
+    draft = (
+        EntityDraft.objects.filter(
+            entity=entity, period=OuterRef("pk"), state__in=OPEN_DRAFT_STATES
         )
-        .order_by("period_id", "version")
-    ):
-        latest[r.period_id] = r
-    drafts = {
-        d.period_id: d
-        for d in EntityDraft.objects.filter(
-            entity=entity, period_id__in=ids, state__in=[EntityDraft.State.DRAFT, "certified"]
-        ).defer("upload_content")
-    }
+        .order_by("-pk")
+        .values(row=JSONObject(id="id", state="state"))[:1]
+    )
+    periods = (
+        ReportingPeriod.objects.filter(ends_on__lt=on)
+        .annotate(
+            latest_row=Subquery(latest, output_field=JSONField()),
+            draft_row=Subquery(draft, output_field=JSONField()),
+        )
+        .order_by("-ends_on", "kind")[:DUE_PERIODS]
+    )
     rows = []
     for p in periods:
         row = DueRow(
             period=p,
-            latest=latest.get(p.pk),
-            draft=drafts.get(p.pk),
+            latest=KpiReturn(entity=entity, period=p, **p.latest_row) if p.latest_row else None,
+            draft=EntityDraft(entity=entity, period=p, **p.draft_row) if p.draft_row else None,
             overdue=False,
             days_left=(p.deadline - on).days,
         )
@@ -117,9 +118,7 @@ def versions(entity: PublicSectorEntity, period: ReportingPeriod) -> list[KpiRet
 
 def open_draft(entity: PublicSectorEntity, period: ReportingPeriod) -> EntityDraft | None:
     return (
-        EntityDraft.objects.filter(
-            entity=entity, period=period, state__in=[EntityDraft.State.DRAFT, "certified"]
-        )
+        EntityDraft.objects.filter(entity=entity, period=period, state__in=OPEN_DRAFT_STATES)
         .select_related("prepared_by", "certified_by")
         .defer("upload_content")
         .first()
@@ -156,50 +155,74 @@ def _medians(period_id: int, department_id: int) -> list[tuple]:
     """``(kpi_id, department's median, province's median)`` of a period's published figures."""
     everyone: dict[int, list[Decimal]] = {}
     department: dict[int, list[Decimal]] = {}
-    for kpi_id, value, dept_id in KpiValue.objects.filter(
-        kpi_return__period_id=period_id, kpi_return__is_published=True
-    ).values_list("kpi_id", "value", "kpi_return__entity__department_id"):
+    for kpi_id, value, dept_id in (
+        KpiValue.objects.filter(kpi_return__period_id=period_id, kpi_return__is_published=True)
+        .order_by()
+        .values_list("kpi_id", "value", "kpi_return__entity__department_id")
+    ):
         everyone.setdefault(kpi_id, []).append(value)
         if dept_id == department_id:
             department.setdefault(kpi_id, []).append(value)
     return [(k, _median(department.get(k, [])), _median(v)) for k, v in everyone.items()]
 
 
-def benchmarks(entity: PublicSectorEntity) -> Benchmarks:
+def _published_figures_of(entity_id: int) -> list[tuple]:
+    """``(period_id, kpi_id, value)`` of the entity's latest published return (the newest
+    period it has one for), in one query: the return is found by a subquery."""
+    newest = (
+        KpiReturn.objects.filter(entity_id=entity_id, is_published=True)
+        .order_by("-period__ends_on")
+        .values("pk")[:1]
+    )
+    return list(
+        KpiValue.objects.filter(kpi_return=Subquery(newest))
+        .order_by()
+        .values_list("kpi_return__period_id", "kpi_id", "value")
+    )
+
+
+def benchmarks(entity: PublicSectorEntity, *, periods=()) -> Benchmarks:
     """The entity's published figures for the latest period it has any, beside the median of
     its department's entities and of every entity in the province (published figures only).
-    The medians are cached under ``published_stamp`` (as the CGU's other published
-    aggregates): a publication changes the stamp, so they are never stale. Three queries."""
-    mine = (
-        KpiReturn.objects.filter(entity=entity, is_published=True)
-        .select_related("period")
-        .order_by("-period__ends_on")
-        .first()
+    The figures and the medians are cached under ``published_stamp`` (as the CGU's other
+    published aggregates): only a publication changes them, and it changes the stamp, so
+    they are never stale. The KPIs' and the period's names are read fresh by id (compiled
+    reads), so a registry edit shows at once. ``periods``: periods the caller has read for
+    this request (the home page's due periods), so the published period's is not read again.
+    The stamp and the KPIs' names, and the period's when it is not among ``periods``; the
+    figures and the medians only when the stamp has moved."""
+    stamp = published_stamp()
+    figures = _cached_published(
+        f"entity-figures:{entity.pk}", lambda: _published_figures_of(entity.pk), stamp
     )
-    if mine is None:
+    if not figures:
         return Benchmarks(period=None)
-    period = mine.period
+    period_id = figures[0][0]
     medians = {
         kpi_id: (dept, province)
         for kpi_id, dept, province in _cached_published(
-            f"medians:{period.pk}:{entity.department_id}",
-            lambda: _medians(period.pk, entity.department_id),
+            f"medians:{period_id}:{entity.department_id}",
+            lambda: _medians(period_id, entity.department_id),
+            stamp,
         )
     }
+    kpis = _kpis_by_id(kpi_id for _period, kpi_id, _value in figures)
+    period = next((p for p in periods if p.pk == period_id), None)
+    if period is None:
+        period = _periods_by_id([period_id])[period_id]
     urdu = (get_language() or "").startswith("ur")
     rows = []
-    for v in (
-        KpiValue.objects.filter(kpi_return=mine)
-        .select_related("kpi")
-        .order_by("kpi__position", "kpi__code")
+    for _period, kpi_id, value in sorted(
+        figures, key=lambda f: (kpis[f[1]].position, kpis[f[1]].code)
     ):
-        dept, province = medians.get(v.kpi_id, (None, None))
+        kpi = kpis[kpi_id]
+        dept, province = medians.get(kpi_id, (None, None))
         rows.append(
             Comparison(
-                kpi_code=v.kpi.code,
-                kpi_name=v.kpi.name_ur if urdu and v.kpi.name_ur else v.kpi.name_en,
-                unit=v.kpi.unit,
-                value=v.value,
+                kpi_code=kpi.code,
+                kpi_name=kpi.name_ur if urdu and kpi.name_ur else kpi.name_en,
+                unit=kpi.unit,
+                value=value,
                 department_median=dept,
                 province_median=province,
             )

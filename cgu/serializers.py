@@ -57,6 +57,7 @@ class ReturnSerializer(serializers.ModelSerializer):
             "decided_at",
             "reasons",
             "paper",
+            "paper_status",
             "enclosure",
         ]
 

@@ -1,5 +1,6 @@
-"""Background work of the CGU (django-tasks): reminder emails. Enqueued on commit by the
-services, run inline in the embedded setup and by ``manage.py db_worker`` in production."""
+"""Background work of the CGU (django-tasks): reminder emails, and the paper of figures an
+entity typed (``cgu.originals``). Enqueued on commit by the services, run inline in the
+embedded setup and by ``manage.py db_worker`` in production."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from cgu import originals
 from cgu.models import Reminder, SecretaryNotice
 
 logger = logging.getLogger("daftar.cgu")
@@ -103,3 +105,19 @@ def send_secretary_notice(notice_id: int) -> str:
     subject, body = notice_text(notice)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notice.email])
     return "sent"
+
+
+@task()
+def keep_return_paper(kpi_return_id: int) -> str:
+    """Make and keep the PDF of an entity's typed return (``cgu.originals.keep_paper``);
+    a failure is recorded on the return and fails this task."""
+    return originals.keep_paper(kpi_return_id)
+
+
+def requeue_return_papers() -> int:
+    """The scheduler's ``cgu_return_papers`` job: enqueue again the papers that failed or
+    were lost on the way (``originals.due_for_retry``). Returns how many."""
+    ids = originals.due_for_retry()
+    for pk in ids:
+        keep_return_paper.enqueue(pk)
+    return len(ids)

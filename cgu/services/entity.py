@@ -37,6 +37,7 @@ from cgu.services.returns import (
     _original_kept,
     _snapshot,
 )
+from cgu.tasks import keep_return_paper
 from kernel import audit
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 
@@ -257,7 +258,8 @@ def _latest(entity, period) -> KpiReturn | None:
     return KpiReturn.objects.filter(entity=entity, period=period).order_by("-version").first()
 
 
-def _refuse_if_waiting(entity, period) -> None:
+def _refuse_if_waiting(entity, period) -> KpiReturn | None:
+    """Refuse while a version is with the CGU or once one is accepted; else the latest."""
     latest = _latest(entity, period)
     if latest is not None and latest.is_open:
         raise ActionRefused(
@@ -266,6 +268,7 @@ def _refuse_if_waiting(entity, period) -> None:
         )
     if latest is not None and latest.status == KpiReturn.Status.ACCEPTED:
         raise ActionRefused(_("The CGU has accepted this return; there is nothing to file."))
+    return latest
 
 
 def draft_save(
@@ -338,7 +341,7 @@ def _lock_draft(draft: EntityDraft) -> EntityDraft:
     try:
         return (
             EntityDraft.objects.select_for_update(of=("self",))
-            .select_related("entity", "period")
+            .select_related("entity", "period", "certified_by")
             .get(pk=draft.pk)
         )
     except EntityDraft.DoesNotExist:
@@ -389,8 +392,10 @@ def draft_certify(*, actor, draft: EntityDraft) -> EntityDraft:
 
 def draft_submit(*, actor, draft: EntityDraft) -> KpiReturn:
     """Submit a certified draft to the CGU: the return's next version (the first, or the
-    one after a return), kept through the documents intake, waiting for the CGU's review.
-    It is received the moment it is submitted; lateness is judged on that."""
+    one after a return), waiting for the CGU's review. It is received the moment it is
+    submitted; lateness is judged on that. An uploaded file is kept through the documents
+    intake first (a refusal there refuses the return); typed figures get their PDF from the
+    background task once the return is received (``cgu.originals``)."""
     require_member(actor, draft.entity)
     draft = EntityDraft.objects.select_related("entity", "period").get(pk=draft.pk)
     entity, period = draft.entity, draft.period
@@ -398,9 +403,6 @@ def draft_submit(*, actor, draft: EntityDraft) -> KpiReturn:
         raise ActionRefused(
             _("The head of the entity must certify this return before it is submitted.")
         )
-    _refuse_if_waiting(entity, period)
-    latest = _latest(entity, period)
-    version = 1 if latest is None else latest.version + 1
     if draft.upload_content:
         parsed = intake.Parsed(
             rows=intake.rows_from_mappings(draft.rows),
@@ -413,26 +415,43 @@ def draft_submit(*, actor, draft: EntityDraft) -> KpiReturn:
     else:
         parsed = intake.Parsed(rows=intake.rows_from_mappings(draft.rows), source=draft.source)
     values = intake.validate(entity=entity, period=period, rows=parsed.rows)
+    if not parsed.content:
+        return _submit(actor=actor, draft=draft, parsed=parsed, values=values, paper=None)
+    # The upload is kept before the return's transaction (its own, with its storage): the
+    # version it is titled with is read first and checked again under the lock.
+    latest = _refuse_if_waiting(entity, period)
+    version = 1 if latest is None else latest.version + 1
     kept = _original_kept(
         actor=actor, entity=entity, period=period, version=version, parsed=parsed, values=values
     )
-    with kept as paper, transaction.atomic():
-        entity = _lock_entity(entity)
+    with kept as paper:
+        return _submit(
+            actor=actor, draft=draft, parsed=parsed, values=values, paper=paper, version=version
+        )
+
+
+def _submit(*, actor, draft, parsed, values, paper, version=None) -> KpiReturn:
+    """``draft_submit``'s transaction: under the entity's lock, the draft still certified,
+    no version waiting, the return's row, values, flow and audit; for typed figures
+    (``paper`` None) the background task that keeps their PDF is enqueued on commit."""
+    with transaction.atomic():
+        entity = _lock_entity(draft.entity)
         draft = _lock_draft(draft)
+        period = draft.period
         if draft.state != EntityDraft.State.CERTIFIED:
             raise ActionRefused(
                 _("The head of the entity must certify this return before it is submitted.")
             )
-        _refuse_if_waiting(entity, period)
-        latest = _latest(entity, period)
-        if (latest.version if latest else 0) + 1 != version:
+        latest = _refuse_if_waiting(entity, period)
+        next_version = (latest.version if latest else 0) + 1
+        if version is not None and next_version != version:
             raise ActionRefused(_("Someone has just filed this return; reload the page."))
         kpi_return = _create_version(
             actor=actor,
             post=None,
             entity=entity,
             period=period,
-            version=version,
+            version=next_version,
             parsed=parsed,
             values=values,
             received_on=timezone.localdate(),
@@ -441,6 +460,9 @@ def draft_submit(*, actor, draft: EntityDraft) -> KpiReturn:
             channel=KpiReturn.Channel.ENTITY,
             certified_by=draft.certified_by,
             certified_at=draft.certified_at,
+            paper_status=(
+                KpiReturn.PaperStatus.KEPT if paper is not None else KpiReturn.PaperStatus.QUEUED
+            ),
         )
         draft.state = EntityDraft.State.SUBMITTED
         draft.kpi_return = kpi_return
@@ -448,9 +470,11 @@ def draft_submit(*, actor, draft: EntityDraft) -> KpiReturn:
         draft.save(update_fields=["state", "kpi_return", "upload_content"])
         audit.record(
             actor=actor,
-            action=CguAction.KPI_RETURN_SUBMIT if version == 1 else CguAction.KPI_RETURN_RESUBMIT,
+            action=CguAction.KPI_RETURN_SUBMIT if latest is None else CguAction.KPI_RETURN_RESUBMIT,
             obj=kpi_return,
             before=None if latest is None else {"version": latest.version, "status": latest.status},
             after={**_snapshot(kpi_return, values), "channel": "entity", "draft": draft.pk},
         )
+        if paper is None:
+            transaction.on_commit(partial(keep_return_paper.enqueue, kpi_return.pk))
     return kpi_return

@@ -16,15 +16,13 @@ from cgu import intake, report
 from cgu.audit_actions import CguAction
 from cgu.flows import KpiReviewFlow
 from cgu.models import KpiReturn, KpiValue, PublicSectorEntity, ReportingPeriod
+from cgu.originals import enclose, put_on_monitoring_file
 from cgu.services._common import require_cgu_post
 from documents.models import Paper
 from documents.services import paper_discard, paper_upload
 from kernel import audit
 from kernel.errors import ActionRefused, NotFound, ValidationError
 from kernel.locks import cap_lock_wait
-from workspace.models import File
-from workspace.selectors import holds_post
-from workspace.services.correspondence import enclosure_add
 
 logger = logging.getLogger("daftar.cgu")
 
@@ -85,7 +83,12 @@ def _create_version(
     channel: str = KpiReturn.Channel.CGU,
     certified_by=None,
     certified_at=None,
+    paper_status: str = KpiReturn.PaperStatus.KEPT,
 ) -> KpiReturn:
+    """The return's row, its values and its review flow's start, in the caller's
+    transaction, which holds the entity's lock and has checked the version: the new version
+    is the next one and no other is open. ``paper`` None with ``paper_status`` queued: the
+    background task keeps it (``cgu.originals``) and puts it on the monitoring file."""
     kpi_return = KpiReturn(
         entity=entity,
         period=period,
@@ -101,15 +104,25 @@ def _create_version(
         channel=channel,
         certified_by=certified_by,
         certified_at=certified_at,
+        paper_status=paper_status,
     )
-    kpi_return.full_clean()
+    # The fields' own checks, but not a query per foreign key (rows the caller has just
+    # locked, read or made) nor one per constraint: the database holds those, and the
+    # entity's lock with the caller's checks make them unreachable here. full_clean() with
+    # them was 21 of an entity submission's 62 queries.
+    kpi_return.full_clean(
+        exclude=["entity", "period", "submitted_by", "paper", "certified_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     kpi_return.save(force_insert=True)
     KpiValue.objects.bulk_create(
         KpiValue(kpi_return=kpi_return, kpi_id=kpi_id, value=value)
         for kpi_id, value in values.items()
     )
     KpiReviewFlow.start.run(kpi_return=kpi_return)
-    _put_on_monitoring_file(actor=actor, kpi_return=kpi_return)
+    if paper is not None:
+        put_on_monitoring_file(actor=actor, kpi_return=kpi_return)
     return kpi_return
 
 
@@ -146,29 +159,6 @@ def _original_kept(*, actor, entity, period, version: int, parsed: intake.Parsed
         raise
 
 
-def _put_on_monitoring_file(*, actor, kpi_return: KpiReturn) -> None:
-    """Put the return on the entity's monitoring file as correspondence (the next flag, the
-    paper under consideration), so it moves and is noted like any other paper. Done at once
-    when the file is open and at a post the actor holds; otherwise the return waits, listed
-    as not yet on file, for the officer holding the file (``return_put_on_file``)."""
-    file = kpi_return.entity.monitoring_file
-    if file is None or file.status not in (File.Status.OPEN, File.Status.PARKED):
-        return
-    if not holds_post(user=actor, post=file.holding_post_id):
-        return
-    _enclose(actor=actor, kpi_return=kpi_return, file=file)
-
-
-def _enclose(*, actor, kpi_return: KpiReturn, file: File) -> None:
-    title = f"KPI return {kpi_return.period.code}, version {kpi_return.version}"
-    if kpi_return.original_filename:
-        title += f" ({kpi_return.original_filename})"
-    kpi_return.enclosure = enclosure_add(
-        actor=actor, file=file, title=title, paper=kpi_return.paper, is_puc=True
-    )
-    kpi_return.save(update_fields=["enclosure"])
-
-
 def return_put_on_file(*, actor, kpi_return: KpiReturn) -> KpiReturn:
     """Put a return that is not yet on its entity's monitoring file on it, by the officer
     holding the file now."""
@@ -181,6 +171,10 @@ def return_put_on_file(*, actor, kpi_return: KpiReturn) -> KpiReturn:
         )
         if kpi_return.enclosure_id is not None:
             raise ActionRefused(_("This return is already on the monitoring file."))
+        if kpi_return.paper_id is None and kpi_return.paper_status:
+            raise ActionRefused(
+                _("The PDF of this return's figures is not kept yet; try again in a few minutes.")
+            )
         file = kpi_return.entity.monitoring_file
         if file is None:
             raise ActionRefused(
@@ -189,7 +183,7 @@ def return_put_on_file(*, actor, kpi_return: KpiReturn) -> KpiReturn:
         if kpi_return.paper_id is None:
             raise ActionRefused(_("This return has no paper to put on a file."))
         # enclosure_add checks that the actor holds the file's post, and audits the flag.
-        _enclose(actor=actor, kpi_return=kpi_return, file=file)
+        enclose(actor=actor, kpi_return=kpi_return, file=file)
     return kpi_return
 
 

@@ -50,14 +50,15 @@ def _period(code: str) -> ReportingPeriod:
 def home(request):
     member = request.entity_member
     entity = member.entity
+    rows = portal.due(entity)
     return render(
         request,
         "cgu/entity/home.html",
         {
             "member": member,
             "entity": entity,
-            "rows": portal.due(entity),
-            "benchmarks": portal.benchmarks(entity),
+            "rows": rows,
+            "benchmarks": portal.benchmarks(entity, periods=[row.period for row in rows]),
             "people": portal.members(entity) if member.is_head else [],
         },
     )
@@ -68,11 +69,18 @@ def period_page(request, code):
     member = request.entity_member
     entity = member.entity
     period = _period(code)
-    kpis = intake.kpis_for(entity.type)
     draft = portal.open_draft(entity, period)
     versions = portal.versions(entity, period)
+    latest = versions[0] if versions else None
+    # The figures form is for a period that has ended with nothing filed or the latest
+    # version returned; otherwise the page shows no form and reads no KPI definitions.
+    may_edit = (latest is None or latest.status == "returned") and (
+        period.ends_on < timezone.localdate()
+    )
     row_errors = []
+    form = None
     if request.method == "POST":
+        kpis = intake.kpis_for(entity.type)
         form = DraftForm(request.POST, request.FILES, kpis=kpis)
         if form.is_valid():
             data = form.cleaned_data
@@ -102,7 +110,8 @@ def period_page(request, code):
                     request, _("Draft saved. The head of the entity must now certify it.")
                 )
                 return redirect("entity:period", code=period.code)
-    else:
+    elif may_edit:
+        kpis = intake.kpis_for(entity.type)
         source_values = {}
         if draft is not None:
             source_values = {r["kpi_code"]: r["value"] for r in draft.rows}
@@ -118,8 +127,6 @@ def period_page(request, code):
                 if k.code in source_values
             },
         )
-    latest = versions[0] if versions else None
-    may_edit = latest is None or latest.status == "returned"
     return render(
         request,
         "cgu/entity/period.html",
@@ -132,7 +139,7 @@ def period_page(request, code):
             "draft": draft,
             "versions": versions,
             "latest": latest,
-            "may_edit": may_edit and period.ends_on < timezone.localdate(),
+            "may_edit": may_edit,
             "may_certify": draft is not None
             and draft.state == EntityDraft.State.DRAFT
             and member.is_head,

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 
+from cgu.tasks import requeue_return_papers
 from complaints.services import close_unanswered, escalate_due, send_digests
 from daftar.ops.models import JobRun
 from daftar.ops.queue import recover, stall_limit
@@ -121,6 +122,10 @@ def _stalled_tasks() -> str:
     return f"{recover(older_than=stall_limit())} task(s) requeued"
 
 
+def _return_papers() -> str:
+    return f"{requeue_return_papers()} return paper(s) enqueued again"
+
+
 def _complaints_escalate() -> str:
     return f"{escalate_due()} complaint(s) escalated"
 
@@ -177,6 +182,12 @@ JOBS: list[Job] = [
         Every(5),
         _stalled_tasks,
         description="requeue tasks left RUNNING by a worker that died (DAFTAR_TASK_STALL_MINUTES)",
+    ),
+    Job(
+        "cgu_return_papers",
+        Every(5),
+        _return_papers,
+        description="enqueue again the PDFs of entities' typed returns that failed or were lost",
     ),
     Job(
         "complaints_escalate",
