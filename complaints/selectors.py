@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from complaints import access
-from complaints.models import Complaint, Event, IdentityDisclosure, Status, pick
+from complaints.models import Complaint, Event, IdentityDisclosure, OfficeFigure, Status, pick
 from workspace.models import Post, TerritorialRole
 
 
@@ -150,44 +150,50 @@ def dashboard_scope(user):
 
 def dashboard(scope_q, *, now=None) -> dict:
     """Pending complaints by age and by office, overdue, and escalations in the last 30 days:
-    two grouped queries whatever the number of complaints or offices."""
-    from django.db.models import Count, Q
+    two grouped queries over the kept figures (``complaints.figures``: a row per office,
+    district and day), never over the complaints themselves. Ages and due dates count in the
+    site's days: a complaint registered on the 2nd is 15 days old on the 17th; one due at the
+    start of the 17th is overdue from then."""
+    from django.db.models import Q, Sum
 
     now = now or timezone.now()
-    open_q = Q(status__in=[s.value for s in Status if s not in (Status.RESOLVED, Status.CLOSED)])
+    today = timezone.localdate(now)
+    days = timezone.timedelta
+    open_rows = Q(kind=OfficeFigure.Kind.OPEN)
     age = {}
     for low, high in AGE_BUCKETS:
-        q = Q(registered_at__lte=now - timezone.timedelta(days=low))
+        q = open_rows & Q(day__lte=today - days(days=low))
         if high is not None:
-            q &= Q(registered_at__gt=now - timezone.timedelta(days=high + 1))
-        age[f"age_{low}"] = Count("pk", filter=open_q & q)
+            q &= Q(day__gte=today - days(days=high))
+        age[f"age_{low}"] = Sum("n", filter=q, default=0)
     by_office = list(
-        Complaint.objects.filter(scope_q)
+        OfficeFigure.objects.filter(
+            scope_q, kind__in=[OfficeFigure.Kind.OPEN, OfficeFigure.Kind.DUE]
+        )
         .values("office", "office__name_en", "office__name_ur", "level")
         .annotate(
-            pending=Count("pk", filter=open_q),
-            overdue=Count("pk", filter=open_q & Q(due_at__lte=now)),
+            pending=Sum("n", filter=open_rows, default=0),
+            overdue=Sum("n", filter=Q(kind=OfficeFigure.Kind.DUE, day__lte=today), default=0),
             **age,
         )
         .filter(pending__gt=0)
         .order_by("-level", "-overdue", "office__name_en")
     )
-    since = now - timezone.timedelta(days=30)
     escalations = list(
-        Event.objects.filter(kind=Event.Kind.ESCALATED, at__gte=since)
-        .filter(complaint__in=Complaint.objects.filter(scope_q).values("pk"))
-        .values("complaint__district__name_en", "complaint__district__name_ur", "level")
-        .annotate(n=Count("pk"))
-        .order_by("complaint__district__name_en", "level")
+        OfficeFigure.objects.filter(
+            scope_q, kind=OfficeFigure.Kind.ESCALATED, day__gte=today - days(days=30)
+        )
+        .values("district__name_en", "district__name_ur", "level")
+        .annotate(n=Sum("n"))
+        .filter(n__gt=0)
+        .order_by("district__name_en", "level")
     )
 
     for row in by_office:
         row["office_name"] = pick(row["office__name_en"], row["office__name_ur"])
         row["ages"] = [row[f"age_{low}"] for low, _ in AGE_BUCKETS]
     for row in escalations:
-        row["district"] = pick(
-            row["complaint__district__name_en"], row["complaint__district__name_ur"]
-        )
+        row["district"] = pick(row["district__name_en"], row["district__name_ur"])
     return {
         "by_office": by_office,
         "escalations": escalations,

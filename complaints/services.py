@@ -12,20 +12,24 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import Counter
 from decimal import Decimal
 from functools import partial
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
-from complaints import access, clock, evidence, notify, ratelimit
+from complaints import access, clock, evidence, figures, notify, ratelimit
 from complaints.audit_actions import ComplaintAction
-from complaints.flows import ComplaintFlow
+from complaints.flows import HANDLE_PERMISSION, ComplaintFlow
 from complaints.models import (
     OPEN_STATUSES,
     PORTAL_USERNAME,
@@ -200,6 +204,7 @@ def file_complaint(
             Event.objects.create(
                 complaint=complaint, kind=Event.Kind.REGISTERED, at=now, office=office, level=1
             )
+            figures.change([], complaint)
             audit.record(
                 actor=actor,
                 action=ComplaintAction.FILE,
@@ -376,10 +381,12 @@ def assign(*, actor, complaint: Complaint, post) -> Complaint:
                 {"post": _("Choose a post of the office handling the complaint.")}
             )
         before = complaint.assigned_post_id
+        counted = figures.keys(complaint)
         complaint.assigned_post = post
         if complaint.status == Status.REGISTERED:
             complaint.status = Status.ASSIGNED
         complaint.save(update_fields=["assigned_post", "status"])
+        figures.change(counted, complaint)
         _step(
             actor=actor,
             complaint=complaint,
@@ -412,10 +419,12 @@ def mark_to(*, actor, complaint: Complaint, section: Section) -> Complaint:
             raise ValidationError(
                 {"section": _("Choose a line department's office in the complaint's district.")}
             )
+        counted = figures.keys(complaint)
         complaint.marked_to = section
         if complaint.status != Status.INFO_REQUESTED:
             complaint.status = Status.IN_ACTION
         complaint.save(update_fields=["marked_to", "status"])
+        figures.change(counted, complaint)
         _step(
             actor=actor,
             complaint=complaint,
@@ -448,11 +457,13 @@ def request_info(*, actor, complaint: Complaint, question: str) -> Complaint:
         if complaint.status == Status.INFO_REQUESTED:
             raise ActionRefused(_("The citizen has already been asked and has not answered yet."))
         now = timezone.now()
+        counted = figures.keys(complaint)
         complaint.status = Status.INFO_REQUESTED
         complaint.info_question = question[:1000]
         complaint.info_answer = ""
         complaint.suspended_at = now
         complaint.save(update_fields=["status", "info_question", "info_answer", "suspended_at"])
+        figures.change(counted, complaint)
         _step(
             actor=actor,
             complaint=complaint,
@@ -484,11 +495,13 @@ def resolve(*, actor, complaint: Complaint, action_taken: str, uploads=()) -> Co
             complaint = _locked(complaint, my_post)
             _refuse_unless_open(complaint)
             now = timezone.now()
+            counted = figures.keys(complaint)
             complaint.status = Status.RESOLVED
             complaint.action_taken = action_taken[:4000]
             complaint.resolved_at = now
             complaint.suspended_at = None
             complaint.save(update_fields=["status", "action_taken", "resolved_at", "suspended_at"])
+            figures.change(counted, complaint)
             _step(
                 actor=actor,
                 complaint=complaint,
@@ -599,11 +612,13 @@ def answer_info(*, actor, complaint: Complaint, answer: str) -> Complaint:
         waited = clock.working_days_between(
             timezone.localdate(complaint.suspended_at), timezone.localdate(now), province
         )
+        counted = figures.keys(complaint)
         complaint.due_at = clock.extend(complaint.due_at, waited, province)
         complaint.status = Status.IN_ACTION if complaint.marked_to_id else Status.ASSIGNED
         complaint.info_answer = answer[:2000]
         complaint.suspended_at = None
         complaint.save(update_fields=["due_at", "status", "info_answer", "suspended_at"])
+        figures.change(counted, complaint)
         Event.objects.create(complaint=complaint, kind=Event.Kind.INFO_GIVEN, at=now)
         audit.record(
             actor=actor,
@@ -627,6 +642,7 @@ def give_feedback(*, actor, complaint: Complaint, satisfied: bool, comment: str 
         if complaint.status != Status.RESOLVED:
             raise ActionRefused(_("Feedback can be given only once a complaint is resolved."))
         now = timezone.now()
+        counted = figures.keys(complaint)
         complaint.feedback = (
             Complaint.Feedback.SATISFIED if satisfied else Complaint.Feedback.NOT_SATISFIED
         )
@@ -657,6 +673,7 @@ def give_feedback(*, actor, complaint: Complaint, satisfied: bool, comment: str 
             complaint.closed_at = now
             Event.objects.create(complaint=complaint, kind=Event.Kind.CLOSED, at=now)
         complaint.save()
+        figures.change(counted, complaint)
         _step(
             actor=actor,
             complaint=complaint,
@@ -690,79 +707,196 @@ def due_complaints(now):
     )
 
 
-def escalate_due(*, actor=None, now=None, batch: int = 500) -> int:
-    """Move every complaint past its limit one level up the ladder. Rows are locked with
-    SKIP LOCKED and re-read, and each level is reached at most once (a unique constraint), so
-    the sweep can run twice, or on two machines, without escalating anything twice."""
+def escalate_due(*, actor=None, now=None, batch: int = 2000) -> int:
+    """Move every complaint past its limit one level up the ladder, ``batch`` at a time, each
+    batch in one transaction of set-based statements: the due rows locked with SKIP LOCKED
+    (two sweeps, on one machine or two, never take the same row; a row an officer is acting
+    on is left for the next sweep), the complaints updated one statement per office reached,
+    the flow moved for the whole batch (``_escalate_flows``), the events, audit rows and kept
+    figures written at once. Each level is reached at most once (a unique constraint), and a
+    moved complaint is no longer due, so running it twice moves nothing the second time."""
     actor = actor or portal_actor()
     now = now or timezone.now()
     moved = 0
     offices: dict[tuple[int, int], Section | None] = {}
+    districts: dict[int, District] = {}
+    limits: dict[int, int] = {}
+    dues: dict[tuple[int, str], dt.datetime] = {}
     while True:
         with transaction.atomic():
             rows = list(
                 due_complaints(now)
                 .select_for_update(skip_locked=True, of=("self",))
-                .select_related("category", "district__division")
                 .order_by("due_at")[:batch]
             )
             if not rows:
                 break
-            events, changed = [], []
+            missing = {c.district_id for c in rows} - districts.keys()
+            if missing:
+                districts.update(District.objects.select_related("division").in_bulk(list(missing)))
+            missing = {c.category_id for c in rows} - limits.keys()
+            if missing:
+                limits.update(
+                    Category.objects.filter(pk__in=missing).values_list("pk", "limit_days")
+                )
+            delta = Counter()
+            stalled, groups, audits, events = [], {}, [], []
             for complaint in rows:
+                district = districts[complaint.district_id]
                 level = complaint.level + 1
-                key = (complaint.district_id, level)
+                key = (district.pk, level)
                 if key not in offices:
-                    offices[key] = office_at(complaint.district, level)
+                    offices[key] = office_at(district, level)
                 office = offices[key]
+                counted = figures.keys(complaint)
                 if office is None:  # no office up there: wait at this level
                     complaint.due_at = None
-                    changed.append(complaint)
+                    stalled.append(complaint.pk)
+                    delta.update(figures.difference(counted, figures.keys(complaint)))
                     continue
+                province = district.division.province
+                due_key = (complaint.category_id, province)
+                if due_key not in dues:
+                    dues[due_key] = clock.due_at(now, limits[complaint.category_id], province)
                 before = {"level": complaint.level, "office": complaint.office_id}
                 complaint.level = level
                 complaint.office = office
                 complaint.assigned_post = None
                 complaint.status = Status.REGISTERED
                 complaint.escalated_at = now
-                complaint.due_at = clock.due_at(
-                    now, complaint.category.limit_days, complaint.district.division.province
-                )
-                changed.append(complaint)
+                complaint.due_at = dues[due_key]
+                groups.setdefault((office.pk, level, complaint.due_at), []).append(complaint.pk)
+                delta.update(figures.difference(counted, figures.keys(complaint)))
+                delta[
+                    figures.escalation_key(
+                        office_id=office.pk, district_id=district.pk, level=level, at=now
+                    )
+                ] += 1
+                audits.append((complaint, before, {"level": level, "office": office.pk}))
                 events.append(
                     Event(
-                        complaint=complaint,
-                        kind=Event.Kind.ESCALATED,
-                        at=now,
-                        office=office,
+                        complaint=complaint, kind=Event.Kind.ESCALATED, at=now, office=office,
                         level=level,
                     )
+                )  # fmt: skip
+            if stalled:
+                Complaint.objects.filter(pk__in=stalled).update(due_at=None)
+            for (office_id, level, due), ids in groups.items():
+                Complaint.objects.filter(pk__in=ids).update(
+                    level=level,
+                    office_id=office_id,
+                    assigned_post=None,
+                    status=Status.REGISTERED,
+                    escalated_at=now,
+                    due_at=due,
                 )
-                audit.record(
-                    actor=actor,
-                    action=ComplaintAction.ESCALATE,
-                    obj=complaint,
-                    before=before,
-                    after={"level": level, "office": office.pk},
-                )
-            Complaint.objects.bulk_update(
-                changed,
-                ["level", "office", "assigned_post", "status", "escalated_at", "due_at"],
-            )
-            for event in events:  # the stay at the lower office ends; the next opens above
-                _step(
-                    actor=actor,
-                    complaint=event.complaint,
-                    node=ComplaintFlow.handle,
-                    action="escalated",
-                    route="handle",
-                    system=True,
-                )
+            # The stay at the lower office ends; the next opens above.
+            _escalate_flows(actor, [c for c, _, _ in audits])
             Event.objects.bulk_create(events)
+            audit.record_many(actor=actor, action=ComplaintAction.ESCALATE, rows=audits)
+            figures.apply(delta)
             moved += len(events)
-            for event in events:
-                transaction.on_commit(partial(_tell, event.complaint_id, "escalated"), robust=True)
+            if events:
+                ids = [e.complaint_id for e in events]
+                transaction.on_commit(partial(_tell_many, ids, "escalated"), robust=True)
+    if moved:
+        figures.prune()
     return moved
+
+
+def _escalate_flows(actor, complaints: list[Complaint]) -> None:
+    """For each escalated complaint, what ``_step(…, route="handle", system=True)`` writes,
+    written for the whole batch through Viewflow's models: the complaint's open ``handle``
+    task done (by the scheduler, unless an officer had taken it), the ``route`` switch after
+    it done, the next ``handle`` task opened at the complaint's new office, each linked to the
+    one before, and the process's route. The processes are locked first, as Viewflow's own
+    lock does (the caller holds the complaints' rows)."""
+    if not complaints:
+        return
+    Task = ComplaintFlow.task_class
+    processes = dict(
+        ComplaintProcess.objects.select_for_update(of=("self",))
+        .filter(complaint_id__in=[c.pk for c in complaints], finished__isnull=True)
+        .order_by("pk")
+        .values_list("complaint_id", "pk")
+    )  # the newest unfinished process of each complaint
+    tasks = {
+        t.process_id: t
+        for t in Task.objects.filter(
+            process_id__in=list(processes.values()),
+            flow_task=ComplaintFlow.handle,
+            status__in=OPEN_TASK,
+        ).order_by("pk")
+    }
+    pairs = []
+    for complaint in complaints:
+        task = tasks.get(processes.get(complaint.pk))
+        if task is None:
+            raise ActionRefused(_("This complaint is not waiting for this action."))
+        pairs.append((complaint, task))
+    moment = timezone.now()
+    Task.objects.filter(pk__in=[t.pk for _, t in pairs]).update(
+        status=STATUS.DONE,
+        owner_id=Coalesce("owner_id", Value(actor.pk)),
+        assigned=Coalesce("assigned", Value(moment)),
+        started=Coalesce("started", Value(moment)),
+        finished=moment,
+        data={"action": "escalated"},
+    )
+    ComplaintProcess.objects.filter(pk__in=[t.process_id for _, t in pairs]).update(route="handle")
+    switches = Task.objects.bulk_create(
+        Task(
+            process_id=task.process_id,
+            flow_task=ComplaintFlow.route,
+            flow_task_type=ComplaintFlow.route.task_type,
+            status=STATUS.DONE,
+            created=moment,
+            finished=moment,
+            token=task.token,
+        )
+        for _, task in pairs
+    )
+    section_type = ContentType.objects.get_for_model(Section)
+    handles = Task.objects.bulk_create(
+        Task(
+            process_id=task.process_id,
+            flow_task=ComplaintFlow.handle,
+            flow_task_type=ComplaintFlow.handle.task_type,
+            status=STATUS.NEW,
+            created=moment,
+            token=task.token,
+            owner_permission=HANDLE_PERMISSION,
+            owner_permission_content_type=section_type,
+            owner_permission_obj_pk=str(complaint.office_id),
+        )
+        for complaint, task in pairs
+    )
+    Task.previous.through.objects.bulk_create(
+        [
+            *(
+                Task.previous.through(from_task_id=switch.pk, to_task_id=task.pk)
+                for (_, task), switch in zip(pairs, switches, strict=True)
+            ),
+            *(
+                Task.previous.through(from_task_id=handle.pk, to_task_id=switch.pk)
+                for switch, handle in zip(switches, handles, strict=True)
+            ),
+        ]
+    )
+
+
+def _tell_many(complaint_ids: list[int], what: str) -> None:
+    """``_tell`` for a batch: the complaints read in one query."""
+    for complaint in Complaint.objects.filter(pk__in=complaint_ids).only(
+        "pk", "tracking_ref", "mobile", "email", "language"
+    ):
+        with override(complaint.language):
+            notify.send(
+                mobile=complaint.mobile,
+                email=complaint.email,
+                subject=_("Your complaint %(ref)s") % {"ref": complaint.display_ref},
+                text=_message(complaint, what),
+            )
 
 
 def close_unanswered(*, actor=None, now=None) -> int:
@@ -776,12 +910,16 @@ def close_unanswered(*, actor=None, now=None) -> int:
                 status=Status.RESOLVED, resolved_at__lte=now - dt.timedelta(days=FEEDBACK_DAYS)
             )[:5000]
         )
+        delta = Counter()
         for complaint in rows:
+            counted = figures.keys(complaint)
             complaint.status = Status.CLOSED
             complaint.feedback = Complaint.Feedback.NONE
             complaint.closed_at = now
+            delta.update(figures.difference(counted, figures.keys(complaint)))
             audit.record(actor=actor, action=ComplaintAction.CLOSE_UNANSWERED, obj=complaint)
             closed += 1
+        figures.apply(delta)
         Complaint.objects.bulk_update(rows, ["status", "feedback", "closed_at"])
         for complaint in rows:
             _step(
