@@ -170,7 +170,13 @@ def file_complaint(
         due_at=clock.due_at(now, category.limit_days, district.division.province),
         language="ur" if (language or "").startswith("ur") else "en",
     )
-    complaint.full_clean(validate_unique=False, validate_constraints=False)
+    # The related rows are in hand (read above or by the form): validating them again would
+    # be a query each.
+    complaint.full_clean(
+        exclude=["category", "district", "tehsil", "office"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     intakes = evidence.process_all(uploads)
     stored: list[str] = []
     committed: list[bool] = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -233,10 +232,9 @@ def answer(request, reference: str):
 @login_required
 def queue(request):
     mine_only = request.GET.get("office") == "mine"
-    page = Paginator(selectors.queue(request.user, mine_only=mine_only), 50).get_page(
-        request.GET.get("page")
-    )
-    mine_ids = selectors.office_ids(request.user)
+    after = request.GET.get("after") or None
+    page = selectors.queue_page(request.user, mine_only=mine_only, after=after)
+    mine_ids = page.office_ids
     rows = [
         {
             "complaint": c,
@@ -245,14 +243,15 @@ def queue(request):
             "at_my_office": c.office_id in mine_ids,
             "escalated_to_me": c.level > 1 and c.office_id in mine_ids,
         }
-        for c in page.object_list
+        for c in page.complaints
     ]
     return render(
         request,
         "complaints/queue.html",
         {
-            "page": page,
             "rows": rows,
+            "next_cursor": page.next_cursor,
+            "later_page": after is not None,
             "mine_only": mine_only,
             "disclosures": selectors.disclosures_for_senior(request.user),
         },
