@@ -129,6 +129,17 @@ def track(request):
     )
 
 
+def open_from_tracking_page(request, reference: str, second_factor: str) -> str | None:
+    """The public site's tracking page (``portal_pages``) asks this when no diarised matter
+    has the number: a complaint's number and four digits open the complaint's own page in
+    this browser, as its own tracking form does (within the page's rate limits)."""
+    complaint = services.find_for_citizen(reference, second_factor)
+    if complaint is None:
+        return None
+    _unlock(request, complaint)
+    return reverse("complaints:mine", kwargs={"reference": complaint.tracking_ref})
+
+
 def _unlocked(request, reference: str) -> Complaint:
     if reference not in request.session.get(SESSION_KEY, []):
         raise Http404
