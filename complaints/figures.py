@@ -138,18 +138,36 @@ def apply(delta: Counter) -> None:
 
 def _upsert(model, key: list[str], rows: list[tuple]) -> tuple[str, list]:
     """``INSERT … ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`` (PostgreSQL and
-    SQLite alike). Only the model's quoted table and column names go into the text."""
+    SQLite alike; on PostgreSQL the rows go as one array per column, ``unnest``-ed, so that a
+    sweep's thousand keys are a few parameters). Only the model's quoted table and column
+    names and their database types go into the text."""
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
-    columns = ", ".join(qn(c) for c in [*key, "n"])
-    one = "(" + ", ".join(["%s"] * (len(key) + 1)) + ")"
-    values = ", ".join([one] * len(rows))
+    names = [*key, "n"]
+    columns = ", ".join(qn(c) for c in names)
     conflict = ", ".join(qn(c) for c in key)
+    if connection.vendor == "postgresql":
+        types = [_db_type(model, name) for name in names]
+        source = "SELECT * FROM unnest(" + ", ".join(f"%s::{t}[]" for t in types) + ")"  # noqa: S608
+        params = [list(column) for column in zip(*rows, strict=True)]
+    else:
+        one = "(" + ", ".join(["%s"] * len(names)) + ")"
+        source = "VALUES " + ", ".join([one] * len(rows))
+        params = [v for row in rows for v in row]
     sql = (
-        f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 — model names only
+        f"INSERT INTO {table} ({columns}) {source} "  # noqa: S608 — model names only
         f"ON CONFLICT ({conflict}) DO UPDATE SET {qn('n')} = {table}.{qn('n')} + excluded.{qn('n')}"
     )
-    return sql, [v for row in rows for v in row]
+    return sql, params
+
+
+def _db_type(model, column: str) -> str:
+    field = next(f for f in model._meta.concrete_fields if f.column == column)
+    if field.is_relation:
+        field = field.target_field
+    return {"BigAutoField": "bigint", "AutoField": "integer", "CharField": "text"}.get(
+        field.get_internal_type(), field.db_type(connection).split("(")[0].split(" ")[0]
+    )
 
 
 # ---- from scratch ---------------------------------------------------------------------------

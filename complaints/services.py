@@ -15,12 +15,11 @@ import logging
 from collections import Counter
 from decimal import Decimal
 from functools import partial
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import DatabaseError, transaction
-from django.db.models import Value
-from django.db.models.functions import Coalesce
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -48,6 +47,7 @@ from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationE
 from kernel.locks import cap_lock_wait
 from workspace import tracking
 from workspace.models import District, Holding, Section, Tehsil, TerritorialRole
+from workspace.tracking import display
 
 logger = logging.getLogger("daftar.complaints")
 
@@ -713,14 +713,18 @@ def due_complaints(now):
     )
 
 
+# What the sweep reads of each due complaint (figures.FIELDS and what it writes by).
+_SWEEP_FIELDS = ("pk", "tracking_ref", "category_id", *figures.FIELDS)
+
+
 def escalate_due(*, actor=None, now=None, batch: int = 2000) -> int:
     """Move every complaint past its limit one level up the ladder, ``batch`` at a time, each
     batch in one transaction of set-based statements: the due rows locked with SKIP LOCKED
     (two sweeps, on one machine or two, never take the same row; a row an officer is acting
     on is left for the next sweep), the complaints updated one statement per office reached,
-    the flow moved for the whole batch (``_escalate_flows``), the events, audit rows and kept
-    figures written at once. Each level is reached at most once (a unique constraint), and a
-    moved complaint is no longer due, so running it twice moves nothing the second time."""
+    the flow moved for the whole batch (``_escalate_flows``), the events, kept figures and
+    audit rows written at once. Each level is reached at most once (a unique constraint), and
+    a moved complaint is no longer due, so running it twice moves nothing the second time."""
     actor = actor or portal_actor()
     now = now or timezone.now()
     moved = 0
@@ -730,11 +734,13 @@ def escalate_due(*, actor=None, now=None, batch: int = 2000) -> int:
     dues: dict[tuple[int, str], dt.datetime] = {}
     while True:
         with transaction.atomic():
-            rows = list(
-                due_complaints(now)
+            rows = [
+                SimpleNamespace(**dict(zip(_SWEEP_FIELDS, values, strict=True)))
+                for values in due_complaints(now)
                 .select_for_update(skip_locked=True, of=("self",))
-                .order_by("due_at")[:batch]
-            )
+                .order_by("due_at")
+                .values_list(*_SWEEP_FIELDS)[:batch]
+            ]
             if not rows:
                 break
             missing = {c.district_id for c in rows} - districts.keys()
@@ -746,45 +752,41 @@ def escalate_due(*, actor=None, now=None, batch: int = 2000) -> int:
                     Category.objects.filter(pk__in=missing).values_list("pk", "limit_days")
                 )
             delta = Counter()
-            stalled, groups, audits, events = [], {}, [], []
-            for complaint in rows:
-                district = districts[complaint.district_id]
-                level = complaint.level + 1
+            stalled, groups, audits = [], {}, []
+            for c in rows:
+                district = districts[c.district_id]
+                level = c.level + 1
                 key = (district.pk, level)
                 if key not in offices:
                     offices[key] = office_at(district, level)
                 office = offices[key]
-                counted = figures.keys(complaint)
+                counted = figures.keys(c)
                 if office is None:  # no office up there: wait at this level
-                    complaint.due_at = None
-                    stalled.append(complaint.pk)
-                    delta.update(figures.difference(counted, figures.keys(complaint)))
+                    c.due_at = None
+                    stalled.append(c.pk)
+                    delta.update(figures.difference(counted, figures.keys(c)))
                     continue
                 province = district.division.province
-                due_key = (complaint.category_id, province)
+                due_key = (c.category_id, province)
                 if due_key not in dues:
-                    dues[due_key] = clock.due_at(now, limits[complaint.category_id], province)
-                before = {"level": complaint.level, "office": complaint.office_id}
-                complaint.level = level
-                complaint.office = office
-                complaint.assigned_post = None
-                complaint.status = Status.REGISTERED
-                complaint.escalated_at = now
-                complaint.due_at = dues[due_key]
-                groups.setdefault((office.pk, level, complaint.due_at), []).append(complaint.pk)
-                delta.update(figures.difference(counted, figures.keys(complaint)))
+                    dues[due_key] = clock.due_at(now, limits[c.category_id], province)
+                before = {"level": c.level, "office": c.office_id}
+                c.level, c.office_id, c.status = level, office.pk, Status.REGISTERED
+                c.escalated_at, c.due_at = now, dues[due_key]
+                groups.setdefault((office.pk, level, c.due_at), []).append(c.pk)
+                delta.update(figures.difference(counted, figures.keys(c)))
                 delta[
                     figures.escalation_key(
                         office_id=office.pk, district_id=district.pk, level=level, at=now
                     )
                 ] += 1
-                audits.append((complaint, before, {"level": level, "office": office.pk}))
-                events.append(
-                    Event(
-                        complaint=complaint, kind=Event.Kind.ESCALATED, at=now, office=office,
-                        level=level,
+                audits.append(
+                    (
+                        audit.Subject(Complaint, c.pk, display(c.tracking_ref)),
+                        before,
+                        {"level": level, "office": office.pk},
                     )
-                )  # fmt: skip
+                )
             if stalled:
                 Complaint.objects.filter(pk__in=stalled).update(due_at=None)
             for (office_id, level, due), ids in groups.items():
@@ -796,99 +798,130 @@ def escalate_due(*, actor=None, now=None, batch: int = 2000) -> int:
                     escalated_at=now,
                     due_at=due,
                 )
-            # The stay at the lower office ends; the next opens above.
-            _escalate_flows(actor, [c for c, _, _ in audits])
-            Event.objects.bulk_create(events)
-            audit.record_many(actor=actor, action=ComplaintAction.ESCALATE, rows=audits)
+            ids = [subject.pk for subject, _, _ in audits]
+            if ids:
+                # The stay at the lower office ends; the next opens above.
+                _escalate_flows(actor, ids)
+                _escalation_events(ids, now)
+            # The figures before the audit chain's head, as every service writes them, so that
+            # a filing and a sweep never wait for each other's rows in opposite orders.
             figures.apply(delta)
-            moved += len(events)
-            if events:
-                ids = [e.complaint_id for e in events]
+            audit.record_many(actor=actor, action=ComplaintAction.ESCALATE, rows=audits)
+            moved += len(ids)
+            if ids:
                 transaction.on_commit(partial(_tell_many, ids, "escalated"), robust=True)
     if moved:
         figures.prune()
     return moved
 
 
-def _escalate_flows(actor, complaints: list[Complaint]) -> None:
+def _any(column: str, ids: list[int]) -> tuple[str, list]:
+    """``column`` among ``ids``: one array parameter on PostgreSQL, a list elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(ids)]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def _escalation_events(ids: list[int], now) -> None:
+    """One ``escalated`` event per complaint, at the office and level it reached (read from
+    the complaints just updated), in one INSERT … SELECT."""
+    qn = connection.ops.quote_name
+    where, params = _any(qn("id"), ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(Event._meta.db_table)} "  # noqa: S608 — model names only
+            f"({qn('complaint_id')}, {qn('kind')}, {qn('at')}, {qn('office_id')}, {qn('level')}) "
+            f"SELECT {qn('id')}, %s, %s, {qn('office_id')}, {qn('level')} "
+            f"FROM {qn(Complaint._meta.db_table)} WHERE {where}",
+            [Event.Kind.ESCALATED.value, now, *params],
+        )
+
+
+def _escalate_flows(actor, complaint_ids: list[int]) -> None:
     """For each escalated complaint, what ``_step(…, route="handle", system=True)`` writes,
-    written for the whole batch through Viewflow's models: the complaint's open ``handle``
-    task done (by the scheduler, unless an officer had taken it), the ``route`` switch after
-    it done, the next ``handle`` task opened at the complaint's new office, each linked to the
-    one before, and the process's route. The processes are locked first, as Viewflow's own
-    lock does (the caller holds the complaints' rows)."""
-    if not complaints:
-        return
+    written for the whole batch in set-based statements on Viewflow's tables (named by its
+    models, the node values by its fields): the complaint's open ``handle`` task done (by the
+    scheduler, unless an officer had taken it), the ``route`` switch after it done, the next
+    ``handle`` task opened at the complaint's new office, each linked to the one before, and
+    the process's route. The processes are locked first, as Viewflow's own lock does (the
+    caller holds the complaints' rows and has updated them)."""
     Task = ComplaintFlow.task_class
-    processes = dict(
-        ComplaintProcess.objects.select_for_update(of=("self",))
-        .filter(complaint_id__in=[c.pk for c in complaints], finished__isnull=True)
-        .order_by("pk")
-        .values_list("complaint_id", "pk")
-    )  # the newest unfinished process of each complaint
-    tasks = {
-        t.process_id: t
-        for t in Task.objects.filter(
-            process_id__in=list(processes.values()),
+    qn = connection.ops.quote_name
+    node = Task._meta.get_field("flow_task").get_prep_value
+    task_table, link_table = qn(Task._meta.db_table), qn(Task.previous.through._meta.db_table)
+    tasks = list(
+        Task.objects.filter(
+            process__in=ComplaintProcess.objects.select_for_update(of=("self",)).filter(
+                complaint_id__in=complaint_ids, finished__isnull=True
+            ),
             flow_task=ComplaintFlow.handle,
             status__in=OPEN_TASK,
-        ).order_by("pk")
-    }
-    pairs = []
-    for complaint in complaints:
-        task = tasks.get(processes.get(complaint.pk))
-        if task is None:
-            raise ActionRefused(_("This complaint is not waiting for this action."))
-        pairs.append((complaint, task))
+        ).values_list("pk", "process_id")
+    )
+    if len({process for _, process in tasks}) != len(complaint_ids) or len(tasks) != len(
+        complaint_ids
+    ):
+        raise ActionRefused(_("This complaint is not waiting for this action."))
+    done = [pk for pk, _ in tasks]
+    processes = [process for _, process in tasks]
     moment = timezone.now()
-    Task.objects.filter(pk__in=[t.pk for _, t in pairs]).update(
-        status=STATUS.DONE,
-        owner_id=Coalesce("owner_id", Value(actor.pk)),
-        assigned=Coalesce("assigned", Value(moment)),
-        started=Coalesce("started", Value(moment)),
-        finished=moment,
-        data={"action": "escalated"},
-    )
-    ComplaintProcess.objects.filter(pk__in=[t.process_id for _, t in pairs]).update(route="handle")
-    switches = Task.objects.bulk_create(
-        Task(
-            process_id=task.process_id,
-            flow_task=ComplaintFlow.route,
-            flow_task_type=ComplaintFlow.route.task_type,
-            status=STATUS.DONE,
-            created=moment,
-            finished=moment,
-            token=task.token,
-        )
-        for _, task in pairs
-    )
-    section_type = ContentType.objects.get_for_model(Section)
-    handles = Task.objects.bulk_create(
-        Task(
-            process_id=task.process_id,
-            flow_task=ComplaintFlow.handle,
-            flow_task_type=ComplaintFlow.handle.task_type,
-            status=STATUS.NEW,
-            created=moment,
-            token=task.token,
-            owner_permission=HANDLE_PERMISSION,
-            owner_permission_content_type=section_type,
-            owner_permission_obj_pk=str(complaint.office_id),
-        )
-        for complaint, task in pairs
-    )
-    Task.previous.through.objects.bulk_create(
-        [
-            *(
-                Task.previous.through(from_task_id=switch.pk, to_task_id=task.pk)
-                for (_, task), switch in zip(pairs, switches, strict=True)
-            ),
-            *(
-                Task.previous.through(from_task_id=handle.pk, to_task_id=switch.pk)
-                for switch, handle in zip(switches, handles, strict=True)
-            ),
-        ]
-    )
+    in_done, done_params = _any(qn("id"), done)
+    in_done_t, _same = _any(f"d.{qn('id')}", done)
+    handle_type, route_type = ComplaintFlow.handle.task_type, ComplaintFlow.route.task_type
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {task_table} SET {qn('status')} = %s, "  # noqa: S608 — model names only
+            f"{qn('owner_id')} = COALESCE({qn('owner_id')}, %s), "
+            f"{qn('assigned')} = COALESCE({qn('assigned')}, %s), "
+            f"{qn('started')} = COALESCE({qn('started')}, %s), {qn('finished')} = %s, "
+            f"{qn('data')} = %s WHERE {in_done}",
+            [STATUS.DONE, actor.pk, moment, moment, moment, '{"action": "escalated"}',
+             *done_params],
+        )  # fmt: skip
+        # The route switches, each after its complaint's done stay.
+        cursor.execute(
+            f"INSERT INTO {task_table} ({qn('flow_task')}, {qn('flow_task_type')}, "  # noqa: S608
+            f"{qn('status')}, {qn('created')}, {qn('finished')}, {qn('token')}, "
+            f"{qn('process_id')}, {qn('data')}) "
+            f"SELECT %s, %s, %s, %s, %s, {qn('token')}, {qn('process_id')}, %s "
+            f"FROM {task_table} WHERE {in_done}",
+            [node(ComplaintFlow.route), route_type, STATUS.DONE, moment, moment, "{}",
+             *done_params],
+        )  # fmt: skip
+        # The next stays, at each complaint's new office.
+        cursor.execute(
+            f"INSERT INTO {task_table} ({qn('flow_task')}, {qn('flow_task_type')}, "  # noqa: S608
+            f"{qn('status')}, {qn('created')}, {qn('token')}, {qn('process_id')}, {qn('data')}, "
+            f"{qn('owner_permission')}, {qn('owner_permission_content_type_id')}, "
+            f"{qn('owner_permission_obj_pk')}) "
+            f"SELECT %s, %s, %s, %s, d.{qn('token')}, d.{qn('process_id')}, %s, %s, %s, "
+            f"CAST(c.{qn('office_id')} AS VARCHAR(255)) "
+            f"FROM {task_table} d "
+            f"JOIN {qn(ComplaintProcess._meta.db_table)} p "
+            f"ON p.{qn('process_ptr_id')} = d.{qn('process_id')} "
+            f"JOIN {qn(Complaint._meta.db_table)} c ON c.{qn('id')} = p.{qn('complaint_id')} "
+            f"WHERE {in_done_t}",
+            [node(ComplaintFlow.handle), handle_type, STATUS.NEW, moment, "{}",
+             HANDLE_PERMISSION, ContentType.objects.get_for_model(Section).pk, *done_params],
+        )  # fmt: skip
+        # Each new task linked to the one before it in its process: switch → done stay,
+        # new stay → switch (the batch's new tasks are those created at ``moment``).
+        in_proc, proc_params = _any(f"n.{qn('process_id')}", processes)
+        for new_node, prev_node in (
+            (ComplaintFlow.route, ComplaintFlow.handle),
+            (ComplaintFlow.handle, ComplaintFlow.route),
+        ):
+            prev_status = STATUS.DONE
+            cursor.execute(
+                f"INSERT INTO {link_table} ({qn('from_task_id')}, {qn('to_task_id')}) "  # noqa: S608
+                f"SELECT n.{qn('id')}, o.{qn('id')} FROM {task_table} n "
+                f"JOIN {task_table} o ON o.{qn('process_id')} = n.{qn('process_id')} "
+                f"AND o.{qn('flow_task')} = %s AND o.{qn('status')} = %s "
+                f"AND o.{qn('finished')} = %s "
+                f"WHERE {in_proc} AND n.{qn('flow_task')} = %s AND n.{qn('created')} = %s",
+                [node(prev_node), prev_status, moment, *proc_params, node(new_node), moment],
+            )
+    ComplaintProcess.objects.filter(pk__in=processes).update(route="handle")
 
 
 def _tell_many(complaint_ids: list[int], what: str) -> None:
@@ -923,9 +956,10 @@ def close_unanswered(*, actor=None, now=None) -> int:
             complaint.feedback = Complaint.Feedback.NONE
             complaint.closed_at = now
             delta.update(figures.difference(counted, figures.keys(complaint)))
+        figures.apply(delta)  # before the audit chain's head, as everywhere
+        for complaint in rows:
             audit.record(actor=actor, action=ComplaintAction.CLOSE_UNANSWERED, obj=complaint)
             closed += 1
-        figures.apply(delta)
         Complaint.objects.bulk_update(rows, ["status", "feedback", "closed_at"])
         for complaint in rows:
             _step(
