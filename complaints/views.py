@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -246,11 +246,26 @@ def queue(request):
     after = request.GET.get("after") or None
     page = selectors.queue_page(request.user, mine_only=mine_only, after=after)
     mine_ids = page.office_ids
+    # The labels each row repeats, translated once per page rather than once per row.
+    statuses = {value: str(label) for value, label in Status.choices}
+    times: dict[int, str] = {}
+
+    def time_left(left: int) -> str:
+        if left not in times:
+            days = abs(left)
+            times[left] = (
+                ngettext("%(days)s day overdue", "%(days)s days overdue", days)
+                if left < 0
+                else ngettext("%(days)s day", "%(days)s days", days)
+            ) % {"days": days}
+        return times[left]
+
     rows = [
         {
             "complaint": c,
+            "status": statuses.get(c.status, c.status),
             "days_left": (left := selectors.days_left(c)),
-            "overdue": -left if left is not None and left < 0 else 0,
+            "time_left": time_left(left) if left is not None else "",
             "at_my_office": c.office_id in mine_ids,
             "escalated_to_me": c.level > 1 and c.office_id in mine_ids,
         }
