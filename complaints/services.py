@@ -884,10 +884,11 @@ def _escalate_flows(actor, complaint_ids: list[int]) -> None:
             f"{qn('status')}, {qn('created')}, {qn('finished')}, {qn('token')}, "
             f"{qn('process_id')}, {qn('data')}) "
             f"SELECT %s, %s, %s, %s, %s, {qn('token')}, {qn('process_id')}, %s "
-            f"FROM {task_table} WHERE {in_done}",
+            f"FROM {task_table} WHERE {in_done} RETURNING {qn('id')}, {qn('process_id')}",
             [node(ComplaintFlow.route), route_type, STATUS.DONE, moment, moment, "{}",
              *done_params],
         )  # fmt: skip
+        switch_of = {process: pk for pk, process in cursor.fetchall()}
         # The next stays, at each complaint's new office.
         cursor.execute(
             f"INSERT INTO {task_table} ({qn('flow_task')}, {qn('flow_task_type')}, "  # noqa: S608
@@ -900,26 +901,26 @@ def _escalate_flows(actor, complaint_ids: list[int]) -> None:
             f"JOIN {qn(ComplaintProcess._meta.db_table)} p "
             f"ON p.{qn('process_ptr_id')} = d.{qn('process_id')} "
             f"JOIN {qn(Complaint._meta.db_table)} c ON c.{qn('id')} = p.{qn('complaint_id')} "
-            f"WHERE {in_done_t}",
+            f"WHERE {in_done_t} RETURNING {qn('id')}, {qn('process_id')}",
             [node(ComplaintFlow.handle), handle_type, STATUS.NEW, moment, "{}",
              HANDLE_PERMISSION, ContentType.objects.get_for_model(Section).pk, *done_params],
         )  # fmt: skip
+        next_of = {process: pk for pk, process in cursor.fetchall()}
         # Each new task linked to the one before it in its process: switch → done stay,
-        # new stay → switch (the batch's new tasks are those created at ``moment``).
-        in_proc, proc_params = _any(f"n.{qn('process_id')}", processes)
-        for new_node, prev_node in (
-            (ComplaintFlow.route, ComplaintFlow.handle),
-            (ComplaintFlow.handle, ComplaintFlow.route),
-        ):
-            prev_status = STATUS.DONE
+        # next stay → switch.
+        links = [(switch_of[process], pk) for pk, process in tasks]
+        links += [(next_of[process], switch_of[process]) for _, process in tasks]
+        if connection.vendor == "postgresql":
             cursor.execute(
                 f"INSERT INTO {link_table} ({qn('from_task_id')}, {qn('to_task_id')}) "  # noqa: S608
-                f"SELECT n.{qn('id')}, o.{qn('id')} FROM {task_table} n "
-                f"JOIN {task_table} o ON o.{qn('process_id')} = n.{qn('process_id')} "
-                f"AND o.{qn('flow_task')} = %s AND o.{qn('status')} = %s "
-                f"AND o.{qn('finished')} = %s "
-                f"WHERE {in_proc} AND n.{qn('flow_task')} = %s AND n.{qn('created')} = %s",
-                [node(prev_node), prev_status, moment, *proc_params, node(new_node), moment],
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
+                [[a for a, _ in links], [b for _, b in links]],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {link_table} ({qn('from_task_id')}, {qn('to_task_id')}) "  # noqa: S608
+                "VALUES (%s, %s)",
+                links,
             )
     ComplaintProcess.objects.filter(pk__in=processes).update(route="handle")
 
