@@ -41,6 +41,7 @@ class QueuePage:
     complaints: list
     next_cursor: str | None
     office_ids: set
+    posts: list  # the posts the user holds (read once for the page)
 
 
 def _queue_parts(posts, mine_only: bool) -> list[Q]:
@@ -109,7 +110,7 @@ def queue_page(user, *, mine_only: bool = False, after: str | None = None) -> Qu
     mine = {p.section_id for p in posts}
     parts = _queue_parts(posts, mine_only)
     if not parts:
-        return QueuePage([], None, mine)
+        return QueuePage([], None, mine, posts)
     cursor = _decode(after)
     dated, undated = Q(due_at__isnull=False), Q(due_at__isnull=True)
     if cursor is not None:
@@ -146,6 +147,7 @@ def queue_page(user, *, mine_only: bool = False, after: str | None = None) -> Qu
         complaints=[by_pk[r[0]] for r in page if r[0] in by_pk],
         next_cursor=_encode(page[-1]) if more else None,
         office_ids=mine,
+        posts=posts,
     )
 
 
@@ -160,9 +162,10 @@ def days_left(complaint: Complaint, now=None) -> int | None:
     return (timezone.localdate(complaint.due_at) - timezone.localdate(now)).days
 
 
-def disclosures_for_senior(user):
-    """Identity disclosures made by officers whose posts report to a post ``user`` holds."""
-    posts = [p.pk for p in Post.objects.held_by(user)]
+def disclosures_for_senior(user, *, posts=None):
+    """Identity disclosures made by officers whose posts report to a post ``user`` holds
+    (``posts``: those posts, when the caller has read them already)."""
+    posts = [p.pk for p in (Post.objects.held_by(user) if posts is None else posts)]
     return (
         IdentityDisclosure.objects.filter(post__reports_to__in=posts)
         .select_related("complaint", "officer", "post")

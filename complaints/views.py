@@ -279,7 +279,7 @@ def queue(request):
             "next_cursor": page.next_cursor,
             "later_page": after is not None,
             "mine_only": mine_only,
-            "disclosures": selectors.disclosures_for_senior(request.user),
+            "disclosures": selectors.disclosures_for_senior(request.user, posts=page.posts),
         },
     )
 
