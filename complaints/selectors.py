@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from complaints import access
@@ -29,7 +29,9 @@ def queue(user, *, mine_only: bool = False):
     rows = Complaint.objects.filter(access.visible_q(posts))
     if mine_only:
         rows = rows.filter(office__in=[p.section_id for p in posts])
-    return rows.select_related("category", "district", "office").order_by(*QUEUE_ORDER)
+    return rows.select_related("category", "district", "office").order_by(
+        F("due_at").asc(nulls_last=True), *QUEUE_ORDER[1:]
+    )
 
 
 QUEUE_ORDER = ("due_at", "registered_at", "id")  # NULL due times (no limit running) last
