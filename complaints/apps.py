@@ -9,11 +9,15 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         from complaints.audit_actions import ComplaintAction
+        from complaints.views import open_from_tracking_page
         from kernel import audit_actions
         from kernel.audit_actions import RecordActions
+        from portal_pages.track import register_other_matters
         from workspace.services.organisation import ORG_ACTIONS, ORG_FIELDS
 
         audit_actions.register(ComplaintAction)
+        # A complaint's number typed into the public site's tracking page finds it.
+        register_other_matters(open_from_tracking_page)
 
         # The categories' catalogue is kept in the admin through the organisation's audited
         # save (workspace.admin.AuditedAdmin).

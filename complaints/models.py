@@ -194,6 +194,27 @@ class Complaint(models.Model):
                 name="complaint_duplicates",
             ),
             models.Index(fields=["district", "registered_at"], name="complaint_district"),
+            # The queue's order (time left), one index per way an office sees complaints
+            # (``selectors.queue``): its district's, its division's from the second level up,
+            # the province's at the top, those marked to it.
+            models.Index(
+                fields=["district", "due_at", "registered_at", "id"], name="complaint_q_district"
+            ),
+            models.Index(
+                fields=["district", "due_at", "registered_at", "id"],
+                name="complaint_q_escalated",
+                condition=Q(level__gte=2),
+            ),
+            models.Index(
+                fields=["due_at", "registered_at", "id"],
+                name="complaint_q_province",
+                condition=Q(level__gte=3),
+            ),
+            models.Index(
+                fields=["marked_to", "due_at", "registered_at", "id"],
+                name="complaint_q_marked",
+                condition=Q(marked_to__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -320,3 +341,56 @@ class ComplaintProcess(Process):
 
     def __str__(self) -> str:
         return f"handling of complaint {self.complaint_id}"
+
+
+class OfficeFigure(models.Model):
+    """The dashboards' kept figures (``complaints.figures``): how many open complaints each
+    office holds from a district, by the day they were registered (``open``) and the day they
+    fall due (``due``), and how many were escalated to it on each day (``escalated``).
+    Written only by the services, in the transaction of each change; ``manage.py
+    complaints_figures --rebuild`` counts them again from the complaints."""
+
+    class Kind(models.TextChoices):
+        OPEN = "open", "open, by day registered"
+        DUE = "due", "open, by day due"
+        ESCALATED = "escalated", "escalated to the office, by day"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    office = models.ForeignKey("workspace.Section", on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey("workspace.District", on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    day = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "office", "district", "level", "day"], name="office_figure_key"
+            )
+        ]
+        indexes = [models.Index(fields=["district", "kind"], name="office_figure_district")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.office_id}/{self.district_id} {self.day}: {self.n}"
+
+
+class DistrictFigure(models.Model):
+    """The public statistics' kept figures per district (``complaints.figures``): complaints
+    registered (duplicates left out), resolved, resolved within the limit, escalated,
+    reopened, rated, rated satisfied (``value`` 0), and the resolved ones by the tenths of a
+    day they took (``resolved_in``, ``value`` = tenths), for the medians."""
+
+    kind = models.CharField(max_length=16)
+    district = models.ForeignKey("workspace.District", on_delete=models.CASCADE, related_name="+")
+    value = models.IntegerField(default=0)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "district", "value"], name="district_figure_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.district_id} {self.value}: {self.n}"

@@ -2,22 +2,155 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from complaints import access
-from complaints.models import Complaint, Event, IdentityDisclosure, Status, pick
-from workspace.models import Post, TerritorialRole
+from complaints.models import (
+    Complaint,
+    Event,
+    IdentityDisclosure,
+    Level,
+    OfficeFigure,
+    Status,
+    pick,
+)
+from workspace.models import District, Post, TerritorialRole
 
 
 def queue(user, *, mine_only: bool = False):
-    """The complaints ``user`` may see, those due soonest first (time left)."""
+    """The complaints ``user`` may see, those due soonest first (time left): a queryset, for
+    counts and tests; the screen reads one page at a time (``queue_page``)."""
     posts = access.my_posts(user)
     rows = Complaint.objects.filter(access.visible_q(posts))
     if mine_only:
         rows = rows.filter(office__in=[p.section_id for p in posts])
-    return rows.select_related("category", "district", "office").order_by("due_at", "registered_at")
+    return rows.select_related("category", "district", "office").order_by(
+        F("due_at").asc(nulls_last=True), *QUEUE_ORDER[1:]
+    )
+
+
+QUEUE_ORDER = ("due_at", "registered_at", "id")  # NULL due times (no limit running) last
+PAGE = 50
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    complaints: list
+    next_cursor: str | None
+    office_ids: set
+    posts: list  # the posts the user holds (read once for the page)
+
+
+def _queue_parts(posts, mine_only: bool) -> list[Q]:
+    """``access.visible_q`` as separate conditions, each served in the queue's order by one
+    index (complaints' ``complaint_q_*``): a district's, each district of a division from the
+    second level up, the province's top level, those marked to an office."""
+    parts: list[Q] = []
+    divisions = []
+    for post in posts:
+        section = post.section
+        role = section.territorial_role
+        if role == TerritorialRole.DEPUTY_COMMISSIONER and section.district_id:
+            parts.append(Q(district_id=section.district_id))
+        elif role == TerritorialRole.COMMISSIONER and section.division_id:
+            divisions.append(section.division_id)
+        elif role == TerritorialRole.PERFORMANCE_CELL:
+            parts.append(Q(level__gte=Level.PROVINCE))
+        parts.append(Q(marked_to_id=section.pk))
+    if divisions:
+        for district_id in District.objects.filter(division_id__in=divisions).values_list(
+            "pk", flat=True
+        ):
+            parts.append(Q(district_id=district_id, level__gte=Level.DIVISION))
+    if mine_only:
+        mine = Q(office_id__in=sorted({p.section_id for p in posts}))
+        parts = [part & mine for part in parts]
+    unique = []
+    for part in parts:
+        if part not in unique:
+            unique.append(part)
+    return unique
+
+
+def _encode(row) -> str:
+    _, due, registered, pk = row
+    stamp = int(registered.timestamp() * 1_000_000)
+    if due is None:
+        return f"n.{stamp}.{pk}"
+    return f"d.{int(due.timestamp() * 1_000_000)}.{stamp}.{pk}"
+
+
+def _decode(cursor: str | None):
+    """(due or None, registered, pk), or None for the first page (also for a bad cursor)."""
+    if not cursor:
+        return None
+    try:
+        parts = cursor.split(".")
+        moments = [dt.datetime.fromtimestamp(int(p) / 1_000_000, tz=dt.UTC) for p in parts[1:-1]]
+        pk = int(parts[-1])
+        if parts[0] == "d" and len(moments) == 2:
+            return moments[0], moments[1], pk
+        if parts[0] == "n" and len(moments) == 1:
+            return None, moments[0], pk
+    except (ValueError, OverflowError, OSError):
+        pass
+    return None
+
+
+def queue_page(user, *, mine_only: bool = False, after: str | None = None) -> QueuePage:
+    """One page of the queue, after ``after`` (the ``next_cursor`` of the page before): each
+    way the user sees complaints read in the queue's order through its own index, at most a
+    page of rows each, in one statement (a UNION ALL); the page's complaints read by key. No
+    count of the whole queue, no OFFSET: the page costs the same deep in a district of a
+    hundred thousand complaints."""
+    posts = access.my_posts(user)
+    mine = {p.section_id for p in posts}
+    parts = _queue_parts(posts, mine_only)
+    if not parts:
+        return QueuePage([], None, mine, posts)
+    cursor = _decode(after)
+    dated, undated = Q(due_at__isnull=False), Q(due_at__isnull=True)
+    if cursor is not None:
+        due, registered, pk = cursor
+        later = Q(registered_at__gt=registered) | Q(registered_at=registered, id__gt=pk)
+        if due is None:
+            dated, undated = None, undated & later
+        else:
+            dated &= Q(due_at__gte=due) & (Q(due_at__gt=due) | Q(due_at=due) & later)
+    selects = []
+    for part in parts:
+        for phase, order in ((dated, QUEUE_ORDER), (undated, QUEUE_ORDER[1:])):
+            if phase is None:
+                continue
+            selects.append(
+                Complaint.objects.filter(part, phase)
+                .order_by(*order)
+                .values_list("pk", "due_at", "registered_at", "id")[: PAGE + 1]
+            )
+    if connection.features.supports_slicing_ordering_in_compound and len(selects) > 1:
+        found = list(selects[0].union(*selects[1:], all=True))
+    else:
+        found = [row for select in selects for row in select]
+    seen, rows = set(), []
+    for row in sorted(found, key=lambda r: (r[1] is None, r[1] or r[2], r[2], r[3])):
+        if row[0] not in seen:
+            seen.add(row[0])
+            rows.append(row)
+    page, more = rows[:PAGE], len(rows) > PAGE
+    by_pk = Complaint.objects.select_related("category", "district", "office").in_bulk(
+        [r[0] for r in page]
+    )
+    return QueuePage(
+        complaints=[by_pk[r[0]] for r in page if r[0] in by_pk],
+        next_cursor=_encode(page[-1]) if more else None,
+        office_ids=mine,
+        posts=posts,
+    )
 
 
 def office_ids(user) -> set[int]:
@@ -31,9 +164,10 @@ def days_left(complaint: Complaint, now=None) -> int | None:
     return (timezone.localdate(complaint.due_at) - timezone.localdate(now)).days
 
 
-def disclosures_for_senior(user):
-    """Identity disclosures made by officers whose posts report to a post ``user`` holds."""
-    posts = [p.pk for p in Post.objects.held_by(user)]
+def disclosures_for_senior(user, *, posts=None):
+    """Identity disclosures made by officers whose posts report to a post ``user`` holds
+    (``posts``: those posts, when the caller has read them already)."""
+    posts = [p.pk for p in (Post.objects.held_by(user) if posts is None else posts)]
     return (
         IdentityDisclosure.objects.filter(post__reports_to__in=posts)
         .select_related("complaint", "officer", "post")
@@ -133,8 +267,6 @@ def dashboard_scope(user):
     for the Performance Management Cell, a division for a Commissioner's office, a district
     for a Deputy Commissioner's office; None when they hold no such post. Figures only: no
     complaint or complainant is listed."""
-    from django.db.models import Q
-
     posts = access.my_posts(user)
     roles = {p.section.territorial_role: p.section for p in posts}
     if TerritorialRole.PERFORMANCE_CELL in roles:
@@ -150,44 +282,49 @@ def dashboard_scope(user):
 
 def dashboard(scope_q, *, now=None) -> dict:
     """Pending complaints by age and by office, overdue, and escalations in the last 30 days:
-    two grouped queries whatever the number of complaints or offices."""
-    from django.db.models import Count, Q
+    two grouped queries over the kept figures (``complaints.figures``: a row per office,
+    district and day), never over the complaints themselves. Ages and due dates count in the
+    site's days: a complaint registered on the 2nd is 15 days old on the 17th; one due at the
+    start of the 17th is overdue from then."""
 
     now = now or timezone.now()
-    open_q = Q(status__in=[s.value for s in Status if s not in (Status.RESOLVED, Status.CLOSED)])
+    today = timezone.localdate(now)
+    days = timezone.timedelta
+    open_rows = Q(kind=OfficeFigure.Kind.OPEN)
     age = {}
     for low, high in AGE_BUCKETS:
-        q = Q(registered_at__lte=now - timezone.timedelta(days=low))
+        q = open_rows & Q(day__lte=today - days(days=low))
         if high is not None:
-            q &= Q(registered_at__gt=now - timezone.timedelta(days=high + 1))
-        age[f"age_{low}"] = Count("pk", filter=open_q & q)
+            q &= Q(day__gte=today - days(days=high))
+        age[f"age_{low}"] = Sum("n", filter=q, default=0)
     by_office = list(
-        Complaint.objects.filter(scope_q)
+        OfficeFigure.objects.filter(
+            scope_q, kind__in=[OfficeFigure.Kind.OPEN, OfficeFigure.Kind.DUE]
+        )
         .values("office", "office__name_en", "office__name_ur", "level")
         .annotate(
-            pending=Count("pk", filter=open_q),
-            overdue=Count("pk", filter=open_q & Q(due_at__lte=now)),
+            pending=Sum("n", filter=open_rows, default=0),
+            overdue=Sum("n", filter=Q(kind=OfficeFigure.Kind.DUE, day__lte=today), default=0),
             **age,
         )
         .filter(pending__gt=0)
         .order_by("-level", "-overdue", "office__name_en")
     )
-    since = now - timezone.timedelta(days=30)
     escalations = list(
-        Event.objects.filter(kind=Event.Kind.ESCALATED, at__gte=since)
-        .filter(complaint__in=Complaint.objects.filter(scope_q).values("pk"))
-        .values("complaint__district__name_en", "complaint__district__name_ur", "level")
-        .annotate(n=Count("pk"))
-        .order_by("complaint__district__name_en", "level")
+        OfficeFigure.objects.filter(
+            scope_q, kind=OfficeFigure.Kind.ESCALATED, day__gte=today - days(days=30)
+        )
+        .values("district__name_en", "district__name_ur", "level")
+        .annotate(n=Sum("n"))
+        .filter(n__gt=0)
+        .order_by("district__name_en", "level")
     )
 
     for row in by_office:
         row["office_name"] = pick(row["office__name_en"], row["office__name_ur"])
         row["ages"] = [row[f"age_{low}"] for low, _ in AGE_BUCKETS]
     for row in escalations:
-        row["district"] = pick(
-            row["complaint__district__name_en"], row["complaint__district__name_ur"]
-        )
+        row["district"] = pick(row["district__name_en"], row["district__name_ur"])
     return {
         "by_office": by_office,
         "escalations": escalations,

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -130,6 +129,17 @@ def track(request):
     )
 
 
+def open_from_tracking_page(request, reference: str, second_factor: str) -> str | None:
+    """The public site's tracking page (``portal_pages``) asks this when no diarised matter
+    has the number: a complaint's number and four digits open the complaint's own page in
+    this browser, as its own tracking form does (within the page's rate limits)."""
+    complaint = services.find_for_citizen(reference, second_factor)
+    if complaint is None:
+        return None
+    _unlock(request, complaint)
+    return reverse("complaints:mine", kwargs={"reference": complaint.tracking_ref})
+
+
 def _unlocked(request, reference: str) -> Complaint:
     if reference not in request.session.get(SESSION_KEY, []):
         raise Http404
@@ -233,28 +243,43 @@ def answer(request, reference: str):
 @login_required
 def queue(request):
     mine_only = request.GET.get("office") == "mine"
-    page = Paginator(selectors.queue(request.user, mine_only=mine_only), 50).get_page(
-        request.GET.get("page")
-    )
-    mine_ids = selectors.office_ids(request.user)
+    after = request.GET.get("after") or None
+    page = selectors.queue_page(request.user, mine_only=mine_only, after=after)
+    mine_ids = page.office_ids
+    # The labels each row repeats, translated once per page rather than once per row.
+    statuses = {value: str(label) for value, label in Status.choices}
+    times: dict[int, str] = {}
+
+    def time_left(left: int) -> str:
+        if left not in times:
+            days = abs(left)
+            times[left] = (
+                ngettext("%(days)s day overdue", "%(days)s days overdue", days)
+                if left < 0
+                else ngettext("%(days)s day", "%(days)s days", days)
+            ) % {"days": days}
+        return times[left]
+
     rows = [
         {
             "complaint": c,
+            "status": statuses.get(c.status, c.status),
             "days_left": (left := selectors.days_left(c)),
-            "overdue": -left if left is not None and left < 0 else 0,
+            "time_left": time_left(left) if left is not None else "",
             "at_my_office": c.office_id in mine_ids,
             "escalated_to_me": c.level > 1 and c.office_id in mine_ids,
         }
-        for c in page.object_list
+        for c in page.complaints
     ]
     return render(
         request,
         "complaints/queue.html",
         {
-            "page": page,
             "rows": rows,
+            "next_cursor": page.next_cursor,
+            "later_page": after is not None,
             "mine_only": mine_only,
-            "disclosures": selectors.disclosures_for_senior(request.user),
+            "disclosures": selectors.disclosures_for_senior(request.user, posts=page.posts),
         },
     )
 

@@ -116,6 +116,110 @@ def record(
     return event
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What an audit row names, without loading the object: its model, key and text (as
+    ``str(obj)`` would give)."""
+
+    model: type[models.Model]
+    pk: object
+    text: str
+
+    @property
+    def _meta(self):
+        return self.model._meta
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def record_many(
+    *,
+    actor,
+    action: AuditAction | str,
+    rows: list[tuple[models.Model | Subject, dict | None, dict | None]],
+    post=None,
+) -> int:
+    """``record`` for many objects at once — one row per ``(obj, before, after)`` (``obj`` a
+    model instance or a ``Subject``), the same
+    actor, action and moment — in the caller's transaction: the actor's chain head is locked
+    once, the rows chained one after the other, inserted in one statement and the head moved
+    to the last. For the scheduler's batches (the complaints' escalation sweep), where a
+    statement per row is the cost. Returns the number of rows written."""
+    action = audit_actions.lookup(action)
+    if actor is None or not getattr(actor, "pk", None):
+        raise ValueError("audit.record_many needs the acting user.")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_many must run inside the transaction of the change.")
+    if not rows:
+        return 0
+    chain = actor.pk % settings.DAFTAR_AUDIT_CHAINS
+    head = _lock_head(chain)
+    at = timezone.now()
+    events = []
+    for obj, before, after in rows:
+        event = AuditEvent(
+            chain=chain,
+            seq=head.seq + 1,
+            at=at,
+            actor_id=actor.pk,
+            post_id=getattr(post, "pk", post),
+            action=action.value,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:255],
+            before=_jsonable(before),
+            after=_jsonable(after),
+            prev_hash=head.hash or GENESIS,
+        )
+        event.hash = compute_hash(event)
+        head.seq, head.hash = event.seq, event.hash
+        events.append(event)
+    _insert_many(events)
+    head.save(update_fields=["seq", "hash"])
+    return len(events)
+
+
+def _insert_many(events: list[AuditEvent]) -> None:
+    """The rows in one statement: on PostgreSQL one array per column, ``unnest``-ed (a
+    thousand rows are thirteen parameters, not thirteen thousand); elsewhere
+    ``bulk_create``."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        AuditEvent.objects.bulk_create(events)
+        return
+    meta = AuditEvent._meta
+    fields = [f for f in meta.concrete_fields if f is not meta.pk]
+    qn = connection.ops.quote_name
+    types, columns = [], []
+    for field in fields:
+        target = field.target_field if field.is_relation else field
+        kind = target.get_internal_type()
+        types.append(
+            {"BigAutoField": "bigint", "AutoField": "integer", "CharField": "text"}.get(
+                kind, target.db_type(connection).split("(")[0].split(" ")[0]
+            )
+        )
+        columns.append(
+            [field.get_db_prep_save(getattr(e, field.attname), connection) for e in events]
+        )
+    for i, field in enumerate(fields):
+        if field.get_internal_type() == "JSONField":  # the arrays go as text, cast per row
+            columns[i] = [None if v is None else _as_text(v) for v in columns[i]]
+    # Only quoted model names and their database types go into the text; values are bound.
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
+        f"SELECT * FROM unnest({', '.join(f'%s::{t}[]' for t in types)})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, columns)
+
+
+def _as_text(value) -> str:
+    adapted = getattr(value, "obj", value)  # Django's JSON adapter keeps the value here
+    return json.dumps(adapted, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
 def _append(event: AuditEvent, head: AuditChainHead) -> None:
     """Insert the row and move the (locked) chain head to it. On PostgreSQL both in one
     statement — an INSERT in a WITH clause of the head's UPDATE — since every audited write

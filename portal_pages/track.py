@@ -90,12 +90,25 @@ class TrackingForm(forms.Form):
         return digits
 
 
+# Other matters a tracking number may name, kept by the apps above this one (citizens'
+# complaints use the same numbers): each finder, given ``(request, reference,
+# second_factor)``, answers the address of the matter's own public page, opened for this
+# browser, or None. Asked by the tracking page when no diarised matter answers.
+OTHER_MATTERS: list = []
+
+
+def register_other_matters(finder) -> None:
+    if finder not in OTHER_MATTERS:
+        OTHER_MATTERS.append(finder)
+
+
 @dataclass(frozen=True)
 class Lookup:
     status: tracking.PublicStatus | None
     limited: bool = False
     retry_after: int = 0
     unavailable: bool = False  # refused because the rate limit cannot be kept just now
+    elsewhere: str = ""  # another kind of matter answered: the address of its own page
 
     @property
     def http_status(self) -> int:
@@ -108,13 +121,14 @@ class Lookup:
             return str(UNAVAILABLE)
         if self.limited:
             return str(TOO_MANY) % {"minutes": max(1, (self.retry_after + 59) // 60)}
-        if self.status is None:
+        if self.status is None and not self.elsewhere:
             return str(NOT_FOUND)
         return ""
 
 
-def lookup(request, *, reference: str, second_factor: str) -> Lookup:
-    """Look a matter up for the client making ``request``, within the rate limits."""
+def lookup(request, *, reference: str, second_factor: str, others: bool = False) -> Lookup:
+    """Look a matter up for the client making ``request``, within the rate limits; with
+    ``others``, a number no diarised matter answers is also asked of ``OTHER_MATTERS``."""
     verdict = ratelimit.check(client=ratelimit.client_of(request), reference=reference)
     if not verdict.allowed:
         return Lookup(
@@ -124,6 +138,11 @@ def lookup(request, *, reference: str, second_factor: str) -> Lookup:
             unavailable=verdict.unavailable,
         )
     status = tracking.public_status(reference=reference, second_factor=second_factor)
+    if status is None and others:
+        for finder in OTHER_MATTERS:
+            address = finder(request, reference, second_factor)
+            if address:
+                return Lookup(None, elsewhere=address)
     if status is None:
         ratelimit.record_failure(reference=reference)
     return Lookup(status)

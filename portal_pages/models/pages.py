@@ -7,7 +7,7 @@ from http import HTTPMethod
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -231,7 +231,10 @@ class TrackingPage(BilingualPage):
                     request,
                     reference=form.cleaned_data["reference"],
                     second_factor=form.cleaned_data["second_factor"],
+                    others=True,
                 )
+                if result.elsewhere:  # a citizen's complaint: its own page
+                    return make_private(HttpResponseRedirect(result.elsewhere))
                 if result.limited:
                     status_code = result.http_status
         else:

@@ -8,6 +8,7 @@ from complaints import services
 from complaints.models import Complaint, Evidence, Status
 from kernel.models import AuditEvent
 from tests.complaints.conftest import jpeg_with_gps
+from tests.portal_pages.factories import build_tree
 
 
 def form_data(ladder, **change):
@@ -141,3 +142,22 @@ def test_the_api_is_rate_limited(ladder, client, settings):
     assert client.post("/api/v1/complaints/", form_data(ladder)).status_code == 201
     again = client.post("/api/v1/complaints/", form_data(ladder, mobile="03007654321"))
     assert again.status_code == 429 and "Too many complaints" in again.json()["detail"]
+
+
+def test_the_public_sites_tracking_page_finds_a_complaint(ladder, filed, client):
+    """A complaint's number typed into the public site's tracking page (portal_pages) opens
+    the complaint's own page with its public status; wrong digits find nothing, as for any
+    matter."""
+    page = build_tree().tracking
+    wrong = client.post(page.url, {"reference": filed.display_ref, "second_factor": "1111"})
+    assert wrong.status_code == 200
+    assert "could not find a matter" in wrong.content.decode()
+    response = client.post(page.url, {"reference": filed.display_ref, "second_factor": "2468"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("complaints:mine", args=[filed.tracking_ref])
+    assert "no-store" in response["Cache-Control"]
+    status = client.get(response["Location"]).content.decode()
+    assert filed.display_ref in status and "Gul Bibi" not in status
+    # The tracking API stays the diarised matters': complaints have their own.
+    api = client.post("/api/v1/track/", {"reference": filed.display_ref, "second_factor": "2468"})
+    assert api.status_code == 404

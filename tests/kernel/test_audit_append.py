@@ -39,3 +39,27 @@ def test_a_record_on_a_known_chain_is_two_statements_on_postgresql():
         audit.record(actor=user, action=ExampleAction.SECOND)
     writes = [q["sql"] for q in ctx.captured_queries if "audit" in q["sql"]]
     assert len(writes) == (2 if connection.vendor == "postgresql" else 3)
+
+
+def test_record_many_chains_every_row_after_the_last_and_verifies():
+    user = UserFactory(username="auditor3")
+    other = UserFactory(username="subject")
+    with transaction.atomic():
+        first = audit.record(actor=user, action=ExampleAction.FIRST)
+    with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+        n = audit.record_many(
+            actor=user,
+            action=ExampleAction.THING,
+            rows=[(other, {"n": i}, {"n": i + 1}) for i in range(4)],
+        )
+    assert n == 4
+    writes = [q["sql"] for q in ctx.captured_queries if "audit" in q["sql"]]
+    assert len(writes) == 3  # the head locked, the rows inserted at once, the head moved
+    stored = list(AuditEvent.objects.filter(actor=user).order_by("seq"))
+    assert [e.seq for e in stored] == [first.seq + i for i in range(5)]
+    assert all(b.prev_hash == a.hash for a, b in zip(stored, stored[1:], strict=False))
+    assert [e.after for e in stored[1:]] == [{"n": i + 1} for i in range(4)]
+    assert {e.object_id for e in stored[1:]} == {str(other.pk)}
+    head = AuditChainHead.objects.get(chain=stored[0].chain)
+    assert (head.seq, head.hash) == (stored[-1].seq, stored[-1].hash)
+    assert list(audit.verify()) == []
