@@ -5,9 +5,25 @@ from django.contrib import admin
 
 from letters import services
 from letters.models import LetterTemplate, StandardText
+from workspace import access
 
 
 class _ThroughServices(admin.ModelAdmin):
+    """Lists and choices of the administrator's own departments (a superuser's: all); the
+    service refuses the rest whatever the form sends."""
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request).select_related("department")
+        if request.user.is_superuser:
+            return rows
+        return rows.filter(department_id__in=access.my_department_ids(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "department" and not request.user.is_superuser:
+            field.queryset = field.queryset.filter(pk__in=access.my_department_ids(request.user))
+        return field
+
     def save_model(self, request, obj, form, change):
         services.setting_save(actor=request.user, instance=obj)
 

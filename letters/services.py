@@ -24,6 +24,7 @@ from kernel.errors import NotFound, PermissionDenied, ValidationError
 from letters import codes, render, selectors, signing
 from letters.audit_actions import LetterAction
 from letters.models import EmailSent, IssuedLetter, LetterTemplate, SignedApproval, StandardText
+from workspace import access
 from workspace.models import Draft
 from workspace.services import approvals, desk
 
@@ -192,16 +193,31 @@ SETTING_ACTIONS = {
 }
 
 
-def _require_admin(actor, model, verb: str):
-    perm = f"letters.{verb}_{model._meta.model_name}"
+def _require_admin(actor, instance, verb: str):
+    """An administrator with the model's permission, of the department the template or text
+    belongs to: one who holds a post there (a superuser keeps every department's). A change
+    is checked against the department the row had and the one it is given, so nobody moves
+    another department's text into theirs or theirs into another's."""
+    perm = f"letters.{verb}_{instance._meta.model_name}"
     if not (actor.is_active and actor.is_staff and actor.has_perm(perm)):
         raise PermissionDenied(_("Only an administrator may change letter templates."))
+    if actor.is_superuser:
+        return
+    departments = {instance.department_id}
+    if instance.pk is not None:
+        departments |= set(
+            type(instance).objects.filter(pk=instance.pk).values_list("department_id", flat=True)
+        )
+    if not departments <= set(access.my_department_ids(actor)):
+        raise PermissionDenied(
+            _("Only an administrator of this department may change its letters' settings.")
+        )
 
 
 def setting_save(*, actor, instance: LetterTemplate | StandardText):
     """Create or change a department's letter template or a standard text."""
     creating = instance.pk is None
-    _require_admin(actor, type(instance), "add" if creating else "change")
+    _require_admin(actor, instance, "add" if creating else "change")
     if isinstance(instance, LetterTemplate):
         instance.updated_at = timezone.now()
     instance.full_clean()
@@ -216,7 +232,7 @@ def setting_save(*, actor, instance: LetterTemplate | StandardText):
 
 
 def setting_delete(*, actor, instance: LetterTemplate | StandardText) -> None:
-    _require_admin(actor, type(instance), "delete")
+    _require_admin(actor, instance, "delete")
     with transaction.atomic():
         audit.record(actor=actor, action=SETTING_ACTIONS[type(instance)].delete, obj=instance)
         instance.delete()
