@@ -49,7 +49,13 @@ class PaperNotKept(Exception):
 def figures_pdf(*, kpi_return: KpiReturn, values: dict) -> SimpleUploadedFile:
     """The one-page PDF of a return's typed figures, as the upload the intake takes."""
     entity, period, version = kpi_return.entity, kpi_return.period, kpi_return.version
-    pdf = report.return_pdf(entity=entity, period=period, version=version, values=values)
+    pdf = report.return_pdf(
+        entity=entity,
+        period=period,
+        version=version,
+        values=values,
+        by_entity=kpi_return.channel == KpiReturn.Channel.ENTITY,
+    )
     name = f"kpi-return-{entity.code}-{period.code}-v{version}.pdf"
     return SimpleUploadedFile(name, pdf, "application/pdf")
 

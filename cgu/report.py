@@ -508,14 +508,17 @@ def _render_pdf(data: ReportData) -> bytes:
     return out.getvalue()
 
 
-def return_pdf(*, entity, period, version: int, values: dict) -> bytes:
+def return_pdf(*, entity, period, version: int, values: dict, by_entity: bool = False) -> bytes:
     """A one-page PDF of a return entered in the form or the API, so that it goes on the
-    monitoring file as a paper like an uploaded one."""
+    monitoring file as a paper like an uploaded one; it says who entered the figures (the
+    entity itself, ``by_entity``, or the CGU on its behalf)."""
     with translation.override("en"):
-        return _return_pdf(entity=entity, period=period, version=version, values=values)
+        return _return_pdf(
+            entity=entity, period=period, version=version, values=values, by_entity=by_entity
+        )
 
 
-def _return_pdf(*, entity, period, version, values) -> bytes:
+def _return_pdf(*, entity, period, version, values, by_entity) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
@@ -535,7 +538,10 @@ def _return_pdf(*, entity, period, version, values) -> bytes:
             styles["Heading3"],
         ),
         Paragraph(
-            _("Figures entered in Daftar by the Corporate Governance Unit."), styles["BodyText"]
+            _("Figures filed in Daftar by the entity itself and certified by its head.")
+            if by_entity
+            else _("Figures entered in Daftar by the Corporate Governance Unit."),
+            styles["BodyText"],
         ),
         Spacer(1, 5 * mm),
         Table(

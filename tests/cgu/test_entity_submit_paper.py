@@ -4,11 +4,13 @@ true while the task waits, a failure is on the return and on the CGU's page, and
 scheduler's sweep enqueues it again until the paper is kept."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from cgu import originals, tasks
 from cgu.models import EntityUser, KpiReturn
@@ -20,6 +22,7 @@ from cgu.services.entity import (
     entity_user_invite,
     invitation_accept,
 )
+from documents import storage
 from documents.models import Paper
 from kernel.errors import ActionRefused
 from tests.cgu.conftest import uni_rows
@@ -83,6 +86,11 @@ def test_received_at_once_and_the_paper_follows(filed, client):
     assert r.paper.title == f"KPI return UOP {o.q3.code} v1"
     assert r.paper.created_by == o.prep.user
     assert r.paper.current_version.mime_type == "application/pdf"
+    # The PDF says who entered the figures: the entity itself, certified by its head.
+    with storage.open_object(r.paper.current_version.storage_name) as stream:
+        text = " ".join(PdfReader(io.BytesIO(stream.read())).pages[0].extract_text().split())
+    assert "filed in Daftar by the entity itself and certified by its head" in text
+    assert "Corporate Governance Unit" not in text
     page = client.get(reverse("cgu:return", args=[r.pk])).content.decode()
     assert "the return as received" in page and "being made" not in page
     # Enqueued twice (the sweep and a slow worker): one paper.
