@@ -2,12 +2,14 @@
 
 import html
 import re
+from datetime import date, datetime
+from functools import lru_cache
 
 from django import template
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from workspace import tracking
 
@@ -21,6 +23,31 @@ def days_since(value, now=None) -> int:
     if not value:
         return 0
     return max(0, ((now or timezone.now()) - value).days)
+
+
+# Format characters whose output depends on more than the wall-clock time and the language
+# (time zone names and offsets, the epoch): never remembered by ``dated``.
+_ZONED = set("eOTZUcrI")
+
+
+@register.filter(expects_localtime=True)
+def dated(value, fmt: str = "j M Y") -> str:
+    """``value|date:fmt``, remembered per wall-clock time, format and language: the inbox shows
+    a due date on each of its 50 rows (mostly the same few days) and the file page a time on
+    each movement, paragraph and stay, and Django's formatter costs ~25 µs a call (session 11:
+    2.8 of the busiest inbox's 5.4 ms of template, instrumented). The value arrives in the
+    site's time (``expects_localtime``), so its wall-clock fields are what is shown."""
+    if not value:
+        return ""
+    if _ZONED & set(fmt):
+        return dateformat.format(value, fmt)
+    wall = value.replace(tzinfo=None) if isinstance(value, datetime) else value
+    return _dated(wall, fmt, get_language())
+
+
+@lru_cache(maxsize=8192)
+def _dated(value: date | datetime, fmt: str, language: str) -> str:
+    return dateformat.format(value, fmt)
 
 
 @register.filter
