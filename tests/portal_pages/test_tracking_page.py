@@ -229,3 +229,17 @@ def test_client_address_header_is_used_only_when_configured(rf, settings):
     assert ratelimit.client_of(request) == "10.0.0.1"  # no proxy trusted: header ignored
     settings.DAFTAR_TRUSTED_PROXY_COUNT = 1
     assert ratelimit.client_of(request) == "198.51.100.2"
+
+
+def test_the_home_page_leads_to_filing_a_complaint_and_the_complaints_figures(client, tree):
+    html = client.get(tree.home.url).content.decode()
+    services = html[
+        html.index('class="service-cards"') : html.index(
+            "</ul>", html.index('class="service-cards"')
+        )
+    ]
+    assert 'href="/complaints/new/"' in services and "File a complaint" in services
+    assert 'href="/complaints/statistics/"' in services
+    # Both lead somewhere a citizen can use.
+    assert client.get("/complaints/new/").status_code == 200
+    assert "Complaints" in client.get("/complaints/statistics/").content.decode()
