@@ -4,7 +4,6 @@ software token from Debian's ``softhsm2`` package, stands in for the office's HS
 pair is generated inside the token; only its certificate (issued by a throwaway authority)
 is written into it. Skipped, saying why, where SoftHSM or python-pkcs11 is missing."""
 
-import datetime as dt
 import importlib.util
 import shutil
 import subprocess
@@ -12,9 +11,8 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from daftar import env
 from letters import keys, signing
@@ -37,37 +35,13 @@ pytestmark = [
 ]
 
 
-def _name(common: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
-
-
 def _certificate(*, public_key, subject, issuer, signing_key, ca: bool) -> x509.Certificate:
-    now = dt.datetime.now(dt.UTC)
-    return (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=not ca,
-                content_commitment=not ca,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=ca,
-                crl_sign=ca,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(signing_key, hashes.SHA256())
-    )
+    """A certificate made as the demo's local authority makes its own (``letters.keys``)."""
+    pem = keys._issue_cert(
+        subject=subject, issuer=issuer, public_key=public_key, signing_key=signing_key,
+        ca=ca, years=1,
+    )  # fmt: skip
+    return x509.load_pem_x509_certificate(pem)
 
 
 @pytest.fixture
@@ -92,8 +66,8 @@ def token(tmp_path, monkeypatch, settings):
     root_key = ec.generate_private_key(ec.SECP256R1())
     root = _certificate(
         public_key=root_key.public_key(),
-        subject=_name("Test letters CA"),
-        issuer=_name("Test letters CA"),
+        subject=keys._name("Test letters CA", "Daftar (tests)"),
+        issuer=keys._name("Test letters CA", "Daftar (tests)"),
         signing_key=root_key,
         ca=True,
     )
@@ -112,7 +86,7 @@ def token(tmp_path, monkeypatch, settings):
         public, _private = params.generate_keypair(store=True, label=label)
         office = _certificate(
             public_key=serialization.load_der_public_key(encode_ec_public_key(public)),
-            subject=_name("Finance Department (token)"),
+            subject=keys._name("Finance Department (token)", "Daftar (tests)"),
             issuer=root.subject,
             signing_key=root_key,
             ca=False,
