@@ -85,21 +85,39 @@ def record(
     unaudited write. Raises if called outside a transaction, because then the row and the
     change it describes could disagree. ``action`` must be in the catalogue (a member, or a
     string equal to one's value): ``ValueError`` otherwise, before anything is written."""
-    action = audit_actions.lookup(action)
-    if actor is None or not getattr(actor, "pk", None):
-        raise ValueError("audit.record needs the acting user.")
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit.record must run inside the transaction of the change.")
+    action = _checked(actor, action, "audit.record")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
     chain = actor.pk % settings.DAFTAR_AUDIT_CHAINS
     head = _lock_head(chain)
+    event = _next(
+        head, chain=chain, at=timezone.now(), actor=actor, post=post, action=action,
+        object_type=object_type, object_id=object_id, object_repr=object_repr,
+        before=before, after=after,
+    )  # fmt: skip
+    _append(event, head)
+    return event
+
+
+def _checked(actor, action, name: str):
+    """The catalogue's action; refused without an actor or outside a transaction."""
+    action = audit_actions.lookup(action)
+    if actor is None or not getattr(actor, "pk", None):
+        raise ValueError(f"{name} needs the acting user.")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{name} must run inside the transaction of the change.")
+    return action
+
+
+def _next(head, *, chain, at, actor, post, action, object_type, object_id, object_repr,
+          before, after) -> AuditEvent:  # fmt: skip
+    """The row after the (locked) chain ``head``, hashed; the head moved to it in memory."""
     event = AuditEvent(
         chain=chain,
         seq=head.seq + 1,
-        at=timezone.now(),
+        at=at,
         actor_id=actor.pk,
         post_id=getattr(post, "pk", post),
         action=action.value,
@@ -112,7 +130,6 @@ def record(
     )
     event.hash = compute_hash(event)
     head.seq, head.hash = event.seq, event.hash
-    _append(event, head)
     return event
 
 
@@ -146,35 +163,28 @@ def record_many(
     once, the rows chained one after the other, inserted in one statement and the head moved
     to the last. For the scheduler's batches (the complaints' escalation sweep), where a
     statement per row is the cost. Returns the number of rows written."""
-    action = audit_actions.lookup(action)
-    if actor is None or not getattr(actor, "pk", None):
-        raise ValueError("audit.record_many needs the acting user.")
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit.record_many must run inside the transaction of the change.")
+    action = _checked(actor, action, "audit.record_many")
     if not rows:
         return 0
     chain = actor.pk % settings.DAFTAR_AUDIT_CHAINS
     head = _lock_head(chain)
     at = timezone.now()
-    events = []
-    for obj, before, after in rows:
-        event = AuditEvent(
+    events = [
+        _next(
+            head,
             chain=chain,
-            seq=head.seq + 1,
             at=at,
-            actor_id=actor.pk,
-            post_id=getattr(post, "pk", post),
-            action=action.value,
+            actor=actor,
+            post=post,
+            action=action,
             object_type=obj._meta.label_lower,
             object_id=str(obj.pk),
-            object_repr=str(obj)[:255],
-            before=_jsonable(before),
-            after=_jsonable(after),
-            prev_hash=head.hash or GENESIS,
-        )
-        event.hash = compute_hash(event)
-        head.seq, head.hash = event.seq, event.hash
-        events.append(event)
+            object_repr=str(obj),
+            before=before,
+            after=after,
+        )  # fmt: skip
+        for obj, before, after in rows
+    ]
     _insert_many(events)
     head.save(update_fields=["seq", "hash"])
     return len(events)
