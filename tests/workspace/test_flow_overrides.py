@@ -16,8 +16,9 @@ from workspace import flows
 def test_the_overrides_were_written_for_the_installed_viewflow():
     assert version("django-viewflow") == flows.WRITTEN_FOR_VIEWFLOW, (
         "Viewflow changed: compare workspace/flows.py's RouteActivation and StepActivation "
-        "with the new release's SwitchActivation and FunctionActivation, then update "
-        "WRITTEN_FOR_VIEWFLOW."
+        "with the new release's SwitchActivation and FunctionActivation, and the rows "
+        "complaints.services._escalate_flows writes with what a Switch and a task node write "
+        "(tests/complaints/test_sweep.py compares them), then update WRITTEN_FOR_VIEWFLOW."
     )
 
 
