@@ -48,20 +48,32 @@ class PaperNotKept(Exception):
 
 def figures_pdf(*, kpi_return: KpiReturn, values: dict) -> SimpleUploadedFile:
     """The one-page PDF of a return's typed figures, as the upload the intake takes."""
-    entity, period, version = kpi_return.entity, kpi_return.period, kpi_return.version
-    pdf = report.return_pdf(
-        entity=entity,
-        period=period,
-        version=version,
+    return figures_upload(
+        entity=kpi_return.entity,
+        period=kpi_return.period,
+        version=kpi_return.version,
         values=values,
         by_entity=kpi_return.channel == KpiReturn.Channel.ENTITY,
+    )
+
+
+def figures_upload(*, entity, period, version: int, values: dict, by_entity: bool = False):
+    """The one-page PDF of typed figures for the version about to be made (``figures_pdf``
+    once the return exists)."""
+    pdf = report.return_pdf(
+        entity=entity, period=period, version=version, values=values, by_entity=by_entity
     )
     name = f"kpi-return-{entity.code}-{period.code}-v{version}.pdf"
     return SimpleUploadedFile(name, pdf, "application/pdf")
 
 
+def title_of(*, entity, period, version: int) -> str:
+    """The return's paper's title."""
+    return f"KPI return {entity.code} {period.code} v{version}"
+
+
 def paper_title(kpi_return: KpiReturn) -> str:
-    return f"KPI return {kpi_return.entity.code} {kpi_return.period.code} v{kpi_return.version}"
+    return title_of(entity=kpi_return.entity, period=kpi_return.period, version=kpi_return.version)
 
 
 def put_on_monitoring_file(*, actor, kpi_return: KpiReturn) -> None:

@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cgu import intake, report
+from cgu import intake
 from cgu.audit_actions import CguAction
 from cgu.flows import KpiReviewFlow
 from cgu.models import KpiReturn, KpiValue, PublicSectorEntity, ReportingPeriod
-from cgu.originals import enclose, put_on_monitoring_file
+from cgu.originals import enclose, figures_upload, put_on_monitoring_file, title_of
 from cgu.services._common import require_cgu_post
 from documents.models import Paper
 from documents.services import paper_discard, paper_upload
@@ -137,15 +137,13 @@ def _original_kept(*, actor, entity, period, version: int, parsed: intake.Parsed
     if parsed.content:
         upload = SimpleUploadedFile(parsed.filename or "return", parsed.content, parsed.mime_type)
     else:
-        pdf = report.return_pdf(entity=entity, period=period, version=version, values=values)
-        name = f"kpi-return-{entity.code}-{period.code}-v{version}.pdf"
-        upload = SimpleUploadedFile(name, pdf, "application/pdf")
+        upload = figures_upload(entity=entity, period=period, version=version, values=values)
     try:
         paper = paper_upload(
             actor=actor,
             upload=upload,
             kind=Paper.Kind.KPI_RETURN,
-            title=f"KPI return {entity.code} {period.code} v{version}",
+            title=title_of(entity=entity, period=period, version=version),
         ).paper
     except ValidationError as exc:
         raise intake.ReturnRejected([intake.RowError(None, "", m) for m in exc.messages])
