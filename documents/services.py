@@ -11,6 +11,7 @@ rollback hook. ``manage.py documents_verify --delete-orphans`` finds and removes
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from functools import partial
 
 from django.db import transaction
@@ -87,81 +88,89 @@ def _store(
     """Write the object, then the rows and the audit row in one transaction; compensate.
     ``recheck(paper)``, if given, runs again with the paper's row locked (the file may have
     moved on since the caller checked), and a refusal there deletes the object."""
+    refused = _(
+        "The paper could not be stored just now, so nothing was saved. Try again in a "
+        "few minutes; if it keeps failing, tell the IT cell."
+    )
+    with _kept_object(intake, what="an upload", refused=refused) as name:
+        if paper is None:
+            paper = Paper(title=_title(title, intake), kind=kind, created_by=actor)
+            paper.full_clean()
+            paper.save(force_insert=True)
+            number = 1
+        else:
+            paper = Paper.objects.select_for_update().get(pk=paper.pk)
+            if paper.is_frozen:
+                raise _frozen(paper)
+            if recheck is not None:
+                recheck(paper)
+            number = (paper.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = PaperVersion(
+            paper=paper,
+            number=number,
+            storage_name=name,
+            original_filename=intake.display_name,
+            sha256=intake.sha256,
+            size=intake.size,
+            mime_type=intake.mime,
+            page_count=intake.page_count,
+            derived_from=derived_from,
+            note=note[:255],
+            signature_status=intake.signature[0],
+            signature_signer=intake.signature[1],
+            signature_trusted=intake.signature[2],
+            created_by=actor,
+        )
+        version.full_clean(validate_unique=False, validate_constraints=False)
+        version.save(force_insert=True)
+        paper.current_version = version
+        paper.save(update_fields=["current_version"])
+        audit.record(
+            actor=actor,
+            action=action,
+            obj=version,
+            after={
+                "paper": paper.pk,
+                "kind": paper.kind,
+                "version": number,
+                "file": intake.display_name,
+                "type": intake.mime,
+                "size": intake.size,
+                "pages": intake.page_count,
+                "sha256": intake.sha256,
+                "received_sha256": intake.received_sha256,
+                "changes": intake.changes,
+                **(
+                    {"signature": intake.signature[0], "signed_by": intake.signature[1]}
+                    if intake.signature[0]
+                    else {}
+                ),
+                **(audit_extra or {}),
+            },
+        )
+        transaction.on_commit(partial(_after_commit, version.pk), robust=True)
+    return version
+
+
+@contextmanager
+def _kept_object(intake: Intake, *, what: str, refused: str):
+    """Write ``intake``'s object, then give its name to the caller, whose rows go in one
+    transaction opened here; if that transaction does not commit, the object is deleted
+    again, so no stored object outlives a refusal or a failure."""
     try:
         name = storage.save_object(intake.storage_name, intake.stream, intake.mime)
     except Exception as exc:
-        logger.exception("Storing an upload failed")
-        raise ActionRefused(
-            _(
-                "The paper could not be stored just now, so nothing was saved. Try again in a "
-                "few minutes; if it keeps failing, tell the IT cell."
-            )
-        ) from exc
+        logger.exception("Storing %s failed", what)
+        raise ActionRefused(refused) from exc
     committed: list[bool] = []
     try:
         with transaction.atomic():
-            if paper is None:
-                paper = Paper(title=_title(title, intake), kind=kind, created_by=actor)
-                paper.full_clean()
-                paper.save(force_insert=True)
-                number = 1
-            else:
-                paper = Paper.objects.select_for_update().get(pk=paper.pk)
-                if paper.is_frozen:
-                    raise _frozen(paper)
-                if recheck is not None:
-                    recheck(paper)
-                number = (paper.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-            version = PaperVersion(
-                paper=paper,
-                number=number,
-                storage_name=name,
-                original_filename=intake.display_name,
-                sha256=intake.sha256,
-                size=intake.size,
-                mime_type=intake.mime,
-                page_count=intake.page_count,
-                derived_from=derived_from,
-                note=note[:255],
-                signature_status=intake.signature[0],
-                signature_signer=intake.signature[1],
-                signature_trusted=intake.signature[2],
-                created_by=actor,
-            )
-            version.full_clean(validate_unique=False, validate_constraints=False)
-            version.save(force_insert=True)
-            paper.current_version = version
-            paper.save(update_fields=["current_version"])
-            audit.record(
-                actor=actor,
-                action=action,
-                obj=version,
-                after={
-                    "paper": paper.pk,
-                    "kind": paper.kind,
-                    "version": number,
-                    "file": intake.display_name,
-                    "type": intake.mime,
-                    "size": intake.size,
-                    "pages": intake.page_count,
-                    "sha256": intake.sha256,
-                    "received_sha256": intake.received_sha256,
-                    "changes": intake.changes,
-                    **(
-                        {"signature": intake.signature[0], "signed_by": intake.signature[1]}
-                        if intake.signature[0]
-                        else {}
-                    ),
-                    **(audit_extra or {}),
-                },
-            )
+            yield name
             transaction.on_commit(partial(committed.append, True))
-            transaction.on_commit(partial(_after_commit, version.pk), robust=True)
     except BaseException:
         if not committed:
             storage.delete_quietly(name)
         raise
-    return version
 
 
 def _after_commit(version_id: int) -> None:
@@ -316,45 +325,34 @@ def paper_stamp(
     intake = pipeline.run(
         pipeline.from_bytes(stamped, kind=paper.kind, name=f"{stem}.pdf"), RENDITION_STEPS
     )
-    try:
-        name = storage.save_object(intake.storage_name, intake.stream, intake.mime)
-    except Exception as exc:
-        logger.exception("Storing a stamped copy failed")
-        raise ActionRefused(_("The stamped copy could not be stored just now.")) from exc
-    committed: list[bool] = []
-    try:
-        with transaction.atomic():
-            rendition = PaperRendition(
-                version=version,
-                kind=PaperRendition.Kind.STAMPED,
-                storage_name=name,
-                sha256=intake.sha256,
-                size=intake.size,
-                mime_type=intake.mime,
-                page_count=intake.page_count,
-                note=text.replace("\n", " · ")[:255],
-                created_by=actor,
-            )
-            rendition.full_clean(validate_unique=False, validate_constraints=False)
-            rendition.save(force_insert=True)
-            audit.record(
-                actor=actor,
-                action=PaperAction.STAMP,
-                obj=rendition,
-                after={
-                    "paper": paper.pk,
-                    "version": version.number,
-                    "version_sha256": version.sha256,
-                    "stamp": text,
-                    "sha256": intake.sha256,
-                    "size": intake.size,
-                },
-            )
-            transaction.on_commit(partial(committed.append, True))
-    except BaseException:
-        if not committed:
-            storage.delete_quietly(name)
-        raise
+    refused = _("The stamped copy could not be stored just now.")
+    with _kept_object(intake, what="a stamped copy", refused=refused) as name:
+        rendition = PaperRendition(
+            version=version,
+            kind=PaperRendition.Kind.STAMPED,
+            storage_name=name,
+            sha256=intake.sha256,
+            size=intake.size,
+            mime_type=intake.mime,
+            page_count=intake.page_count,
+            note=text.replace("\n", " · ")[:255],
+            created_by=actor,
+        )
+        rendition.full_clean(validate_unique=False, validate_constraints=False)
+        rendition.save(force_insert=True)
+        audit.record(
+            actor=actor,
+            action=PaperAction.STAMP,
+            obj=rendition,
+            after={
+                "paper": paper.pk,
+                "version": version.number,
+                "version_sha256": version.sha256,
+                "stamp": text,
+                "sha256": intake.sha256,
+                "size": intake.size,
+            },
+        )
     return rendition
 
 

@@ -142,6 +142,20 @@ def test_version_numbers_are_unique_per_paper(clerk, first):
         )
 
 
+def test_a_stamp_whose_rows_fail_leaves_no_stored_copy(clerk, first, monkeypatch, nothing_left):
+    """The stamped copy's object is written before its row; a failure in the transaction
+    deletes it again (the same compensation as every version's)."""
+    import documents.services as services
+
+    def broken(**kwargs):
+        raise RuntimeError("the audit trail is unavailable")
+
+    monkeypatch.setattr(services.audit, "record", broken)
+    with nothing_left(), pytest.raises(RuntimeError):
+        paper_stamp(actor=clerk, version=first, text="Diary No. 9")
+    assert not PaperRendition.objects.exists()
+
+
 def test_stamp_makes_a_copy_beside_the_version_never_a_new_version(clerk, first):
     original = _content(first)
     stamped = paper_stamp(actor=clerk, version=first, text="Diary No. 123/2025\n12 Mar 2025")
