@@ -8,6 +8,12 @@ it counts as registered (not a duplicate), resolved, resolved within the limit (
 tenths of a day), escalated, reopened, rated, rated satisfied. Escalations are counted as they
 happen (``escalated``: at the office reached, by day).
 
+The ``open`` and ``due`` rows grow with offices × days. Beside them each open complaint also
+counts once in its office's roll-up (``open_all``, and ``due_all`` when a limit runs), under
+the one day ``ALL_DAYS``: a dashboard takes the totals from the roll-ups and reads the day rows
+only for the days its age buckets and "overdue" need (the last ``RECENT_DAYS`` registered, the
+days still to fall due), a bounded number of rows however long the office has been on Daftar.
+
 Every service that changes a complaint takes its keys before the change and applies the
 difference after it (``change``), in the same transaction, in one statement (an upsert that
 adds). ``count_from_scratch`` counts the same keys over every complaint; ``rebuild`` replaces
@@ -18,10 +24,13 @@ figures equal the count from scratch.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from types import SimpleNamespace
+from uuid import uuid4
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -54,6 +63,14 @@ FIELDS = (
 
 TENTH_OF_A_DAY = 8640  # seconds
 
+# The figures' version: a token in the cache, replaced after every commit that changed a kept
+# figure, so that what is worked out from them (the dashboards' fragments) can be cached under
+# it and is never served once a figure has moved.
+VERSION_KEY = "complaints:figures:version"
+
+# The day under which the roll-ups (``open_all``, ``due_all``) are kept: never a real day.
+ALL_DAYS = dt.date(1, 1, 1)
+
 
 def _day(moment):
     return timezone.localdate(moment)
@@ -65,8 +82,10 @@ def keys(c) -> list[tuple]:
     if c.status in OPEN_STATUSES:
         where = (c.office_id, c.district_id, c.level)
         out.append((OFFICE, OfficeFigure.Kind.OPEN.value, *where, _day(c.registered_at)))
+        out.append((OFFICE, OfficeFigure.Kind.OPEN_ALL.value, *where, ALL_DAYS))
         if c.due_at is not None:
             out.append((OFFICE, OfficeFigure.Kind.DUE.value, *where, _day(c.due_at)))
+            out.append((OFFICE, OfficeFigure.Kind.DUE_ALL.value, *where, ALL_DAYS))
     if c.duplicate_of_id is None:
         d = c.district_id
         out.append((DISTRICT, "registered", d, 0))
@@ -134,6 +153,23 @@ def apply(delta: Counter) -> None:
         else:
             for sql, params in statements:
                 cursor.execute(sql, params)
+    transaction.on_commit(_moved)
+
+
+def version() -> str | None:
+    """The figures' version now (a new one is made when none is kept); None while the cache
+    is unreachable, when nothing should be cached under it."""
+    token = cache.get(VERSION_KEY)
+    if token is None:
+        cache.add(VERSION_KEY, uuid4().hex, timeout=None)
+        token = cache.get(VERSION_KEY)
+    return token
+
+
+def _moved() -> None:
+    """After a commit that changed the figures: a new version (a skipped write while the cache
+    is unreachable leaves what was cached to its own timeout)."""
+    cache.set(VERSION_KEY, uuid4().hex, timeout=None)
 
 
 def _upsert(model, key: list[str], rows: list[tuple]) -> tuple[str, list]:
@@ -250,6 +286,7 @@ def rebuild(apps=None) -> int:
             ),
             batch_size=5000,
         )
+        transaction.on_commit(_moved)
     return len(counts)
 
 

@@ -346,7 +346,10 @@ class ComplaintProcess(Process):
 class OfficeFigure(models.Model):
     """The dashboards' kept figures (``complaints.figures``): how many open complaints each
     office holds from a district, by the day they were registered (``open``) and the day they
-    fall due (``due``), and how many were escalated to it on each day (``escalated``).
+    fall due (``due``), and how many were escalated to it on each day (``escalated``); and the
+    same open complaints on one row per office, district and level whatever their day
+    (``open_all``, ``due_all``, under ``figures.ALL_DAYS``), so that a dashboard reads only the
+    recent and coming days' rows beside them, not a row per day since the first complaint.
     Written only by the services, in the transaction of each change; ``manage.py
     complaints_figures --rebuild`` counts them again from the complaints."""
 
@@ -354,6 +357,8 @@ class OfficeFigure(models.Model):
         OPEN = "open", "open, by day registered"
         DUE = "due", "open, by day due"
         ESCALATED = "escalated", "escalated to the office, by day"
+        OPEN_ALL = "open_all", "open, every day together"
+        DUE_ALL = "due_all", "open with a time limit, every day together"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     office = models.ForeignKey("workspace.Section", on_delete=models.CASCADE, related_name="+")

@@ -25,7 +25,7 @@ from workspace.models import District, Post, TerritorialRole
 def queue(user, *, mine_only: bool = False):
     """The complaints ``user`` may see, those due soonest first (time left): a queryset, for
     counts and tests; the screen reads one page at a time (``queue_page``)."""
-    posts = access.my_posts(user)
+    posts = access.screen_posts(user)
     rows = Complaint.objects.filter(access.visible_q(posts))
     if mine_only:
         rows = rows.filter(office__in=[p.section_id for p in posts])
@@ -108,7 +108,7 @@ def queue_page(user, *, mine_only: bool = False, after: str | None = None) -> Qu
     page of rows each, in one statement (a UNION ALL); the page's complaints read by key. No
     count of the whole queue, no OFFSET: the page costs the same deep in a district of a
     hundred thousand complaints."""
-    posts = access.my_posts(user)
+    posts = access.screen_posts(user)
     mine = {p.section_id for p in posts}
     parts = _queue_parts(posts, mine_only)
     if not parts:
@@ -154,7 +154,7 @@ def queue_page(user, *, mine_only: bool = False, after: str | None = None) -> Qu
 
 
 def office_ids(user) -> set[int]:
-    return {p.section_id for p in access.my_posts(user)}
+    return {p.section_id for p in access.screen_posts(user)}
 
 
 def days_left(complaint: Complaint, now=None) -> int | None:
@@ -267,7 +267,7 @@ def dashboard_scope(user):
     for the Performance Management Cell, a division for a Commissioner's office, a district
     for a Deputy Commissioner's office; None when they hold no such post. Figures only: no
     complaint or complainant is listed."""
-    posts = access.my_posts(user)
+    posts = access.screen_posts(user)
     roles = {p.section.territorial_role: p.section for p in posts}
     if TerritorialRole.PERFORMANCE_CELL in roles:
         return roles[TerritorialRole.PERFORMANCE_CELL].name, Q()
@@ -282,30 +282,36 @@ def dashboard_scope(user):
 
 def dashboard(scope_q, *, now=None) -> dict:
     """Pending complaints by age and by office, overdue, and escalations in the last 30 days:
-    two grouped queries over the kept figures (``complaints.figures``: a row per office,
-    district and day), never over the complaints themselves. Ages and due dates count in the
-    site's days: a complaint registered on the 2nd is 15 days old on the 17th; one due at the
-    start of the 17th is overdue from then."""
+    two grouped queries over the kept figures (``complaints.figures``), never over the
+    complaints themselves. The totals come from the offices' roll-ups (``open_all``,
+    ``due_all``); of the rows per day only the days the younger ``AGE_BUCKETS`` cover and the days
+    still to fall due are read (the oldest bucket and "overdue" are the roll-up less those), so
+    the rows read do not grow with the days an office has been on Daftar. Ages and due dates
+    count in the site's days: a complaint registered on the 2nd is 15 days old on the 17th; one
+    due at the start of the 17th is overdue from then."""
 
     now = now or timezone.now()
     today = timezone.localdate(now)
     days = timezone.timedelta
-    open_rows = Q(kind=OfficeFigure.Kind.OPEN)
+    kind = OfficeFigure.Kind
+    oldest = AGE_BUCKETS[-1][0]  # the open-ended bucket: the roll-up less the recent days
+    recent = Q(kind=kind.OPEN, day__gte=today - days(days=oldest - 1))
+    coming = Q(kind=kind.DUE, day__gt=today)
     age = {}
-    for low, high in AGE_BUCKETS:
-        q = open_rows & Q(day__lte=today - days(days=low))
-        if high is not None:
-            q &= Q(day__gte=today - days(days=high))
+    for low, high in AGE_BUCKETS[:-1]:
+        q = Q(kind=kind.OPEN, day__lte=today - days(days=low), day__gte=today - days(days=high))
         age[f"age_{low}"] = Sum("n", filter=q, default=0)
+    pending = Sum("n", filter=Q(kind=kind.OPEN_ALL), default=0)
     by_office = list(
-        OfficeFigure.objects.filter(
-            scope_q, kind__in=[OfficeFigure.Kind.OPEN, OfficeFigure.Kind.DUE]
-        )
+        OfficeFigure.objects.filter(scope_q)
+        .filter(Q(kind__in=[kind.OPEN_ALL, kind.DUE_ALL]) | recent | coming)
         .values("office", "office__name_en", "office__name_ur", "level")
         .annotate(
-            pending=Sum("n", filter=open_rows, default=0),
-            overdue=Sum("n", filter=Q(kind=OfficeFigure.Kind.DUE, day__lte=today), default=0),
+            pending=pending,
+            overdue=Sum("n", filter=Q(kind=kind.DUE_ALL), default=0)
+            - Sum("n", filter=coming, default=0),
             **age,
+            **{f"age_{oldest}": pending - Sum("n", filter=recent, default=0)},
         )
         .filter(pending__gt=0)
         .order_by("-level", "-overdue", "office__name_en")
@@ -323,6 +329,9 @@ def dashboard(scope_q, *, now=None) -> dict:
     for row in by_office:
         row["office_name"] = pick(row["office__name_en"], row["office__name_ur"])
         row["ages"] = [row[f"age_{low}"] for low, _ in AGE_BUCKETS]
+        # The row's cells as text, in the table's order: one loop in the template, and no
+        # number formatting per cell (Daftar shows counts without grouping).
+        row["cells"] = [str(n) for n in (row["pending"], row["overdue"], *row["ages"])]
     for row in escalations:
         row["district"] = pick(row["district__name_en"], row["district__name_ur"])
     return {
