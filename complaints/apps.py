@@ -9,15 +9,20 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         from complaints.audit_actions import ComplaintAction
+        from complaints.models import PORTAL_USERNAME
         from complaints.views import open_from_tracking_page
         from kernel import audit_actions
         from kernel.audit_actions import RecordActions
         from portal_pages.track import register_other_matters
+        from workspace.services import receipts
         from workspace.services.organisation import ORG_ACTIONS, ORG_FIELDS
 
         audit_actions.register(ComplaintAction)
         # A complaint's number typed into the public site's tracking page finds it.
         register_other_matters(open_from_tracking_page)
+        # A filed complaint lands as a receipt at its office's complaint cell, sent by the
+        # portal's service account (complaints.services._receipt_at_cell).
+        receipts.register_sender(PORTAL_USERNAME)
 
         # The categories' catalogue is kept in the admin through the organisation's audited
         # save (workspace.admin.AuditedAdmin).

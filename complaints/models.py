@@ -123,6 +123,16 @@ class Complaint(models.Model):
         related_name="complaints",
         verbose_name=_("handling office"),
     )
+    # The receipt it landed as in the desk's receipts of the office's complaint cell (issue 21
+    # item 3): its number, category and district, never the complainant.
+    receipt = models.OneToOneField(
+        "workspace.Receipt",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaint",
+        verbose_name=_("receipt"),
+    )
     # ... and the line office it was marked to for action, if any.
     marked_to = models.ForeignKey(
         "workspace.Section",

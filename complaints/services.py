@@ -17,9 +17,11 @@ from decimal import Decimal
 from functools import partial
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -46,7 +48,8 @@ from kernel import audit
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from kernel.locks import cap_lock_wait
 from workspace import tracking
-from workspace.models import District, Holding, Section, Tehsil, TerritorialRole
+from workspace.models import District, Holding, Post, Section, Tehsil, TerritorialRole
+from workspace.services import receipts
 from workspace.tracking import display
 
 logger = logging.getLogger("daftar.complaints")
@@ -80,6 +83,43 @@ def office_at(district: District, level: int) -> Section | None:
             territorial_role=TerritorialRole.COMMISSIONER, division_id=district.division_id
         ).first()
     return sections.filter(territorial_role=TerritorialRole.PERFORMANCE_CELL).first()
+
+
+def cell_of(office: Section) -> Post | None:
+    """The office's complaint cell: its Section Officer's post (the cell's officer), else its
+    lowest active post; with ``office`` as its section (read already)."""
+    post = (
+        Post.objects.filter(section=office, is_active=True)
+        .order_by(
+            Case(When(level=Post.Level.SECTION_OFFICER, then=Value(0)), default=Value(1)),
+            "level",
+            "pk",
+        )
+        .first()
+    )
+    if post is not None:
+        post.section = office
+    return post
+
+
+def _receipt_at_cell(*, actor, cell: Post, complaint: Complaint):
+    """The complaint diarised as an electronic receipt at its office's complaint cell through
+    the desk's receipts service: its number, category and district (in the site's language),
+    never the complainant's name, mobile, CNIC or email, nor the description they typed."""
+    with override(settings.LANGUAGE_CODE):
+        subject = _("Citizen's complaint %(number)s: %(category)s, %(district)s") % {
+            "number": complaint.display_ref,
+            "category": complaint.category.name,
+            "district": complaint.district.name,
+        }
+        sender = _("Citizens' complaints portal")
+    return receipts.receipt_receive(
+        actor=actor,
+        post=cell,
+        sender=sender,
+        subject=subject,
+        time_limit_days=complaint.category.limit_days,
+    )
 
 
 def _no_office() -> ActionRefused:
@@ -150,7 +190,8 @@ def file_complaint(
             {"latitude": _("Give both the latitude and the longitude, or neither.")}
         )
     office = office_at(district, Level.DISTRICT)
-    if office is None:
+    cell = cell_of(office) if office is not None else None
+    if cell is None:
         raise _no_office()
     now = timezone.now()
     complaint = Complaint(
@@ -195,6 +236,7 @@ def file_complaint(
                 .order_by("registered_at")
                 .first()
             )
+            complaint.receipt = _receipt_at_cell(actor=actor, cell=cell, complaint=complaint)
             complaint.save(force_insert=True)
             ComplaintFlow.register.run(complaint=complaint)
             Evidence.objects.bulk_create(
@@ -219,6 +261,7 @@ def file_complaint(
                     "category": category.code,
                     "district": district.code,
                     "office": office.pk,
+                    "receipt": complaint.receipt_id,
                     "due_at": complaint.due_at,
                     "evidence": [
                         {"type": i.mime, "size": i.size, "sha256": i.sha256, "changes": i.changes}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel import audit
-from kernel.errors import ActionRefused, ValidationError
+from kernel.errors import ActionRefused, PermissionDenied, ValidationError
 from workspace import tracking
 from workspace.audit_actions import DeskAction
 from workspace.models import Grading, Post, Priority, Receipt
@@ -117,7 +117,63 @@ def receipt_diarise(
     return receipt
 
 
-def _diarise(*, actor, post, target, year, versions, fields) -> Receipt:
+# The service accounts of the apps above the desk that send it receipts of their own
+# (complaints: a filed complaint lands at its office's complaint cell). Each app registers its
+# account's username in its AppConfig.ready(); the desk takes electronic receipts from those
+# accounts only, through ``receipt_receive``.
+_SENDERS: set[str] = set()
+
+
+def register_sender(username: str) -> None:
+    _SENDERS.add(username)
+
+
+def receipt_receive(
+    *,
+    actor,
+    post: Post,
+    sender: str,
+    subject: str,
+    priority: int = Priority.ROUTINE,
+    time_limit_days: int | None = None,
+) -> Receipt:
+    """Diarise an electronic receipt that an app sends to ``post`` (the next diary number of
+    its section's year, as ``receipt_diarise``), acting as its registered service account
+    ``actor``. No citizen's details: the app keeps its own matter and links to the receipt."""
+    if actor is None or not actor.pk or actor.get_username() not in _SENDERS:
+        raise PermissionDenied
+    desk.require_receivable(post)
+    received_on = timezone.localdate()
+    return _diarise(
+        actor=actor,
+        post=post,
+        target=post,
+        year=received_on.year,
+        versions=[],
+        in_hand=True,
+        fields=dict(
+            sender=sender,
+            sender_address="",
+            letter_number="",
+            letter_date=None,
+            received_on=received_on,
+            mode=Receipt.Mode.ELECTRONIC,
+            subject=subject,
+            priority=priority,
+            grading=Grading.UNCLASSIFIED,
+            is_citizen=False,
+            citizen_name="",
+            citizen_cnic_last4="",
+            citizen_mobile_last4="",
+            time_limit_days=time_limit_days,
+        ),
+    )
+
+
+def _diarise(*, actor, post, target, year, versions, fields, in_hand=False) -> Receipt:
+    """``in_hand``: the section, post and actor were read by the caller and the receipt has no
+    tracking reference nor citizen, so their checks (a query each) are not asked again; the
+    diary number is unique by ``numbering.take``."""
     f = fields
     with transaction.atomic():
         number = numbering.take(f"diary:{post.section_id}:{year}")
@@ -145,9 +201,17 @@ def _diarise(*, actor, post, target, year, versions, fields) -> Receipt:
         )
         if f["is_citizen"]:
             receipt.tracking_ref = tracking.new_reference()
-        receipt.full_clean()
+        if in_hand:
+            receipt.full_clean(
+                exclude=["section", "holding_post", "diarised_by", "file"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        else:
+            receipt.full_clean()
         receipt.save()
-        receipt.papers.set([v.paper for v in versions])
+        if versions:
+            receipt.papers.set([v.paper for v in versions])
         audit.record(
             actor=actor,
             action=DeskAction.RECEIPT_DIARISE,
