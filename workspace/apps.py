@@ -12,7 +12,10 @@ class WorkspaceConfig(AppConfig):
         from accounts.policy import register_post_levels
         from documents import access as paper_access
         from kernel import audit_actions
-        from workspace import checks  # noqa: F401  (registers system checks)
+        from workspace import (
+            checks,  # noqa: F401  (registers system checks)
+            time_limits,  # noqa: F401  (forgets the holidays when one changes)
+        )
         from workspace.audit_actions import DeskAction, OrganisationAction
         from workspace.paper_rule import RULE
 

@@ -4,8 +4,8 @@ days, per department.
 The defaults read the markings as the secretariat does: "Most immediate" by the next
 working day (1), "Immediate" within 3 working days, "Urgent" within a week (7), "Routine"
 within 14 working days. Each department may set its own on its row (``Department.limit_*``,
-in the admin; blank means the default). Working days are Monday to Friday; public holidays
-are not known to Daftar and count as working days.
+in the admin; blank means the default). Working days are Monday to Friday less the public
+holidays an administrator keeps (``Holiday``, those for every province).
 
 A file is overdue at its desk when it is open and
 - it carries a due date (set when it was marked) and that date has passed, or
@@ -21,15 +21,30 @@ counts (one query over the inbox index): ``overdue_where`` for posts of one depa
 limits, ``overdue_q`` for any posts (one term per department and priority). The query's
 ``cutoff`` is found from ``due_date`` itself, so they cannot disagree; a test holds them
 together.
+
+The holidays are read once per process and kept (``holidays``): the inbox asks ``due_date``
+a few dozen times a visit and must not read them each time. Saving or deleting a ``Holiday``
+(the admin, the demo) replaces a version token in the shared cache and forgets this process's
+copy; each process compares its copy's token with the shared one at most every
+``RECHECK_SECONDS``, so another process honours a change within that time, with one cache
+read per process every few seconds and no query on the inbox's path. Rows written past the
+model's signals (a migration, ``QuerySet.update``) need ``forget_holidays()``.
 """
 
 from __future__ import annotations
 
 import operator
+import time as clock
 from datetime import date, datetime, time, timedelta
 from functools import reduce
+from uuid import uuid4
 
+from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -52,10 +67,18 @@ FIELDS = {
 
 
 # ---- the calendar: public holidays and each province's weekend (issue 21) -------------------
-# ``due_date`` above counts Monday to Friday (the desk's rule, unchanged). ``working_due_date``
-# is the same count on the full calendar: the province's weekend (``DAFTAR_WEEKENDS``,
-# {"KP": [5, 6]}; a province not named keeps Saturday and Sunday) and the public holidays kept
-# in the admin (``Holiday``). Complaints count their time limits with it.
+# ``due_date`` below counts Monday to Friday less the holidays kept for every province (the
+# desk's rule). ``working_due_date`` is the same count on a province's full calendar: its
+# weekend (``DAFTAR_WEEKENDS``, {"KP": [5, 6]}; a province not named keeps Saturday and Sunday)
+# and the public holidays kept for every province or for it. Complaints count their time
+# limits with it.
+
+HOLIDAYS_VERSION_KEY = "workspace:holidays:version"
+RECHECK_SECONDS = 5.0
+_NO_DAYS: frozenset[date] = frozenset()
+# This process's copy: the shared token it was read under, when it was last compared, and
+# the closed days by province ("" = the holidays of every province, alone).
+_kept: dict = {"version": None, "checked": None, "rows": None, "by_province": {}}
 
 
 def weekend_of(province: str = "") -> frozenset[int]:
@@ -65,22 +88,74 @@ def weekend_of(province: str = "") -> frozenset[int]:
     return frozenset(weekends.get(province, WEEKEND))
 
 
-def holidays_between(first: date, last: date, province: str = "") -> frozenset[date]:
-    """Public holidays from ``first`` to ``last`` (one query)."""
+def _shared_version():
+    token = cache.get(HOLIDAYS_VERSION_KEY)
+    if token is None:
+        cache.add(HOLIDAYS_VERSION_KEY, uuid4().hex, timeout=None)
+        token = cache.get(HOLIDAYS_VERSION_KEY)
+    return token
 
-    return frozenset(
-        Holiday.objects.filter(date__gte=first, date__lte=last)
-        .filter(Q(province="") | Q(province=province))
-        .values_list("date", flat=True)
-    )
+
+def holidays(province: str = "") -> frozenset[date]:
+    """The public holidays of ``province`` (and of every province), from this process's copy:
+    read from the database when there is none or the shared version moved (compared at most
+    every ``RECHECK_SECONDS``); no query otherwise."""
+    now = clock.monotonic()
+    checked = _kept["checked"]
+    if _kept["rows"] is None or checked is None or now - checked >= RECHECK_SECONDS:
+        version = _shared_version()
+        if _kept["rows"] is None or version is None or version != _kept["version"]:
+            _kept.update(
+                rows=list(Holiday.objects.order_by().values_list("province", "date")),
+                by_province={},
+                version=version,
+            )
+        _kept["checked"] = now
+    by_province = _kept["by_province"]
+    days = by_province.get(province)
+    if days is None:
+        days = by_province[province] = frozenset(
+            day for where, day in _kept["rows"] if where in ("", province)
+        )
+    return days
+
+
+def _forget_here() -> None:
+    _kept.update(rows=None, checked=None, by_province={}, version=None)
+
+
+def forget_holidays() -> None:
+    """Forget this process's holidays and tell the others (a new shared version)."""
+    _forget_here()
+    cache.set(HOLIDAYS_VERSION_KEY, uuid4().hex, timeout=None)
+
+
+@receiver(setting_changed, dispatch_uid="time_limits.caches_changed")
+def _caches_changed(*, setting, **kwargs) -> None:
+    # Another cache (the tests give each test its own): the token kept here was another's.
+    if setting == "CACHES":
+        _forget_here()
+
+
+@receiver(post_save, sender=Holiday, dispatch_uid="time_limits.holiday_saved")
+@receiver(post_delete, sender=Holiday, dispatch_uid="time_limits.holiday_deleted")
+def _holiday_changed(**kwargs) -> None:
+    # Now, and again once committed: a process that read the holidays in between (without
+    # this change) is told again.
+    forget_holidays()
+    transaction.on_commit(forget_holidays)
+
+
+def holidays_between(first: date, last: date, province: str = "") -> frozenset[date]:
+    """Public holidays from ``first`` to ``last``."""
+    return frozenset(day for day in holidays(province) if first <= day <= last)
 
 
 def working_due_date(arrived: date, days: int, province: str = "") -> date:
     """``due_date`` on the province's calendar: ``days`` working days after ``arrived``,
     skipping its weekend and the public holidays."""
     weekend = weekend_of(province)
-    # Holidays within a generous window (each one can push the date on by a day).
-    closed = holidays_between(arrived, arrived + timedelta(days=days * 3 + 60), province)
+    closed = holidays(province)
     due, left = arrived, days
     while left > 0:
         due += timedelta(days=1)
@@ -92,7 +167,7 @@ def working_due_date(arrived: date, days: int, province: str = "") -> date:
 def working_days_between(first: date, last: date, province: str = "") -> int:
     """Working days after ``first`` up to and including ``last`` on the province's calendar."""
     weekend = weekend_of(province)
-    closed = holidays_between(first, last, province)
+    closed = holidays(province)
     n, day = 0, first
     while day < last:
         day += timedelta(days=1)
@@ -111,11 +186,13 @@ def limits_of(department) -> dict[int, int]:
 
 def due_date(arrived: date, days: int) -> date:
     """The last day a file that reached its desk on ``arrived`` may stay there: ``days``
-    working days after the day it arrived."""
+    working days after the day it arrived (Monday to Friday, less the public holidays of
+    every province)."""
+    closed = holidays()
     due, left = arrived, days
     while left > 0:
         due += timedelta(days=1)
-        if due.weekday() not in WEEKEND:
+        if due.weekday() not in WEEKEND and due not in closed:
             left -= 1
     return due
 
