@@ -15,6 +15,7 @@ from django.utils import timezone
 from complaints import services
 from complaints.models import Category, Complaint, Status
 from demo.organisation import DEMO_PASSWORD, LIVE_SINCE, _ensure_holding, _save, _user
+from demo.tehsils import TEHSILS
 from workspace.models import (
     Department,
     District,
@@ -22,6 +23,7 @@ from workspace.models import (
     Holiday,
     Post,
     Section,
+    Tehsil,
     TerritorialRole,
 )
 
@@ -91,6 +93,39 @@ def _cell(actor, section, head_en, head_ur, level, username, reports_to=None):
     return head, cell
 
 
+def _slug(name: str) -> str:
+    return "".join(c for c in name.lower() if c.isalnum())
+
+
+def seed_tehsils(actor, department, district, deputy_commissioner) -> None:
+    """The district's tehsils (``demo.tehsils``), each with its Assistant Commissioner's
+    office: a territorial section of the Chief Secretary's Office, the Assistant
+    Commissioner's post reporting to the Deputy Commissioner, and its officer."""
+    for code, en, ur in TEHSILS:
+        if code != district.code:
+            continue
+        tehsil = _save(actor, Tehsil, {"district": district, "name_en": en}, name_ur=ur)
+        office = _save(
+            actor,
+            Section,
+            {"department": department, "code": f"AC-{district.code}-{_slug(en)}"[:32]},
+            name_en=f"Assistant Commissioner's Office, {en}",
+            name_ur=f"دفترِ اسسٹنٹ کمشنر، {ur}",
+            territorial_role=TerritorialRole.ASSISTANT_COMMISSIONER,
+            district=district,
+            tehsil=tehsil,
+        )
+        post = _save(
+            actor,
+            Post,
+            {"section": office, "level": L.SECTION_OFFICER},
+            designation_en=f"Assistant Commissioner, {en}",
+            designation_ur=f"اسسٹنٹ کمشنر، {ur}",
+            reports_to=deputy_commissioner,
+        )
+        _ensure_holding(actor, post, _user(f"ac-{district.code.lower()}-{_slug(en)}", f"AC {en}"))
+
+
 def seed_offices(progress=print):
     admin = _user("admin", "Daftar Administrator", is_staff=True, is_superuser=True)
     seed_holidays(admin)
@@ -147,7 +182,7 @@ def seed_offices(progress=print):
                 territorial_role=TerritorialRole.DEPUTY_COMMISSIONER,
                 district=district,
             )
-            _cell(
+            dc, _ = _cell(
                 admin,
                 dc_office,
                 f"Deputy Commissioner, {district.name_en}",
@@ -156,6 +191,7 @@ def seed_offices(progress=print):
                 f"dc-{district.code.lower()}",
                 reports_to=commissioner,
             )
+            seed_tehsils(admin, cso, district, dc)
             for dept_code, (code, name_en, name_ur) in LINE.items():
                 dept = Department.objects.filter(code=dept_code).first()
                 if dept is None:
@@ -180,8 +216,8 @@ def seed_offices(progress=print):
                     admin, officer, _user(f"{code.lower()}-{district.code.lower()}", line.name_en)
                 )
         progress(
-            f"  {division.name_en}: Commissioner's office and"
-            f" {division.districts.count()} district offices"
+            f"  {division.name_en}: Commissioner's office,"
+            f" {division.districts.count()} district offices and their tehsils' AC offices"
         )
     for code, en, ur, dept_code, days in CATEGORIES:
         _save(
