@@ -85,21 +85,25 @@ def office_at(district: District, level: int) -> Section | None:
     return sections.filter(territorial_role=TerritorialRole.PERFORMANCE_CELL).first()
 
 
-def cell_of(office: Section) -> Post | None:
-    """The office's complaint cell: its Section Officer's post (the cell's officer), else its
-    lowest active post; with ``office`` as its section (read already)."""
-    post = (
-        Post.objects.filter(section=office, is_active=True)
+def cell_at(district: District) -> Post | None:
+    """The complaint cell of the district's Deputy Commissioner's office, where a complaint
+    filed for ``district`` lands: the office's Section Officer's post (the cell's officer),
+    else its lowest active post; read with its office and department in one query."""
+    return (
+        Post.objects.filter(
+            section__territorial_role=TerritorialRole.DEPUTY_COMMISSIONER,
+            section__district=district,
+            is_active=True,
+        )
+        .select_related("section__department")
         .order_by(
             Case(When(level=Post.Level.SECTION_OFFICER, then=Value(0)), default=Value(1)),
+            "section_id",
             "level",
             "pk",
         )
         .first()
     )
-    if post is not None:
-        post.section = office
-    return post
 
 
 def _receipt_at_cell(*, actor, cell: Post, complaint: Complaint):
@@ -189,10 +193,10 @@ def file_complaint(
         raise ValidationError(
             {"latitude": _("Give both the latitude and the longitude, or neither.")}
         )
-    office = office_at(district, Level.DISTRICT)
-    cell = cell_of(office) if office is not None else None
-    if cell is None:
+    cell = cell_at(district)
+    if cell is None:  # no DC office online for the district, or none of its posts
         raise _no_office()
+    office = cell.section
     now = timezone.now()
     complaint = Complaint(
         tracking_ref=tracking.new_reference(),
