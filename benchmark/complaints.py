@@ -41,8 +41,7 @@ from complaints import figures as kept_figures
 from complaints import services
 from complaints.flows import HANDLE_PERMISSION, ComplaintFlow
 from complaints.models import Category, Complaint, ComplaintProcess, Level, Status
-from workspace import tracking
-from workspace.models import (
+from organisation.models import (
     Department,
     District,
     Division,
@@ -51,6 +50,7 @@ from workspace.models import (
     Section,
     TerritorialRole,
 )
+from workspace import tracking
 
 BATCH = 5000
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from complaints.models import Complaint, Level
-from workspace.models import Post, TerritorialRole
+from organisation.models import Post, TerritorialRole
 
 
 def my_posts(user):

@@ -45,8 +45,8 @@ from documents import storage
 from kernel import audit
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from kernel.locks import cap_lock_wait
+from organisation.models import District, Holding, Section, Tehsil, TerritorialRole
 from workspace import tracking
-from workspace.models import District, Holding, Section, Tehsil, TerritorialRole
 from workspace.tracking import display
 
 logger = logging.getLogger("daftar.complaints")

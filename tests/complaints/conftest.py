@@ -15,6 +15,7 @@ from PIL import Image
 
 from complaints import services
 from complaints.models import Category
+from organisation.models import District, Post, TerritorialRole
 from tests.factories import (
     DepartmentFactory,
     HoldingFactory,
@@ -22,7 +23,6 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
-from workspace.models import District, Post, TerritorialRole
 
 L = Post.Level
 

@@ -17,6 +17,7 @@ from documents.models import Paper
 from kernel import audit
 from kernel.compiled import compiled
 from kernel.errors import ActionRefused, ValidationError
+from organisation.models import Post
 from workspace.audit_actions import DeskAction
 from workspace.models import (
     Approval,
@@ -26,7 +27,6 @@ from workspace.models import (
     File,
     Movement,
     NoteParagraph,
-    Post,
 )
 from workspace.services import desk, numbering, papers
 from workspace.services.movement import _arrive, _finalise_drafts, came_from

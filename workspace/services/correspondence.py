@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from kernel import audit
 from kernel.errors import ActionRefused, ValidationError
+from organisation.selectors import holds_post
 from workspace.audit_actions import DeskAction
 from workspace.models import Enclosure, File, Receipt
 from workspace.models.files import flag_label
-from workspace.selectors import holds_post
 from workspace.services import desk, papers
 
 

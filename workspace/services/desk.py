@@ -14,11 +14,12 @@ from viewflow.workflow.status import STATUS
 from kernel.compiled import compiled
 from kernel.errors import ActionRefused, NotFound
 from kernel.locks import cap_lock_wait
+from organisation.models import Post
+from organisation.selectors import holds_post
 from workflows.models import FileProcess
 from workspace import signals
 from workspace.flows import FileFlow, holding_known
-from workspace.models import File, Movement, Post
-from workspace.selectors import holds_post
+from workspace.models import File, Movement
 
 OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from kernel import audit
 from kernel.compiled import compiled
 from kernel.errors import ActionRefused, ValidationError
+from organisation.models import Post
+from organisation.selectors import holds_post
 from workspace.audit_actions import DeskAction
 from workspace.flows import FileFlow
-from workspace.models import File, HoldReason, Movement, NoteParagraph, Post
-from workspace.selectors import holds_post
+from workspace.models import File, HoldReason, Movement, NoteParagraph
 from workspace.services import desk
 
 MOVE_KINDS = {Movement.Kind.MARK, Movement.Kind.PUT_UP, Movement.Kind.SEND_BACK}
