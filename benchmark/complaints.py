@@ -60,10 +60,8 @@ def _offices() -> dict[int, Post]:
     if not District.objects.exists():  # the seed migration's rows, flushed (a test database)
         import importlib
 
-        from django.apps import apps
-
-        importlib.import_module("workspace.migrations.0012_seed_kp_divisions_districts").seed(
-            apps, None
+        importlib.import_module("workspace.migrations.0012_seed_kp_divisions_districts").seed_into(
+            Division, District
         )
     dept, _ = Department.objects.get_or_create(
         code="BCSO",

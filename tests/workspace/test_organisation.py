@@ -136,7 +136,7 @@ def test_live_department_needs_its_date(db):
 def test_admin_writes_go_through_the_audited_service(client, admin_user, org):
     client.force_login(admin_user)
     response = client.post(
-        f"/django-admin/workspace/post/{org.so.pk}/change/",
+        f"/django-admin/organisation/post/{org.so.pk}/change/",
         {
             "section": org.section.pk,
             "designation_en": "Section Officer (Budget-I & II)",
@@ -158,7 +158,7 @@ def test_admin_adding_a_holding_is_a_transfer(client, admin_user, org):
     successor = UserFactory(username="new-so")
     start = timezone.localtime() - dt.timedelta(hours=1)
     response = client.post(
-        "/django-admin/workspace/holding/add/",
+        "/django-admin/organisation/holding/add/",
         {
             "post": org.so.pk,
             "user": successor.pk,
