@@ -40,9 +40,11 @@ def _counts(file):
 def test_a_refusal_inside_leaves_nothing_and_tells_search_nothing(desk, heard):
     file = open_file(desk)
     before, heard[:] = _counts(file), []
-    with pytest.raises(ActionRefused):
-        with desk_machinery.file_action(actor=desk.so_user, file_id=file.pk) as act:
-            act.acting_post()  # the file is at the assistant's post, not the SO's
+    with (
+        pytest.raises(ActionRefused),
+        desk_machinery.file_action(actor=desk.so_user, file_id=file.pk) as act,
+    ):
+        act.acting_post()  # the file is at the assistant's post, not the SO's
     assert _counts(file) == before
     assert heard == []
 
@@ -50,18 +52,20 @@ def test_a_refusal_inside_leaves_nothing_and_tells_search_nothing(desk, heard):
 def test_a_body_without_its_audit_row_is_refused_with_everything_undone(desk, heard):
     file = open_file(desk)
     before, heard[:] = _counts(file), []
-    with pytest.raises(RuntimeError, match="audit row"):
-        with desk_machinery.file_action(actor=desk.asst_user, file_id=file.pk) as act:
-            post = act.acting_post()
-            desk_machinery.record_movement(
-                actor=desk.asst_user,
-                file=act.file,
-                kind=Movement.Kind.PARK,
-                from_post=post,
-                to_post=post,
-            )
-            act.file.status = File.Status.PARKED
-            act.file.save(update_fields=["status"])
+    with (
+        pytest.raises(RuntimeError, match="audit row"),
+        desk_machinery.file_action(actor=desk.asst_user, file_id=file.pk) as act,
+    ):
+        post = act.acting_post()
+        desk_machinery.record_movement(
+            actor=desk.asst_user,
+            file=act.file,
+            kind=Movement.Kind.PARK,
+            from_post=post,
+            to_post=post,
+        )
+        act.file.status = File.Status.PARKED
+        act.file.save(update_fields=["status"])
     assert _counts(file) == before
     assert heard == []
 
