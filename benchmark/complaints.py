@@ -41,8 +41,7 @@ from complaints import figures as kept_figures
 from complaints import services
 from complaints.flows import HANDLE_PERMISSION, ComplaintFlow
 from complaints.models import Category, Complaint, ComplaintProcess, Level, Status
-from workspace import tracking
-from workspace.models import (
+from organisation.models import (
     Department,
     District,
     Division,
@@ -51,6 +50,7 @@ from workspace.models import (
     Section,
     TerritorialRole,
 )
+from workspace import tracking
 
 BATCH = 5000
 
@@ -60,10 +60,8 @@ def _offices() -> dict[int, Post]:
     if not District.objects.exists():  # the seed migration's rows, flushed (a test database)
         import importlib
 
-        from django.apps import apps
-
-        importlib.import_module("workspace.migrations.0012_seed_kp_divisions_districts").seed(
-            apps, None
+        importlib.import_module("workspace.migrations.0012_seed_kp_divisions_districts").seed_into(
+            Division, District
         )
     dept, _ = Department.objects.get_or_create(
         code="BCSO",

@@ -22,6 +22,7 @@ from benchmark.shape import Shape
 from benchmark.text import CITIZENS, Pools
 from benchmark.writer import Progress, Sink
 from documents.models import Paper, PaperText, PaperVersion
+from organisation.models import Post
 from workflows.models import FileProcess
 from workspace import tracking
 from workspace.flows import DESK_PERMISSION, FileFlow
@@ -33,7 +34,6 @@ from workspace.models import (
     HoldReason,
     Movement,
     NoteParagraph,
-    Post,
     Priority,
     Receipt,
 )

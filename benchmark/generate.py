@@ -52,19 +52,16 @@ from benchmark.shape import Shape
 from benchmark.text import Pools
 from benchmark.writer import Progress, Sink
 from documents.models import Paper, PaperText, PaperVersion
+from organisation.models import Department, Holding, Post, Section
 from workflows.models import FileProcess
 from workspace.models import (
     Approval,
     Counter,
-    Department,
     Enclosure,
     File,
-    Holding,
     Movement,
     NoteParagraph,
-    Post,
     Receipt,
-    Section,
     SubjectHead,
 )
 

@@ -41,20 +41,11 @@ from cgu.models import ReportingPeriod
 from daftar.startup import freeze_loaded_objects
 from letters import codes, render, signing
 from letters.models import IssuedLetter, LetterTemplate
+from organisation.models import Holding, Post
 from portal_pages.eoffice import eoffice_figures
 from portal_pages.models import PerformanceIndexPage
 from workspace.access import department_term
-from workspace.models import (
-    Approval,
-    DispatchEntry,
-    Draft,
-    Enclosure,
-    File,
-    Holding,
-    NoteParagraph,
-    Post,
-    Receipt,
-)
+from workspace.models import Approval, DispatchEntry, Draft, Enclosure, File, NoteParagraph, Receipt
 from workspace.services import approvals, movement
 
 Call = Callable[[int], object]

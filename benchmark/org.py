@@ -26,7 +26,8 @@ from benchmark.writer import Progress
 from demo import organisation
 from demo.cgu import seed as seed_cgu
 from demo.portal import seed as seed_portal
-from workspace.models import Department, Holding, Post, Section, SubjectHead
+from organisation.models import Department, Holding, Post, Section
+from workspace.models import SubjectHead
 
 L = Post.Level
 

@@ -21,9 +21,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
 from cgu.models import EntityUser, KpiReturn
-from workspace.access import my_holdings
-from workspace.models import Post, Section
-from workspace.selectors import posts_held_by
+from organisation.models import Post, Section
+from organisation.selectors import my_holdings, posts_held_by
 
 # Where the CGU sits in the organisation (department code, section code).
 CGU_DEPARTMENT, CGU_SECTION = getattr(settings, "DAFTAR_CGU_SECTION", ("FD", "CGU"))

@@ -36,7 +36,7 @@ from cgu.serializers import (
     SendBackInput,
     SubmitInput,
 )
-from workspace.models import Department
+from organisation.models import Department
 
 
 class IsCguStaff(permissions.BasePermission):

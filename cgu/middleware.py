@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from cgu.access import is_entity_user
-from workspace.access import my_holdings
+from organisation.selectors import my_holdings
 
 API_OPEN = ("/api/v1/entity/", "/api/v1/cgu/published/", "/api/v1/auth/", "/api/v1/schema/")
 

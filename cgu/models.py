@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from viewflow.workflow.models import Process
 
-from workspace.models.organisation import BilingualName
+from organisation.models import BilingualName
 
 
 class EntityType(models.TextChoices):
@@ -44,7 +44,7 @@ class PublicSectorEntity(BilingualName):
     )
     type = models.CharField(_("type"), max_length=24, choices=EntityType.choices)
     department = models.ForeignKey(
-        "workspace.Department",
+        "organisation.Department",
         on_delete=models.PROTECT,
         related_name="public_sector_entities",
         verbose_name=_("administrative department"),
@@ -609,7 +609,7 @@ class SecretaryNotice(models.Model):
     department and period."""
 
     department = models.ForeignKey(
-        "workspace.Department", on_delete=models.PROTECT, related_name="+"
+        "organisation.Department", on_delete=models.PROTECT, related_name="+"
     )
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
     entities = models.JSONField(_("entities listed"), default=list)

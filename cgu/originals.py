@@ -30,8 +30,8 @@ from cgu import report
 from cgu.models import KpiReturn
 from documents.models import Paper
 from documents.services import paper_upload
+from organisation.selectors import holds_post
 from workspace.models import File
-from workspace.selectors import holds_post
 from workspace.services.correspondence import enclosure_add
 
 logger = logging.getLogger("daftar.cgu")

@@ -14,8 +14,8 @@ from __future__ import annotations
 from django.db.models import Q
 
 from complaints.models import Complaint, Level
-from workspace import access as desk_access
-from workspace.models import Post, TerritorialRole
+from organisation import selectors as org_selectors
+from organisation.models import Post, TerritorialRole
 
 
 def my_posts(user):
@@ -28,12 +28,12 @@ def my_posts(user):
 
 def screen_posts(user) -> list:
     """The posts ``user`` holds now, for a screen: taken from the holdings the desk reads once
-    a request for every staff page (``workspace.access.my_holdings``, kept on the user object
+    a request for every staff page (``organisation.selectors.my_holdings``, kept on the user object
     for the request), so a complaints screen adds no query of its own for them. Their sections
     carry the territorial role and the district and division ids, not those rows. The services
     ask ``my_posts``, read afresh inside their transaction."""
     seen, posts = set(), []
-    for holding in desk_access.my_holdings(user):
+    for holding in org_selectors.my_holdings(user):
         if holding.post_id not in seen:
             seen.add(holding.post_id)
             posts.append(holding.post)

@@ -4,7 +4,7 @@ without the sealed identity (acting on them is the offices' screens', through th
 from django.contrib import admin
 
 from complaints.models import Category, Complaint
-from workspace.admin import AuditedAdmin
+from organisation.admin import AuditedAdmin
 
 
 @admin.register(Category)

@@ -13,9 +13,9 @@ class ComplaintsConfig(AppConfig):
         from complaints.views import open_from_tracking_page
         from kernel import audit_actions
         from kernel.audit_actions import RecordActions
+        from organisation.services import ORG_ACTIONS, ORG_FIELDS
         from portal_pages.track import register_other_matters
         from workspace.services import receipts
-        from workspace.services.organisation import ORG_ACTIONS, ORG_FIELDS
 
         audit_actions.register(ComplaintAction)
         # A complaint's number typed into the public site's tracking page finds it.

@@ -24,7 +24,7 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.models import Task
 
 from complaints.models import PORTAL_USERNAME, ComplaintProcess
-from workspace.models import Post
+from organisation.models import Post
 
 HANDLE_PERMISSION = "complaints.handle_complaint"
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Category
-from workspace.models import District, Tehsil
+from organisation.models import District, Tehsil
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
-from workspace.models.organisation import BilingualName
+from organisation.models import BilingualName
 from workspace.tracking import display
 
 MOBILE = RegexValidator(
@@ -37,7 +37,7 @@ class Category(BilingualName):
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     department = models.ForeignKey(
-        "workspace.Department",
+        "organisation.Department",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -81,13 +81,13 @@ class Complaint(models.Model):
         Category, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("category")
     )
     district = models.ForeignKey(
-        "workspace.District",
+        "organisation.District",
         on_delete=models.PROTECT,
         related_name="complaints",
         verbose_name=_("district"),
     )
     tehsil = models.ForeignKey(
-        "workspace.Tehsil",
+        "organisation.Tehsil",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -118,7 +118,7 @@ class Complaint(models.Model):
     # The complaint cell that answers for it at its current level (the DC's office, the
     # Commissioner's office, the Performance Management Cell) ...
     office = models.ForeignKey(
-        "workspace.Section",
+        "organisation.Section",
         on_delete=models.PROTECT,
         related_name="complaints",
         verbose_name=_("handling office"),
@@ -135,7 +135,7 @@ class Complaint(models.Model):
     )
     # ... and the line office it was marked to for action, if any.
     marked_to = models.ForeignKey(
-        "workspace.Section",
+        "organisation.Section",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -143,7 +143,7 @@ class Complaint(models.Model):
         verbose_name=_("marked to"),
     )
     assigned_post = models.ForeignKey(
-        "workspace.Post",
+        "organisation.Post",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -284,7 +284,7 @@ class Event(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     at = models.DateTimeField()
     office = models.ForeignKey(
-        "workspace.Section", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "organisation.Section", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     level = models.PositiveSmallIntegerField(choices=Level.choices, null=True, blank=True)
 
@@ -311,7 +311,7 @@ class IdentityDisclosure(models.Model):
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    post = models.ForeignKey("workspace.Post", on_delete=models.PROTECT, related_name="+")
+    post = models.ForeignKey("organisation.Post", on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=500)
     at = models.DateTimeField()
 
@@ -371,8 +371,10 @@ class OfficeFigure(models.Model):
         DUE_ALL = "due_all", "open with a time limit, every day together"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    office = models.ForeignKey("workspace.Section", on_delete=models.CASCADE, related_name="+")
-    district = models.ForeignKey("workspace.District", on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey("organisation.Section", on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(
+        "organisation.District", on_delete=models.CASCADE, related_name="+"
+    )
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     day = models.DateField()
     n = models.IntegerField(default=0)
@@ -396,7 +398,9 @@ class DistrictFigure(models.Model):
     day they took (``resolved_in``, ``value`` = tenths), for the medians."""
 
     kind = models.CharField(max_length=16)
-    district = models.ForeignKey("workspace.District", on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(
+        "organisation.District", on_delete=models.CASCADE, related_name="+"
+    )
     value = models.IntegerField(default=0)
     n = models.IntegerField(default=0)
 

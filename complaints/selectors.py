@@ -19,7 +19,7 @@ from complaints.models import (
     Status,
     pick,
 )
-from workspace.models import District, Post, TerritorialRole
+from organisation.models import District, Post, TerritorialRole
 
 
 def queue(user, *, mine_only: bool = False):

@@ -47,8 +47,8 @@ from documents import storage
 from kernel import audit
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from kernel.locks import cap_lock_wait
+from organisation.models import District, Holding, Post, Section, Tehsil, TerritorialRole
 from workspace import tracking
-from workspace.models import District, Holding, Post, Section, Tehsil, TerritorialRole
 from workspace.services import receipts
 from workspace.tracking import display
 

@@ -17,8 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from complaints.models import DistrictFigure, pick
+from organisation.models import District, Division
 from portal_pages.tables import Column, DataTable, chart_data
-from workspace.models import District, Division
 
 CACHE_SECONDS = 600
 FIGURES = ("registered", "resolved", "in_time", "escalated", "reopened", "rated", "satisfied")

@@ -31,10 +31,10 @@ from complaints.models import Complaint, Evidence, Status
 from documents import storage
 from kernel.client_ip import client_ip
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from organisation.models import Post, Section, TerritorialRole
 from portal_pages import ratelimit as track_limits
 from portal_pages.tables import csv_response, csv_text, json_response
 from workspace import tracking
-from workspace.models import Post, Section, TerritorialRole
 
 SESSION_KEY = "complaints_unlocked"
 

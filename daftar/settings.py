@@ -27,6 +27,7 @@ DAFTAR_SITE_URL = CONFIG.site_url
 INSTALLED_APPS = [
     # Daftar's own apps come first so their templates win over the libraries'.
     "kernel",
+    "organisation",
     "workspace",
     "workflows",
     "documents",

@@ -32,8 +32,9 @@ from cgu.models import (
 )
 from cgu.selectors import filing, registry
 from demo import cgu_data
-from workspace.models import Department, Holding, Post, SubjectHead
-from workspace.services import organisation as org
+from organisation import services as org
+from organisation.models import Department, Holding, Post
+from workspace.models import SubjectHead
 
 T = EntityType
 QUARTERS_BACK = 6

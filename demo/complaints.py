@@ -16,7 +16,7 @@ from complaints import services
 from complaints.models import Category, Complaint, Status
 from demo.organisation import DEMO_PASSWORD, LIVE_SINCE, _ensure_holding, _save, _user
 from demo.tehsils import TEHSILS
-from workspace.models import (
+from organisation.models import (
     Department,
     District,
     Division,

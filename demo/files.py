@@ -13,7 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from workspace.models import Department, File, Grading, Post, Priority, SubjectHead
+from organisation.models import Department, Post
+from workspace.models import File, Grading, Priority, SubjectHead
 from workspace.services import approvals, files, movement, notes, receipts
 
 SUBJECT_HEADS = {

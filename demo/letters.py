@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from letters import services
 from letters.models import IssuedLetter, LetterTemplate, StandardText
-from workspace.models import Department
+from organisation.models import Department
 
 # (title, Urdu title, text, Urdu text)
 STANDARD_TEXTS = [

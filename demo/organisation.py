@@ -15,8 +15,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from workspace.models import Department, Holding, Post, Section
-from workspace.services import organisation as org
+from organisation import services as org
+from organisation.models import Department, Holding, Post, Section
 
 DEMO_PASSWORD = "daftar-demo"  # noqa: S105 — printed by seed_demo; demo data only
 LIVE_SINCE = dt.date(2023, 11, 9)

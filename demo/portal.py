@@ -20,6 +20,7 @@ from wagtail.models import GroupPagePermission, Locale, Page, Site
 from cgu.models import ReportingPeriod
 from cgu.selectors import published as cgu_published
 from demo.organisation import DEMO_PASSWORD
+from organisation.models import Department, Holding, Post
 from portal_pages.models import (
     DepartmentIndexPage,
     DepartmentPage,
@@ -33,7 +34,7 @@ from portal_pages.models import (
     TrackingPage,
 )
 from workspace import tracking
-from workspace.models import Department, File, Grading, Holding, Post, Receipt, SubjectHead
+from workspace.models import File, Grading, Receipt, SubjectHead
 from workspace.services.files import file_open
 from workspace.services.movement import file_close, file_park, file_put_up
 from workspace.services.receipts import receipt_diarise, receipt_record_outcome

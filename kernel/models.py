@@ -23,7 +23,7 @@ class AuditEvent(models.Model):
         verbose_name=_("who"),
     )
     post = models.ForeignKey(
-        "workspace.Post",
+        "organisation.Post",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

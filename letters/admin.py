@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from letters import services
 from letters.models import LetterTemplate, StandardText
-from workspace import access
+from organisation.selectors import my_department_ids
 
 
 class _ThroughServices(admin.ModelAdmin):
@@ -16,12 +16,12 @@ class _ThroughServices(admin.ModelAdmin):
         rows = super().get_queryset(request).select_related("department")
         if request.user.is_superuser:
             return rows
-        return rows.filter(department_id__in=access.my_department_ids(request.user))
+        return rows.filter(department_id__in=my_department_ids(request.user))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "department" and not request.user.is_superuser:
-            field.queryset = field.queryset.filter(pk__in=access.my_department_ids(request.user))
+            field.queryset = field.queryset.filter(pk__in=my_department_ids(request.user))
         return field
 
     def save_model(self, request, obj, form, change):

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from workspace.models import Approval, Department, DispatchEntry
+from organisation.models import Department
+from workspace.models import Approval, DispatchEntry
 
 
 class LetterTemplate(models.Model):

@@ -4,12 +4,14 @@ may see the dispatch register it is on (a post in its section) and the file it w
 from __future__ import annotations
 
 from letters.models import IssuedLetter, StandardText
+from organisation.models import Post
+from organisation.selectors import my_post_ids
 from workspace import access
-from workspace.models import Draft, Post
+from workspace.models import Draft
 
 
 def _mine(user):
-    sections = Post.objects.filter(pk__in=access.my_post_ids(user)).values("section_id")
+    sections = Post.objects.filter(pk__in=my_post_ids(user)).values("section_id")
     return IssuedLetter.objects.filter(
         dispatch__section__in=sections, dispatch__draft__file__in=access.visible_files(user)
     )
@@ -38,7 +40,7 @@ def standard_texts_for(*, user, draft: Draft) -> list[StandardText]:
     """The standard texts ``user`` may insert in ``draft``: those of the department of the
     post holding its file, when ``user`` holds that post; none otherwise."""
     post = draft.file.holding_post
-    if post is None or post.pk not in access.my_post_ids(user):
+    if post is None or post.pk not in my_post_ids(user):
         return []
     return list(StandardText.objects.filter(department_id=post.section.department_id))
 
@@ -50,7 +52,7 @@ def can_view_letter(*, user, letter) -> bool:
 def may_dispatch(*, user, letter) -> bool:
     """Sending it out is the issuing section's work (the dispatch clerk's)."""
     return Post.objects.filter(
-        pk__in=access.my_post_ids(user), section_id=letter.dispatch.section_id
+        pk__in=my_post_ids(user), section_id=letter.dispatch.section_id
     ).exists()
 
 

@@ -24,7 +24,7 @@ from kernel.errors import NotFound, PermissionDenied, ValidationError
 from letters import codes, render, selectors, signing
 from letters.audit_actions import LetterAction
 from letters.models import EmailSent, IssuedLetter, LetterTemplate, SignedApproval, StandardText
-from workspace import access
+from organisation.selectors import my_department_ids
 from workspace.models import Draft
 from workspace.services import approvals, desk
 
@@ -208,7 +208,7 @@ def _require_admin(actor, instance, verb: str):
         departments |= set(
             type(instance).objects.filter(pk=instance.pk).values_list("department_id", flat=True)
         )
-    if not departments <= set(access.my_department_ids(actor)):
+    if not departments <= set(my_department_ids(actor)):
         raise PermissionDenied(
             _("Only an administrator of this department may change its letters' settings.")
         )

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from letters import codes, selectors, signing
+from organisation.models import Department
 from portal_pages import ratelimit
-from workspace.models import Department, Grading
+from workspace.models import Grading
 
 MAX_UPLOAD = 10 * 1024 * 1024
 

@@ -26,9 +26,9 @@ from cgu.models import (
     PublicSectorEntity,
     ReportingPeriod,
 )
+from organisation.models import Department
 from portal_pages import caching
 from portal_pages.models import SiteIdentity
-from workspace.models import Department
 
 UID = "portal_pages.invalidation"
 

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from workspace.models import Department, File, Movement
+from organisation.models import Department
+from workspace.models import File, Movement
 
 EOFFICE_CACHE_SECONDS = 600  # recomputed when older than this
 EOFFICE_KEEP_SECONDS = 7 * 24 * 3600  # served (stale) for at most this long

@@ -41,6 +41,7 @@ def main() -> None:
     django.setup()
     from django.urls import reverse
 
+    # After django.setup() just above: these import models.
     from benchmark import measure
     from daftar.startup import freeze_loaded_objects
 

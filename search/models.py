@@ -17,7 +17,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workspace.models import Department, File, Post, Section
+from organisation.models import Department, Post, Section
+from workspace.models import File
 
 
 class FileDocument(models.Model):

@@ -7,9 +7,11 @@ from __future__ import annotations
 from django.utils.translation import get_language
 
 from kernel.compiled import compiled
+from organisation.models import Department
+from organisation.selectors import my_department_ids, my_post_ids
 from search.types import BackendPage, FacetValue, Filters, Hit, marked_html
 from workspace import access
-from workspace.models import Department, File, Grading, Priority
+from workspace.models import File, Grading, Priority
 from workspace.models.files import GRADING_SLUGS, PRIORITY_SLUGS
 
 
@@ -72,14 +74,14 @@ def load_hits(*, user, page: BackendPage) -> list[Hit]:
     priorities = {value: str(label) for value, label in Priority.choices}
     gradings = {value: str(label) for value, label in Grading.choices}
     in_urdu = (get_language() or "en").startswith("ur")
-    posts = access.my_post_ids(user)
+    posts = my_post_ids(user)
     rows = (
         {
             row[0]: row
             for row in _visible_hit_rows(
                 file_ids=list(page.ids),
                 post_ids=posts,
-                department_ids=access.my_department_ids(user),
+                department_ids=my_department_ids(user),
             )
         }
         if posts

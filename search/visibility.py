@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q
 
+from organisation.selectors import my_department_ids, my_post_ids
 from search.models import FileCustody
 from workspace import access
 
@@ -36,8 +37,8 @@ class Viewer:
     @classmethod
     def of(cls, user) -> Viewer:
         return cls(
-            post_ids=tuple(access.my_post_ids(user)),
-            department_ids=tuple(access.my_department_ids(user)),
+            post_ids=tuple(my_post_ids(user)),
+            department_ids=tuple(my_department_ids(user)),
         )
 
     @property

@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from workspace.models import Department, Holding, Post, Section
+from organisation.models import Department, Holding, Post, Section
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -18,7 +18,7 @@ class FileProcess(Process):
     )
     route_action = models.CharField(max_length=16, blank=True)
     route_post = models.ForeignKey(
-        "workspace.Post", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "organisation.Post", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     route_ref = models.PositiveBigIntegerField(null=True, blank=True)
 

@@ -24,8 +24,13 @@ from django.db.models import Exists, OuterRef, Q
 
 from documents.models import Paper
 from kernel.compiled import compiled
-from workspace.models import Approval, Enclosure, File, Grading, Movement, Receipt, Section
-from workspace.selectors import holdings_of
+from organisation.models import Section
+from organisation.selectors import (  # the rules start from them; the desk's screens ask here too
+    my_department_ids,
+    my_holdings,  # noqa: F401  (the desk's screens and selectors: access.my_holdings)
+    my_post_ids,
+)
+from workspace.models import Approval, Enclosure, File, Grading, Movement, Receipt
 
 # ----------------------------------------------------------------- the rule, stated once
 #
@@ -95,40 +100,6 @@ def custody_term(posts, *, file=None, lookup="in") -> Exists:
     by default the row is the file, ``OuterRef("pk")``)."""
     file = OuterRef("pk") if file is None else file
     return Exists(custody_movements(posts, file=file, lookup=lookup))
-
-
-# ----------------------------------------------------------------- the user's posts
-
-
-def my_post_ids(user) -> list[int]:
-    """The posts the user holds now; cached on the user object for the request."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    cached = getattr(user, "_daftar_post_ids", None)
-    if cached is None:
-        holdings = my_holdings(user)
-        pairs = sorted({(h.post_id, h.post.section.department_id) for h in holdings})
-        user._daftar_post_ids = [p for p, _ in pairs]
-        user._daftar_dept_ids = sorted({d for _, d in pairs})
-        cached = user._daftar_post_ids
-    return cached
-
-
-def my_holdings(user) -> list:
-    """The user's current holdings with their posts, sections and departments, read once a
-    request: the access rules take their post ids from it and the staff layout's "posts I
-    hold" panel shows it, so a staff page reads the holdings once, not twice."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    cached = getattr(user, "_daftar_holdings", None)
-    if cached is None:
-        cached = user._daftar_holdings = holdings_of(user=user)
-    return cached
-
-
-def my_department_ids(user) -> list[int]:
-    my_post_ids(user)
-    return getattr(user, "_daftar_dept_ids", [])
 
 
 def visible_files(user):

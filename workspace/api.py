@@ -15,10 +15,7 @@ from rest_framework.response import Response
 
 from accounts.reauth import OTP_PARAMETER, RecentlyConfirmed
 from workspace import access
-from workspace.models import (
-    Draft,
-    NoteParagraph,
-)
+from workspace.models import Draft, NoteParagraph
 from workspace.selectors import desk as sel
 from workspace.serializers import (
     FILE_LIST_FIELDS,

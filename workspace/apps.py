@@ -9,22 +9,24 @@ class WorkspaceConfig(AppConfig):
 
     def ready(self):
         # Imported here, as Django asks of ready(): these modules import models.
-        from accounts.policy import register_post_levels
         from documents import access as paper_access
         from kernel import audit_actions
+        from kernel.audit_actions import RecordActions
+        from organisation.services import ORG_ACTIONS, ORG_FIELDS
         from workspace import (
             checks,  # noqa: F401  (registers system checks)
             time_limits,  # noqa: F401  (forgets the holidays when one changes)
         )
-        from workspace.audit_actions import DeskAction, OrganisationAction
+        from workspace.audit_actions import DeskAction, SubjectHeadAction
         from workspace.paper_rule import RULE
 
-        audit_actions.register(DeskAction, OrganisationAction)
+        audit_actions.register(DeskAction, SubjectHeadAction)
         paper_access.register(RULE)  # documents asks the desk who may see a paper
-        register_post_levels(_post_levels)  # accounts asks who must use a second factor
-
-
-def _post_levels(user):
-    from workspace.models import Holding  # not at the top: apps.py loads before the models
-
-    return Holding.objects.current().filter(user=user).values_list("post__level", flat=True)
+        # Subject heads are the desk's (files are opened under them) but kept in the admin
+        # through the organisation's audited save, as complaints' categories are.
+        ORG_FIELDS["workspace.subjecthead"] = ["department", "code", "name_en", "name_ur"]
+        ORG_ACTIONS["workspace.subjecthead"] = RecordActions(
+            SubjectHeadAction.SUBJECTHEAD_CREATE,
+            SubjectHeadAction.SUBJECTHEAD_CHANGE,
+            SubjectHeadAction.SUBJECTHEAD_DELETE,
+        )

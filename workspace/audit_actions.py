@@ -38,37 +38,10 @@ class DeskAction(AuditAction):
     DRAFT_ISSUE = "draft.issue", _("Draft issued")
 
 
-class OrganisationAction(AuditAction):
-    """Keeping the organisation (workspace/services/organisation.py, through the admin)."""
+class SubjectHeadAction(AuditAction):
+    """Keeping the subject heads files are opened under (through the organisation's audited
+    save, ``organisation.services.org_save``)."""
 
-    DEPARTMENT_CREATE = "department.create", _("Department created")
-    DEPARTMENT_CHANGE = "department.change", _("Department changed")
-    DEPARTMENT_DELETE = "department.delete", _("Department deleted")
-    DEPARTMENT_GO_LIVE = "department.go_live", _("Department went live")
-    SECTION_CREATE = "section.create", _("Section created")
-    SECTION_CHANGE = "section.change", _("Section changed")
-    SECTION_DELETE = "section.delete", _("Section deleted")
-    DIVISION_CREATE = "division.create", _("Division created")
-    DIVISION_CHANGE = "division.change", _("Division changed")
-    DIVISION_DELETE = "division.delete", _("Division deleted")
-    DISTRICT_CREATE = "district.create", _("District created")
-    DISTRICT_CHANGE = "district.change", _("District changed")
-    DISTRICT_DELETE = "district.delete", _("District deleted")
-    TEHSIL_CREATE = "tehsil.create", _("Tehsil created")
-    TEHSIL_CHANGE = "tehsil.change", _("Tehsil changed")
-    TEHSIL_DELETE = "tehsil.delete", _("Tehsil deleted")
-    HOLIDAY_CREATE = "holiday.create", _("Holiday created")
-    HOLIDAY_CHANGE = "holiday.change", _("Holiday changed")
-    HOLIDAY_DELETE = "holiday.delete", _("Holiday deleted")
-    POST_CREATE = "post.create", _("Post created")
-    POST_CHANGE = "post.change", _("Post changed")
-    POST_DELETE = "post.delete", _("Post deleted")
     SUBJECTHEAD_CREATE = "subjecthead.create", _("Subject head created")
     SUBJECTHEAD_CHANGE = "subjecthead.change", _("Subject head changed")
     SUBJECTHEAD_DELETE = "subjecthead.delete", _("Subject head deleted")
-    HOLDING_CREATE = "holding.create", _("Holding created")
-    HOLDING_CHANGE = "holding.change", _("Holding changed")
-    HOLDING_DELETE = "holding.delete", _("Holding deleted")
-    HOLDING_ASSIGN = "holding.assign", _("Post assigned")
-    HOLDING_CHARGE = "holding.charge", _("Additional charge given")
-    HOLDING_END = "holding.end", _("Holding ended")

@@ -10,8 +10,8 @@ it. Viewflow asks ``user.has_perm(task.owner_permission, post)`` for a task sitt
 this backend answers yes while the user holds that post (regular or additional charge).
 """
 
-from workspace.models import Post
-from workspace.selectors import holds_post
+from organisation.models import Post
+from organisation.selectors import holds_post
 
 DESK_PERMISSION = "workflows.act_at_post"
 

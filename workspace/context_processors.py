@@ -5,8 +5,8 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from workspace.access import my_holdings
-from workspace.models import Post
+from organisation.models import Post
+from organisation.selectors import my_holdings
 
 # The staff navigation: (url name, label). Entries whose URL does not exist yet are skipped,
 # so an app adds its screen here and it appears once its URLconf is wired.
@@ -35,7 +35,7 @@ def _nav_urls(script_prefix: str, urlconf: str) -> tuple:
     return tuple(items)
 
 
-# Shown to those who keep additional charges (``services.organisation.may_manage_charges``):
+# Shown to those who keep additional charges (``organisation.services.may_manage_charges``):
 # superusers and Secretaries, told from the holdings the layout reads anyway. Staff given the
 # permission in the admin reach the screen by its URL (the nav asks no permission query).
 CHARGES_NAV = ("workspace:charges", _("Additional charge"))

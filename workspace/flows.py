@@ -29,8 +29,8 @@ from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import task_finished, task_started
 from viewflow.workflow.status import STATUS
 
+from organisation.selectors import holds_post
 from workflows.models import FileProcess
-from workspace.selectors import holds_post
 
 DESK_PERMISSION = "workflows.act_at_post"
 

@@ -4,7 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from workspace.models import Grading, Holding, HoldReason, Post, Priority, Receipt, SubjectHead
+from organisation.models import Holding, Post
+from workspace.models import Grading, HoldReason, Priority, Receipt, SubjectHead
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from organisation.models import Post
 from workspace.models import (
     Draft,
     Enclosure,
@@ -14,7 +15,6 @@ from workspace.models import (
     HoldReason,
     Movement,
     NoteParagraph,
-    Post,
     Receipt,
     SubjectHead,
 )

@@ -48,7 +48,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from workspace.models import File, Holiday, Priority
+from organisation.models import Holiday
+from workspace.models import File, Priority
 
 DEFAULT_DAYS = {
     Priority.MOST_IMMEDIATE: 1,

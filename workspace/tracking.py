@@ -26,18 +26,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from workspace.models import (
-    Approval,
-    Department,
-    DispatchEntry,
-    Draft,
-    File,
-    HoldReason,
-    Movement,
-    Post,
-    Receipt,
-    Section,
-)
+from organisation.models import Department, Post, Section
+from workspace.models import Approval, DispatchEntry, Draft, File, HoldReason, Movement, Receipt
 from workspace.models.files import public_grading
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"

@@ -21,8 +21,9 @@ from django.contrib.auth import get_user_model
 
 import search
 from benchmark.report import percentile
+from organisation.models import Holding
 from workspace import access
-from workspace.models import File, Holding
+from workspace.models import File
 
 
 @dataclass

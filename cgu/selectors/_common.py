@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from cgu.models import KpiDefinition, ReportingPeriod
 from kernel.compiled import by_id
-from workspace.models import Department
+from organisation.models import Department
 
 CENT = Decimal("0.01")
 

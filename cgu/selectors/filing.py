@@ -16,7 +16,7 @@ from django.utils import timezone
 from cgu.models import KpiReturn, PublicSectorEntity, Reminder, ReportingPeriod
 from cgu.selectors._common import _departments_by_id, _q2
 from kernel.compiled import compiled
-from workspace.models import Department
+from organisation.models import Department
 
 ESCALATE_AFTER_DAYS = 30
 ESCALATE_AFTER_REMINDERS = 2

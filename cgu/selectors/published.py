@@ -18,7 +18,7 @@ from django.db.models import Avg, Count, Max, QuerySet, Sum
 from cgu.models import KpiDefinition, KpiReturn, KpiValue, PublicSectorEntity, ReportingPeriod
 from cgu.selectors._common import _departments_by_id, _kpis_by_id, _periods_by_id, _q2
 from kernel.compiled import compiled
-from workspace.models import Department
+from organisation.models import Department
 
 
 def public_entities(*, department=None, entity_type: str | None = None) -> QuerySet:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cgu.models import KpiDefinition, PublicSectorEntity, ReportingPeriod
 from kernel.compiled import compiled
-from workspace.models import Department
+from organisation.models import Department
 
 
 # Reads of the CGU's screens that run on every view are compiled once (``kernel.compiled``).

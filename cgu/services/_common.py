@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from cgu import access
 from kernel.errors import PermissionDenied
-from workspace.models import Post
+from organisation.models import Post
 
 
 def require_cgu_post(actor) -> Post:

@@ -16,7 +16,7 @@ from cgu.services._common import require_cgu_post
 from cgu.tasks import send_reminder_email, send_secretary_notice
 from kernel import audit
 from kernel.errors import ActionRefused
-from workspace.models import Holding, Post
+from organisation.models import Holding, Post
 
 
 def _enqueue(reminder_id: int) -> None:

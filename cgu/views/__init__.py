@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from cgu import access
 from cgu.models import ReportingPeriod
 from cgu.selectors.registry import current_period
-from workspace.access import my_holdings
+from organisation.selectors import my_holdings
 
 
 def cgu_staff_required(view):

@@ -13,7 +13,7 @@ from cgu.selectors import filing, published, registry
 from cgu.selectors.returns import awaiting_review, returns_list
 from cgu.views import cgu_staff_required, chosen_period
 from cgu.views.rows import awaiting_rows, code_links
-from workspace.models import Department
+from organisation.models import Department
 
 DEFAULT_KPI = "UTIL_PCT"
 

@@ -19,7 +19,7 @@ from cgu.selectors import registry, returns
 from cgu.views import cgu_staff_required
 from cgu.views.rows import return_rows
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
-from workspace.models import Department
+from organisation.models import Department
 
 
 def _refusal(request, exc) -> None:

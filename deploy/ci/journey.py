@@ -264,6 +264,7 @@ def django_setup() -> None:
 
 
 def start_worker() -> None:
+    # Django's modules are imported only after django_setup(): this script sets up Django itself.
     from daftar.ops.queue import recover
 
     n = recover(worker_id="stack-worker")
@@ -476,6 +477,7 @@ def check_whole(file_id: int) -> None:
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
+    # (after django_setup(), as above: models cannot be imported before it)
     from daftar.ops.models import JobRun
     from workspace.models import Movement
 

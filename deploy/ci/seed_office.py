@@ -6,7 +6,8 @@ Prints the logins as ``seed_demo`` does; the journey reads them."""
 from demo import organisation
 from demo.accounts import seed as seed_second_factor
 from demo.portal import seed_pages
-from workspace.models import Department, SubjectHead
+from organisation.models import Department
+from workspace.models import SubjectHead
 
 logins = organisation.seed_organisation(progress=print)
 for department in Department.objects.all():

@@ -123,7 +123,7 @@ class DepartmentPage(BilingualPage):
     and the published performance of the public sector entities under it."""
 
     department = models.OneToOneField(
-        "workspace.Department",
+        "organisation.Department",
         on_delete=models.PROTECT,
         related_name="public_page",
         verbose_name=_("department"),

@@ -25,12 +25,12 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from cgu.models import KpiDefinition, PerformanceReport
 from cgu.selectors import published as cgu
+from organisation.models import Department
 from portal_pages import figures, reports
 from portal_pages.caching import serve_cached
 from portal_pages.eoffice import eoffice_figures
 from portal_pages.models.base import BilingualPage, bilingual_tabs
 from portal_pages.tables import Column, DataTable, csv_response, csv_text, json_response
-from workspace.models import Department
 
 FIGURES_PREPARING = _(
     "The e-office figures are being prepared. Please look again in a few minutes."

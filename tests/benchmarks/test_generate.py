@@ -13,6 +13,7 @@ from benchmark.files import paragraph_hash
 from benchmark.writer import GeneratorOutOfDate, Table
 from documents.models import Paper, PaperText, PaperVersion
 from kernel import audit
+from organisation.models import Holding
 from tests.benchmarks.conftest import FILES
 from workflows.models import FileProcess
 from workspace import custody, tracking
@@ -22,7 +23,6 @@ from workspace.models import (
     Counter,
     Enclosure,
     File,
-    Holding,
     Movement,
     NoteParagraph,
     Receipt,

@@ -43,10 +43,10 @@ def test_django_admin_works_under_the_strict_policy(page, live_server, org, admi
         page.click("input[type=submit]")
     for path in [
         "/django-admin/",
-        "/django-admin/workspace/department/",
-        f"/django-admin/workspace/department/{org.dept.pk}/change/",
-        "/django-admin/workspace/post/add/",
-        "/django-admin/workspace/holding/",
+        "/django-admin/organisation/department/",
+        f"/django-admin/organisation/department/{org.dept.pk}/change/",
+        "/django-admin/organisation/post/add/",
+        "/django-admin/organisation/holding/",
         "/django-admin/kernel/auditevent/",
     ]:
         response = page.goto(f"{live_server.url}{path}")
@@ -54,7 +54,7 @@ def test_django_admin_works_under_the_strict_policy(page, live_server, org, admi
         assert "unsafe-inline" not in response.headers["content-security-policy"]
         assert response.headers["cache-control"] == "no-store, private"
     # The admin's own scripts run (the collapsible filter, the select-all box).
-    page.goto(f"{live_server.url}/django-admin/workspace/holding/")
+    page.goto(f"{live_server.url}/django-admin/organisation/holding/")
     assert page.evaluate("typeof django !== 'undefined' && typeof django.jQuery === 'function'")
 
 

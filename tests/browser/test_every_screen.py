@@ -25,6 +25,8 @@ from cgu.services import (
     return_take_up,
 )
 from letters.models import StandardText
+from organisation import services as org
+from organisation.models import Holding, Post
 from tests.browser.conftest import AXE, screenshot
 from tests.cgu.conftest import _media_in_tmp as _media_in_tmp  # noqa: F401 — CGU fixtures
 from tests.cgu.conftest import cgu as cgu  # noqa: F401
@@ -32,9 +34,8 @@ from tests.cgu.conftest import uni_rows
 from tests.documents.corpus import text_pdf, upload
 from tests.factories import HoldingFactory, PostFactory, SectionFactory, UserFactory
 from tests.portal_pages.factories import build_tree, department_page, report_page
-from workspace.models import Holding, Post, Priority, SubjectHead
+from workspace.models import Priority, SubjectHead
 from workspace.services import approvals, correspondence, files, movement, notes, receipts
-from workspace.services import organisation as org
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

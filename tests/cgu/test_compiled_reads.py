@@ -8,7 +8,7 @@ import pytest
 from cgu.models import KpiDefinition, KpiReturn
 from cgu.selectors import _common, filing, published, registry, returns
 from cgu.services import return_accept
-from workspace.models import Department
+from organisation.models import Department
 
 # On SQLite a compiled read runs its plain queryset, so the comparison could not fail there.
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]

@@ -119,7 +119,7 @@ def test_dashboard_rows_and_links_are_what_its_template_wrote(cgu, language):
 
     from cgu.models import KpiDefinition
     from cgu.views.rows import awaiting_rows, code_links
-    from workspace.models import Department
+    from organisation.models import Department
 
     made = _returns(cgu, 3, name='A & B <"quoted">')
     Department.objects.filter(pk=cgu.hed.pk).update(code="P&D", name_en="Planning & <Dev>")

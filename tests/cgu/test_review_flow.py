@@ -17,9 +17,9 @@ from cgu.services import (
     return_take_up,
 )
 from kernel.errors import ActionRefused, PermissionDenied, ValidationError
+from organisation.models import Holding
 from tests.cgu.conftest import uni_rows
 from tests.factories import HoldingFactory
-from workspace.models import Holding
 
 
 def tasks_of(kpi_return):

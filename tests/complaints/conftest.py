@@ -15,6 +15,7 @@ from PIL import Image
 
 from complaints import services
 from complaints.models import Category
+from organisation.models import District, Division, Post, TerritorialRole
 from tests.factories import (
     DepartmentFactory,
     HoldingFactory,
@@ -22,7 +23,6 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
-from workspace.models import District, Post, TerritorialRole
 
 L = Post.Level
 
@@ -51,10 +51,8 @@ def _held(section, level, name, username, reports_to=None):
 def seed_territory():
     """The divisions and districts migration 0012 seeds (again, after a transactional test
     has flushed the tables)."""
-    from django.apps import apps
-
-    importlib.import_module("workspace.migrations.0012_seed_kp_divisions_districts").seed(
-        apps, None
+    importlib.import_module("workspace.migrations.0012_seed_kp_divisions_districts").seed_into(
+        Division, District
     )
 
 

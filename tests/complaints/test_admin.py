@@ -7,8 +7,8 @@ import daftar.urls  # noqa: F401  (admin_site.configure() has run)
 from complaints import services
 from complaints.models import Complaint
 from kernel.models import AuditEvent
+from organisation.models import Holiday
 from tests.factories import UserFactory
-from workspace.models import Holiday
 
 
 def test_the_admin_shows_no_complainant_and_changes_nothing(ladder, client):
@@ -22,10 +22,10 @@ def test_the_admin_shows_no_complainant_and_changes_nothing(ladder, client):
         ("complaints_complaint_changelist", []),
         ("complaints_complaint_change", [complaint.pk]),
         ("complaints_category_changelist", []),
-        ("workspace_division_changelist", []),
-        ("workspace_district_changelist", []),
-        ("workspace_tehsil_changelist", []),
-        ("workspace_holiday_changelist", []),
+        ("organisation_division_changelist", []),
+        ("organisation_district_changelist", []),
+        ("organisation_tehsil_changelist", []),
+        ("organisation_holiday_changelist", []),
     ]:
         response = client.get(reverse(f"admin:{name}", args=args))
         assert response.status_code == 200, name
@@ -39,7 +39,7 @@ def test_the_admin_shows_no_complainant_and_changes_nothing(ladder, client):
     assert Complaint.objects.get().status == "registered"
     # A holiday added in the admin goes through the audited organisation service.
     response = client.post(
-        reverse("admin:workspace_holiday_add"),
+        reverse("admin:organisation_holiday_add"),
         {"date": "2026-03-23", "name_en": "Pakistan Day", "name_ur": "یومِ پاکستان", "province": ""},
     )
     assert response.status_code == 302

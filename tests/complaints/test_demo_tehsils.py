@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from demo import complaints as demo_complaints
 from demo.tehsils import TEHSILS
+from organisation.models import Holding, Post, Section, Tehsil, TerritorialRole
 from tests.complaints.conftest import seed_territory
-from workspace.models import Holding, Post, Section, Tehsil, TerritorialRole
 
 
 def test_every_tehsil_has_its_assistant_commissioners_office(db, client):

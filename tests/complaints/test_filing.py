@@ -14,9 +14,9 @@ from complaints.models import Complaint, Event, Evidence, Status
 from documents import storage
 from kernel.errors import ActionRefused, ValidationError
 from kernel.models import AuditEvent
+from organisation.models import Tehsil
 from tests.complaints.conftest import at, clock, jpeg_with_gps
 from workspace import tracking
-from workspace.models import Tehsil
 
 
 def file(ladder, *, district=None, uploads=(), mobile="03001234567", client="1.2.3.4", **kw):

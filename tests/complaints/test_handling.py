@@ -246,7 +246,7 @@ def test_http_sms_backend_posts_to_a_real_gateway(settings):
 
 
 def test_public_holidays_and_the_provinces_weekend_are_not_working_days(ladder, settings):
-    from workspace.models import Holiday
+    from organisation.models import Holiday
 
     def filed_on(moment, mobile):
         with clock(moment):

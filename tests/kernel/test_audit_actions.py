@@ -77,6 +77,7 @@ def test_every_app_registers_its_catalogue():
         "complaints.audit_actions",
         "documents.audit_actions",
         "letters.audit_actions",
+        "organisation.audit_actions",
         "workspace.audit_actions",
     }
 

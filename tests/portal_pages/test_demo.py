@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_builds_the_site_and_is_idempotent(client):
+    from organisation.models import Department
     from tests.portal_pages.factories import EntityFactory, KpiFactory, kpi_return, quarter
-    from workspace.models import Department
 
     workspace_demo.seed_organisation(progress=lambda *_: None)
     kpi_return(

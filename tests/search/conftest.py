@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from organisation.models import Post
 from search import backends
 from tests.factories import (
     DepartmentFactory,
@@ -15,7 +16,7 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
-from workspace.models import Grading, Post, Priority, SubjectHead
+from workspace.models import Grading, Priority, SubjectHead
 from workspace.services import files, movement, notes, receipts
 
 URDU_NOTE = "تعلیم کے شعبے میں اساتذہ کی بھرتی کا معاملہ زیر غور ہے۔"

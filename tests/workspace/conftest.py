@@ -2,6 +2,7 @@
 
 import pytest
 
+from organisation.models import Post
 from tests.factories import (
     DepartmentFactory,
     HoldingFactory,
@@ -9,7 +10,7 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
-from workspace.models import Post, SubjectHead
+from workspace.models import SubjectHead
 
 
 @pytest.fixture

@@ -75,21 +75,21 @@ def as_officer_admin(client, desk):
 
 
 def test_department(root, desk):
-    html = _page(root, "workspace_department_changelist")
+    html = _page(root, "organisation_department_changelist")
     assert desk.dept.name_en in html
-    _page(root, "workspace_department_change", desk.dept.pk)
+    _page(root, "organisation_department_change", desk.dept.pk)
 
 
 def test_section(root, desk):
-    assert desk.section.code in _page(root, "workspace_section_changelist")
+    assert desk.section.code in _page(root, "organisation_section_changelist")
 
 
 def test_post(root, desk):
-    assert desk.so.designation_en in _page(root, "workspace_post_changelist")
+    assert desk.so.designation_en in _page(root, "organisation_post_changelist")
 
 
 def test_holding(root, desk):
-    assert desk.asst_user.username in _page(root, "workspace_holding_changelist")
+    assert desk.asst_user.username in _page(root, "organisation_holding_changelist")
 
 
 def test_subject_head(root, desk):
@@ -266,7 +266,7 @@ def test_letter_template_and_standard_text(root, desk):
 
 LISTED_WITH_TESTS = {
     # here
-    "workspace.Department", "workspace.Section", "workspace.Post", "workspace.Holding",
+    "organisation.Department", "organisation.Section", "organisation.Post", "organisation.Holding",
     "workspace.SubjectHead", "auth.User", "auth.Group", "workspace.File", "workspace.Receipt",
     "workspace.Movement", "kernel.AuditEvent", "documents.Paper", "documents.PaperVersion",
     "authtoken.TokenProxy", "django_tasks_database.DBTaskResult",
@@ -276,8 +276,8 @@ LISTED_WITH_TESTS = {
     "cgu.PublicSectorEntity", "cgu.KpiDefinition", "cgu.ReportingPeriod", "cgu.KpiReturn",
     "cgu.Reminder", "cgu.PerformanceReport",
     # tests/complaints/test_admin.py
-    "complaints.Category", "complaints.Complaint", "workspace.Division", "workspace.District",
-    "workspace.Tehsil", "workspace.Holiday",
+    "complaints.Category", "complaints.Complaint", "organisation.Division", "organisation.District",
+    "organisation.Tehsil", "organisation.Holiday",
 }  # fmt: skip
 
 

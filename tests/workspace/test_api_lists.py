@@ -8,10 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from rest_framework import serializers
 
+from organisation.models import Post
 from tests.workspace.helpers import api_client, open_file, visibility_office
 from workspace import access, api
 from workspace import serializers as desk_serializers
-from workspace.models import File, Grading, Post
+from workspace.models import File, Grading
 from workspace.services import movement
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework import serializers
 
+from organisation.models import Holding
 from tests.factories import HoldingFactory, PostFactory, SectionFactory
 from tests.workspace.helpers import api_client, diarise, open_file
 from workspace import access, api
 from workspace import serializers as desk_serializers
-from workspace.models import Grading, Holding, Receipt
+from workspace.models import Grading, Receipt
 from workspace.services import movement, receipts
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,9 @@ import pytest
 from django.utils import timezone
 
 from kernel.models import AuditEvent
-from tests.factories import PostFactory, UserFactory
-from tests.workspace.helpers import diarise, open_file
-from workspace.audit_actions import DeskAction, OrganisationAction
-from workspace.models import (
+from organisation import services as org
+from organisation.audit_actions import OrganisationAction
+from organisation.models import (
     Department,
     District,
     Division,
@@ -19,15 +18,17 @@ from workspace.models import (
     Holiday,
     Post,
     Section,
-    SubjectHead,
     Tehsil,
 )
+from tests.factories import PostFactory, UserFactory
+from tests.workspace.helpers import diarise, open_file
+from workspace.audit_actions import DeskAction, SubjectHeadAction
+from workspace.models import SubjectHead
 from workspace.services import approvals, correspondence, movement, notes, receipts
-from workspace.services import organisation as org
 
 pytestmark = pytest.mark.django_db
 
-DESK_CATALOGUE = [*DeskAction, *OrganisationAction]
+DESK_CATALOGUE = [*DeskAction, *OrganisationAction, *SubjectHeadAction]
 
 # action -> driver(d, action): sets the scene (through the services) and answers the one call
 # whose audit row is asserted.
@@ -260,21 +261,21 @@ def _district():
 
 # A new, valid record of each model kept through org_save/org_delete.
 NEW_RECORD = {
-    "workspace.department": lambda d: Department(code="AUD", name_en="Audit Department"),
-    "workspace.section": lambda d: Section(department=d.dept, code="SO(Aud)", name_en="Audit"),
-    "workspace.division": lambda d: Division(code="AUD", name_en="Audit Division"),
-    "workspace.district": lambda d: District(
+    "organisation.department": lambda d: Department(code="AUD", name_en="Audit Department"),
+    "organisation.section": lambda d: Section(department=d.dept, code="SO(Aud)", name_en="Audit"),
+    "organisation.division": lambda d: Division(code="AUD", name_en="Audit Division"),
+    "organisation.district": lambda d: District(
         division=_division(), code="AUD-D", name_en="Audit District"
     ),
-    "workspace.tehsil": lambda d: Tehsil(district=_district(), name_en="Audit Tehsil"),
-    "workspace.holiday": lambda d: Holiday(date=dt.date(2030, 1, 1), name_en="Audit Day"),
-    "workspace.post": lambda d: Post(
+    "organisation.tehsil": lambda d: Tehsil(district=_district(), name_en="Audit Tehsil"),
+    "organisation.holiday": lambda d: Holiday(date=dt.date(2030, 1, 1), name_en="Audit Day"),
+    "organisation.post": lambda d: Post(
         section=d.section,
         designation_en="Auditor",
         level=Post.Level.SECTION_OFFICER,
         reports_to=d.ds,
     ),
-    "workspace.holding": lambda d: Holding(
+    "organisation.holding": lambda d: Holding(
         post=PostFactory(section=d.section),
         user=UserFactory(username="auditor"),
         kind=Holding.Kind.REGULAR,
@@ -287,7 +288,7 @@ NEW_RECORD = {
 RECORD_ACTIONS = {
     action: (label, verb)
     for label, actions in org.ORG_ACTIONS.items()
-    if label.startswith("workspace.")
+    if label.startswith(("organisation.", "workspace."))
     for verb, action in actions._asdict().items()
 }
 

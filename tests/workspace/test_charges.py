@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from kernel.errors import PermissionDenied, ValidationError
 from kernel.models import AuditEvent
+from organisation import services as org
+from organisation.models import Holding, Post
+from organisation.selectors import my_post_ids
 from tests.factories import HoldingFactory, PostFactory, UserFactory
 from tests.workspace.helpers import open_file
-from workspace import access
-from workspace.models import Holding, Post
 from workspace.services import movement
-from workspace.services import organisation as org
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_the_secretary_gives_a_charge_for_a_leave_and_the_officer_acts_for_the_p
     file = open_file(desk, at=desk.so, user=desk.so_user)
     movement.file_put_up(actor=desk.so_user, file=file)
     so = _fresh(desk.so_user)
-    assert desk.ds.pk in access.my_post_ids(so)
+    assert desk.ds.pk in my_post_ids(so)
     movement.file_put_up(actor=so, file=file)  # acting as the Deputy Secretary
     file.refresh_from_db()
     assert file.holding_post == desk.secretary
@@ -72,7 +72,7 @@ def test_a_charge_from_a_later_day_grants_nothing_before_it(desk):
         starts_at=start,
         ends_at=start + dt.timedelta(days=2),
     )
-    assert desk.ds.pk not in access.my_post_ids(_fresh(desk.so_user))
+    assert desk.ds.pk not in my_post_ids(_fresh(desk.so_user))
 
 
 def test_another_departments_secretary_is_refused_and_nothing_is_kept(desk, hed_secretary):
@@ -164,7 +164,7 @@ def test_ending_a_charge_and_ending_it_twice(desk, hed_secretary):
         org.additional_charge_end(actor=hed_secretary, holding=charge)
     ended = org.additional_charge_end(actor=desk.secretary_user, holding=charge)
     assert ended.ends_at is not None
-    assert desk.ds.pk not in access.my_post_ids(_fresh(desk.so_user))
+    assert desk.ds.pk not in my_post_ids(_fresh(desk.so_user))
     assert AuditEvent.objects.filter(action="holding.end").count() == 1
     before = _snapshot()
     with pytest.raises(ValidationError, match="already ended"):

@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from accounts import backends as auth_backends
 from kernel.compiled import compiled
+from organisation.models import Holding, Post
+from organisation.selectors import _current_holdings, _holding_of, my_department_ids, my_post_ids
 from search.results import _visible_hit_rows
 from tests.factories import UserFactory
 from tests.workspace.helpers import open_file, round_of_everything
 from workspace import access, time_limits
-from workspace.models import Draft, File, Grading, Holding, Movement, Post, Priority
-from workspace.selectors import _current_holdings, _holding_of
+from workspace.models import Draft, File, Grading, Movement, Priority
 from workspace.selectors import desk as sel
 from workspace.services import approvals, movement
 from workspace.services import desk as services_desk
@@ -247,8 +248,8 @@ def test_search_hits_are_read_under_the_visibility_rule(desk):
     for user in (desk.asst_user, desk.ds_user, desk.other_user):
         values = {
             "file_ids": ids,
-            "post_ids": access.my_post_ids(user),
-            "department_ids": access.my_department_ids(user),
+            "post_ids": my_post_ids(user),
+            "department_ids": my_department_ids(user),
         }
         got = {row[0] for row in _visible_hit_rows(**values)}
         assert got == {row[0] for row in _visible_hit_rows.build(**values)}

@@ -7,13 +7,14 @@ import pytest
 from django.db import connection
 
 from kernel.errors import ActionRefused
+from organisation import services as org_services
+from organisation.models import Holding
 from tests.factories import UserFactory
 from tests.races import race
 from tests.workspace.helpers import diarise, open_file
 from workspace import custody
-from workspace.models import Holding, Movement, Receipt
+from workspace.models import Movement, Receipt
 from workspace.services import movement
-from workspace.services import organisation as org_services
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -20,14 +20,15 @@ from django.utils import timezone
 
 from documents import services as paper_services
 from documents.models import Paper
+from organisation import services as org
+from organisation.models import Holding, Post
 from tests.documents.corpus import text_pdf, upload
 from tests.factories import HoldingFactory, PostFactory, UserFactory
 from tests.workspace.helpers import diarise, open_file
 from workspace import access
-from workspace.models import Grading, Holding, Post, Receipt
+from workspace.models import Grading, Receipt
 from workspace.selectors import desk as sel
 from workspace.services import approvals, correspondence, movement
-from workspace.services import organisation as org
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from kernel.errors import PermissionDenied, ValidationError
 from kernel.models import AuditEvent
+from organisation import services as services
+from organisation.models import Holding, Post
+from organisation.selectors import holds_post, my_holdings, posts_held_by
 from tests.factories import DepartmentFactory, HoldingFactory, PostFactory, UserFactory
 from workspace.auth_backends import DESK_PERMISSION
-from workspace.models import Holding, Post
-from workspace.selectors import holds_post, posts_held_by
-from workspace.services import organisation as services
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +41,7 @@ def test_one_person_can_hold_several_posts(org, admin_user):
 
 def test_posts_i_hold_are_listed_charges_then_the_regular_post_senior_first(org, admin_user):
     """``holdings_of`` sorts in Python, and ``access.my_holdings`` serves its order."""
-    from workspace import access
-    from workspace.selectors import holdings_of
+    from organisation.selectors import holdings_of
 
     junior = PostFactory(section=org.so.section, level=Post.Level.ASSISTANT)
     for post in (junior, org.ds):  # the junior charge assigned first
@@ -50,7 +49,7 @@ def test_posts_i_hold_are_listed_charges_then_the_regular_post_senior_first(org,
             actor=admin_user, post=post, user=org.so_user, kind=Holding.Kind.ADDITIONAL
         )
     user = type(org.so_user).objects.get(pk=org.so_user.pk)  # nothing cached on it yet
-    held = [(h.post, h.kind) for h in access.my_holdings(user)]
+    held = [(h.post, h.kind) for h in my_holdings(user)]
     assert held == [(org.ds, "additional"), (junior, "additional"), (org.so, "regular")]
     assert held == [(h.post, h.kind) for h in holdings_of(user=user)]
 
@@ -137,7 +136,7 @@ def test_live_department_needs_its_date(db):
 def test_admin_writes_go_through_the_audited_service(client, admin_user, org):
     client.force_login(admin_user)
     response = client.post(
-        f"/django-admin/workspace/post/{org.so.pk}/change/",
+        f"/django-admin/organisation/post/{org.so.pk}/change/",
         {
             "section": org.section.pk,
             "designation_en": "Section Officer (Budget-I & II)",
@@ -159,7 +158,7 @@ def test_admin_adding_a_holding_is_a_transfer(client, admin_user, org):
     successor = UserFactory(username="new-so")
     start = timezone.localtime() - dt.timedelta(hours=1)
     response = client.post(
-        "/django-admin/workspace/holding/add/",
+        "/django-admin/organisation/holding/add/",
         {
             "post": org.so.pk,
             "user": successor.pk,

@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from kernel.errors import ActionRefused, ValidationError
 from kernel.models import AuditEvent
+from organisation import services as org_services
+from organisation.models import Holding
 from tests.factories import HoldingFactory, UserFactory
 from tests.workspace.helpers import diarise, open_file
 from workspace import custody
-from workspace.models import Approval, File, Holding, Movement, NoteParagraph
+from workspace.models import Approval, File, Movement, NoteParagraph
 from workspace.services import approvals, correspondence, movement, notes
-from workspace.services import organisation as org_services
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from organisation.models import Holding
 from tests.factories import HoldingFactory
 from tests.workspace.helpers import open_file
 from workspace import time_limits
-from workspace.models import File, Holding, Priority
+from workspace.models import File, Priority
 from workspace.selectors import desk as sel
 from workspace.services import movement
 

@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from organisation.models import Holiday
 from tests.workspace.helpers import open_file
 from workspace import time_limits
-from workspace.models import File, Holiday, Priority
+from workspace.models import File, Priority
 
 pytestmark = pytest.mark.django_db
 

@@ -23,6 +23,7 @@ from django.db import connection
 from documents import access as paper_access
 from documents import selectors as paper_selectors
 from kernel.errors import NotFound
+from organisation.models import Post
 from search.backends.database import DatabaseBackend
 from search.backends.elastic import FileIndexDocument, build_search
 from search.compose import compose
@@ -40,7 +41,7 @@ from tests.documents.corpus import text_pdf, upload
 from tests.factories import HoldingFactory, PostFactory, UserFactory
 from tests.workspace.helpers import open_file
 from workspace import access
-from workspace.models import File, Grading, Post, Receipt
+from workspace.models import File, Grading, Receipt
 from workspace.selectors import desk as desk_selectors
 from workspace.services import correspondence, files, movement, receipts
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from workspace.models.organisation import BilingualName, Department, Post, Section
+from organisation.models import BilingualName, Department, Post, Section
 
 
 class Priority(models.IntegerChoices):

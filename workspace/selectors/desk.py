@@ -18,20 +18,18 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from kernel.compiled import by_id, compiled
+from organisation.models import Department, Post, Section
 from workspace import access, time_limits
 from workspace.models import (
     Approval,
-    Department,
     DispatchEntry,
     Draft,
     Enclosure,
     File,
     Movement,
     NoteParagraph,
-    Post,
     Priority,
     Receipt,
-    Section,
 )
 
 POST_RELATED = "holding_post__section__department"

@@ -8,15 +8,14 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents.models import Paper
-from kernel import audit
 from kernel.compiled import compiled
 from kernel.errors import ActionRefused, ValidationError
+from organisation.models import Post
 from workspace.audit_actions import DeskAction
 from workspace.models import (
     Approval,
@@ -26,7 +25,6 @@ from workspace.models import (
     File,
     Movement,
     NoteParagraph,
-    Post,
 )
 from workspace.services import desk, numbering, papers
 from workspace.services.movement import _arrive, _finalise_drafts, came_from
@@ -146,10 +144,10 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
         raise ValidationError({"decision": _("Choose approve or return.")})
     if decision == Approval.Decision.RETURNED and not remarks:
         raise ValidationError({"remarks": _("Say why you are returning it.")})
-    with transaction.atomic():
-        file = desk.lock_file(file.pk)
+    with desk.file_action(actor=actor, file_id=file.pk) as act:
+        file = act.file
         desk.require_open(file)
-        post = desk.acting_post(actor=actor, file=file)
+        post = act.acting_post()
         if not post.may_approve:
             raise ActionRefused(
                 _("%(post)s has no power to approve; put the file up to the competent officer.")
@@ -250,11 +248,8 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
         _arrive(file, next_post)
         for decision_step in _DECISION_STEPS:
             decision_step(actor=actor, approval=approval)
-        audit.record(
-            actor=actor,
-            action=DECISION_ACTIONS[is_paragraph, decision],
-            obj=file,
-            post=post,
+        act.record(
+            DECISION_ACTIONS[is_paragraph, decision],
             after={
                 "target": str(target),
                 "hash": approval.content_hash,
@@ -262,7 +257,6 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
                 "to_post": next_post.pk,
             },
         )
-        desk.after_commit_reindex(file)
     return approval
 
 
@@ -318,10 +312,10 @@ def _clean_draft(subject, addressees, body):
 def draft_create(*, actor, file: File, subject: str, addressees: str, body: str) -> Draft:
     """Attach a draft letter for approval to the file, at the holding post."""
     subject, addressees, body = _clean_draft(subject, addressees, body)
-    with transaction.atomic():
-        file = desk.lock_file(file.pk)
+    with desk.file_action(actor=actor, file_id=file.pk) as act:
+        file = act.file
         desk.require_open(file)
-        post = desk.acting_post(actor=actor, file=file)
+        post = act.acting_post()
         number = (file.drafts.aggregate(m=Max("number"))["m"] or 0) + 1
         draft = Draft.objects.create(
             file=file,
@@ -332,24 +326,20 @@ def draft_create(*, actor, file: File, subject: str, addressees: str, body: str)
             author=actor,
             post=post,
         )
-        audit.record(
-            actor=actor,
-            action=DeskAction.DRAFT_CREATE,
-            obj=file,
-            post=post,
+        act.record(
+            DeskAction.DRAFT_CREATE,
             after={"draft": number, "subject": subject},
         )
-        desk.after_commit_reindex(file)
     return draft
 
 
 def draft_edit(*, actor, draft: Draft, subject: str, addressees: str, body: str) -> Draft:
     """Revise a draft (a returned one, or one not yet decided) at the holding post."""
     subject, addressees, body = _clean_draft(subject, addressees, body)
-    with transaction.atomic():
-        file = desk.lock_file(draft.file_id)
+    with desk.file_action(actor=actor, file_id=draft.file_id, reindex=False) as act:
+        file = act.file
         desk.require_open(file)
-        post = desk.acting_post(actor=actor, file=file)
+        act.acting_post()
         draft = Draft.objects.select_for_update().get(pk=draft.pk)
         if draft.status not in {Draft.Status.DRAFT, Draft.Status.RETURNED}:
             raise ActionRefused(_("An approved or issued draft cannot be changed."))
@@ -357,11 +347,8 @@ def draft_edit(*, actor, draft: Draft, subject: str, addressees: str, body: str)
         draft.subject, draft.addressees, draft.body = subject, addressees, body
         draft.status = Draft.Status.DRAFT
         draft.save(update_fields=["subject", "addressees", "body", "status"])
-        audit.record(
-            actor=actor,
-            action=DeskAction.DRAFT_EDIT,
-            obj=file,
-            post=post,
+        act.record(
+            DeskAction.DRAFT_EDIT,
             before=before,
             after={"subject": subject, "addressees": addressees, "body": body},
         )
@@ -371,10 +358,10 @@ def draft_edit(*, actor, draft: Draft, subject: str, addressees: str, body: str)
 def draft_issue(*, actor, file: File, draft: Draft) -> DispatchEntry:
     """Issue an approved draft with the section's next outgoing number; it enters the dispatch
     register. The approved text must be exactly what is issued."""
-    with transaction.atomic():
-        file = desk.lock_file(file.pk)
+    with desk.file_action(actor=actor, file_id=file.pk) as act:
+        file = act.file
         desk.require_open(file)
-        post = desk.acting_post(actor=actor, file=file)
+        post = act.acting_post()
         draft = Draft.objects.select_for_update().get(pk=draft.pk)
         if draft.file_id != file.pk:
             raise ValidationError(_("That draft is not part of this file."))
@@ -418,14 +405,10 @@ def draft_issue(*, actor, file: File, draft: Draft) -> DispatchEntry:
             task=step.completed_task,
         )
         _arrive(file, post)
-        audit.record(
-            actor=actor,
-            action=DeskAction.DRAFT_ISSUE,
-            obj=file,
-            post=post,
+        act.record(
+            DeskAction.DRAFT_ISSUE,
             after={"draft": draft.number, "outgoing_number": entry.outgoing_number},
         )
         for issue_step in _ISSUE_STEPS:
             issue_step(actor=actor, entry=entry)
-        desk.after_commit_reindex(file)
     return entry

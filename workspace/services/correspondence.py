@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel import audit
 from kernel.errors import ActionRefused, ValidationError
+from organisation.selectors import holds_post
 from workspace.audit_actions import DeskAction
 from workspace.models import Enclosure, File, Receipt
 from workspace.models.files import flag_label
-from workspace.selectors import holds_post
 from workspace.services import desk, papers
 
 
@@ -28,10 +26,10 @@ def enclosure_add(
     """Put a receipt or a paper on the file under the next flag (A, B, … Z, AA, …)."""
     if receipt is None and paper is None:
         raise ValidationError(_("Choose a receipt or a paper to put on the file."))
-    with transaction.atomic():
-        file = desk.lock_file(file.pk)
+    with desk.file_action(actor=actor, file_id=file.pk) as act:
+        file = act.file
         desk.require_open(file, allow_parked=True)
-        post = desk.acting_post(actor=actor, file=file)
+        post = act.acting_post()
         if receipt is not None:
             receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
             if receipt.status != Receipt.Status.PENDING:
@@ -61,11 +59,8 @@ def enclosure_add(
             receipt.status = Receipt.Status.ON_FILE
             receipt.file = file
             receipt.save(update_fields=["status", "file"])
-        audit.record(
-            actor=actor,
-            action=DeskAction.FILE_ENCLOSE,
-            obj=file,
-            post=post,
+        act.record(
+            DeskAction.FILE_ENCLOSE,
             after={
                 "flag": enclosure.flag,
                 "title": enclosure.title,
@@ -73,7 +68,6 @@ def enclosure_add(
                 "puc": is_puc,
             },
         )
-        desk.after_commit_reindex(file)
     return enclosure
 
 
@@ -96,19 +90,16 @@ def paper_enclose(*, actor, file: File, upload, title: str = "", is_puc: bool = 
 
 def puc_mark(*, actor, enclosure: Enclosure) -> Enclosure:
     """Mark a flagged paper as the paper under consideration (one per file)."""
-    with transaction.atomic():
-        file = desk.lock_file(enclosure.file_id)
+    with desk.file_action(actor=actor, file_id=enclosure.file_id, reindex=False) as act:
+        file = act.file
         desk.require_open(file, allow_parked=True)
-        post = desk.acting_post(actor=actor, file=file)
+        act.acting_post()
         previous = list(file.enclosures.filter(is_puc=True).values_list("flag", flat=True))
         file.enclosures.filter(is_puc=True).update(is_puc=False)
         Enclosure.objects.filter(pk=enclosure.pk).update(is_puc=True)
         enclosure.refresh_from_db()
-        audit.record(
-            actor=actor,
-            action=DeskAction.FILE_PUC,
-            obj=file,
-            post=post,
+        act.record(
+            DeskAction.FILE_PUC,
             before={"puc": previous[0] if previous else None},
             after={"puc": enclosure.flag},
         )

@@ -3,7 +3,9 @@ driving FileFlow one step. Private to the services; screens call the services, n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -11,14 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow.workflow.status import STATUS
 
+from kernel import audit
 from kernel.compiled import compiled
 from kernel.errors import ActionRefused, NotFound
 from kernel.locks import cap_lock_wait
+from organisation.models import Post
+from organisation.selectors import holds_post
 from workflows.models import FileProcess
 from workspace import signals
 from workspace.flows import FileFlow, holding_known
-from workspace.models import File, Movement, Post
-from workspace.selectors import holds_post
+from workspace.models import File, Movement
 
 OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
@@ -51,6 +55,61 @@ def lock_file(file_id: int) -> File:
     # post ("not at a post you hold" to the officer it just reached). A new statement after
     # the lock reads the committed post.
     return _file_with_post.first(pk=file_id)
+
+
+@dataclass
+class FileAction:
+    """One desk action under way (``file_action``): the file, locked; the post acting, once
+    ``acting_post`` has checked the actor holds it; the audit row, once recorded."""
+
+    actor: object
+    file: File
+    post: Post | None = None
+    recorded: list = field(default_factory=list)
+
+    def acting_post(self) -> Post:
+        """Check the actor holds the post holding the file, and act through it."""
+        self.post = acting_post(actor=self.actor, file=self.file)
+        return self.post
+
+    def record(self, action, *, before=None, after=None, post=None, obj=None):
+        """The action's audit row: by the actor, through the acting post unless another is
+        named, about the file unless another object is."""
+        row = audit.record(
+            actor=self.actor,
+            action=action,
+            obj=self.file if obj is None else obj,
+            post=self.post if post is None else post,
+            before=before,
+            after=after,
+        )
+        self.recorded.append(row)
+        return row
+
+
+@contextmanager
+def file_action(*, actor, file_id: int, reindex: bool = True) -> Iterator[FileAction]:
+    """Lock → check → move → audit: the one shape of every action on a file.
+
+    One transaction; the file's row locked first (``lock_file``: actions on one file queue in
+    one order, the wait capped); the caller checks and does its work inside the block, and
+    writes its audit row with ``act.record``; once the transaction commits, search hears the
+    file changed (unless ``reindex`` is off: nothing it indexes changed). A refusal raised
+    inside leaves nothing written. A block that ends without an audit row is a bug in the
+    service, and it is refused with everything undone::
+
+        with desk.file_action(actor=actor, file_id=file.pk) as act:
+            post = act.acting_post()
+            ...  # check, then move
+            act.record(DeskAction.FILE_CLOSE, before=..., after=...)
+    """
+    with transaction.atomic():
+        act = FileAction(actor=actor, file=lock_file(file_id))
+        yield act
+        if not act.recorded:
+            raise RuntimeError("A file action ended without writing its audit row.")
+        if reindex:
+            after_commit_reindex(act.file)
 
 
 # The reads every file action makes, compiled once (``kernel.compiled``).

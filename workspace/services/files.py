@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 
 from kernel import audit
 from kernel.errors import ActionRefused, ValidationError
+from organisation.models import Post
+from organisation.selectors import holds_post
 from workspace.audit_actions import DeskAction
 from workspace.flows import FileFlow
-from workspace.models import File, Grading, Movement, Post, Priority, Receipt, SubjectHead
-from workspace.selectors import holds_post
+from workspace.models import File, Grading, Movement, Priority, Receipt, SubjectHead
 from workspace.services import correspondence, desk, numbering
 
 

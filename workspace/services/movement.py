@@ -1,22 +1,21 @@
 """Moving files between posts: mark, put up, send back, recall; park, resume, close, reopen,
-record room. Each is one transaction: lock the file, check, drive FileFlow one step, update
-the file's custody mirror, write the movement and the audit row."""
+record room. Each is one ``desk.file_action``: lock the file, check, drive FileFlow one step,
+update the file's custody mirror, write the movement and the audit row."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel import audit
 from kernel.compiled import compiled
 from kernel.errors import ActionRefused, ValidationError
+from organisation.models import Post
+from organisation.selectors import holds_post
 from workspace.audit_actions import DeskAction
 from workspace.flows import FileFlow
-from workspace.models import File, HoldReason, Movement, NoteParagraph, Post
-from workspace.selectors import holds_post
+from workspace.models import File, HoldReason, Movement, NoteParagraph
 from workspace.services import desk
 
 MOVE_KINDS = {Movement.Kind.MARK, Movement.Kind.PUT_UP, Movement.Kind.SEND_BACK}
@@ -53,10 +52,10 @@ def _arrive(file: File, post: Post | None, *, due_on=None, status=None) -> None:
 def _move(*, actor, file, to_post, kind, remarks="", due_on=None) -> Movement:
     """``to_post`` is a Post, or a callable choosing it from the locked file and its post —
     so "put up" and "send back" read where the file is *now*, not where the caller saw it."""
-    with transaction.atomic():
-        file = desk.lock_file(file.pk)
+    with desk.file_action(actor=actor, file_id=file.pk) as act:
+        file = act.file
         desk.require_open(file)
-        from_post = desk.acting_post(actor=actor, file=file)
+        from_post = act.acting_post()
         if callable(to_post):
             to_post = to_post(file, from_post)
         if to_post.pk == from_post.pk:
@@ -77,15 +76,11 @@ def _move(*, actor, file, to_post, kind, remarks="", due_on=None) -> Movement:
             task=step.completed_task,
         )
         _arrive(file, to_post, due_on=due_on)
-        audit.record(
-            actor=actor,
-            action=KIND_ACTIONS[kind],
-            obj=file,
-            post=from_post,
+        act.record(
+            KIND_ACTIONS[kind],
             before={"post": from_post.pk},
             after={"post": to_post.pk, "remarks": remarks, "due_on": due_on},
         )
-        desk.after_commit_reindex(file)
     return movement
 
 
@@ -186,8 +181,8 @@ def file_recall(*, actor, file: File, reason: str) -> Movement:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for recalling the file.")})
-    with transaction.atomic():
-        file = desk.lock_file(file.pk)
+    with desk.file_action(actor=actor, file_id=file.pk) as act:
+        file = act.file
         desk.require_open(file)
         last = (
             Movement.objects.filter(file=file, kind__in=MOVE_KINDS)
@@ -221,27 +216,24 @@ def file_recall(*, actor, file: File, reason: str) -> Movement:
             task=step.completed_task,
         )
         _arrive(file, sender)
-        audit.record(
-            actor=actor,
-            action=DeskAction.FILE_RECALL,
-            obj=file,
+        act.record(
+            DeskAction.FILE_RECALL,
             post=sender,
             before={"post": holder.pk},
             after={"post": sender.pk, "reason": reason},
         )
-        desk.after_commit_reindex(file)
     return movement
 
 
 def _status_change(*, actor, file, kind, new_status, from_statuses, remarks="", hold_reason=""):
-    with transaction.atomic():
-        file = desk.lock_file(file.pk)
+    with desk.file_action(actor=actor, file_id=file.pk) as act:
+        file = act.file
         if file.status not in from_statuses:
             raise ActionRefused(
                 _("File %(number)s is %(status)s; this cannot be done now.")
                 % {"number": file.number, "status": file.get_status_display().lower()}
             )
-        post = desk.acting_post(actor=actor, file=file)
+        post = act.acting_post()
         before = file.status
         movement = desk.record_movement(
             actor=actor, file=file, kind=kind, from_post=post, to_post=post, remarks=remarks
@@ -249,11 +241,8 @@ def _status_change(*, actor, file, kind, new_status, from_statuses, remarks="", 
         file.status = new_status
         before_reason, file.hold_reason = file.hold_reason, hold_reason
         file.save(update_fields=["status", "hold_reason", "updated_at"])
-        audit.record(
-            actor=actor,
-            action=KIND_ACTIONS[kind],
-            obj=file,
-            post=post,
+        act.record(
+            KIND_ACTIONS[kind],
             before={"status": before, **({"hold_reason": before_reason} if before_reason else {})},
             after={
                 "status": new_status,
@@ -261,7 +250,6 @@ def _status_change(*, actor, file, kind, new_status, from_statuses, remarks="", 
                 **({"hold_reason": hold_reason} if hold_reason else {}),
             },
         )
-        desk.after_commit_reindex(file)
     return movement
 
 
@@ -300,10 +288,10 @@ def file_resume(*, actor, file: File, remarks: str = "") -> Movement:
 
 def file_close(*, actor, file: File, remarks: str = "") -> Movement:
     """Close the file: its journey (the flow process) ends; it stays with the closing post."""
-    with transaction.atomic():
-        file = desk.lock_file(file.pk)
+    with desk.file_action(actor=actor, file_id=file.pk) as act:
+        file = act.file
         desk.require_open(file, allow_parked=True)
-        post = desk.acting_post(actor=actor, file=file)
+        post = act.acting_post()
         step = desk.drive(actor=actor, file=file, action="close", next_post=None, held=post)
         _finalise_drafts(file, timezone.now())
         movement = desk.record_movement(
@@ -318,29 +306,25 @@ def file_close(*, actor, file: File, remarks: str = "") -> Movement:
         before = file.status
         file.status = File.Status.CLOSED
         file.save(update_fields=["status", "updated_at"])
-        audit.record(
-            actor=actor,
-            action=DeskAction.FILE_CLOSE,
-            obj=file,
-            post=post,
+        act.record(
+            DeskAction.FILE_CLOSE,
             before={"status": before},
             after={"status": file.status, "remarks": remarks},
         )
-        desk.after_commit_reindex(file)
     return movement
 
 
 def file_reopen(*, actor, file: File, remarks: str = "") -> Movement:
     """Reopen a closed file at the post that holds it: a new journey starts there."""
 
-    with transaction.atomic():
-        file = desk.lock_file(file.pk)
+    with desk.file_action(actor=actor, file_id=file.pk) as act:
+        file = act.file
         if file.status != File.Status.CLOSED:
             raise ActionRefused(
                 _("Only a closed file can be reopened; this one is %(status)s.")
                 % {"status": file.get_status_display().lower()}
             )
-        post = desk.acting_post(actor=actor, file=file)
+        post = act.acting_post()
         FileFlow.start.run(file=file, post=post)
         movement = desk.record_movement(
             actor=actor,
@@ -351,15 +335,11 @@ def file_reopen(*, actor, file: File, remarks: str = "") -> Movement:
             remarks=remarks,
         )
         _arrive(file, post, status=File.Status.OPEN)
-        audit.record(
-            actor=actor,
-            action=DeskAction.FILE_REOPEN,
-            obj=file,
-            post=post,
+        act.record(
+            DeskAction.FILE_REOPEN,
             before={"status": File.Status.CLOSED},
             after={"status": File.Status.OPEN, "remarks": remarks},
         )
-        desk.after_commit_reindex(file)
     return movement
 
 

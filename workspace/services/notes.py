@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel import audit
 from kernel.errors import ActionRefused, ValidationError
 from workspace import access
 from workspace.audit_actions import DeskAction
@@ -48,10 +46,10 @@ def note_add(
 ) -> NoteParagraph:
     """Add the next numbered paragraph, as a draft of the holding post."""
     text = _clean_text(text)
-    with transaction.atomic():
-        file = desk.lock_file(file.pk)
+    with desk.file_action(actor=actor, file_id=file.pk) as act:
+        file = act.file
         desk.require_open(file)
-        post = desk.acting_post(actor=actor, file=file)
+        post = act.acting_post()
         flags, files = _references(
             actor=actor, file=file, flags=refers_to_flags, files=refers_to_files
         )
@@ -61,31 +59,23 @@ def note_add(
         )
         paragraph.refers_to_flags.set(flags)
         paragraph.refers_to_files.set(files)
-        audit.record(
-            actor=actor,
-            action=DeskAction.NOTE_ADD,
-            obj=file,
-            post=post,
-            after={"paragraph": number, "text": text},
-        )
-        desk.after_commit_reindex(file)
+        act.record(DeskAction.NOTE_ADD, after={"paragraph": number, "text": text})
     return paragraph
 
 
-def _editable(actor, paragraph) -> NoteParagraph:
-    file = desk.lock_file(paragraph.file_id)
+def _editable(act, paragraph) -> NoteParagraph:
     paragraph = NoteParagraph.objects.select_for_update().get(pk=paragraph.pk)
     if paragraph.is_final:
         raise ActionRefused(
             _("Paragraph %(n)s is final: the file has moved on since it was written.")
             % {"n": paragraph.number}
         )
-    post = desk.acting_post(actor=actor, file=file)
+    post = act.acting_post()
     if paragraph.post_id != post.pk:
         raise ActionRefused(
             _("Only the post that wrote paragraph %(n)s can change it.") % {"n": paragraph.number}
         )
-    return file, paragraph, post
+    return paragraph
 
 
 def note_edit(
@@ -93,8 +83,8 @@ def note_edit(
 ) -> NoteParagraph:
     """Change a draft paragraph (its author's post only, before the file moves on)."""
     text = _clean_text(text)
-    with transaction.atomic():
-        file, paragraph, post = _editable(actor, paragraph)
+    with desk.file_action(actor=actor, file_id=paragraph.file_id) as act:
+        file, paragraph = act.file, _editable(act, paragraph)
         flags, files = _references(
             actor=actor, file=file, flags=refers_to_flags, files=refers_to_files
         )
@@ -104,34 +94,26 @@ def note_edit(
         paragraph.save(update_fields=["text", "edited_at"])
         paragraph.refers_to_flags.set(flags)
         paragraph.refers_to_files.set(files)
-        audit.record(
-            actor=actor,
-            action=DeskAction.NOTE_EDIT,
-            obj=file,
-            post=post,
+        act.record(
+            DeskAction.NOTE_EDIT,
             before={"paragraph": paragraph.number, "text": before},
             after={"paragraph": paragraph.number, "text": text},
         )
-        desk.after_commit_reindex(file)
     return paragraph
 
 
 def note_delete(*, actor, paragraph: NoteParagraph) -> None:
     """Withdraw a draft paragraph; only the last one, so numbering stays unbroken."""
-    with transaction.atomic():
-        file, paragraph, post = _editable(actor, paragraph)
+    with desk.file_action(actor=actor, file_id=paragraph.file_id) as act:
+        file, paragraph = act.file, _editable(act, paragraph)
         if file.paragraphs.filter(number__gt=paragraph.number).exists():
             raise ActionRefused(
                 _("Only the last paragraph can be withdrawn; edit this one instead.")
             )
-        audit.record(
-            actor=actor,
-            action=DeskAction.NOTE_WITHDRAW,
-            obj=file,
-            post=post,
+        act.record(
+            DeskAction.NOTE_WITHDRAW,
             before={"paragraph": paragraph.number, "text": paragraph.text},
         )
         paragraph.refers_to_flags.clear()
         paragraph.refers_to_files.clear()
         paragraph.delete()
-        desk.after_commit_reindex(file)

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from kernel import audit
 from kernel.errors import ActionRefused, PermissionDenied, ValidationError
+from organisation.models import Post
+from organisation.selectors import holds_post
 from workspace import tracking
 from workspace.audit_actions import DeskAction
-from workspace.models import Grading, Post, Priority, Receipt
-from workspace.selectors import holds_post
+from workspace.models import Grading, Priority, Receipt
 from workspace.services import desk, numbering, papers
 
 RECEIPT_FIELDS = [

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from organisation import services as org
+from organisation.models import Holding
 from workspace.forms import ChargeEndForm, ChargeForm
-from workspace.models import Holding
-from workspace.services import organisation as org
 from workspace.views.common import form_errors, run
 
 CHARGES_SHOWN = 200

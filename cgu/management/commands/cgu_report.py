@@ -15,7 +15,7 @@ from cgu import access, services
 from cgu.models import ReportingPeriod
 from cgu.selectors.registry import latest_due_quarter
 from kernel.errors import ActionRefused, PermissionDenied
-from workspace.models import Holding
+from organisation.models import Holding
 
 
 def _period(code: str) -> ReportingPeriod:

@@ -15,13 +15,13 @@ from django.db import connection, transaction
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
+from organisation.models import Department
 from search.backends.base import RANK_CAP, RESULT_CAP, count_facets
 from search.backends.database.common import SNIPPET_WORDS, TABLE, TS_CONFIG, first_words
 from search.query import ParsedQuery
 from search.types import MARK_END, MARK_START
 from search.visibility import DEPARTMENT, GRADING, Viewer, custody_elsewhere_sql
 from workspace.access import department_term_sql
-from workspace.models import Department
 
 HEADLINE_CHARS = 8000
 # Reading a row's tsvector (from TOAST) costs about this many times fetching a row by bitmap.

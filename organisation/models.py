@@ -1,7 +1,12 @@
-"""The organisation: department → section → post, and who holds which post when.
+"""The organisation: department → section → post, and who holds which post when; the
+province's divisions, districts and tehsils, and its public holidays.
 
 Files are in the custody of a *post*, never of a person; a person acts for the posts they hold
 at that moment (regular charge, or additional charge while a colleague is away).
+
+These models lived in ``workspace`` until the organisation became its own app; they keep the
+tables they had there (``db_table``), so moving them (``organisation/migrations/0001``) did
+not touch the database.
 """
 
 from __future__ import annotations
@@ -78,6 +83,7 @@ class Department(BilingualName):
     )
 
     class Meta:
+        db_table = "workspace_department"
         ordering = ["code"]
         verbose_name = _("department")
         verbose_name_plural = _("departments")
@@ -118,7 +124,7 @@ class Section(BilingualName):
         default="",
     )
     division = models.ForeignKey(
-        "workspace.Division",
+        "organisation.Division",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -126,7 +132,7 @@ class Section(BilingualName):
         verbose_name=_("division"),
     )
     district = models.ForeignKey(
-        "workspace.District",
+        "organisation.District",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -134,7 +140,7 @@ class Section(BilingualName):
         verbose_name=_("district"),
     )
     tehsil = models.ForeignKey(
-        "workspace.Tehsil",
+        "organisation.Tehsil",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -143,6 +149,7 @@ class Section(BilingualName):
     )
 
     class Meta:
+        db_table = "workspace_section"
         ordering = ["department__code", "code"]
         verbose_name = _("section")
         verbose_name_plural = _("sections")
@@ -198,6 +205,7 @@ class Post(models.Model):
     objects = PostQuerySet.as_manager()
 
     class Meta:
+        db_table = "workspace_post"
         ordering = ["section__department__code", "-level", "designation_en"]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
@@ -263,6 +271,7 @@ class Holding(models.Model):
     objects = HoldingQuerySet.as_manager()
 
     class Meta:
+        db_table = "workspace_holding"
         ordering = ["post", "-starts_at"]
         verbose_name = _("holding")
         verbose_name_plural = _("holdings")
@@ -304,6 +313,7 @@ class Division(BilingualName):
     province = models.CharField(_("province"), max_length=8, default="KP")
 
     class Meta:
+        db_table = "workspace_division"
         ordering = ["name_en"]
         verbose_name = _("division")
         verbose_name_plural = _("divisions")
@@ -318,6 +328,7 @@ class District(BilingualName):
     code = models.CharField(_("code"), max_length=16, unique=True)
 
     class Meta:
+        db_table = "workspace_district"
         ordering = ["name_en"]
         verbose_name = _("district")
         verbose_name_plural = _("districts")
@@ -331,6 +342,7 @@ class Tehsil(BilingualName):
     )
 
     class Meta:
+        db_table = "workspace_tehsil"
         ordering = ["district__name_en", "name_en"]
         verbose_name = _("tehsil")
         verbose_name_plural = _("tehsils")
@@ -350,6 +362,7 @@ class Holiday(BilingualName):
     )
 
     class Meta:
+        db_table = "workspace_holiday"
         ordering = ["date"]
         verbose_name = _("public holiday")
         verbose_name_plural = _("public holidays")

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from kernel import audit
 from kernel.audit_actions import RecordActions
 from kernel.errors import PermissionDenied, ValidationError
-from workspace.access import my_holdings
-from workspace.audit_actions import OrganisationAction
-from workspace.models import Department, Holding, Post
+from organisation.audit_actions import OrganisationAction
+from organisation.models import Department, Holding, Post
+from organisation.selectors import my_holdings
 
 ORG_FIELDS = {
-    "workspace.department": [
+    "organisation.department": [
         "code",
         "name_en",
         "name_ur",
@@ -28,7 +28,7 @@ ORG_FIELDS = {
         "limit_urgent_days",
         "limit_routine_days",
     ],
-    "workspace.section": [
+    "organisation.section": [
         "department",
         "code",
         "name_en",
@@ -38,11 +38,11 @@ ORG_FIELDS = {
         "district",
         "tehsil",
     ],
-    "workspace.division": ["code", "name_en", "name_ur", "province"],
-    "workspace.district": ["division", "code", "name_en", "name_ur"],
-    "workspace.tehsil": ["district", "name_en", "name_ur"],
-    "workspace.holiday": ["date", "province", "name_en", "name_ur"],
-    "workspace.post": [
+    "organisation.division": ["code", "name_en", "name_ur", "province"],
+    "organisation.district": ["division", "code", "name_en", "name_ur"],
+    "organisation.tehsil": ["district", "name_en", "name_ur"],
+    "organisation.holiday": ["date", "province", "name_en", "name_ur"],
+    "organisation.post": [
         "section",
         "designation_en",
         "designation_ur",
@@ -51,63 +51,58 @@ ORG_FIELDS = {
         "may_approve",
         "is_active",
     ],
-    "workspace.holding": ["post", "user", "kind", "reason", "starts_at", "ends_at"],
-    "workspace.subjecthead": ["department", "code", "name_en", "name_ur"],
+    "organisation.holding": ["post", "user", "kind", "reason", "starts_at", "ends_at"],
 }
 
 # The audit actions of each model kept through ``org_save``/``org_delete``; an app that
-# adds a model to ORG_FIELDS adds its actions here too (complaints.apps).
+# adds a model to ORG_FIELDS adds its actions here too, in its ``ready()`` (the desk's subject
+# heads in workspace.apps, the complaint categories in complaints.apps).
 ORG_ACTIONS = {
-    "workspace.department": RecordActions(
+    "organisation.department": RecordActions(
         OrganisationAction.DEPARTMENT_CREATE,
         OrganisationAction.DEPARTMENT_CHANGE,
         OrganisationAction.DEPARTMENT_DELETE,
     ),
-    "workspace.section": RecordActions(
+    "organisation.section": RecordActions(
         OrganisationAction.SECTION_CREATE,
         OrganisationAction.SECTION_CHANGE,
         OrganisationAction.SECTION_DELETE,
     ),
-    "workspace.division": RecordActions(
+    "organisation.division": RecordActions(
         OrganisationAction.DIVISION_CREATE,
         OrganisationAction.DIVISION_CHANGE,
         OrganisationAction.DIVISION_DELETE,
     ),
-    "workspace.district": RecordActions(
+    "organisation.district": RecordActions(
         OrganisationAction.DISTRICT_CREATE,
         OrganisationAction.DISTRICT_CHANGE,
         OrganisationAction.DISTRICT_DELETE,
     ),
-    "workspace.tehsil": RecordActions(
+    "organisation.tehsil": RecordActions(
         OrganisationAction.TEHSIL_CREATE,
         OrganisationAction.TEHSIL_CHANGE,
         OrganisationAction.TEHSIL_DELETE,
     ),
-    "workspace.holiday": RecordActions(
+    "organisation.holiday": RecordActions(
         OrganisationAction.HOLIDAY_CREATE,
         OrganisationAction.HOLIDAY_CHANGE,
         OrganisationAction.HOLIDAY_DELETE,
     ),
-    "workspace.post": RecordActions(
+    "organisation.post": RecordActions(
         OrganisationAction.POST_CREATE,
         OrganisationAction.POST_CHANGE,
         OrganisationAction.POST_DELETE,
     ),
-    "workspace.holding": RecordActions(
+    "organisation.holding": RecordActions(
         OrganisationAction.HOLDING_CREATE,
         OrganisationAction.HOLDING_CHANGE,
         OrganisationAction.HOLDING_DELETE,
-    ),
-    "workspace.subjecthead": RecordActions(
-        OrganisationAction.SUBJECTHEAD_CREATE,
-        OrganisationAction.SUBJECTHEAD_CHANGE,
-        OrganisationAction.SUBJECTHEAD_DELETE,
     ),
 }
 
 
 def _require_org_admin(actor) -> None:
-    if not (actor.is_active and (actor.is_superuser or actor.has_perm("workspace.change_post"))):
+    if not (actor.is_active and (actor.is_superuser or actor.has_perm("organisation.change_post"))):
         raise PermissionDenied(_("Only an administrator can change the organisation."))
 
 
@@ -192,7 +187,7 @@ def holding_assign(
             actor=actor,
             action=OrganisationAction.HOLDING_ASSIGN,
             obj=holding,
-            after=audit.snapshot(holding, ORG_FIELDS["workspace.holding"]),
+            after=audit.snapshot(holding, ORG_FIELDS["organisation.holding"]),
         )
     return holding
 
@@ -230,7 +225,7 @@ def may_manage_charges(actor, department) -> bool:
     administrator of the organisation, or the holder of the department's Secretary post."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return False
-    if actor.is_superuser or actor.has_perm("workspace.change_post"):
+    if actor.is_superuser or actor.has_perm("organisation.change_post"):
         return True
     dept_id = getattr(department, "pk", department)
     return any(
@@ -243,7 +238,7 @@ def charge_departments(actor) -> list[Department]:
     """The departments in which ``actor`` may give additional charges."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return []
-    if actor.is_superuser or actor.has_perm("workspace.change_post"):
+    if actor.is_superuser or actor.has_perm("organisation.change_post"):
         return list(Department.objects.order_by("code"))
     return sorted(
         {
@@ -336,7 +331,7 @@ def additional_charge_give(
             actor=actor,
             action=OrganisationAction.HOLDING_CHARGE,
             obj=holding,
-            after=audit.snapshot(holding, ORG_FIELDS["workspace.holding"]),
+            after=audit.snapshot(holding, ORG_FIELDS["organisation.holding"]),
         )
     return holding
 

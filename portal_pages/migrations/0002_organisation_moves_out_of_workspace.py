@@ -1,0 +1,27 @@
+"""The organisation's models moved to their own app (organisation/migrations/0001): this app's
+foreign keys now name them there. Django's record only: the tables, columns and constraints
+are the same ones."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('organisation', '0001_organisation_from_workspace'),
+        ('portal_pages', '0001_initial'),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            database_operations=[],
+            state_operations=[
+                migrations.AlterField(
+                    model_name='departmentpage',
+                    name='department',
+                    field=models.OneToOneField(help_text='The department this page is about; its figures come from Daftar.', on_delete=django.db.models.deletion.PROTECT, related_name='public_page', to='organisation.department', verbose_name='department'),
+                ),
+            ],
+        ),
+    ]
