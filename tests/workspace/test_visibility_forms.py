@@ -26,22 +26,22 @@ from kernel.errors import NotFound
 from organisation.models import Post
 from search.backends.database import DatabaseBackend
 from search.backends.elastic import FileIndexDocument, build_search
-from search.compose import compose
 from search.models import FileDocument
 from search.query import parse
+from search.sources import Viewer
 from search.types import Filters, decode_cursor
-from search.visibility import (
-    Viewer,
-    custody_elsewhere,
-    custody_elsewhere_sql,
-    department_q,
-    document_q,
-)
 from tests.documents.corpus import text_pdf, upload
 from tests.factories import HoldingFactory, PostFactory, UserFactory
 from tests.workspace.helpers import open_file
 from workspace import access
 from workspace.models import File, Grading, Receipt
+from workspace.search.indexing import compose
+from workspace.search.visibility import (
+    custody_elsewhere,
+    custody_elsewhere_sql,
+    department_q,
+    document_q,
+)
 from workspace.selectors import desk as desk_selectors
 from workspace.services import correspondence, files, movement, receipts
 
