@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("workspace.api_urls")),
     path("", include("documents.api_urls")),
-    path("", include("search.api_urls")),
+    path("", include("workspace.search.api_urls")),
     path("", include("cgu.api_urls")),
     path("", include("portal_pages.api_urls")),
     path("", include("complaints.api_urls")),

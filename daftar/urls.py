@@ -27,7 +27,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("desk/", include("workspace.urls")),
     path("desk/papers/", include("documents.urls")),
-    path("desk/search/", include("search.urls")),
+    path("desk/search/", include("workspace.search.urls")),
     path("desk/cgu/", include("cgu.urls")),
     path("entity/", include("cgu.entity_urls")),
     path("desk/letters/", include("letters.urls")),

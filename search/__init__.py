@@ -10,9 +10,11 @@ Other apps use only what is here:
 - ``health()`` for /healthz
 
 Which backend answers is ``settings.DAFTAR_SEARCH_BACKEND``: ``elasticsearch`` when
-``ELASTICSEARCH_URL`` is set, else ``database``. Every backend filters by the desk's visibility
-rule inside its query, and every page of hits is re-checked against ``workspace.access`` before
-it is shown, so a file the user may not see never appears, even from a stale index.
+``ELASTICSEARCH_URL`` is set, else ``database``. Search sits below the desk: what a file is
+made of, who may see it and how a hit is shown are told to it by the desk through
+``search.sources`` (registered in ``WorkspaceConfig.ready()``). Every backend filters by the
+desk's visibility rule inside its query, and every page of hits is re-checked by the desk's
+reads before it is shown, so a file the user may not see never appears, even from a stale index.
 
 This module is imported while Django loads apps: it imports models only inside functions.
 """
@@ -68,25 +70,14 @@ def file_changed(file_id: int) -> None:
 
 
 def paper_text_extracted(version_id: int) -> None:
-    """Called by ``documents.tasks.extract_text`` once a paper version's text is stored
-    (``documents.models.PaperText``): reindex the files the paper is on, as a flagged paper
-    (``Enclosure.paper``) or as the scan of a receipt on the file (``Receipt.papers``)."""
+    """Called once a paper version's text is stored (``documents.signals.paper_text_stored``):
+    reindex the files the paper is on (the desk says which: ``IndexSource.files_with_paper``)."""
     from django.db import transaction
 
     # Inside the function: this package loads with the apps, before models may.
-    from documents.models import PaperVersion
-    from workspace.models import Enclosure, Receipt
+    from search.sources import source
 
-    paper_id = PaperVersion.objects.filter(pk=version_id).values_list("paper_id", flat=True).first()
-    if paper_id is None:
-        return
-    file_ids = set(Enclosure.objects.filter(paper_id=paper_id).values_list("file_id", flat=True))
-    file_ids |= set(
-        Receipt.objects.filter(papers=paper_id, file__isnull=False).values_list(
-            "file_id", flat=True
-        )
-    )
-    for file_id in sorted(file_ids):
+    for file_id in source().files_with_paper(version_id):
         transaction.on_commit(lambda file_id=file_id: file_changed(file_id))
 
 
@@ -119,9 +110,10 @@ def search_files(
     number of matches."""
     # Inside the function: this package loads with the apps, before models may.
     from search.query import parse
+    from search.sources import Viewer, source
     from search.types import SORTS, Filters, SearchResults, decode_cursor
-    from search.visibility import Viewer
 
+    desk = source()  # first: with no source there is nothing to search or show
     parsed = parse(query)
     filters = Filters.from_mapping(filters)
     sort = sort if sort in SORTS else "relevance"
@@ -140,14 +132,13 @@ def search_files(
     )
     # Inside the function: this package loads with the apps, before models may.
     from search.backends.base import RESULT_CAP
-    from search.results import facet_values, load_hits
 
     return SearchResults(
-        hits=load_hits(user=user, page=page),
+        hits=desk.load_hits(user=user, page=page),
         total=page.total,
         total_is_capped=page.total_is_capped,
         total_cap=RESULT_CAP,
-        facets=facet_values(page.facets, filters, page.department_names),
+        facets=desk.facet_values(page.facets, filters, page.department_names),
         facets_capped=page.facets_capped,
         next_cursor=page.next_cursor,
         sort=sort,
@@ -163,34 +154,25 @@ def go_to_number(*, user, number: str):
 
     Exact number first (as typed, then in upper case), then whole parts of the number at
     its end (``12-3/2025``), at its start (``FD/SO(B-I)``), then anywhere."""
-    from django.db.models import Exists, OuterRef
-
     # Inside the function: this package loads with the apps, before models may.
     from search.query import number_key
-    from search.results import files_for
-    from search.visibility import Viewer
-    from workspace import access
-    from workspace.models import File
+    from search.sources import Viewer, source
 
+    desk = source()
     raw = " ".join((number or "").split())[:120]
     key = number_key(raw)
     if not key:
         return []
     # The exact number, and in the same query whether the user may see it: a number that
     # exists but is not theirs answers "none" here, as the backends' first step would.
-    exact = list(
-        File.objects.filter(number__in=sorted({raw, key}))
-        .annotate(may_see=Exists(access.visible_files(user).filter(pk=OuterRef("pk"))))
-        .select_related("department", "section", "holding_post")
-        .order_by("-opened_at")[:GO_TO_LIMIT]
-    )
+    exact = desk.exact_numbers(user=user, numbers=sorted({raw, key}), limit=GO_TO_LIMIT)
     seen = [f for f in exact if f.may_see]
     if len(seen) == 1:
         return seen[0]
     if exact and not seen:
         return []
     ids = get_backend().number_candidates(viewer=Viewer.of(user), key=key, limit=GO_TO_LIMIT)
-    files = files_for(user=user, ids=ids)
+    files = desk.files_for(user=user, ids=ids)
     if len(files) == 1:
         return files[0]
     return files

@@ -17,15 +17,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organisation.models import Department, Post, Section
-from workspace.models import File
-
 
 class FileDocument(models.Model):
     """The searchable text and filter columns of one file (database backend)."""
 
     file = models.OneToOneField(
-        File,
+        "workspace.File",  # by name: the desk sits above search (issue 20)
         on_delete=models.CASCADE,
         primary_key=True,
         related_name="search_document",
@@ -46,17 +43,21 @@ class FileDocument(models.Model):
     # Filter columns. No foreign-key constraints: this is derived data, rebuilt at will, and
     # only the columns that never change after opening are indexed (HOT updates for the rest).
     department = models.ForeignKey(
-        Department,
+        "organisation.Department",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         db_index=False,
         related_name="+",
     )
     section = models.ForeignKey(
-        Section, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+        "organisation.Section",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     holding_post = models.ForeignKey(
-        Post,
+        "organisation.Post",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         db_index=False,

@@ -42,7 +42,7 @@ from workspace.models import Approval, Enclosure, File, Grading, Movement, Recei
 # A receipt on no file is seen through the first two (its department is its section's); a
 # receipt on a file is seen exactly as the file. Every form of the rule — the querysets,
 # the one-object checks and the id walks below, and the search index's filters, SQL and
-# tsvector lexemes (``search.visibility``, the search backends) — is built from these
+# tsvector lexemes (``workspace.search``, given to the search engine) — is built from these
 # functions, so the rule changes here or nowhere. ``tests/workspace/test_visibility_forms.py``
 # holds the forms equal over an office with files of every grading.
 

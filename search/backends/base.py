@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from search.query import ParsedQuery
+from search.sources import Viewer
 from search.types import BackendPage, CheckReport, Filters
-from search.visibility import Viewer
 
 Progress = Callable[[int, int], None] | None
 

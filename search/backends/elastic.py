@@ -36,12 +36,10 @@ from elasticsearch.dsl import (
 
 from search.backends.base import RESULT_CAP, Progress, SearchBackend
 from search.backends.database.repair import repair_report
-from search.compose import Composed, compose, file_id_batches
 from search.models import IndexBuild, PendingReindex
 from search.query import ParsedQuery
+from search.sources import Composed, Viewer, source
 from search.types import MARK_END, MARK_START, BackendPage, CheckReport, Filters, encode_cursor
-from search.visibility import Viewer, elasticsearch_filter
-from workspace.models import File
 
 logger = logging.getLogger("daftar.search")
 
@@ -59,7 +57,7 @@ def _text() -> Text:
 
 
 class FileIndexDocument(Document):
-    """One file in the Elasticsearch index (what ``search.compose`` composes)."""
+    """One file in the Elasticsearch index (what the desk composes: ``search.sources.Composed``)."""
 
     file_id = Integer()
     number = Keyword(normalizer=lowercase, fields={"wild": Wildcard()})
@@ -173,7 +171,7 @@ def build_search(
     if must:
         for word in query.excluded:
             must_not.append(Q("multi_match", query=word, fields=TEXT_FIELDS, type="phrase"))
-    flt = [Q(elasticsearch_filter(viewer))]
+    flt = [Q(source().visibility.elasticsearch_filter(viewer))]
     if filters.department:
         flt.append(Q("terms", department_id=list(filters.department)))
     if filters.status:
@@ -290,7 +288,7 @@ class ElasticsearchBackend(SearchBackend):
             return 0
         self.ensure_index()
         version = time.time_ns() // 1000  # read time, taken before reading
-        docs = compose(ids, with_custody=True)
+        docs = source().compose(ids, with_custody=True)
         gone = [i for i in ids if i not in docs]
         # One bulk request, to the live alias and to any index a rebuild is filling.
         return self._bulk(
@@ -395,7 +393,12 @@ class ElasticsearchBackend(SearchBackend):
         for condition in steps:
             s = (
                 Search(using=self.client, index=self.alias)
-                .query(Q("bool", filter=[condition, Q(elasticsearch_filter(viewer))]))
+                .query(
+                    Q(
+                        "bool",
+                        filter=[condition, Q(source().visibility.elasticsearch_filter(viewer))],
+                    )
+                )
                 .sort({"opened_at": "desc"}, {"file_id": "desc"})
                 .source(False)[:limit]
             )
@@ -413,12 +416,12 @@ class ElasticsearchBackend(SearchBackend):
         index.create()
         build = IndexBuild.objects.create(backend=self.name, index_name=name)
         started = time.monotonic()
-        total = File.objects.count()
+        total = source().file_ids().count()
         done = 0
         try:
-            for batch in file_id_batches(BATCH):
+            for batch in source().file_id_batches(BATCH):
                 version = time.time_ns() // 1000
-                docs = compose(batch, with_custody=True)
+                docs = source().compose(batch, with_custody=True)
                 self._bulk(self.actions(docs.values(), [], index=name, version=version))
                 done += len(batch)
                 if progress:
@@ -466,14 +469,14 @@ class ElasticsearchBackend(SearchBackend):
             )
         }
         report = CheckReport(
-            files=File.objects.count(),
+            files=source().file_ids().count(),
             indexed=len(indexed),
             pending=sorted(PendingReindex.objects.values_list("file_id", flat=True)),
         )
         seen = set()
         done = 0
-        for batch in file_id_batches(BATCH):
-            docs = compose(batch, with_custody=True)
+        for batch in source().file_id_batches(BATCH):
+            docs = source().compose(batch, with_custody=True)
             for file_id, doc in docs.items():
                 seen.add(file_id)
                 if file_id not in indexed:

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 import search
 from search import backends
 from search.backends.database import DatabaseBackend, fts_match, pg_tsquery
-from search.compose import department_batches
 from search.models import FileCustody, FileDocument, IndexBuild
 from search.query import parse
 from workspace.models import File, Grading, NoteParagraph
+from workspace.search.indexing import department_batches
 from workspace.services import files, movement
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_an_older_read_never_overwrites_a_newer_one(corpus):
     c = corpus
     backend = search.get_backend()
     doc = FileDocument.objects.get(file=c.budget)
-    from search.compose import compose
+    from workspace.search.indexing import compose
 
     stale = compose([c.budget.pk])[c.budget.pk]
     stale.subject = "An old subject"
@@ -287,7 +287,7 @@ def test_walking_the_department_finds_what_the_index_lookup_finds(corpus, monkey
 @pytest.mark.postgres
 def test_the_walk_is_chosen_from_the_planners_estimates(corpus, monkeypatch):
     backend = search.get_backend()
-    from search.visibility import Viewer
+    from search.sources import Viewer
 
     viewer = Viewer.of(corpus.o.asst_user)
     budget = parse("budget")
@@ -304,7 +304,8 @@ def test_the_walk_is_chosen_from_the_planners_estimates(corpus, monkeypatch):
 
 @pytest.mark.postgres
 def test_the_estimates_come_from_one_explain(corpus):
-    from search.visibility import Viewer, department_q
+    from search.sources import Viewer
+    from workspace.search.visibility import department_q
 
     backend = search.get_backend()
     viewer = Viewer.of(corpus.o.asst_user)
@@ -338,7 +339,8 @@ def test_the_branches_are_read_under_any_wrapper_node():
 def test_the_estimates_are_planned_without_parallel_workers(corpus):
     """Per-worker estimates under a Gather would skew the walk decision: the EXPLAIN carries
     the search's own setting, and settings that favour parallel plans change nothing."""
-    from search.visibility import Viewer, department_q
+    from search.sources import Viewer
+    from workspace.search.visibility import department_q
 
     backend = search.get_backend()
     viewer = Viewer.of(corpus.o.asst_user)
@@ -391,7 +393,8 @@ def test_the_written_out_custody_is_the_querysets_custody(
 ):
     """``custody_elsewhere_sql`` (the form the PostgreSQL statement uses) gives the same
     files as ``custody_elsewhere``, for a user with custody in another department too."""
-    from search.visibility import Viewer, custody_elsewhere, custody_elsewhere_sql
+    from search.sources import Viewer
+    from workspace.search.visibility import custody_elsewhere, custody_elsewhere_sql
 
     c = corpus
     o = c.o
@@ -489,8 +492,8 @@ def test_the_written_out_statement_reads_what_the_querysets_read(
     filters and from a cursor."""
     from datetime import timedelta
 
+    from search.sources import Viewer
     from search.types import Filters
-    from search.visibility import Viewer
 
     c = corpus
     o = c.o

@@ -10,8 +10,8 @@ from search.backends.base import RESULT_CAP
 from search.backends.elastic import ElasticsearchBackend, build_search, index_definition
 from search.models import IndexBuild
 from search.query import parse
+from search.sources import Viewer
 from search.types import MARK_END, MARK_START, Filters
-from search.visibility import Viewer
 from tests.search.es_stub import ElasticsearchStub, StubIndex
 from workspace.models import Grading
 from workspace.services import files, movement, notes
@@ -201,7 +201,7 @@ def test_an_older_write_is_refused_by_version_and_ignored(desk, es, stub):
     search.index_file(file.pk)
     (index,) = stub.indices.values()
     newest_version = index.docs[str(file.pk)][0]
-    from search.compose import compose
+    from workspace.search.indexing import compose
 
     stale = es.actions(compose([file.pk]).values(), [], index=ALIAS, version=newest_version - 1)
     assert es._bulk(stale) == 0  # the 409 is expected, not an error

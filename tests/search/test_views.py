@@ -222,8 +222,8 @@ def test_api_is_in_the_openapi_schema(client, admin_user):
 
 
 def test_hits_written_in_python_are_what_the_template_loop_wrote():
-    """``search.views.hit_items`` gives the HTML of the loop it replaced (whitespace aside):
-    plain values escaped, the highlighted subject and snippet kept as safe HTML, the grading
+    """``workspace.search.views.hit_items`` gives the HTML of the loop it replaced (whitespace
+    aside): plain values escaped, the highlighted subject and snippet kept as safe HTML, the grading
     badge and the post only when there is one."""
     import datetime as dt
     import re
@@ -232,7 +232,7 @@ def test_hits_written_in_python_are_what_the_template_loop_wrote():
     from django.utils.safestring import mark_safe
 
     from search.types import Hit
-    from search.views import hit_items
+    from workspace.search.views import hit_items
 
     def hit(**kw):
         base = dict(

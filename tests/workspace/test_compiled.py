@@ -16,11 +16,11 @@ from accounts import backends as auth_backends
 from kernel.compiled import compiled
 from organisation.models import Holding, Post
 from organisation.selectors import _current_holdings, _holding_of, my_department_ids, my_post_ids
-from search.results import _visible_hit_rows
 from tests.factories import UserFactory
 from tests.workspace.helpers import open_file, round_of_everything
 from workspace import access, time_limits
 from workspace.models import Draft, File, Grading, Movement, Priority
+from workspace.search.results import _visible_hit_rows
 from workspace.selectors import desk as sel
 from workspace.services import approvals, movement
 from workspace.services import desk as services_desk

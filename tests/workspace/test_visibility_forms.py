@@ -3,7 +3,8 @@
 The rule is stated once in ``workspace.access`` (the department term up to
 ``DEPARTMENT_SEES_UP_TO``, the holder term, the custody term) and built into several forms:
 the desk's queryset, its one-file check and its id walk, the desk's selector, the search
-index's conditions over ``search.FileDocument`` (the ORM ones, the raw SQL of the custody
+index's conditions over ``search.FileDocument`` as the engine gets them from the desk
+(``search.sources.source().visibility``) (the ORM ones, the raw SQL of the custody
 table, the whole database-backend search with and without words, by index lookup and by
 walk), the Elasticsearch filter (evaluated here in Python against the documents the backend
 would index), and the papers on the files (``documents.selectors``, ``documents.access``).
@@ -26,22 +27,16 @@ from kernel.errors import NotFound
 from organisation.models import Post
 from search.backends.database import DatabaseBackend
 from search.backends.elastic import FileIndexDocument, build_search
-from search.compose import compose
 from search.models import FileDocument
 from search.query import parse
+from search.sources import Viewer, source
 from search.types import Filters, decode_cursor
-from search.visibility import (
-    Viewer,
-    custody_elsewhere,
-    custody_elsewhere_sql,
-    department_q,
-    document_q,
-)
 from tests.documents.corpus import text_pdf, upload
 from tests.factories import HoldingFactory, PostFactory, UserFactory
 from tests.workspace.helpers import open_file
 from workspace import access
 from workspace.models import File, Grading, Receipt
+from workspace.search.indexing import compose
 from workspace.selectors import desk as desk_selectors
 from workspace.services import correspondence, files, movement, receipts
 
@@ -161,15 +156,16 @@ def index_whole_rule(user, office):
     viewer = Viewer.of(user)
     if viewer.sees_nothing:
         return set()
-    return set(FileDocument.objects.filter(document_q(viewer)).values_list("file_id", flat=True))
+    rule = source().visibility.document_q(viewer)
+    return set(FileDocument.objects.filter(rule).values_list("file_id", flat=True))
 
 
 def index_halves(user, office):
     viewer = Viewer.of(user)
     if viewer.sees_nothing:
         return set()
-    mine = FileDocument.objects.filter(department_q(viewer))
-    theirs = FileDocument.objects.filter(file_id__in=custody_elsewhere(viewer))
+    mine = FileDocument.objects.filter(source().visibility.department_q(viewer))
+    theirs = FileDocument.objects.filter(file_id__in=source().visibility.custody_elsewhere(viewer))
     return set(mine.values_list("file_id", flat=True)) | set(
         theirs.values_list("file_id", flat=True)
     )
@@ -179,11 +175,11 @@ def index_halves_sql(user, office):
     viewer = Viewer.of(user)
     if viewer.sees_nothing:
         return set()
-    custody, params = custody_elsewhere_sql(viewer)
+    custody, params = source().visibility.custody_elsewhere_sql(viewer)
     with connection.cursor() as cursor:
         cursor.execute(custody, params)
         theirs = {row[0] for row in cursor.fetchall()}
-    mine = FileDocument.objects.filter(department_q(viewer))
+    mine = FileDocument.objects.filter(source().visibility.department_q(viewer))
     return set(mine.values_list("file_id", flat=True)) | theirs
 
 

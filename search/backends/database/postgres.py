@@ -19,9 +19,8 @@ from organisation.models import Department
 from search.backends.base import RANK_CAP, RESULT_CAP, count_facets
 from search.backends.database.common import SNIPPET_WORDS, TABLE, TS_CONFIG, first_words
 from search.query import ParsedQuery
+from search.sources import DEPARTMENT, GRADING, Viewer, source
 from search.types import MARK_END, MARK_START
-from search.visibility import DEPARTMENT, GRADING, Viewer, custody_elsewhere_sql
-from workspace.access import department_term_sql
 
 HEADLINE_CHARS = 8000
 # Reading a row's tsvector (from TOAST) costs about this many times fetching a row by bitmap.
@@ -208,7 +207,7 @@ class PostgresSearch:
             else:
                 mine = [
                     *common,
-                    department_term_sql(
+                    source().visibility.department_sql(
                         department=f'{TABLE}."{DEPARTMENT}"',
                         grading=f'{TABLE}."{GRADING}"',
                         departments=departments,
@@ -218,7 +217,7 @@ class PostgresSearch:
                     mine.append((f'{TABLE}."vector" @@ ({text[0]})', text[1]))
                 order = newest
             halves.append(half(mine, order))
-        custody, custody_params = custody_elsewhere_sql(viewer)
+        custody, custody_params = source().visibility.custody_elsewhere_sql(viewer)
         theirs = [*common, (f'{TABLE}."file_id" IN ({custody})', custody_params)]
         if text:
             theirs.append((f'{TABLE}."vector" @@ ({text[0]})', text[1]))
@@ -356,7 +355,7 @@ class PostgresSearch:
         where, where_params = self._where(filtered)
         text, text_params = pg_tsquery(query)
         department = int(viewer.department_ids[0])
-        mine, mine_params = department_term_sql(
+        mine, mine_params = source().visibility.department_sql(
             department=f'"{DEPARTMENT}"', grading=f'"{GRADING}"', departments=[department]
         )
         matches, department = self._estimate(

@@ -15,9 +15,8 @@ from django.utils import timezone
 from search.backends.base import Progress
 from search.backends.database.common import BATCH, TABLE
 from search.backends.database.writing import orphans
-from search.compose import compose, department_batches
 from search.models import FileCustody, FileDocument, IndexBuild, PendingReindex
-from workspace.models import File
+from search.sources import source
 
 
 class Rebuilding:
@@ -33,7 +32,7 @@ class Rebuilding:
         4), since the cost is the database computing tsvectors."""
         build = IndexBuild.objects.create(backend=self.name, index_name=TABLE)
         started = time.monotonic()
-        total = File.objects.count()
+        total = source().file_ids().count()
         workers = self._rebuild_workers()
         # The batches come a department at a time (``department_batches``): into an empty
         # index that lays each department's rows on pages of their own, which the searches
@@ -45,7 +44,7 @@ class Rebuilding:
             done = self._rebuild_parallel(workers, total, progress)
         else:
             done = 0
-            for batch in department_batches(BATCH):
+            for batch in source().department_batches(BATCH):
                 done += self._rebuild_batch(batch)
                 if progress:
                     progress(done, total)
@@ -77,7 +76,7 @@ class Rebuilding:
 
     def _rebuild_batch(self, batch: list[int]) -> int:
         indexed_at = timezone.now()
-        docs = compose(batch, with_custody=True)
+        docs = source().compose(batch, with_custody=True)
         with transaction.atomic():
             if self.vendor == "postgresql":
                 # A crash loses at most the last batches, which the next rebuild rewrites.
@@ -117,7 +116,7 @@ class Rebuilding:
         for thread in threads:
             thread.start()
         try:
-            for batch in department_batches(BATCH):
+            for batch in source().department_batches(BATCH):
                 if errors:
                     break
                 batches.put(batch)

@@ -6,18 +6,18 @@ from __future__ import annotations
 from search.backends.base import Progress, SearchBackend
 from search.backends.database.common import BATCH
 from search.backends.database.writing import custody_composed, custody_stored, orphans
-from search.compose import FILTER_FIELDS, compose, file_id_batches
 from search.models import FileCustody, FileDocument, PendingReindex
+from search.sources import FILTER_FIELDS, source
 from search.types import CheckReport
-from workspace.models import File
 
 
 class Checking:
     """``DatabaseBackend``'s check (and repair)."""
 
     def check(self, *, repair: bool = False, progress: Progress = None) -> CheckReport:
+        desk = source()
         report = CheckReport(
-            files=File.objects.count(),
+            files=desk.file_ids().count(),
             indexed=FileDocument.objects.count(),
             pending=sorted(PendingReindex.objects.values_list("file_id", flat=True)),
         )
@@ -29,8 +29,8 @@ class Checking:
             }
         )
         done = 0
-        for batch in file_id_batches(BATCH):
-            docs = compose(batch, with_custody=True)
+        for batch in desk.file_id_batches(BATCH):
+            docs = desk.compose(batch, with_custody=True)
             wanted, there = custody_composed(docs), custody_stored(batch)
             # (post, file) keys: the files whose custody rows differ
             custody_differs = {

@@ -17,8 +17,8 @@ from search.backends.database.postgres import PostgresSearch
 from search.backends.database.sqlite import SqliteSearch
 from search.models import FileDocument
 from search.query import ParsedQuery, clean_number_fragment
+from search.sources import Viewer, source
 from search.types import BackendPage, Filters, encode_cursor
-from search.visibility import Viewer, custody_elsewhere, department_q, document_q
 
 logger = logging.getLogger("daftar.search")
 
@@ -79,7 +79,7 @@ class Searching(PostgresSearch, SqliteSearch):
             return self._by_date_from_bitmap(
                 filtered.filter(self._match(query, departments=viewer.department_ids))
             )
-        mine = filtered.filter(department_q(viewer))
+        mine = filtered.filter(source().visibility.department_q(viewer))
         if query.has_positive:
             mine = mine.filter(self._match(query))
         return mine.order_by("-opened_at", "-file_id")
@@ -90,7 +90,7 @@ class Searching(PostgresSearch, SqliteSearch):
         primary key gives the posts' files with their departments and gradings, what
         ``_mine`` covers is dropped there, and only the few left are looked up here and have
         their tsvector read."""
-        theirs = filtered.filter(file_id__in=custody_elsewhere(viewer))
+        theirs = filtered.filter(file_id__in=source().visibility.custody_elsewhere(viewer))
         if query.has_positive:
             theirs = theirs.filter(self._match(query))
         return theirs.order_by("-opened_at", "-file_id")
@@ -260,7 +260,9 @@ class Searching(PostgresSearch, SqliteSearch):
     def _go_to_candidates(self, viewer: Viewer, condition, *, substring: bool) -> list[tuple]:
         """(file id, may the viewer see it) for the newest GO_TO_CANDIDATES files matching
         ``condition``: the number index finds them, the rule is evaluated on those rows only."""
-        visible = ExpressionWrapper(document_q(viewer), output_field=BooleanField())
+        visible = ExpressionWrapper(
+            source().visibility.document_q(viewer), output_field=BooleanField()
+        )
         query = (
             self._by_date_from_bitmap(FileDocument.objects.filter(condition))
             .annotate(visible=visible)

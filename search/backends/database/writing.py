@@ -12,10 +12,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from search.backends.database.common import BATCH, TABLE, TS_CONFIG
-from search.compose import FILTER_FIELDS, Composed, compose
 from search.models import FileCustody, FileDocument
-from workspace.access import department_grading_sql
-from workspace.models import File
+from search.sources import FILTER_FIELDS, Composed, source
 
 _PG_COLUMNS = [
     ("file_id", "bigint"),
@@ -38,14 +36,20 @@ _PG_COLUMNS = [
     ("updated_at", "timestamptz"),
     ("indexed_at", "timestamptz"),
 ]
-_PG_VECTOR = f"""
+
+
+def _pg_vector() -> str:
+    """The tsvector of a row ``v``: the number's parts, the words, and the department lexeme
+    when the desk's rule lets the whole department see the file (its grading test, from the
+    index source, with the threshold written in)."""
+    return f"""
     setweight(array_to_tsvector(
         ARRAY(SELECT 'n:' || t FROM unnest(string_to_array(v.number_terms, ' ')) AS t)), 'A')
     || setweight(to_tsvector('{TS_CONFIG}', v.subject), 'A')
     || setweight(to_tsvector('{TS_CONFIG}', v.receipts_text), 'B')
     || setweight(to_tsvector('{TS_CONFIG}', v.notes_text), 'C')
     || setweight(to_tsvector('{TS_CONFIG}', v.papers_text), 'D')
-    || CASE WHEN {department_grading_sql("v.grading")}
+    || CASE WHEN {source().visibility.grading_sql("v.grading")}
             THEN array_to_tsvector(ARRAY['dv:' || v.department_id]) ELSE ''::tsvector END
 """  # noqa: S608 (constants only)
 
@@ -82,7 +86,7 @@ class IndexWriting:
         if not ids:
             return 0
         indexed_at = timezone.now()  # before reading: a later read always wins (see _write)
-        docs = compose(ids, with_custody=True)
+        docs = source().compose(ids, with_custody=True)
         gone = [i for i in ids if i not in docs]
         if gone:
             self.remove_files(gone)
@@ -147,7 +151,7 @@ class IndexWriting:
         # later (newer indexed_at) is never overwritten by one read earlier.
         sql = f"""
             INSERT INTO {TABLE} ({", ".join(columns)}, vector)
-            SELECT v.*, {_PG_VECTOR}
+            SELECT v.*, {_pg_vector()}
             FROM unnest({arrays}) AS v({", ".join(columns)})
             ON CONFLICT (file_id) DO UPDATE SET {updates}, vector = EXCLUDED.vector
             WHERE {TABLE}.indexed_at <= EXCLUDED.indexed_at
@@ -230,4 +234,5 @@ def custody_stored(file_ids: list[int]) -> dict[tuple[int, int], tuple[int, int]
 
 def orphans(model):
     """Rows of an index table (``FileDocument``, ``FileCustody``) whose file is gone."""
-    return model.objects.filter(~Exists(File.objects.filter(pk=OuterRef("file_id"))))
+    files = source().file_ids()
+    return model.objects.filter(~Exists(files.filter(pk=OuterRef("file_id"))))

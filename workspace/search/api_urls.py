@@ -1,8 +1,8 @@
-"""REST API routes of the search app, mounted under /api/v1/."""
+"""REST API routes of the desk's search, mounted under /api/v1/."""
 
 from django.urls import path
 
-from search import api
+from workspace.search import api
 
 urlpatterns = [
     path("search/", api.FileSearchView.as_view(), name="api-search"),

@@ -1,4 +1,4 @@
-"""The search API: ``GET /api/v1/search/`` and ``GET /api/v1/search/go/``, with the same
+"""The desk's search API: ``GET /api/v1/search/`` and ``GET /api/v1/search/go/``, with the same
 visibility rule as the staff screens (session or token authentication)."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 
 import search
 from search.types import SORTS, Filters
-from search.views import file_urls
 from workspace.models import File
+from workspace.search.views import file_urls
 
 
 class HitSerializer(serializers.Serializer):

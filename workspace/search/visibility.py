@@ -1,10 +1,12 @@
-"""The desk's visibility rule, in the forms the backends need.
+"""The desk's visibility rule, in the forms the search backends need (given to the engine as
+``search.sources.Visibility``, ``VISIBILITY`` below).
 
 ``workspace.access`` states the rule once: a file is seen through its department (up to
 ``access.DEPARTMENT_SEES_UP_TO``), its holder, or its custody (a post it has been at). A
 search backend has to apply that rule *inside* its query (so counts, facets and pages never
 include what the user may not see), so here each term is built over the index's own columns
-from ``access``'s terms — the threshold and the term functions are never restated. The
+from ``access``'s terms — the threshold and the term functions are never restated, and the
+engine (``search/``, below the desk) gets them only from here. The
 holder term needs no column of its own in the database backend: the post that holds a file
 received it by a movement, so its custody covers it. ``tests/search/test_contract.py`` and
 ``tests/workspace/test_visibility_forms.py`` prove each form returns exactly
@@ -14,36 +16,11 @@ received it by a movement, so its custody covers it. ``tests/search/test_contrac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import OuterRef, Q
 
-from organisation.selectors import my_department_ids, my_post_ids
 from search.models import FileCustody
+from search.sources import DEPARTMENT, GRADING, Viewer, Visibility
 from workspace import access
-
-# Where the index's tables keep what the rule reads (``search.FileDocument`` and
-# ``search.FileCustody`` alike, and the Elasticsearch document).
-DEPARTMENT, GRADING = "department_id", "grading"
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """The posts a user holds now and their departments: all the rule needs."""
-
-    post_ids: tuple[int, ...]
-    department_ids: tuple[int, ...]
-
-    @classmethod
-    def of(cls, user) -> Viewer:
-        return cls(
-            post_ids=tuple(my_post_ids(user)),
-            department_ids=tuple(my_department_ids(user)),
-        )
-
-    @property
-    def sees_nothing(self) -> bool:
-        return not self.post_ids
 
 
 def department_q(viewer: Viewer) -> Q:
@@ -125,3 +102,14 @@ def elasticsearch_filter(viewer: Viewer) -> dict:
             "minimum_should_match": 1,
         }
     }
+
+
+VISIBILITY = Visibility(
+    department_q=department_q,
+    document_q=document_q,
+    custody_elsewhere=custody_elsewhere,
+    custody_elsewhere_sql=custody_elsewhere_sql,
+    department_sql=access.department_term_sql,
+    grading_sql=access.department_grading_sql,
+    elasticsearch_filter=elasticsearch_filter,
+)

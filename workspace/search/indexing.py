@@ -1,4 +1,5 @@
-"""Composing what is indexed for a file, for a batch of files at a time.
+"""What the desk gives the index to store: a file composed from the desk's tables, for a batch
+of files at a time (``search.sources.IndexSource.compose``), and the file ids to (re)build.
 
 One composed document per file: its number, subject, the senders and subjects of its receipts
 and the titles of its papers, its note sheet, the text extracted from its papers, and the
@@ -9,17 +10,14 @@ about what a file contains. A batch costs a fixed number of queries whatever its
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.db import connection
 
-from documents.models import PaperText
+from documents.models import PaperText, PaperVersion
 from search.normalise import fold
-from search.query import number_key, number_parts
+from search.sources import Composed
 from workspace import access
 from workspace.models import Enclosure, File, Movement, NoteParagraph, Receipt
 
@@ -36,101 +34,10 @@ def _clip(text: str, limit: int) -> str:
     return fold(text.replace("\x00", " ")[:limit])[:limit]
 
 
-@dataclass
-class Composed:
-    """What is indexed for one file."""
-
-    file_id: int
-    number: str
-    subject: str
-    receipts_text: str
-    notes_text: str
-    papers_text: str
-    department_id: int
-    section_id: int
-    holding_post_id: int | None
-    status: str
-    priority: int
-    grading: int
-    year: int
-    opened_at: datetime
-    updated_at: datetime
-    custody_post_ids: list[int] = field(default_factory=list)
-
-    @property
-    def number_key(self) -> str:
-        return number_key(self.number)
-
-    @property
-    def number_parts(self) -> list[str]:
-        return number_parts(self.number)
-
-    @property
-    def number_terms(self) -> str:
-        return " ".join(self.number_parts)
-
-    @property
-    def text_hash(self) -> str:
-        """Changes when what the tsvector is made of changes: the text, and the department
-        and grading (see ``department_lexeme``); not when the file merely moves."""
-        digest = hashlib.sha256()
-        for part in (
-            self.number,
-            self.subject,
-            self.receipts_text,
-            self.notes_text,
-            self.papers_text,
-            self.department_lexeme or "",
-        ):
-            digest.update(part.encode())
-            digest.update(b"\x1e")
-        return digest.hexdigest()
-
-    @property
-    def department_lexeme(self) -> str | None:
-        """``dv:<department>`` when the whole department may see the file (graded up to
-        restricted), else None. Indexed with the words, so one text-index lookup answers
-        "matches and my department may see it" (see the database backend)."""
-        return department_lexeme(self.department_id, self.grading)
-
-    def filter_values(self) -> tuple:
-        return (
-            self.department_id,
-            self.section_id,
-            self.holding_post_id,
-            self.status,
-            self.priority,
-            self.grading,
-            self.year,
-            self.opened_at,
-            self.updated_at,
-        )
-
-    @property
-    def content_hash(self) -> str:
-        """Changes when anything indexed changes: the text, a filter column or the custody."""
-        digest = hashlib.sha256(self.text_hash.encode())
-        for value in (*self.filter_values(), tuple(self.custody_post_ids)):
-            digest.update(repr(value).encode())
-        return digest.hexdigest()
-
-
 def department_lexeme(department_id: int, grading: int) -> str | None:
-    """The department term (``access.department_sees``) as a lexeme of the file's vector."""
+    """The department term (``access.department_sees``) as a lexeme of the file's vector:
+    ``dv:<department>`` when the whole department may see the file, else None."""
     return f"dv:{department_id}" if access.department_sees(grading) else None
-
-
-FILTER_FIELDS = [
-    "department_id",
-    "section_id",
-    "holding_post_id",
-    "status",
-    "priority",
-    "grading",
-    "year",
-    "opened_at",
-    "updated_at",
-]
 
 
 def _paper_texts(file_ids: list[int]) -> dict[int, list[str]]:
@@ -252,6 +159,7 @@ def compose(file_ids: Iterable[int], *, with_custody: bool = False) -> dict[int,
             opened_at=row["opened_at"],
             updated_at=row["updated_at"],
             custody_post_ids=sorted(posts) if with_custody else [],
+            department_lexeme=department_lexeme(row["department_id"], row["grading"]),
         )
     return out
 
@@ -296,3 +204,25 @@ def department_batches(batch_size: int = 1000) -> Iterator[list[int]]:
             return
         yield [row[0] for row in rows]
         last = rows[-1][1], rows[-1][2], rows[-1][0]
+
+
+def files_with_paper(version_id: int) -> list[int]:
+    """The files a paper version's paper is on, as a flagged paper (``Enclosure.paper``) or as
+    the scan of a receipt on the file (``Receipt.papers``): those to reindex once its text is
+    stored."""
+    paper_id = PaperVersion.objects.filter(pk=version_id).values_list("paper_id", flat=True).first()
+    if paper_id is None:
+        return []
+    file_ids = set(Enclosure.objects.filter(paper_id=paper_id).values_list("file_id", flat=True))
+    file_ids |= set(
+        Receipt.objects.filter(papers=paper_id, file__isnull=False).values_list(
+            "file_id", flat=True
+        )
+    )
+    return sorted(file_ids)
+
+
+def file_ids():
+    """Every existing file's id (``pk``), a queryset: the index counts them and finds its
+    orphans (rows whose file is gone) with it."""
+    return File.objects.values("pk")

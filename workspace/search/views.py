@@ -1,4 +1,5 @@
-"""Staff screens: the search page and the "go to file number" box."""
+"""The desk's search screens: the search page and the "go to file number" box (mounted at
+/desk/search/ under the ``search`` URL namespace; the engine is ``search``)."""
 
 from __future__ import annotations
 
