@@ -41,11 +41,12 @@ def dated(value, fmt: str = "j M Y") -> str:
     if not value:
         return ""
     pieces = _plain_pieces(fmt)
-    if pieces is not None and (isinstance(value, datetime) or not _TIMED & set(fmt)):
+    if pieces is not None and isinstance(value, datetime):
         # The file page's times are all different (each movement, paragraph and stay), so
         # remembering them saves nothing: their few fields are put together here instead,
         # with the month's name from Django's own table (session 12: 22 → 3.5 µs a time,
-        # ~25 times a file page).
+        # ~25 times a file page). Days (the inbox's due dates: a few, over and over) are
+        # still remembered below, which costs less than this (~1 µs).
         months = _month_names(get_language())
         return "".join(
             piece if kind is None else _FIELDS[kind](value, months) for kind, piece in pieces
@@ -71,7 +72,6 @@ _FIELDS = {
     "H": lambda v, months: f"{v.hour:02d}",
     "i": lambda v, months: f"{v.minute:02d}",
 }
-_TIMED = set("Hi")
 
 
 @lru_cache(maxsize=64)
