@@ -97,7 +97,7 @@ def _set_holding_posts(rows, user) -> None:
     """Give each inbox row its holding post (with section and department) from the user's
     holdings, read once a request (``access.my_holdings``), instead of joining three tables
     and building three more objects a row (150 for the busiest post's page; with the rows
-    written in Python, its inbox 9.9 → 7.1 ms CPU, session 12 in docs/benchmarks.md)."""
+    written in Python, its inbox 9.9 → 7.1 ms CPU, session 12)."""
     posts = {h.post_id: h.post for h in access.my_holdings(user)}
     for file in rows:
         post = posts.get(file.holding_post_id)
