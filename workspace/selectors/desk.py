@@ -129,6 +129,46 @@ def _pending_receipts_at(*, post_ids: list[int]):
     )
 
 
+@dataclass(frozen=True)
+class ReceiptChoice:
+    """A pending receipt as the file page's "put a receipt on this file" list shows it."""
+
+    pk: int
+    diary_label: str  # as ``Receipt.diary_label`` writes it
+    subject: str
+
+
+def pending_receipt_choices(*, user) -> list[ReceiptChoice]:
+    """``inbox_receipts``' receipts, in its order, as the few values the file page's list
+    shows: no receipt, section and department objects to build for each (an officer with 40
+    pending receipts: 4.2 → 2.6 ms CPU to read and list them, session 12)."""
+    posts = access.my_post_ids(user)
+    if not posts:
+        return []
+    return [
+        ReceiptChoice(pk, f"{department}/{section}/D-{number}/{year}", subject)
+        for pk, department, section, number, year, subject in _pending_receipt_values(
+            post_ids=posts
+        )
+    ]
+
+
+@compiled  # on every file page at the desk
+def _pending_receipt_values(*, post_ids: list[int]):
+    return (
+        Receipt.objects.filter(holding_post__any_of=post_ids, status=Receipt.Status.PENDING)
+        .order_by("-priority", "diarised_at", "pk")
+        .values_list(
+            "pk",
+            "section__department__code",
+            "section__code",
+            "diary_number",
+            "diary_year",
+            "subject",
+        )[:INBOX_RECEIPTS]
+    )
+
+
 def inbox_counts(*, user) -> dict:
     """Files pending, overdue and parked at the user's posts (one query over the inbox index),
     and receipts pending there (one more)."""
