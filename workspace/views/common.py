@@ -80,7 +80,8 @@ def marking(request, *, holding_post, action: str, due: bool = True) -> dict:
     organisation's. ``holding_post`` comes with its section and department. Rendered by
     ``workspace/_mark_to.html``, which posts ``to_post`` (and ``remarks``, and ``due_on`` when
     ``due``) to ``action``; the form there validates the post against the database."""
-    departments = sel.live_departments()
+    version = sel.marking_version()  # read once for both lists
+    departments = sel.live_departments(version=version)
     home = holding_post.section.department
     wanted = request.GET.get("mark_dept")
     chosen = next((d for d in departments if d.code == wanted), None) if wanted else None
@@ -92,6 +93,6 @@ def marking(request, *, holding_post, action: str, due: bool = True) -> dict:
         "mark_action": action,
         "mark_due": due,
         "marking_groups": sel.marking_choices(
-            department_id=department.pk, exclude_post_id=holding_post.pk
+            department_id=department.pk, exclude_post_id=holding_post.pk, version=version
         ),
     }

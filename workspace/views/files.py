@@ -72,7 +72,7 @@ def file_detail(request, pk):
         "came_from": _came_from(file, page["movements"]) if at_my_desk else None,
         "send_back_to": _sent_up_from(file, page["movements"]) if at_my_desk else None,
         "decide_para": _paragraph_to_decide(file, page["paragraphs"]) if at_my_desk else None,
-        "pending_receipts": sel.inbox_receipts(user=request.user) if at_my_desk else [],
+        "pending_receipts": sel.pending_receipt_choices(user=request.user) if at_my_desk else [],
         "today": timezone.localdate(),
         # Overdue by its due date or its priority's time limit (workspace.time_limits).
         "overdue": time_limits.is_overdue(file, due=due_by),
