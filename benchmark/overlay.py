@@ -5,7 +5,8 @@ server it starts (``benchmark.settings``), so both measure the same configuratio
 - ``DEBUG`` off, as in production (no query log unless the harness asks for one);
 - background tasks go to the database queue, as in production: a move enqueues its search
   reindex instead of running it inside the request (``TASKS_BACKEND=database``);
-- mail is kept in memory (``locmem``), not printed among the figures;
+- mail and the complaints' SMS are kept in memory (``locmem``, ``MemoryBackend``), not
+  printed among the figures;
 - the public tracking lookup's rate limits are lifted, since every benchmark request comes
   from one address and the limits would otherwise answer 429 after 30 lookups.
 """
@@ -24,6 +25,7 @@ OVERRIDES = {
     # The entity users' invitations and the complaints' acknowledgements stay in memory, not
     # printed among the figures by the console backend of the embedded default.
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "DAFTAR_SMS_BACKEND": "complaints.notify.MemoryBackend",
 }
 
 # Only while the demo seeds create their officers: PBKDF2 costs ~0.5 s a user on this machine,

@@ -3,6 +3,8 @@
 ``DAFTAR_SMS_BACKEND`` names the backend class:
 
 - ``complaints.notify.ConsoleBackend`` (the embedded default): logs the message;
+- ``complaints.notify.MemoryBackend``: keeps the last thousand messages in
+  ``complaints.notify.outbox`` (the benchmark, which must not print them among its figures);
 - ``complaints.notify.FileBackend``: appends one JSON line per message to
   ``DAFTAR_SMS_FILE`` (the demo and tests read it);
 - ``complaints.notify.HttpBackend``: POSTs JSON ``{"to": …, "text": …}`` to
@@ -18,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import urllib.request
+from collections import deque
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -29,6 +32,14 @@ logger = logging.getLogger("daftar.complaints")
 class ConsoleBackend:
     def send(self, *, to: str, text: str) -> None:
         logger.info("SMS to …%s: %s", to[-4:], text)
+
+
+outbox: deque[dict] = deque(maxlen=1000)
+
+
+class MemoryBackend:
+    def send(self, *, to: str, text: str) -> None:
+        outbox.append({"to": to, "text": text})
 
 
 class FileBackend:

@@ -245,6 +245,14 @@ def test_http_sms_backend_posts_to_a_real_gateway(settings):
         server.shutdown()
 
 
+def test_memory_sms_backend_keeps_the_messages_and_prints_nothing(settings, capsys):
+    settings.DAFTAR_SMS_BACKEND = "complaints.notify.MemoryBackend"
+    notify.outbox.clear()
+    notify.send(mobile="03001112222", email="", subject="s", text="Complaint K7M2Q-X9PT4")
+    assert list(notify.outbox) == [{"to": "03001112222", "text": "Complaint K7M2Q-X9PT4"}]
+    assert "K7M2Q" not in capsys.readouterr().out
+
+
 def test_public_holidays_and_the_provinces_weekend_are_not_working_days(ladder, settings):
     from organisation.models import Holiday
 
