@@ -5,6 +5,7 @@ turns that into Django settings. With no environment at all Daftar runs embedded
 ``var/``, papers on local disk, the database search backend and background tasks run inline.
 """
 
+import hashlib
 import os
 import warnings
 
@@ -237,6 +238,13 @@ else:
 
 # Cache: Redis when configured (rate limits must be shared between workers), else local.
 if CONFIG.redis_url:
+    # Cached values include pickled model instances, which a release whose models differ
+    # cannot read (kernel/cache.py treats such an entry as a miss). The key prefix names the
+    # migrations this code has: an upgrade that adds one starts on an empty namespace, and
+    # the old release's entries expire on their own (sessions are read from the database).
+    CACHE_GENERATION = hashlib.sha256(
+        "\n".join(sorted(p.name for p in BASE_DIR.glob("*/migrations/0*.py"))).encode()
+    ).hexdigest()[:8]
     CACHES = {
         "default": {
             # Django's Redis cache that treats an unreachable Redis as a miss (kernel/cache.py):
@@ -244,6 +252,7 @@ if CONFIG.redis_url:
             "BACKEND": "kernel.cache.DegradingRedisCache",
             "LOCATION": CONFIG.redis_url,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+            "KEY_PREFIX": f"daftar-{CACHE_GENERATION}",
         }
     }
     # Sessions read from Redis, written through to the database (which stays the record, so

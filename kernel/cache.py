@@ -12,6 +12,12 @@ that does not answer (rather than refusing at once) costs one connect timeout ev
 seconds per process, not one per request. Each outage is logged once per process, without
 keys or values.
 
+An entry that cannot be read back (its pickle names a model or class this release does not
+have, as when the organisation's models moved app) is a miss too, never a 500: the key is
+deleted and the value recomputed. The settings also give each release whose migrations differ
+a key prefix of its own (``daftar.settings``, ``CACHE_GENERATION``), so an upgrade starts on
+an empty namespace and the old entries expire on their own.
+
 Known limit: a session ended (sign-out) while Redis is down is deleted from the database but
 not from Redis. The cache entry expires with the session's age; see the README's "Production".
 """
@@ -19,6 +25,7 @@ not from Redis. The cache entry expires with the session's age; see the README's
 from __future__ import annotations
 
 import logging
+import pickle
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -27,6 +34,10 @@ from django.core.cache.backends.redis import RedisCache
 logger = logging.getLogger("kernel.cache")
 
 RETRY_AFTER = 5.0  # seconds without trying Redis after it failed
+
+# What unpickling an entry written by another release raises: a class or module that is not
+# there (any more), a model's app label Django does not know, a changed class's state.
+UNREADABLE = (pickle.UnpicklingError, AttributeError, ImportError, LookupError, TypeError)
 
 
 class DegradingRedisCache(RedisCache):
@@ -64,7 +75,11 @@ class DegradingRedisCache(RedisCache):
         return self._call(super().add, False, key, value, timeout, version)
 
     def get(self, key, default=None, version=None):
-        return self._call(super().get, default, key, default, version)
+        try:
+            return self._call(super().get, default, key, default, version)
+        except UNREADABLE as exc:
+            self._unreadable(exc, [key], version)
+            return default
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call(super().set, None, key, value, timeout, version)
@@ -76,7 +91,15 @@ class DegradingRedisCache(RedisCache):
         return self._call(super().delete, False, key, version)
 
     def get_many(self, keys, version=None):
-        return self._call(super().get_many, {}, keys, version)
+        try:
+            return self._call(super().get_many, {}, keys, version)
+        except UNREADABLE as exc:
+            self._unreadable(exc, keys, version)
+            return {}
+
+    def _unreadable(self, exc: Exception, keys, version) -> None:
+        logger.warning("a cache entry could not be read back (%s); recomputed", type(exc).__name__)
+        self.delete_many(list(keys), version)
 
     def has_key(self, key, version=None):
         return self._call(super().has_key, False, key, version)
