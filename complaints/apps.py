@@ -21,11 +21,11 @@ class ComplaintsConfig(AppConfig):
         # A complaint's number typed into the public site's tracking page finds it.
         register_other_matters(open_from_tracking_page)
         # A filed complaint lands as a receipt at its office's complaint cell, sent by the
-        # portal's service account (complaints.services._receipt_at_cell).
+        # portal's service account (complaints.landing).
         receipts.register_sender(PORTAL_USERNAME)
 
         # The categories' catalogue is kept in the admin through the organisation's audited
-        # save (workspace.admin.AuditedAdmin).
+        # save (organisation.admin.AuditedAdmin).
         ORG_FIELDS["complaints.category"] = [
             "code",
             "name_en",

@@ -11,6 +11,7 @@ class ComplaintAction(AuditAction):
     organisation's audited save)."""
 
     FILE = "complaint.file", _("Complaint filed")
+    LAND = "complaint.land", _("Complaint diarised at its cell")
     ASSIGN = "complaint.assign", _("Complaint assigned")
     MARK = "complaint.mark", _("Complaint marked")
     REQUEST_INFO = "complaint.request_info", _("Information requested from the citizen")

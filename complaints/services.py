@@ -17,20 +17,19 @@ from decimal import Decimal
 from functools import partial
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
-from complaints import access, clock, evidence, figures, notify, ratelimit
+from complaints import access, clock, evidence, figures, notify, ratelimit, tasks
 from complaints.audit_actions import ComplaintAction
 from complaints.flows import HANDLE_PERMISSION, ComplaintFlow
+from complaints.landing import cell_at
 from complaints.models import (
     OPEN_STATUSES,
     PORTAL_USERNAME,
@@ -47,9 +46,8 @@ from documents import storage
 from kernel import audit
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from kernel.locks import cap_lock_wait
-from organisation.models import District, Holding, Post, Section, Tehsil, TerritorialRole
+from organisation.models import District, Holding, Section, Tehsil, TerritorialRole
 from workspace import tracking
-from workspace.services import receipts
 from workspace.tracking import display
 
 logger = logging.getLogger("daftar.complaints")
@@ -83,47 +81,6 @@ def office_at(district: District, level: int) -> Section | None:
             territorial_role=TerritorialRole.COMMISSIONER, division_id=district.division_id
         ).first()
     return sections.filter(territorial_role=TerritorialRole.PERFORMANCE_CELL).first()
-
-
-def cell_at(district: District) -> Post | None:
-    """The complaint cell of the district's Deputy Commissioner's office, where a complaint
-    filed for ``district`` lands: the office's Section Officer's post (the cell's officer),
-    else its lowest active post; read with its office and department in one query."""
-    return (
-        Post.objects.filter(
-            section__territorial_role=TerritorialRole.DEPUTY_COMMISSIONER,
-            section__district=district,
-            is_active=True,
-        )
-        .select_related("section__department")
-        .order_by(
-            Case(When(level=Post.Level.SECTION_OFFICER, then=Value(0)), default=Value(1)),
-            "section_id",
-            "level",
-            "pk",
-        )
-        .first()
-    )
-
-
-def _receipt_at_cell(*, actor, cell: Post, complaint: Complaint):
-    """The complaint diarised as an electronic receipt at its office's complaint cell through
-    the desk's receipts service: its number, category and district (in the site's language),
-    never the complainant's name, mobile, CNIC or email, nor the description they typed."""
-    with override(settings.LANGUAGE_CODE):
-        subject = _("Citizen's complaint %(number)s: %(category)s, %(district)s") % {
-            "number": complaint.display_ref,
-            "category": complaint.category.name,
-            "district": complaint.district.name,
-        }
-        sender = _("Citizens' complaints portal")
-    return receipts.receipt_receive(
-        actor=actor,
-        post=cell,
-        sender=sender,
-        subject=subject,
-        time_limit_days=complaint.category.limit_days,
-    )
 
 
 def _no_office() -> ActionRefused:
@@ -240,7 +197,6 @@ def file_complaint(
                 .order_by("registered_at")
                 .first()
             )
-            complaint.receipt = _receipt_at_cell(actor=actor, cell=cell, complaint=complaint)
             complaint.save(force_insert=True)
             ComplaintFlow.register.run(complaint=complaint)
             Evidence.objects.bulk_create(
@@ -265,7 +221,6 @@ def file_complaint(
                     "category": category.code,
                     "district": district.code,
                     "office": office.pk,
-                    "receipt": complaint.receipt_id,
                     "due_at": complaint.due_at,
                     "evidence": [
                         {"type": i.mime, "size": i.size, "sha256": i.sha256, "changes": i.changes}
@@ -277,6 +232,9 @@ def file_complaint(
             transaction.on_commit(partial(committed.append, True))
             transaction.on_commit(partial(ratelimit.filed, mobile=complaint.mobile))
             transaction.on_commit(partial(_tell, complaint.pk, "filed"), robust=True)
+            # Its receipt at the cell, once committed, in the background (complaints.landing);
+            # a lost task is found again by the scheduler.
+            transaction.on_commit(partial(tasks.land_complaint.enqueue, complaint.pk), robust=True)
     except BaseException:
         if not committed:
             for name in stored:

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from cgu.tasks import requeue_return_papers
 from complaints.services import close_unanswered, escalate_due, send_digests
+from complaints.tasks import requeue_landings
 from daftar.ops.models import JobRun
 from daftar.ops.queue import recover, stall_limit
 from documents.integrity import delete_orphans
@@ -130,6 +131,10 @@ def _complaints_escalate() -> str:
     return f"{escalate_due()} complaint(s) escalated"
 
 
+def _complaints_receipts() -> str:
+    return f"{requeue_landings()} complaint(s) enqueued again to land at their cell"
+
+
 def _complaints_close() -> str:
     return f"{close_unanswered()} complaint(s) closed without feedback"
 
@@ -194,6 +199,12 @@ JOBS: list[Job] = [
         Every(15),
         _complaints_escalate,
         description="citizens' complaints past their time limit one level up, every 15 minutes",
+    ),
+    Job(
+        "complaints_receipts",
+        Every(5),
+        _complaints_receipts,
+        description="filed complaints whose receipt at their cell a lost task left undone",
     ),
     Job(
         "complaints_close_unanswered",

@@ -1,0 +1,30 @@
+"""Complaints' background work (django-tasks): a filed complaint landing at its cell as a
+receipt (``complaints.landing``)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django_tasks import task
+
+from complaints import landing
+from complaints.models import PORTAL_USERNAME
+
+
+def _portal():
+    return get_user_model().objects.get(username=PORTAL_USERNAME)
+
+
+@task()
+def land_complaint(complaint_id: int) -> str:
+    """Diarise the filed complaint at its cell (``landing.complaint_land``)."""
+    complaint = landing.complaint_land(actor=_portal(), complaint_id=complaint_id)
+    return f"receipt {complaint.receipt_id}"
+
+
+def requeue_landings() -> int:
+    """The scheduler's ``complaints_receipts`` job: enqueue again the complaints a lost task
+    left without their receipt. Returns how many."""
+    ids = landing.waiting_to_land()
+    for pk in ids:
+        land_complaint.enqueue(pk)
+    return len(ids)
