@@ -217,8 +217,10 @@ class _Sheet:
     def heading(self) -> None:
         b = self.bundle
         self.line(b.department, size=10, align="left")
-        self.paragraph(f"{_('File No.')} {b.number}", size=12, bold=True)
-        self.paragraph(f"{_('Subject')}: {b.subject}", size=12, bold=True)
+        # Translated before formatting: makemessages does not read a call in an f-string.
+        file_no, subject = _("File No."), _("Subject")
+        self.paragraph(f"{file_no} {b.number}", size=12, bold=True)
+        self.paragraph(f"{subject}: {b.subject}", size=12, bold=True)
         self.y -= 6
         self.c.setStrokeColor(colors.black)
         self.c.line(MARGIN, self.y, self.width - MARGIN, self.y)
