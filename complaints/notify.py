@@ -25,6 +25,10 @@ from collections import deque
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from complaints.models import Complaint
 
 logger = logging.getLogger("daftar.complaints")
 
@@ -87,3 +91,39 @@ def send(*, mobile: str, email: str, subject: str, text: str) -> None:
             send_mail(subject, text, None, [email])
         except Exception as exc:
             logger.warning("email could not be sent (%s)", type(exc).__name__)
+
+
+def _message(complaint: Complaint, what: str) -> str:
+    ref = complaint.display_ref
+    texts = {
+        "filed": _(
+            "Your complaint has been registered. Tracking number %(ref)s. Keep it with the last "
+            "four digits of your CNIC to follow it."
+        ),
+        "info": _("The office needs more information on complaint %(ref)s: see its page."),
+        "escalated": _("Complaint %(ref)s was not resolved in time and has been escalated."),
+        "resolved": _(
+            "Complaint %(ref)s has been resolved. Please tell us whether you are satisfied."
+        ),
+        "reopened": _("Complaint %(ref)s has been reopened at a higher office."),
+    }
+    return texts[what] % {"ref": ref}
+
+
+def tell(complaint_ids: list[int], what: str) -> int:
+    """Send each complaint's citizen the message ``what`` (filed, info, escalated, resolved,
+    reopened) in the language they filed in; the complaints read in one query. Run by the
+    task ``complaints.tasks.tell_citizens`` after the change commits. Returns how many."""
+    told = 0
+    for complaint in Complaint.objects.filter(pk__in=complaint_ids).only(
+        "pk", "tracking_ref", "mobile", "email", "language"
+    ):
+        with override(complaint.language):
+            send(
+                mobile=complaint.mobile,
+                email=complaint.email,
+                subject=_("Your complaint %(ref)s") % {"ref": complaint.display_ref},
+                text=_message(complaint, what),
+            )
+        told += 1
+    return told

@@ -22,11 +22,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
-from complaints import access, clock, evidence, figures, notify, ratelimit, tasks
+from complaints import access, clock, evidence, figures, ratelimit, tasks
 from complaints.audit_actions import ComplaintAction
 from complaints.flows import HANDLE_PERMISSION, ComplaintFlow
 from complaints.landing import cell_at
@@ -231,7 +230,7 @@ def file_complaint(
             )
             transaction.on_commit(partial(committed.append, True))
             transaction.on_commit(partial(ratelimit.filed, mobile=complaint.mobile))
-            transaction.on_commit(partial(_tell, complaint.pk, "filed"), robust=True)
+            _tell_after_commit([complaint.pk], "filed")
             # Its receipt at the cell, once committed, in the background (complaints.landing);
             # a lost task is found again by the scheduler.
             transaction.on_commit(partial(tasks.land_complaint.enqueue, complaint.pk), robust=True)
@@ -246,34 +245,13 @@ def file_complaint(
 # ---- messages to the citizen ----------------------------------------------------------------
 
 
-def _message(complaint: Complaint, what: str) -> str:
-    ref = complaint.display_ref
-    texts = {
-        "filed": _(
-            "Your complaint has been registered. Tracking number %(ref)s. Keep it with the last "
-            "four digits of your CNIC to follow it."
-        ),
-        "info": _("The office needs more information on complaint %(ref)s: see its page."),
-        "escalated": _("Complaint %(ref)s was not resolved in time and has been escalated."),
-        "resolved": _(
-            "Complaint %(ref)s has been resolved. Please tell us whether you are satisfied."
-        ),
-        "reopened": _("Complaint %(ref)s has been reopened at a higher office."),
-    }
-    return texts[what] % {"ref": ref}
-
-
-def _tell(complaint_id: int, what: str) -> None:
-    complaint = Complaint.objects.filter(pk=complaint_id).first()
-    if complaint is None:
-        return
-    with override(complaint.language):
-        notify.send(
-            mobile=complaint.mobile,
-            email=complaint.email,
-            subject=_("Your complaint %(ref)s") % {"ref": complaint.display_ref},
-            text=_message(complaint, what),
-        )
+def _tell_after_commit(complaint_ids: list[int], what: str) -> None:
+    """Once the change commits, a background task sends the citizens their message
+    (``complaints.notify.tell``): an SMS gateway that is slow or down never holds up the
+    request, and a failed send never undoes what was done."""
+    transaction.on_commit(
+        partial(tasks.tell_citizens.enqueue, list(complaint_ids), what), robust=True
+    )
 
 
 # ---- the office's actions -------------------------------------------------------------------
@@ -484,7 +462,7 @@ def request_info(*, actor, complaint: Complaint, question: str) -> Complaint:
         )
         Event.objects.create(complaint=complaint, kind=Event.Kind.INFO_REQUESTED, at=now)
         audit.record(actor=actor, action=ComplaintAction.REQUEST_INFO, obj=complaint, post=my_post)
-        transaction.on_commit(partial(_tell, complaint.pk, "info"), robust=True)
+        _tell_after_commit([complaint.pk], "info")
     return complaint
 
 
@@ -542,7 +520,7 @@ def resolve(*, actor, complaint: Complaint, action_taken: str, uploads=()) -> Co
                 after={"evidence": len(intakes)},
             )
             transaction.on_commit(partial(committed.append, True))
-            transaction.on_commit(partial(_tell, complaint.pk, "resolved"), robust=True)
+            _tell_after_commit([complaint.pk], "resolved")
     except BaseException:
         if not committed:
             for name in stored:
@@ -702,7 +680,7 @@ def give_feedback(*, actor, complaint: Complaint, satisfied: bool, comment: str 
             },
         )
         if reopen_to is not None:
-            transaction.on_commit(partial(_tell, complaint.pk, "reopened"), robust=True)
+            _tell_after_commit([complaint.pk], "reopened")
     return complaint
 
 
@@ -814,7 +792,7 @@ def escalate_due(*, actor=None, now=None, batch: int = 2000) -> int:
             audit.record_many(actor=actor, action=ComplaintAction.ESCALATE, rows=audits)
             moved += len(ids)
             if ids:
-                transaction.on_commit(partial(_tell_many, ids, "escalated"), robust=True)
+                _tell_after_commit(ids, "escalated")
     if moved:
         figures.prune()
     return moved
@@ -932,20 +910,6 @@ def _escalate_flows(actor, complaint_ids: list[int]) -> None:
                 links,
             )
     ComplaintProcess.objects.filter(pk__in=processes).update(route="handle")
-
-
-def _tell_many(complaint_ids: list[int], what: str) -> None:
-    """``_tell`` for a batch: the complaints read in one query."""
-    for complaint in Complaint.objects.filter(pk__in=complaint_ids).only(
-        "pk", "tracking_ref", "mobile", "email", "language"
-    ):
-        with override(complaint.language):
-            notify.send(
-                mobile=complaint.mobile,
-                email=complaint.email,
-                subject=_("Your complaint %(ref)s") % {"ref": complaint.display_ref},
-                text=_message(complaint, what),
-            )
 
 
 def close_unanswered(*, actor=None, now=None) -> int:

@@ -1,12 +1,12 @@
 """Complaints' background work (django-tasks): a filed complaint landing at its cell as a
-receipt (``complaints.landing``)."""
+receipt (``complaints.landing``), and the citizens' messages (``complaints.notify``)."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
-from complaints import landing
+from complaints import landing, notify
 from complaints.models import PORTAL_USERNAME
 
 
@@ -28,3 +28,9 @@ def requeue_landings() -> int:
     for pk in ids:
         land_complaint.enqueue(pk)
     return len(ids)
+
+
+@task()
+def tell_citizens(complaint_ids: list[int], what: str) -> str:
+    """Send the complaints' citizens their message (``notify.tell``)."""
+    return f"{notify.tell(complaint_ids, what)} told"

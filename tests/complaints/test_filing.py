@@ -7,9 +7,10 @@ import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
-from complaints import services
+from complaints import notify, services
 from complaints.models import Complaint, Event, Evidence, Status
 from documents import storage
 from kernel.errors import ActionRefused, ValidationError
@@ -229,3 +230,31 @@ def test_rate_limits_per_client_and_per_mobile(
     with pytest.raises(ActionRefused, match="Too many complaints"):
         filed(mobile="03000000001", client="9.9.9.8")
     assert Complaint.objects.count() == 3
+
+
+class _GatewayDown:
+    calls = 0
+
+    def send(self, *, to, text):
+        type(self).calls += 1
+        raise OSError("the SMS gateway does not answer")
+
+
+def test_the_citizens_message_waits_in_the_queue_not_in_the_request(
+    ladder, media_root, settings, django_capture_on_commit_callbacks
+):
+    """Production queues tasks in the database: filing enqueues the citizen's SMS (and the
+    receipt at the cell) and answers; a gateway that is down is met by the worker, later."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.DAFTAR_SMS_BACKEND = f"{__name__}._GatewayDown"
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = file(ladder)
+    assert _GatewayDown.calls == 0 and Complaint.objects.filter(pk=complaint.pk).exists()
+    queued = {(r.task_path, json.dumps(r.args_kwargs["args"])) for r in DBTaskResult.objects.all()}
+    assert queued == {
+        ("complaints.tasks.tell_citizens", json.dumps([[complaint.pk], "filed"])),
+        ("complaints.tasks.land_complaint", json.dumps([complaint.pk])),
+    }
+    # The worker's turn: the send fails, is logged, and nothing the citizen did is undone.
+    assert notify.tell([complaint.pk], "filed") == 1
+    assert _GatewayDown.calls == 1 and Complaint.objects.filter(pk=complaint.pk).exists()
