@@ -10,6 +10,7 @@ senior sees. The public side reads a complaint only by its reference and second 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -24,8 +25,21 @@ MOBILE = RegexValidator(
     r"^03\d{9}$",
     _("Enter a Pakistani mobile number of 11 digits starting with 03, e.g. 03001234567."),
 )
-# The service account the public site and the scheduler act as (``services.portal_actor``).
+# The service account the public site and the scheduler act as (``portal_actor``).
 PORTAL_USERNAME = "complaints-portal"
+
+
+def portal_actor():
+    """The service account the public site, the scheduler and the background tasks act as
+    (made on first use; it cannot sign in)."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=PORTAL_USERNAME).first()
+    if user is None:
+        user = user_model(username=PORTAL_USERNAME, is_active=False)
+        user.set_unusable_password()
+        user.save()
+    return user
+
 
 LAST4 = RegexValidator(r"^\d{4}$", _("Enter exactly four digits."))
 

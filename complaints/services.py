@@ -17,7 +17,6 @@ from decimal import Decimal
 from functools import partial
 from types import SimpleNamespace
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -31,7 +30,6 @@ from complaints.flows import HANDLE_PERMISSION, ComplaintFlow
 from complaints.landing import cell_at
 from complaints.models import (
     OPEN_STATUSES,
-    PORTAL_USERNAME,
     Category,
     Complaint,
     ComplaintProcess,
@@ -40,6 +38,7 @@ from complaints.models import (
     IdentityDisclosure,
     Level,
     Status,
+    portal_actor,
 )
 from documents import storage
 from kernel import audit
@@ -53,17 +52,6 @@ logger = logging.getLogger("daftar.complaints")
 
 DUPLICATE_HOURS = 72
 FEEDBACK_DAYS = 10
-
-
-def portal_actor():
-    """The service account the public site and the scheduler act as (cannot sign in)."""
-    user_model = get_user_model()
-    user = user_model.objects.filter(username=PORTAL_USERNAME).first()
-    if user is None:
-        user = user_model(username=PORTAL_USERNAME, is_active=False)
-        user.set_unusable_password()
-        user.save()
-    return user
 
 
 # ---- offices of the ladder ------------------------------------------------------------------

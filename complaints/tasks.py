@@ -3,21 +3,16 @@ receipt (``complaints.landing``), and the citizens' messages (``complaints.notif
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django_tasks import task
 
 from complaints import landing, notify
-from complaints.models import PORTAL_USERNAME
-
-
-def _portal():
-    return get_user_model().objects.get(username=PORTAL_USERNAME)
+from complaints.models import portal_actor
 
 
 @task()
 def land_complaint(complaint_id: int) -> str:
     """Diarise the filed complaint at its cell (``landing.complaint_land``)."""
-    complaint = landing.complaint_land(actor=_portal(), complaint_id=complaint_id)
+    complaint = landing.complaint_land(actor=portal_actor(), complaint_id=complaint_id)
     return f"receipt {complaint.receipt_id}"
 
 

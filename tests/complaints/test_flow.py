@@ -9,7 +9,7 @@ from viewflow.workflow.status import STATUS
 
 from complaints import services
 from complaints.flows import ComplaintFlow
-from complaints.models import Complaint, ComplaintProcess, Event, Status
+from complaints.models import PORTAL_USERNAME, Complaint, ComplaintProcess, Event, Status
 from demo import complaints as demo
 from kernel.errors import ActionRefused, NotFound, PermissionDenied
 from kernel.models import AuditEvent
@@ -116,9 +116,7 @@ def test_the_task_history_is_the_complaints_history(ladder, filed):
     feedback = ComplaintFlow.task_class.objects.filter(
         process__in=processes(filed), flow_task=ComplaintFlow.await_feedback
     ).order_by("pk")
-    assert [(t.status, t.owner.username) for t in feedback] == [
-        (STATUS.DONE, services.PORTAL_USERNAME)
-    ] * 2
+    assert [(t.status, t.owner.username) for t in feedback] == [(STATUS.DONE, PORTAL_USERNAME)] * 2
     assert Event.objects.filter(complaint=filed, kind=Event.Kind.FEEDBACK).count() == 2
     # Closed: nothing is left to act on, in the flow or through the services.
     with pytest.raises(ActionRefused):
@@ -134,7 +132,7 @@ def test_escalation_ends_the_stay_and_opens_the_next_office(ladder, filed):
     assert at_the_node_its_status_says(filed)
     assert handle_history(filed) == [
         ("assigned", ladder.dc.pk, "cell"),
-        ("escalated", ladder.dc.pk, services.PORTAL_USERNAME),
+        ("escalated", ladder.dc.pk, PORTAL_USERNAME),
     ]
     (task,) = open_tasks(filed)
     assert ComplaintFlow.handle.can_assign(ladder.com_user, task)

@@ -8,7 +8,7 @@ from viewflow.workflow.status import STATUS
 
 from complaints import figures, services
 from complaints.flows import ComplaintFlow
-from complaints.models import Complaint, ComplaintProcess, Event, Level, Status
+from complaints.models import PORTAL_USERNAME, Complaint, ComplaintProcess, Event, Level, Status
 from kernel import audit
 from kernel.models import AuditEvent
 from tests.complaints.conftest import at, clock, sweep
@@ -90,7 +90,7 @@ def test_batches_move_each_due_complaint_once_and_the_flow_as_a_step_would(ladde
     assert [s[0] for s in shapes] == ["register", "handle", "route", "handle", "route", "handle"]
     assert shapes[1][3:5] == ("cell", {"action": "assigned"})
     assert shapes[3][:5] == ("handle", STATUS.DONE, str(ladder.dc.pk),
-                             services.PORTAL_USERNAME, {"action": "escalated"})  # fmt: skip
+                             PORTAL_USERNAME, {"action": "escalated"})  # fmt: skip
     assert shapes[4][:2] == ("route", STATUS.DONE) and shapes[4][5] == ["handle"]
     assert shapes[5][:4] == ("handle", STATUS.NEW, str(ladder.com.pk), None)
     assert shapes[5][5] == ["route"]
