@@ -1,8 +1,9 @@
-"""Demo data for complaints: the territorial offices of three divisions (Commissioner's and
-Deputy Commissioners' offices with a complaint cell each, and the line departments' district
-offices), the Chief Secretary's Performance Management Cell, a catalogue of categories, and
-complaints in every state across several districts — made through the services, with the
-clock moved where a state needs time to have passed."""
+"""Demo data for complaints: the tehsils of every district (``demo.tehsils``), the territorial
+offices of three divisions (Commissioner's and Deputy Commissioners' offices with a complaint
+cell each, an Assistant Commissioner's office in each tehsil, and the line departments'
+district offices), the Chief Secretary's Performance Management Cell, a catalogue of
+categories, and complaints in every state across several districts — made through the
+services, with the clock moved where a state needs time to have passed."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from complaints import services
 from complaints.models import Category, Complaint, Status
 from demo.organisation import DEMO_PASSWORD, LIVE_SINCE, _ensure_holding, _save, _user
 from demo.tehsils import TEHSILS
+from organisation import services as org
 from organisation.models import (
     Department,
     District,
@@ -97,14 +99,32 @@ def _slug(name: str) -> str:
     return "".join(c for c in name.lower() if c.isalnum())
 
 
-def seed_tehsils(actor, department, district, deputy_commissioner) -> None:
-    """The district's tehsils (``demo.tehsils``), each with its Assistant Commissioner's
-    office: a territorial section of the Chief Secretary's Office, the Assistant
-    Commissioner's post reporting to the Deputy Commissioner, and its officer."""
+def seed_all_tehsils(actor) -> dict[str, list[Tehsil]]:
+    """Every district's tehsils (``demo.tehsils``), those of the divisions without offices in
+    the demo too: the filing form offers them with their district. Returns each district
+    code's tehsils, in the list's order."""
+    districts = {d.code: d for d in District.objects.all()}
+    have = {(t.district_id, t.name_en): t for t in Tehsil.objects.all()}
+    by_district: dict[str, list[Tehsil]] = {}
     for code, en, ur in TEHSILS:
-        if code != district.code:
+        district = districts.get(code)
+        if district is None:  # a district an administrator has recoded or removed
             continue
-        tehsil = _save(actor, Tehsil, {"district": district, "name_en": en}, name_ur=ur)
+        tehsil = have.get((district.pk, en))
+        if tehsil is None:
+            tehsil = org.org_save(
+                actor=actor, instance=Tehsil(district=district, name_en=en, name_ur=ur)
+            )
+        by_district.setdefault(code, []).append(tehsil)
+    return by_district
+
+
+def seed_tehsil_offices(actor, department, district, tehsils, deputy_commissioner) -> None:
+    """Each of the district's tehsils gets its Assistant Commissioner's office: a
+    territorial section of the Chief Secretary's Office, the Assistant Commissioner's post
+    reporting to the Deputy Commissioner, and its officer."""
+    for tehsil in tehsils:
+        en, ur = tehsil.name_en, tehsil.name_ur
         office = _save(
             actor,
             Section,
@@ -129,6 +149,11 @@ def seed_tehsils(actor, department, district, deputy_commissioner) -> None:
 def seed_offices(progress=print):
     admin = _user("admin", "Daftar Administrator", is_staff=True, is_superuser=True)
     seed_holidays(admin)
+    tehsils = seed_all_tehsils(admin)
+    progress(
+        f"  {sum(len(t) for t in tehsils.values())} tehsils in {len(tehsils)} districts"
+        " (an Assistant Commissioner's office in each of the divisions below)"
+    )
     cso = _save(
         admin,
         Department,
@@ -191,7 +216,7 @@ def seed_offices(progress=print):
                 f"dc-{district.code.lower()}",
                 reports_to=commissioner,
             )
-            seed_tehsils(admin, cso, district, dc)
+            seed_tehsil_offices(admin, cso, district, tehsils.get(district.code, []), dc)
             for dept_code, (code, name_en, name_ur) in LINE.items():
                 dept = Department.objects.filter(code=dept_code).first()
                 if dept is None:
