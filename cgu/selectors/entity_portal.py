@@ -3,7 +3,7 @@
 periods with the entity's latest version and open draft of each, and the entity's people.
 
 Compiling each queryset cost about as much as running it: the home page's three reads took
-~3.5 ms of CPU a request as plain querysets, ~1.2 ms compiled (session 13,
+~3.5 ms of CPU a request as plain querysets, ~0.8 ms compiled (session 13,
 docs/benchmarks.md). The callers (``cgu.access.entity_membership``, ``cgu.portal``) keep the
 rules; these are the reads only, each scoped by the entity or user id it is given.
 ``tests/cgu/test_compiled_reads.py`` checks each against its plain queryset."""

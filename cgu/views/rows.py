@@ -201,7 +201,7 @@ def awaiting_rows(returns) -> list[str]:
 
 # The entity portal's home (templates/cgu/entity/home.html): its two tables, the periods due
 # and the published figures beside the medians, were two template loops with an include, a
-# {% url %}, three blocktranslates and three floatformats a row: ~1.5 ms of the page's CPU
+# {% url %}, three blocktranslates and three floatformats a row: ~1.8 ms of the page's CPU
 # (session 13, docs/benchmarks.md, "The entity portal's home"). Written here under the same
 # rule as the CGU's rows above; tests/cgu/test_entity_home_rows.py compares both with the
 # template loops they replace, in English and Urdu.
