@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
 from cgu.models import EntityUser, KpiReturn
+from cgu.selectors.entity_portal import membership_of
 from organisation.models import Post, Section
 from organisation.selectors import my_holdings, posts_held_by
 
@@ -118,11 +119,7 @@ def entity_membership(user):
     cached = getattr(user, "_daftar_entity_membership", False)
     if cached is not False:
         return cached
-    member = (
-        EntityUser.objects.select_related("entity__department")
-        .filter(user=user, deactivated_at__isnull=True, joined_at__isnull=False)
-        .first()
-    )
+    member = membership_of.first(user_id=user.pk)  # compiled: every portal page reads it
     user._daftar_entity_membership = member
     return member
 

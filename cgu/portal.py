@@ -10,8 +10,7 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import JSONField, OuterRef, Prefetch, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -24,10 +23,12 @@ from cgu.models import (
     ReportingPeriod,
 )
 from cgu.selectors._common import _kpis_by_id, _periods_by_id, _q2
+from cgu.selectors.entity_portal import (
+    OPEN_DRAFT_STATES,
+    due_periods,
+    members_of,
+)
 from cgu.selectors.published import _cached_published, published_stamp
-
-DUE_PERIODS = 8  # the periods the portal lists: the latest ended ones
-OPEN_DRAFT_STATES = [EntityDraft.State.DRAFT, EntityDraft.State.CERTIFIED]
 
 
 @dataclass
@@ -58,35 +59,13 @@ class DueRow:
 
 def due(entity: PublicSectorEntity, *, on: dt.date | None = None) -> list[DueRow]:
     """The latest ended periods, newest first, with what the entity has done for each.
-    One query whatever the number of periods and versions: each period comes with its
-    latest version's and its open draft's few fields (a subquery each, on the indexes
-    ``kpireturn_period_entity`` and the drafts' (entity, period)), as the home page shows
-    them; ``latest`` and ``draft`` are built from those fields only."""
+    One compiled query whatever the number of periods and versions
+    (``cgu.selectors.entity_portal.due_periods``): each period comes with its latest
+    version's and its open draft's few fields, as the home page shows them; ``latest`` and
+    ``draft`` are built from those fields only."""
     on = on or timezone.localdate()
-    latest = (
-        KpiReturn.objects.filter(entity=entity, period=OuterRef("pk"))
-        .order_by("-version")
-        .values(
-            row=JSONObject(id="id", version="version", status="status", is_published="is_published")
-        )[:1]
-    )
-    draft = (
-        EntityDraft.objects.filter(
-            entity=entity, period=OuterRef("pk"), state__in=OPEN_DRAFT_STATES
-        )
-        .order_by("-pk")
-        .values(row=JSONObject(id="id", state="state"))[:1]
-    )
-    periods = (
-        ReportingPeriod.objects.filter(ends_on__lt=on)
-        .annotate(
-            latest_row=Subquery(latest, output_field=JSONField()),
-            draft_row=Subquery(draft, output_field=JSONField()),
-        )
-        .order_by("-ends_on", "kind")[:DUE_PERIODS]
-    )
     rows = []
-    for p in periods:
+    for p in due_periods(entity_id=entity.pk, on=on):
         row = DueRow(
             period=p,
             latest=KpiReturn(entity=entity, period=p, **p.latest_row) if p.latest_row else None,
@@ -126,9 +105,7 @@ def open_draft(entity: PublicSectorEntity, period: ReportingPeriod) -> EntityDra
 
 
 def members(entity: PublicSectorEntity) -> list[EntityUser]:
-    return list(
-        EntityUser.objects.filter(entity=entity).select_related("user").order_by("role", "pk")
-    )
+    return members_of(entity_id=entity.pk)
 
 
 @dataclass

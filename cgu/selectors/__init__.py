@@ -13,6 +13,9 @@ published_figures``):
   ``awaiting_review``, ``return_detail``, ``versions_of``.
 - ``registry``: the KPIs, periods and departments the CGU's screens choose from, the current
   and latest due period, and the staff list of PSEs (``entities_list``).
+- ``entity_portal``: the entity portal's every-page reads, compiled: an entity user's
+  ``membership_of``, the home's ``due_periods`` and the entity's ``members_of``; the rules
+  stay with their callers (``cgu.access.entity_membership``, ``cgu.portal``).
 
 Staff reads leave the permission check to the caller (``cgu.access.is_cgu_staff``).
 """

@@ -22,6 +22,7 @@ from cgu.forms import DraftForm, JoinForm
 from cgu.models import EntityDraft, EntityUser, ReportingPeriod
 from cgu.services import entity as entity_services
 from cgu.views.returns import _refusal
+from cgu.views.rows import entity_due_rows, entity_figure_rows
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 
 REFUSALS = (ActionRefused, PermissionDenied, ValidationError, NotFound)
@@ -51,6 +52,7 @@ def home(request):
     member = request.entity_member
     entity = member.entity
     rows = portal.due(entity)
+    benchmarks = portal.benchmarks(entity, periods=[row.period for row in rows])
     return render(
         request,
         "cgu/entity/home.html",
@@ -58,7 +60,10 @@ def home(request):
             "member": member,
             "entity": entity,
             "rows": rows,
-            "benchmarks": portal.benchmarks(entity, periods=[row.period for row in rows]),
+            "benchmarks": benchmarks,
+            # Built in Python, one f-string a row: see cgu/views/rows.py.
+            "due_rows": entity_due_rows(rows),
+            "figure_rows": entity_figure_rows(benchmarks.rows),
             "people": portal.members(entity) if member.is_head else [],
         },
     )

@@ -67,3 +67,58 @@ def test_compiled_reads_agree_before_and_after_a_publication(cgu, submitted):
         (r.pk, r.value_count) for r in returns.returns_list()
     ]
     assert page.rows and page.rows[0].value_count > 0
+
+
+def test_the_entity_portals_compiled_reads_agree(cgu, submitted):
+    """The portal's membership, due periods (with the latest version and the open draft of
+    each, as JSON) and people, read compiled and plain: before anyone joined, then with a
+    head, a preparer still invited, a returned return and the entity's draft after it."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from cgu import access
+    from cgu.selectors import entity_portal
+    from cgu.services import return_send_back
+    from cgu.services.entity import draft_save, entity_user_invite, invitation_accept
+    from tests.cgu.conftest import uni_rows
+
+    def reads():
+        users = list(entity_portal.EntityUser.objects.values_list("user_id", flat=True))
+        return [
+            *[(entity_portal.membership_of, {"user_id": u}) for u in [cgu.outsider.pk, *users]],
+            *[
+                (entity_portal.due_periods, {"entity_id": e.pk, "on": on})
+                for e in (cgu.uni, cgu.uni2, submitted.entity)
+                for on in (dt.date(1990, 1, 1), dt.date(2026, 1, 1), dt.date(2030, 1, 1))
+            ],
+            *[(entity_portal.members_of, {"entity_id": e.pk}) for e in (cgu.uni, cgu.uni2)],
+        ]
+
+    for query, values in reads():
+        _same(query, **values)
+    member, key = entity_user_invite(
+        actor=cgu.asst_user, entity=cgu.uni, email="vc@uop.edu.pk", full_name="VC", role="head"
+    )
+    entity_user_invite(
+        actor=cgu.asst_user, entity=cgu.uni, email="f@uop.edu.pk", full_name="F", role="preparer"
+    )
+    invitation_accept(actor=AnonymousUser(), key=key, password="x" * 20, password_again="x" * 20)
+    member.refresh_from_db()
+    return_send_back(actor=cgu.so_user, kpi_return=submitted, reasons="Check it.")
+    draft_save(actor=member.user, entity=cgu.uni, period=cgu.q3, rows=uni_rows())
+    got = {}
+    for query, values in reads():
+        got[(query.__name__, *values.values())] = _same(query, **values)
+    assert got[("membership_of", member.user_id)][0].entity.department.pk == cgu.uni.department_id
+    assert access.entity_membership(member.user).pk == member.pk
+    assert access.entity_membership(cgu.outsider) is None
+    assert len(got[("members_of", cgu.uni.pk)]) == 2
+    rows = got[("due_periods", submitted.entity_id, dt.date(2030, 1, 1))]
+    q3 = next(p for p in rows if p.pk == cgu.q3.pk)
+    assert q3.latest_row == {
+        "id": submitted.pk,
+        "version": 1,
+        "status": "returned",
+        "is_published": False,
+    }
+    assert q3.draft_row["state"] == "draft"
+    assert all(p.latest_row is None for p in got[("due_periods", cgu.uni2.pk, dt.date(2030, 1, 1))])

@@ -1,0 +1,71 @@
+"""The entity portal's reads that run on every page an entity user opens, compiled once
+(``kernel.compiled``): their membership (with its entity and department), the home page's due
+periods with the entity's latest version and open draft of each, and the entity's people.
+
+Compiling each queryset cost about as much as running it: the home page's three reads took
+~3.5 ms of CPU a request as plain querysets, ~0.8 ms compiled (session 13,
+docs/benchmarks.md). The callers (``cgu.access.entity_membership``, ``cgu.portal``) keep the
+rules; these are the reads only, each scoped by the entity or user id it is given.
+``tests/cgu/test_compiled_reads.py`` checks each against its plain queryset."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import JSONField, OuterRef, Subquery
+from django.db.models.functions import JSONObject
+
+from cgu.models import EntityDraft, EntityUser, KpiReturn, ReportingPeriod
+from kernel.compiled import compiled
+
+DUE_PERIODS = 8  # the periods the portal lists: the latest ended ones
+OPEN_DRAFT_STATES = [EntityDraft.State.DRAFT, EntityDraft.State.CERTIFIED]
+
+
+@compiled
+def membership_of(*, user_id: int):
+    """The user's active, joined membership with its entity and the entity's department
+    (at most one row: a user has one membership)."""
+    return (
+        EntityUser.objects.select_related("entity__department")
+        .filter(user_id=user_id, deactivated_at__isnull=True, joined_at__isnull=False)
+        .order_by("pk")[:1]
+    )
+
+
+@compiled
+def due_periods(*, entity_id: int, on: dt.date):
+    """The latest periods ended before ``on``, newest first, each annotated with the entity's
+    latest version (``latest_row``: id, version, status, is_published) and its open draft
+    (``draft_row``: id, state) as JSON, or None: a subquery each, on the indexes
+    ``kpireturn_period_entity`` and the drafts' (entity, period)."""
+    latest = (
+        KpiReturn.objects.filter(entity_id=entity_id, period=OuterRef("pk"))
+        .order_by("-version")
+        .values(
+            row=JSONObject(id="id", version="version", status="status", is_published="is_published")
+        )[:1]
+    )
+    draft = (
+        EntityDraft.objects.filter(
+            entity_id=entity_id, period=OuterRef("pk"), state__in=OPEN_DRAFT_STATES
+        )
+        .order_by("-pk")
+        .values(row=JSONObject(id="id", state="state"))[:1]
+    )
+    return (
+        ReportingPeriod.objects.filter(ends_on__lt=on)
+        .annotate(
+            latest_row=Subquery(latest, output_field=JSONField()),
+            draft_row=Subquery(draft, output_field=JSONField()),
+        )
+        .order_by("-ends_on", "kind")[:DUE_PERIODS]
+    )
+
+
+@compiled
+def members_of(*, entity_id: int):
+    """Every person of the entity (active, invited or deactivated) with their user."""
+    return (
+        EntityUser.objects.filter(entity_id=entity_id).select_related("user").order_by("role", "pk")
+    )
