@@ -1,10 +1,11 @@
-"""The complaint cell's queue rows, written in Python (``complaints/queue.html``).
+"""The cell's queue rows, written in Python (``complaints/queue.html``).
 
-The queue shows 50 rows of six cells with up to four badges each: as a template loop, ~600
-template nodes a page, 1.1–1.8 ms of CPU to render 50 rows (Urdu, English); written here,
-0.15–0.30 ms (session 13, interleaved, docs/benchmarks.md "The cell's queue"). Written here under the README's rule for HTML outside templates (at least
-1 ms a page, said where written); ``tests/complaints/test_queue_rows.py`` compares it with the
-loop it replaced, in both languages, escaping included."""
+The queue shows 50 rows of six cells with up to four badges each. As a template loop that
+was ~600 template nodes a page and 1.1–1.8 ms of CPU for 50 rows (Urdu, English); written
+here, 0.15–0.30 ms (session 13, interleaved; docs/benchmarks.md "The cell's queue"). Written
+here under the README's rule for HTML outside templates (at least 1 ms a page, said where
+written); ``tests/complaints/test_queue_rows.py`` compares it with the loop it replaced, in
+both languages, escaping included."""
 
 import html
 
