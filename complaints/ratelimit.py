@@ -13,6 +13,8 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 
+from kernel.cache import add_count, available, count_and_peek
+
 logger = logging.getLogger("daftar.complaints")
 
 
@@ -34,19 +36,19 @@ def _key(kind: str, value: str, window: int, now: float) -> tuple[str, int]:
     return f"complaints:rl:{kind}:{digest[:32]}:{bucket}", int((bucket + 1) * window - now) + 1
 
 
-def _count(key: str, ttl: int, add: int) -> int:
+@contextlib.contextmanager
+def _counting():
+    """Failures of the cache as ``Unavailable`` (the filing is refused: fails closed)."""
     cache = caches["default"]
+    if not available(cache):
+        raise Unavailable
     try:
-        cache.add(key, 0, ttl)
-        if not add:
-            return int(cache.get(key) or 0)
-        try:
-            return cache.incr(key, add)
-        except ValueError:
-            cache.set(key, add, ttl)
-            return add
+        yield
     except Exception as exc:
         logger.warning("complaint rate limiter unavailable (%s)", type(exc).__name__)
+        mark_down = getattr(cache, "_failed", None)
+        if mark_down is not None:
+            mark_down(exc)
         raise Unavailable from exc
 
 
@@ -58,9 +60,11 @@ def check(*, client: str, mobile: str) -> int:
     m_count, m_window = mobile_limit()
     c_key, c_retry = _key("client", client, c_window, now)
     m_key, m_retry = _key("mobile", mobile, m_window, now)
-    if _count(c_key, c_window + 1, 1) > c_count:
+    with _counting():  # one round trip on Redis
+        attempts, filed_from_mobile = count_and_peek(c_key, c_window + 1, m_key)
+    if attempts > c_count:
         return c_retry
-    if _count(m_key, m_window + 1, 0) >= m_count:
+    if filed_from_mobile >= m_count:
         return m_retry
     return 0
 
@@ -69,5 +73,5 @@ def filed(*, mobile: str) -> None:
     """Count a complaint filed from ``mobile``."""
     _, m_window = mobile_limit()
     m_key, _ = _key("mobile", mobile, m_window, time.time())
-    with contextlib.suppress(Unavailable):
-        _count(m_key, m_window + 1, 1)
+    with contextlib.suppress(Unavailable), _counting():
+        add_count(m_key, m_window + 1)

@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 
 from complaints import access
 from complaints.models import (
+    OPEN_STATUSES,
+    Category,
     Complaint,
     Event,
     IdentityDisclosure,
@@ -19,7 +23,8 @@ from complaints.models import (
     Status,
     pick,
 )
-from organisation.models import District, Post, TerritorialRole
+from organisation.models import District, Post, Section, TerritorialRole
+from workspace.tracking import display
 
 
 def queue(user, *, mine_only: bool = False):
@@ -39,37 +44,74 @@ PAGE = 50
 
 
 @dataclass(frozen=True)
+class QueueRow:
+    """One line of the queue: what the screen shows of a complaint, its names already in the
+    request's language (the category's, the district's and the office's)."""
+
+    pk: int
+    tracking_ref: str
+    status: str
+    level: int
+    office_id: int
+    due_at: dt.datetime | None
+    registered_at: dt.datetime
+    duplicate: bool
+    category: str
+    district: str
+    office: str
+
+    @property
+    def display_ref(self) -> str:
+        return display(self.tracking_ref)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True)
 class QueuePage:
-    complaints: list
+    complaints: list[QueueRow]
     next_cursor: str | None
     office_ids: set
     posts: list  # the posts the user holds (read once for the page)
 
 
-def _queue_parts(posts, mine_only: bool) -> list[Q]:
-    """``access.visible_q`` as separate conditions, each served in the queue's order by one
-    index (complaints' ``complaint_q_*``): a district's, each district of a division from the
-    second level up, the province's top level, those marked to an office."""
-    parts: list[Q] = []
+def _column(name: str) -> str:
+    return f'"{_C}".' + connection.ops.quote_name(Complaint._meta.get_field(name).column)
+
+
+_C = Complaint._meta.db_table
+
+
+def _queue_parts(posts, mine_only: bool) -> list[tuple[str, list]]:
+    """``access.visible_q`` as separate conditions (SQL and parameters), each served in the
+    queue's order by one index (complaints' ``complaint_q_*``): a district's, each district of
+    a division from the second level up, the province's top level, those marked to an office.
+    ``tests/complaints/test_queue.py`` holds the pages to ``queue()``, the rule's queryset."""
+    district, level, marked = _column("district"), _column("level"), _column("marked_to")
+    parts: list[tuple[str, list]] = []
     divisions = []
     for post in posts:
         section = post.section
         role = section.territorial_role
         if role == TerritorialRole.DEPUTY_COMMISSIONER and section.district_id:
-            parts.append(Q(district_id=section.district_id))
+            parts.append((f"{district} = %s", [section.district_id]))
         elif role == TerritorialRole.COMMISSIONER and section.division_id:
             divisions.append(section.division_id)
         elif role == TerritorialRole.PERFORMANCE_CELL:
-            parts.append(Q(level__gte=Level.PROVINCE))
-        parts.append(Q(marked_to_id=section.pk))
+            parts.append((f"{level} >= %s", [int(Level.PROVINCE)]))
+        parts.append((f"{marked} = %s", [section.pk]))
     if divisions:
         for district_id in District.objects.filter(division_id__in=divisions).values_list(
             "pk", flat=True
         ):
-            parts.append(Q(district_id=district_id, level__gte=Level.DIVISION))
+            parts.append((f"{district} = %s AND {level} >= %s", [district_id, int(Level.DIVISION)]))
     if mine_only:
-        mine = Q(office_id__in=sorted({p.section_id for p in posts}))
-        parts = [part & mine for part in parts]
+        offices = sorted({p.section_id for p in posts})
+        marks = ", ".join(["%s"] * len(offices))
+        office = _column("office")
+        parts = [(f"{sql} AND {office} IN ({marks})", [*ps, *offices]) for sql, ps in parts]
     unique = []
     for part in parts:
         if part not in unique:
@@ -78,7 +120,7 @@ def _queue_parts(posts, mine_only: bool) -> list[Q]:
 
 
 def _encode(row) -> str:
-    _, due, registered, pk = row
+    due, registered, pk = row.due_at, row.registered_at, row.pk
     stamp = int(registered.timestamp() * 1_000_000)
     if due is None:
         return f"n.{stamp}.{pk}"
@@ -102,51 +144,100 @@ def _decode(cursor: str | None):
     return None
 
 
+def _moment(value):
+    """A datetime column as the raw cursor gives it: PostgreSQL's aware datetime, SQLite's
+    text (UTC, as Django stores it)."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed = parse_datetime(value)
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
+
+
+def _bilingual(en: str, ur: str, urdu: bool) -> str:
+    return ur if urdu and ur else en  # as organisation.models.BilingualName.name
+
+
 def queue_page(user, *, mine_only: bool = False, after: str | None = None) -> QueuePage:
-    """One page of the queue, after ``after`` (the ``next_cursor`` of the page before): each
-    way the user sees complaints read in the queue's order through its own index, at most a
-    page of rows each, in one statement (a UNION ALL); the page's complaints read by key. No
-    count of the whole queue, no OFFSET: the page costs the same deep in a district of a
-    hundred thousand complaints."""
+    """One page of the queue, after ``after`` (the ``next_cursor`` of the page before), in one
+    statement: each way the user sees complaints read in the queue's order through its own
+    index, at most a page of keys each (a UNION ALL), the page's keys kept once in order, and
+    the page's rows with their category, district and office names joined to them. No count
+    of the whole queue, no OFFSET: the page costs the same deep in a district of a hundred
+    thousand complaints.
+
+    Written as SQL rather than as querysets: compiling the union's querysets and making the
+    page's 200 model instances (a complaint and its three names, 50 times) cost ~5 ms of
+    Python a page, more than the statement itself (docs/benchmarks.md, "The cell's queue")."""
     posts = access.screen_posts(user)
     mine = {p.section_id for p in posts}
     parts = _queue_parts(posts, mine_only)
     if not parts:
         return QueuePage([], None, mine, posts)
+    due, registered, pk = _column("due_at"), _column("registered_at"), _column("id")
+    adapt = connection.ops.adapt_datetimefield_value
+    dated, dated_params = f"{due} IS NOT NULL", []
+    undated, undated_params = f"{due} IS NULL", []
     cursor = _decode(after)
-    dated, undated = Q(due_at__isnull=False), Q(due_at__isnull=True)
     if cursor is not None:
-        due, registered, pk = cursor
-        later = Q(registered_at__gt=registered) | Q(registered_at=registered, id__gt=pk)
-        if due is None:
-            dated, undated = None, undated & later
+        at_due, at_registered, at_pk = cursor
+        later = f"({registered} > %s OR ({registered} = %s AND {pk} > %s))"
+        later_params = [adapt(at_registered), adapt(at_registered), at_pk]
+        if at_due is None:
+            dated = None
+            undated, undated_params = f"{undated} AND {later}", later_params
         else:
-            dated &= Q(due_at__gte=due) & (Q(due_at__gt=due) | Q(due_at=due) & later)
-    selects = []
-    for part in parts:
-        for phase, order in ((dated, QUEUE_ORDER), (undated, QUEUE_ORDER[1:])):
+            dated += f" AND {due} >= %s AND ({due} > %s OR ({due} = %s AND {later}))"
+            dated_params = [adapt(at_due)] * 3 + later_params
+    selects, params = [], []
+    for sql, part_params in parts:
+        for phase, phase_params, order in (
+            (dated, dated_params, f"{due}, {registered}, {pk}"),
+            (undated, undated_params, f"{registered}, {pk}"),
+        ):
             if phase is None:
                 continue
-            selects.append(
-                Complaint.objects.filter(part, phase)
-                .order_by(*order)
-                .values_list("pk", "due_at", "registered_at", "id")[: PAGE + 1]
-            )
-    if connection.features.supports_slicing_ordering_in_compound and len(selects) > 1:
-        found = list(selects[0].union(*selects[1:], all=True))
-    else:
-        found = [row for select in selects for row in select]
-    seen, rows = set(), []
-    for row in sorted(found, key=lambda r: (r[1] is None, r[1] or r[2], r[2], r[3])):
-        if row[0] not in seen:
-            seen.add(row[0])
-            rows.append(row)
+            n = len(selects)
+            keys = f"{pk} AS id, {due} AS due_at, {registered} AS registered_at"
+            where = f"{sql} AND {phase} ORDER BY {order} LIMIT %s"
+            selects.append(f'SELECT * FROM (SELECT {keys} FROM "{_C}" WHERE {where}) AS part{n}')  # noqa: S608
+            params += [*part_params, *phase_params, PAGE + 1]
+    category, district, office = Category._meta, District._meta, Section._meta
+    statement = f"""
+        SELECT c.id, c.tracking_ref, c.status, c.level, c.office_id, c.due_at,
+               c.registered_at, c.duplicate_of_id IS NOT NULL,
+               cat.name_en, cat.name_ur, d.name_en, d.name_ur, o.name_en, o.name_ur
+          FROM (SELECT DISTINCT id, due_at, registered_at
+                  FROM ({" UNION ALL ".join(selects)}) AS parts
+                 ORDER BY due_at ASC NULLS LAST, registered_at, id
+                 LIMIT %s) AS page
+          JOIN "{_C}" AS c ON c.id = page.id
+          JOIN "{category.db_table}" AS cat ON cat.id = c.category_id
+          JOIN "{district.db_table}" AS d ON d.id = c.district_id
+          JOIN "{office.db_table}" AS o ON o.id = c.office_id
+         ORDER BY page.due_at ASC NULLS LAST, page.registered_at, page.id"""  # noqa: S608 — names from the models, values as parameters
+    with connection.cursor() as db:
+        db.execute(statement, [*params, PAGE + 1])
+        found = db.fetchall()
+    urdu = (get_language() or "en").startswith("ur")
+    rows = [
+        QueueRow(
+            pk=r[0],
+            tracking_ref=r[1],
+            status=r[2],
+            level=r[3],
+            office_id=r[4],
+            due_at=_moment(r[5]),
+            registered_at=_moment(r[6]),
+            duplicate=bool(r[7]),
+            category=_bilingual(r[8], r[9], urdu),
+            district=_bilingual(r[10], r[11], urdu),
+            office=_bilingual(r[12], r[13], urdu),
+        )  # fmt: skip
+        for r in found
+    ]
     page, more = rows[:PAGE], len(rows) > PAGE
-    by_pk = Complaint.objects.select_related("category", "district", "office").in_bulk(
-        [r[0] for r in page]
-    )
     return QueuePage(
-        complaints=[by_pk[r[0]] for r in page if r[0] in by_pk],
+        complaints=page,
         next_cursor=_encode(page[-1]) if more else None,
         office_ids=mine,
         posts=posts,

@@ -44,6 +44,7 @@ from documents import storage
 from kernel import audit
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from kernel.locks import cap_lock_wait
+from kernel.tasks import enqueue_on_commit
 from organisation.models import District, Holding, Section, Tehsil, TerritorialRole
 from workspace import tracking
 from workspace.tracking import display
@@ -221,7 +222,7 @@ def file_complaint(
             _tell_after_commit([complaint.pk], "filed")
             # Its receipt at the cell, once committed, in the background (complaints.landing);
             # a lost task is found again by the scheduler.
-            transaction.on_commit(partial(tasks.land_complaint.enqueue, complaint.pk), robust=True)
+            enqueue_on_commit(tasks.land_complaint, complaint.pk)
     except BaseException:
         if not committed:
             for name in stored:
@@ -236,10 +237,9 @@ def file_complaint(
 def _tell_after_commit(complaint_ids: list[int], what: str) -> None:
     """Once the change commits, a background task sends the citizens their message
     (``complaints.notify.tell``): an SMS gateway that is slow or down never holds up the
-    request, and a failed send never undoes what was done."""
-    transaction.on_commit(
-        partial(tasks.tell_citizens.enqueue, list(complaint_ids), what), robust=True
-    )
+    request, and a failed send never undoes what was done. The job is queued with the change
+    (``kernel.tasks.enqueue_on_commit``)."""
+    enqueue_on_commit(tasks.tell_citizens, list(complaint_ids), what)
 
 
 # ---- the office's actions -------------------------------------------------------------------

@@ -28,6 +28,7 @@ import logging
 import pickle
 import time
 
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
@@ -135,3 +136,64 @@ def _is_redis_error(exc: Exception) -> bool:
 def available(cache) -> bool:
     """False while ``cache`` is a degrading Redis cache that found Redis down."""
     return not (isinstance(cache, DegradingRedisCache) and cache.is_down())
+
+
+# ---- counters for rate limits (the tracking lookup's, the complaints' filing) ---------------
+# Fixed-window counts, readable with cache.get(). On Redis, INCRBY and EXPIRE NX in one
+# round trip instead of Django's add, exists and incr (three).
+
+_redis_clients: dict[int, object] = {}
+
+
+def _redis(cache):
+    """One redis-py client per connection pool, kept: Django's ``get_client()`` builds a new
+    client (and its table of response callbacks) on every call, which cost more than the
+    round trip itself on this hot path."""
+    backend = cache._cache  # RedisCacheClient, one per process and settings
+    client = _redis_clients.get(id(backend))
+    if client is None:
+        client = backend.get_client(write=True)
+        _redis_clients.clear()
+        _redis_clients[id(backend)] = client
+    return client
+
+
+def count_and_peek(count_key: str, ttl: int, peek_key: str, add: int = 1) -> tuple[int, int]:
+    """Add ``add`` to ``count_key`` (created with ``ttl``) and read ``peek_key``: on Redis in
+    one round trip. Raises when the cache cannot keep the count."""
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        # One round trip: INCR, EXPIRE NX, GET. Values stay readable by cache.get().
+        raw_count, raw_peek = (cache.make_and_validate_key(k) for k in (count_key, peek_key))
+        pipe = _redis(cache).pipeline(transaction=False)
+        pipe.incr(raw_count, add)
+        pipe.expire(raw_count, ttl, nx=True)
+        pipe.get(raw_peek)
+        count, _, peek = pipe.execute()
+        return int(count), int(peek or 0)
+    return _add(cache, count_key, ttl, add), int(cache.get(peek_key) or 0)
+
+
+def add_count(key: str, ttl: int, add: int = 1) -> int:
+    """Add ``add`` to ``key`` (created with ``ttl``); the new count. Raises when the cache
+    cannot keep the count."""
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        raw = cache.make_and_validate_key(key)
+        pipe = _redis(cache).pipeline(transaction=False)
+        pipe.incr(raw, add)
+        pipe.expire(raw, ttl, nx=True)
+        return int(pipe.execute()[0])
+    return _add(cache, key, ttl, add)
+
+
+def _add(cache, key: str, ttl: int, add: int) -> int:
+    """The same with the cache API alone (a local-memory cache): three calls."""
+    cache.add(key, 0, ttl)
+    if not add:
+        return int(cache.get(key) or 0)
+    try:
+        return cache.incr(key, add)
+    except ValueError:  # expired between add and incr
+        cache.set(key, add, ttl)
+        return add

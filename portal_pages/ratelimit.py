@@ -25,9 +25,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 
-from kernel.cache import available
+from kernel.cache import add_count, available, count_and_peek
 from kernel.client_ip import client_ip
 
 logger = logging.getLogger("daftar.portal")
@@ -78,59 +77,6 @@ def _cache():
     return caches["default"]
 
 
-_redis_clients: dict[int, object] = {}
-
-
-def _redis(cache):
-    """One redis-py client per connection pool, kept: Django's ``get_client()`` builds a new
-    client (and its table of response callbacks) on every call, which cost more than the
-    round trip itself on this hot path."""
-    backend = cache._cache  # RedisCacheClient, one per process and settings
-    client = _redis_clients.get(id(backend))
-    if client is None:
-        client = backend.get_client(write=True)
-        _redis_clients.clear()
-        _redis_clients[id(backend)] = client
-    return client
-
-
-def _count_and_peek(count_key: str, ttl: int, peek_key: str) -> tuple[int, int]:
-    """Add one to ``count_key`` (created with ``ttl``) and read ``peek_key``."""
-    cache = _cache()
-    if isinstance(cache, RedisCache):
-        # One round trip: INCR, EXPIRE NX, GET. Values stay readable by cache.get().
-        raw_count, raw_peek = (cache.make_and_validate_key(k) for k in (count_key, peek_key))
-        pipe = _redis(cache).pipeline(transaction=False)
-        pipe.incr(raw_count)
-        pipe.expire(raw_count, ttl, nx=True)
-        pipe.get(raw_peek)
-        count, _, peek = pipe.execute()
-        return int(count), int(peek or 0)
-    cache.add(count_key, 0, ttl)
-    try:
-        count = cache.incr(count_key)
-    except ValueError:  # expired between add and incr
-        cache.set(count_key, 1, ttl)
-        count = 1
-    return count, int(cache.get(peek_key) or 0)
-
-
-def _add_one(key: str, ttl: int) -> int:
-    cache = _cache()
-    if isinstance(cache, RedisCache):
-        raw = cache.make_and_validate_key(key)
-        pipe = _redis(cache).pipeline(transaction=False)
-        pipe.incr(raw)
-        pipe.expire(raw, ttl, nx=True)
-        return int(pipe.execute()[0])
-    cache.add(key, 0, ttl)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, ttl)
-        return 1
-
-
 def check(*, client: str, reference: str) -> Verdict:
     """Count one lookup by ``client`` for ``reference`` (normalised) and say whether it may
     go ahead: refused when the client is over its limit or the reference has had too many
@@ -142,7 +88,7 @@ def check(*, client: str, reference: str) -> Verdict:
     if not available(_cache()):
         return Verdict(False, UNAVAILABLE_RETRY, unavailable=True)
     try:
-        count, failures = _count_and_peek(c_key, c_limit.window + 1, r_key)
+        count, failures = count_and_peek(c_key, c_limit.window + 1, r_key)
     except Exception as exc:  # the cache is down: refuse, and say so without personal data
         logger.warning("tracking rate limiter unavailable (%s); lookup refused", type(exc).__name__)
         mark_down = getattr(_cache(), "_failed", None)
@@ -161,6 +107,6 @@ def record_failure(*, reference: str) -> None:
     r_limit = reference_limit()
     r_key, _ = _key("ref", reference, r_limit, time.time())
     try:
-        _add_one(r_key, r_limit.window + 1)
+        add_count(r_key, r_limit.window + 1)
     except Exception as exc:
         logger.warning("tracking rate limiter unavailable (%s)", type(exc).__name__)

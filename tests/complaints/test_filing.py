@@ -4,13 +4,15 @@ nothing behind, duplicates, rate limits, the message to the citizen."""
 import json
 import shutil
 import subprocess
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
-from complaints import notify, services
+from complaints import notify, services, tasks
 from complaints.models import Complaint, Event, Evidence, Status
 from documents import storage
 from kernel.errors import ActionRefused, ValidationError
@@ -258,3 +260,41 @@ def test_the_citizens_message_waits_in_the_queue_not_in_the_request(
     # The worker's turn: the send fails, is logged, and nothing the citizen did is undone.
     assert notify.tell([complaint.pk], "filed") == 1
     assert _GatewayDown.calls == 1 and Complaint.objects.filter(pk=complaint.pk).exists()
+
+
+def test_with_the_database_queue_the_jobs_are_written_with_the_complaint(ladder, settings):
+    """The jobs ride the filing's own transaction (kernel.tasks.enqueue_on_commit): rolled
+    back with it, nothing is queued; committed, both are there without commits of their own."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    class Undone(Exception):
+        pass
+
+    with pytest.raises(Undone), transaction.atomic():
+        complaint = file(ladder)
+        assert DBTaskResult.objects.count() == 2  # queued inside the transaction
+        raise Undone
+    assert not Complaint.objects.filter(pk=complaint.pk).exists()
+    assert not DBTaskResult.objects.exists()
+    refused = AuditEvent.objects.count()
+    with pytest.raises(ValidationError):
+        file(ladder, latitude=Decimal("34.0"))  # half a location: refused before anything
+    assert not DBTaskResult.objects.exists() and AuditEvent.objects.count() == refused
+
+
+def test_other_backends_get_the_jobs_only_after_the_commit(
+    ladder, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    backend = tasks.land_complaint.get_backend()
+    backend.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        complaint = file(ladder)
+    assert backend.results == []  # nothing runs inside, or for, an uncommitted change
+    for callback in callbacks:
+        callback()
+    queued = {(r.task.module_path, json.dumps(r.args)) for r in backend.results}
+    assert queued == {
+        ("complaints.tasks.tell_citizens", json.dumps([[complaint.pk], "filed"])),
+        ("complaints.tasks.land_complaint", json.dumps([complaint.pk])),
+    }

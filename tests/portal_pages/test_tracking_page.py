@@ -210,7 +210,7 @@ def test_limiter_refuses_when_the_cache_is_down(monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(ratelimit, "_count_and_peek", broken)
+    monkeypatch.setattr(ratelimit, "count_and_peek", broken)
     logger = logging.getLogger("daftar")  # does not propagate to the root logger
     logger.addHandler(caplog.handler)
     try:
