@@ -75,6 +75,9 @@ def test_every_district_gets_its_tehsils_and_the_demos_divisions_their_offices(d
     page = client.get(reverse("complaints:new")).content.decode()
     assert "Takht Bhai" in page and "تخت بھائی" not in page
     assert "Khwazakhela" in page and "Toi Khulla" in page
+    # ...under their district's name, so a citizen finds theirs on a phone.
+    swat = page.index('<optgroup label="Swat">')
+    assert swat < page.index("Khwazakhela") < page.index("</optgroup>", swat)
     assert took < 60
 
 
