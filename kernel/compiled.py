@@ -32,7 +32,7 @@ they agree (``tests/workspace/test_compiled.py``, ``tests/cgu/test_compiled_read
 
 Reads that do not depend on each other may go to PostgreSQL in one message:
 ``together(read_a.bind(file_id=…), read_b.bind(…))`` returns each one's rows as it alone
-would (the file page's nine reads by the file's id: one round trip, not nine).
+would (the file page's eight reads: one round trip, not eight).
 """
 
 from __future__ import annotations
