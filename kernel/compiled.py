@@ -29,6 +29,10 @@ On any database other than PostgreSQL the queryset is simply built with the real
 evaluated, as it would be without this module (``any_of`` is then an ordinary ``IN``). So
 SQLite development runs the plain ORM, and the tests on PostgreSQL (CI) run both and check
 they agree (``tests/workspace/test_compiled.py``, ``tests/cgu/test_compiled_reads.py``).
+
+Reads that do not depend on each other may go to PostgreSQL in one message:
+``together(read_a.bind(file_id=…), read_b.bind(…))`` returns each one's rows as it alone
+would (the file page's eight reads: one round trip, not eight).
 """
 
 from __future__ import annotations
@@ -127,13 +131,26 @@ class CompiledQuery:
         )
 
     def __call__(self, **values) -> list:
+        compiled, params = self._prepare(values)
+        if compiled[0] is None:  # not PostgreSQL: the plain queryset
+            return list(self.build(**values))
+        return self._rows(compiled, params)
+
+    def bind(self, **values) -> Bound:
+        """This read with these values, to be run with others in one round trip
+        (``together``)."""
+        self._prepare(values)  # checks the arguments now, where the caller names them
+        return Bound(self, values)
+
+    def _prepare(self, values) -> tuple[tuple, list | None]:
+        """The compiled shape for ``values`` and its parameters with the values in place."""
         if values.keys() != self._markers.keys():
             raise TypeError(f"{self.__name__} takes {sorted(self._markers)}, got {sorted(values)}")
         shape = self._shape(values)
         compiled = self._compiled.get(shape) or self._compile(shape)
-        if compiled[0] is None:  # not PostgreSQL: the plain queryset
-            return list(self.build(**values))
-        template, compiler, sql, params, slots = compiled
+        if compiled[0] is None:
+            return compiled, None
+        template, compiler, sql, params, slots, _ = compiled
         params = list(params)
         for index, name, item in slots:
             value = values[name]
@@ -142,11 +159,25 @@ class CompiledQuery:
             elif item >= 0:
                 value = int(value[item])
             elif isinstance(self._markers[name], int):
-                value = int(value)  # as Django's id fields prepare it: "12" is 12, "x" fails
+                value = int(value)  # as Django's id fields convert them: "12" is 12, "x" fails
             params[index] = value
+        return compiled, params
+
+    def _rows(self, compiled, params, fetched: list | None = None) -> list:
+        """The rows, built by the queryset's own iterable from the compiled statement run with
+        ``params`` — or from ``fetched``, the statement's rows already read by ``together``."""
+        template, compiler, sql, _, _, (converters, composite) = compiled
         ready = copy.copy(compiler)
         ready.connection = connections[template.db]  # this thread's, not the compiling one's
         ready.as_sql = lambda *args, **kwargs: (sql, params)
+        # What results_iter works out anew for every evaluation, from the same select list:
+        # a fifth of the file page's reads' CPU (docs/benchmarks.md, session 13).
+        ready.get_converters = lambda expressions: converters
+        ready.has_composite_fields = lambda expressions: composite
+        if fetched is not None:
+            if compiler.has_extra_select:  # as execute_sql trims them
+                fetched = [row[: compiler.col_count] for row in fetched]
+            ready.execute_sql = lambda *args, **kwargs: [fetched]  # one chunk: every row
         run = template._chain()
         run.query.get_compiler = lambda *args, **kwargs: ready
         return list(run)
@@ -197,8 +228,55 @@ class CompiledQuery:
                     f"{self.__name__}: {sorted(name for name, _ in missing)} never reach the "
                     "SQL as a value (a compiled query may use its arguments only as values)"
                 )
-            self._compiled[shape] = (queryset, compiler, sql, tuple(params), tuple(slots))
+            # The converters of the selected columns are the fields' own (PostgreSQL's
+            # operations add none), each called with the connection of the thread that runs
+            # the read (``apply_converters`` passes it): kept with the statement.
+            fields = [column[0] for column in compiler.select[: compiler.col_count]]
+            rows = (compiler.get_converters(fields), compiler.has_composite_fields(fields))
+            self._compiled[shape] = (queryset, compiler, sql, tuple(params), tuple(slots), rows)
             return self._compiled[shape]
+
+
+class Bound(typing.NamedTuple):
+    """A compiled read and the values to run it with (``CompiledQuery.bind``)."""
+
+    read: CompiledQuery
+    values: dict
+
+
+def together(*reads: Bound) -> list[list]:
+    """Run compiled reads that do not depend on each other in one round trip; their rows, in
+    the order given, each as the read alone returns them.
+
+    The statements go to PostgreSQL as one message, separated by semicolons (as
+    ``search.backends.database.postgres`` sends its settings with its statement; psycopg's
+    client-side binding, Django's default, allows it), and each result is read in turn
+    (``nextset``). On a page of a dozen small reads the round trips, not PostgreSQL's work,
+    were most of their time (docs/benchmarks.md, session 13). Elsewhere — another database,
+    server-side binding, reads on different databases — each read runs alone."""
+    prepared = [(bound.read, *bound.read._prepare(bound.values)) for bound in reads]
+    dbs = {compiled[0].db for _, compiled, _ in prepared if compiled[0] is not None}
+    alone = (
+        len(prepared) < 2
+        or any(compiled[0] is None for _, compiled, _ in prepared)
+        or len(dbs) != 1
+        or connections[next(iter(dbs))].settings_dict["OPTIONS"].get("server_side_binding")
+    )
+    if alone:
+        return [bound.read(**bound.values) for bound in reads]
+    sql = "; ".join(compiled[2] for _, compiled, _ in prepared)
+    params = [value for _, _, values in prepared for value in values]
+    fetched = []
+    with connections[next(iter(dbs))].cursor() as cursor:
+        cursor.execute(sql, params)
+        for i in range(len(prepared)):
+            if i and not cursor.nextset():
+                raise RuntimeError("together: fewer results than statements")
+            fetched.append(cursor.fetchall())
+    return [
+        read._rows(compiled, values, rows)
+        for (read, compiled, values), rows in zip(prepared, fetched, strict=True)
+    ]
 
 
 def compiled(build: Callable[..., models.QuerySet]) -> CompiledQuery:

@@ -13,16 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts import backends as auth_backends
-from kernel.compiled import compiled
+from kernel.compiled import compiled, together
 from organisation.models import Holding, Post
 from organisation.selectors import _current_holdings, _holding_of, my_department_ids, my_post_ids
 from tests.factories import UserFactory
-from tests.workspace.helpers import open_file, round_of_everything
+from tests.workspace.helpers import diarise, open_file, round_of_everything
 from workspace import access, time_limits
 from workspace.models import Draft, File, Grading, Movement, Priority
 from workspace.search.results import _visible_hit_rows
 from workspace.selectors import desk as sel
-from workspace.services import approvals, movement
+from workspace.services import approvals, movement, notes
 from workspace.services import desk as services_desk
 
 pytestmark = pytest.mark.django_db
@@ -91,8 +91,7 @@ def test_file_page_reads_give_what_the_plain_querysets_give(desk):
         (sel._FILE_READS[sel.FILE_PAGE_RELATED], {"pk": file.pk}),
         (sel._FILE_READS[sel.FILE_RELATED], {"pk": file.pk + 1000}),  # no such file
         (sel._paragraphs_of, {"file_id": file.pk}),
-        (sel._approvals_of, {"paragraph_ids": [p.pk for p in paragraphs]}),
-        (sel._approvals_of, {"paragraph_ids": [paragraphs[0].pk]}),
+        (sel._approvals_of, {"file_id": file.pk}),
         (sel._enclosures_of, {"file_id": file.pk}),
         (sel._drafts_of, {"file_id": file.pk}),
         (sel._movements_of, {"file_id": file.pk}),
@@ -100,7 +99,9 @@ def test_file_page_reads_give_what_the_plain_querysets_give(desk):
         (sel._posts_by_id.query, {"ids": posts[:1]}),
         (sel._posts_by_id.query, {"ids": []}),
         (sel._users_by_id, {"ids": users}),
-        (sel._flag_links_of, {"paragraph_ids": [p.pk for p in paragraphs]}),
+        (sel._flag_links_of, {"file_id": file.pk}),
+        (sel._receipt_papers_of, {"file_id": file.pk}),
+        (sel._pending_receipt_values, {"post_ids": [desk.asst.pk, desk.so.pk]}),
         (sel._pending_receipts_at, {"post_ids": [desk.asst.pk, desk.so.pk]}),
         (_current_holdings, {"user_id": desk.so_user.pk, "at": timezone.now()}),
         (auth_backends._user_by_pk, {"pk": desk.so_user.pk}),
@@ -122,7 +123,8 @@ def test_file_page_reads_give_what_the_plain_querysets_give(desk):
         assert _rows(query(**values)) == _rows(plain), query.__name__
     # The cases were not trivially empty.
     assert len(sel._movements_of(file_id=file.pk)) > 5
-    assert sel._approvals_of(paragraph_ids=[p.pk for p in paragraphs])
+    assert sel._approvals_of(file_id=file.pk)
+    assert sel._receipt_papers_of(file_id=file.pk)
     assert sel._enclosures_of(file_id=file.pk)[0].receipt.section.department == desk.dept
     assert _holding_of(user_id=desk.so_user.pk, post_id=desk.so.pk, at=timezone.now())
     assert not _holding_of(user_id=desk.so_user.pk, post_id=desk.ds.pk, at=timezone.now())
@@ -279,3 +281,54 @@ def test_tuple_arguments_compile_once_per_length_each_element_a_value(desk):
     assert sorted(each(ids=tuple(ids[:3]))) == ids[:3]
     assert sorted(each(ids=(str(ids[0]),))) == ids[:1]  # converted as an id field would
     assert len(each._compiled) == 3  # lengths 2, 3 and 1
+
+
+def _reads_of_a_file(desk, file):
+    return [
+        sel._paragraphs_of.bind(file_id=file.pk),
+        sel._approvals_of.bind(file_id=file.pk),
+        sel._enclosures_of.bind(file_id=file.pk),  # select_related three deep
+        sel._movements_of.bind(file_id=file.pk),
+        sel._flag_links_of.bind(file_id=file.pk),  # values_list
+        sel._receipt_papers_of.bind(file_id=file.pk),  # a subquery
+        sel._posts_by_id.query.bind(ids=[desk.so.pk]),  # a list of one: "="
+        sel._users_by_id.bind(ids=[desk.so_user.pk, desk.asst_user.pk]),  # .only()
+        sel._pending_receipt_values.bind(post_ids=[desk.asst.pk, desk.so.pk]),
+        sel._paragraphs_of.bind(file_id=file.pk + 1000),  # no rows
+    ]
+
+
+def test_reads_together_give_what_each_gives_alone_in_one_round_trip(desk):
+    file = open_file(desk)
+    for n in range(2):
+        round_of_everything(desk, file, n)
+    flags = list(file.enclosures.order_by("position"))
+    notes.note_add(actor=desk.asst_user, file=file, text="See", refers_to_flags=flags)
+    diarise(desk, subject="Still pending")
+    reads = _reads_of_a_file(desk, file)
+    with CaptureQueriesContext(connection) as ctx:
+        got = together(*reads)
+    alone = [bound.read(**bound.values) for bound in reads]
+    assert [_rows(rows) for rows in got] == [_rows(rows) for rows in alone]
+    assert all(got[:-1]) and got[-1] == []  # the cases were not trivially empty
+    assert got[2][0].receipt.section.department == desk.dept  # related rows are set
+    # One statement message on PostgreSQL; elsewhere each read runs alone.
+    assert len(ctx.captured_queries) == (1 if connection.vendor == "postgresql" else len(reads))
+    assert together() == []
+    assert [m.pk for m in together(reads[3])[0]] == [m.pk for m in alone[3]]
+
+
+def test_reads_together_check_their_arguments_when_bound(desk):
+    with pytest.raises(TypeError, match="takes"):
+        sel._movements_of.bind(pk=1)
+
+
+@pytest.mark.postgres
+def test_reads_together_run_alone_with_server_side_binding(desk, monkeypatch):
+    file = open_file(desk)
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "server_side_binding", True)
+    reads = _reads_of_a_file(desk, file)[:4]
+    with CaptureQueriesContext(connection) as ctx:
+        got = together(*reads)
+    assert len(ctx.captured_queries) == 4
+    assert [_rows(rows) for rows in got] == [_rows(b.read(**b.values)) for b in reads]

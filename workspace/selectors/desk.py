@@ -18,8 +18,9 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.text import Truncator
 
-from kernel.compiled import by_id, compiled
+from kernel.compiled import by_id, compiled, together
 from organisation.models import Department, Post, Section
 from workspace import access, time_limits
 from workspace.models import (
@@ -134,6 +135,9 @@ class ReceiptChoice:
     pk: int
     diary_label: str  # as ``Receipt.diary_label`` writes it
     subject: str
+    # What the option says: the diary label and the subject cut at 60 characters, as the
+    # template's ``truncatechars:60`` cut it (made here: 40 rows of a filter, ~0.2 ms).
+    label: str
 
 
 def pending_receipt_choices(*, user) -> list[ReceiptChoice]:
@@ -141,14 +145,16 @@ def pending_receipt_choices(*, user) -> list[ReceiptChoice]:
     shows: no receipt, section and department objects to build for each (an officer with 40
     pending receipts: 4.2 → 2.6 ms CPU to read and list them, session 12)."""
     posts = access.my_post_ids(user)
-    if not posts:
-        return []
-    return [
-        ReceiptChoice(pk, f"{department}/{section}/D-{number}/{year}", subject)
-        for pk, department, section, number, year, subject in _pending_receipt_values(
-            post_ids=posts
-        )
-    ]
+    return _receipt_choices(_pending_receipt_values(post_ids=posts)) if posts else []
+
+
+def _receipt_choices(rows) -> list[ReceiptChoice]:
+    choices = []
+    for pk, department, section, number, year, subject in rows:
+        diary_label = f"{department}/{section}/D-{number}/{year}"
+        label = f"{diary_label} — {Truncator(subject).chars(60)}"
+        choices.append(ReceiptChoice(pk, diary_label, subject, label))
+    return choices
 
 
 @compiled  # on every file page at the desk
@@ -335,8 +341,9 @@ def _paragraphs_of(*, file_id: int):
 
 
 @compiled
-def _approvals_of(*, paragraph_ids: list[int]):
-    return Approval.objects.filter(paragraph_id__any_of=paragraph_ids).order_by("at", "pk")
+def _approvals_of(*, file_id: int):
+    """The approvals of the file's note paragraphs (not of its drafts)."""
+    return Approval.objects.filter(paragraph__file_id=file_id).order_by("at", "pk")
 
 
 @compiled
@@ -370,29 +377,32 @@ def _users_by_id(*, ids: list[int]):
 
 
 @compiled
-def _flag_links_of(*, paragraph_ids: list[int]):
+def _flag_links_of(*, file_id: int):
+    """(paragraph, enclosure) of each flag a paragraph of the file refers to."""
     return NoteParagraph.refers_to_flags.through.objects.filter(
-        noteparagraph_id__any_of=paragraph_ids
+        noteparagraph__file_id=file_id
     ).values_list("noteparagraph_id", "enclosure_id")
 
 
 @compiled
-def _receipt_papers_of(*, receipt_ids: list[int]):
+def _receipt_papers_of(*, file_id: int):
+    """The scanned papers of the receipts on the file's enclosures (link rows, with the
+    paper)."""
     return (
-        Receipt.papers.through.objects.filter(receipt_id__any_of=receipt_ids)
+        Receipt.papers.through.objects.filter(
+            receipt_id__in=Enclosure.objects.filter(file_id=file_id).values("receipt_id")
+        )
         .select_related("paper")
         .order_by("paper_id")
     )
 
 
-def _set_receipt_papers(enclosures) -> None:
+def _set_receipt_papers(enclosures, links) -> None:
     """``enclosure.papers``: what the viewer opens for each flag — its own paper, or the
-    scanned papers of the receipt it is (one read for all receipts on the file)."""
-    receipt_ids = sorted({e.receipt_id for e in enclosures if e.receipt_id})
-    of_receipt: dict[int, list] = {r: [] for r in receipt_ids}
-    if receipt_ids:
-        for link in _receipt_papers_of(receipt_ids=receipt_ids):
-            of_receipt[link.receipt_id].append(link.paper)
+    scanned papers of the receipt it is (``links``: ``_receipt_papers_of`` the file)."""
+    of_receipt: dict[int, list] = {}
+    for link in links:
+        of_receipt.setdefault(link.receipt_id, []).append(link.paper)
     for e in enclosures:
         papers = [e.paper] if e.paper_id else of_receipt.get(e.receipt_id, [])
         e.papers = [p for p in papers if p.current_version_id]
@@ -401,37 +411,58 @@ def _set_receipt_papers(enclosures) -> None:
 def file_papers(*, file: File) -> dict[int, tuple]:
     """``{paper_id: (paper, enclosure)}`` of every paper on the file — on an enclosure, or a
     scan of a receipt on it: what the file's viewer may open."""
-    enclosures = sorted(_enclosures_of(file_id=file.pk), key=attrgetter("position"))
-    _set_receipt_papers(enclosures)
+    enclosures, links = together(
+        _enclosures_of.bind(file_id=file.pk), _receipt_papers_of.bind(file_id=file.pk)
+    )
+    enclosures.sort(key=attrgetter("position"))
+    _set_receipt_papers(enclosures, links)
     return {p.pk: (p, e) for e in enclosures for p in e.papers}
 
 
-def file_page(*, file: File) -> dict:
-    """Everything the file page (and the API's file read) shows, in a fixed number of queries.
+def file_page(*, file: File, receipts_at: list[int] | None = None) -> dict:
+    """Everything the file page (and the API's file read) shows, in two round trips.
 
     The lists are read without joins, and the few posts and users they name are read once
-    for all of them, by id (one query each), then set on the rows: a join to posts, sections,
-    departments or users in every list was planned and compiled on each view of the page
-    (~1 ms each at 100k files), and a whole-table hash join of posts or users is what
-    PostgreSQL picks for them. The flags a paragraph cites are enclosures of the same file
-    (``services.notes`` refuses others), so they are taken from the enclosures read anyway:
-    only the link rows are read (``paragraph.cited_flags``). A paragraph's approvals are
-    read for all paragraphs at once and set as its ``approvals`` (``p.approvals.all()``)."""
-    paragraphs = _paragraphs_of(file_id=file.pk)
-    approvals = _approvals_of(paragraph_ids=[p.pk for p in paragraphs]) if paragraphs else []
+    for all of them, by id, then set on the rows: a join to posts, sections, departments or
+    users in every list was planned and compiled on each view of the page (~1 ms each at 100k
+    files), and a whole-table hash join of posts or users is what PostgreSQL picks for them.
+    The flags a paragraph cites are enclosures of the same file (``services.notes`` refuses
+    others), so they are taken from the enclosures read anyway: only the link rows are read
+    (``paragraph.cited_flags``). A paragraph's approvals are read for all paragraphs at once
+    and set as its ``approvals`` (``p.approvals.all()``).
+
+    Every read that needs only the file's id goes to PostgreSQL in one message
+    (``kernel.compiled.together``), with, when ``receipts_at`` names posts, their pending
+    receipts as the page's "put a receipt on this file" list (``pending_receipts``); then the
+    posts and users, by the ids those rows carry, in a second. One query each, the page made
+    13 round trips, ~2.3 ms of work inside PostgreSQL and ~9 ms as Django saw it (session 12);
+    see docs/benchmarks.md, session 13."""
+    reads = [
+        _paragraphs_of.bind(file_id=file.pk),
+        _approvals_of.bind(file_id=file.pk),
+        _enclosures_of.bind(file_id=file.pk),
+        _drafts_of.bind(file_id=file.pk),
+        _movements_of.bind(file_id=file.pk),
+        _flag_links_of.bind(file_id=file.pk),
+        _receipt_papers_of.bind(file_id=file.pk),
+    ]
+    if receipts_at:
+        reads.append(_pending_receipt_values.bind(post_ids=receipts_at))
+    paragraphs, approvals, enclosures, drafts, movements, flag_links, papers, *pending = together(
+        *reads
+    )
     _set_approvals(paragraphs, approvals)
-    enclosures = sorted(_enclosures_of(file_id=file.pk), key=attrgetter("position"))
-    drafts = _drafts_of(file_id=file.pk)
-    movements = _movements_of(file_id=file.pk)
+    enclosures.sort(key=attrgetter("position"))
     _set_posts_and_users(paragraphs, approvals, movements)
-    _set_cited_flags(paragraphs, enclosures)
-    _set_receipt_papers(enclosures)
+    _set_cited_flags(paragraphs, enclosures, flag_links)
+    _set_receipt_papers(enclosures, papers)
     return {
         "paragraphs": paragraphs,
         "enclosures": enclosures,
         "drafts": drafts,
         "movements": movements,
         "stays": desk_stays(file, movements),
+        "pending_receipts": _receipt_choices(pending[0]) if pending else [],
     }
 
 
@@ -457,8 +488,14 @@ def _set_posts_and_users(paragraphs, approvals, movements) -> None:
     post_ids.discard(None)
     user_ids = {p.author_id for p in paragraphs} | {m.by_id for m in movements}
     user_ids.discard(None)
-    posts = _posts_by_id(post_ids) if post_ids else {}
-    users = {u.pk: u for u in _users_by_id(ids=sorted(user_ids))} if user_ids else {}
+    reads = []
+    if post_ids:
+        reads.append(_posts_by_id.query.bind(ids=sorted(post_ids)))
+    if user_ids:
+        reads.append(_users_by_id.bind(ids=sorted(user_ids)))
+    found = iter(together(*reads))
+    posts = {p.pk: p for p in next(found)} if post_ids else {}
+    users = {u.pk: u for u in next(found)} if user_ids else {}
     for p in paragraphs:
         p.post = posts.get(p.post_id)
         p.author = users.get(p.author_id)
@@ -470,17 +507,16 @@ def _set_posts_and_users(paragraphs, approvals, movements) -> None:
         m.by = users.get(m.by_id)
 
 
-def _set_cited_flags(paragraphs, enclosures) -> None:
+def _set_cited_flags(paragraphs, enclosures, links) -> None:
     """``paragraph.cited_flags``: the enclosures each paragraph refers to, in the file's
-    order of enclosures (``Enclosure.Meta.ordering``)."""
+    order of enclosures (``Enclosure.Meta.ordering``); ``links``: ``_flag_links_of`` the
+    file."""
     for p in paragraphs:
         p.cited_flags = []
-    if not paragraphs:
-        return  # (read even when the file has no enclosures: the count stays the same)
     by_id = {e.pk: e for e in enclosures}
     of_paragraph = {p.pk: p for p in paragraphs}
-    for paragraph_id, enclosure_id in _flag_links_of(paragraph_ids=list(of_paragraph)):
-        if enclosure_id in by_id:
+    for paragraph_id, enclosure_id in links:
+        if enclosure_id in by_id and paragraph_id in of_paragraph:
             of_paragraph[paragraph_id].cited_flags.append(by_id[enclosure_id])
     for p in paragraphs:
         p.cited_flags.sort(key=lambda e: e.position)

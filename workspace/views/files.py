@@ -41,8 +41,10 @@ def file_detail(request, pk):
     file = sel.file_for(user=request.user, pk=pk, related=sel.FILE_PAGE_RELATED)
     if file is None:
         raise Http404
-    at_my_desk = file.holding_post_id in access.my_post_ids(request.user)
-    page = sel.file_page(file=file)
+    my_posts = access.my_post_ids(request.user)
+    at_my_desk = file.holding_post_id in my_posts
+    # At the desk the page offers the officer's pending receipts: read with the file's rows.
+    page = sel.file_page(file=file, receipts_at=my_posts if at_my_desk else None)
     read_url = reverse("workspace:file_paper", args=[file.pk, 1]).rsplit("1/", 1)[0]
     for e in page["enclosures"]:
         e.read_urls = [f"{read_url}{p.current_version_id}/" for p in e.papers]
@@ -72,7 +74,6 @@ def file_detail(request, pk):
         "came_from": _came_from(file, page["movements"]) if at_my_desk else None,
         "send_back_to": _sent_up_from(file, page["movements"]) if at_my_desk else None,
         "decide_para": _paragraph_to_decide(file, page["paragraphs"]) if at_my_desk else None,
-        "pending_receipts": sel.pending_receipt_choices(user=request.user) if at_my_desk else [],
         "today": timezone.localdate(),
         # Overdue by its due date or its priority's time limit (workspace.time_limits).
         "overdue": time_limits.is_overdue(file, due=due_by),
