@@ -561,3 +561,72 @@ def test_the_department_facet_is_named_by_the_searchs_own_statement(corpus):
     assert {v.value: v.label for v in results.facets["department"]} == {
         c.o.other_dept.pk: c.o.other_dept.name_en
     }
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("cap", [1, 2, 3])
+def test_the_first_read_counts_facets_and_ranks_the_rows_it_read(corpus, monkeypatch, cap):
+    """The search statement counts up to RESULT_CAP + 1 rows, the facets over the newest
+    RESULT_CAP of them only (a value found only past the cap is no facet), names the
+    departments it counts, and ranks the newest RANK_CAP: the same as reading the rows
+    newest first and counting, naming and ranking them here (with both caps made small, so
+    that this corpus crosses them)."""
+    from organisation.models import Department
+    from search.backends.base import count_facets
+    from search.backends.database import postgres, searching
+    from search.sources import Viewer
+    from search.types import Filters
+
+    for module in (postgres, searching):
+        monkeypatch.setattr(module, "RESULT_CAP", cap)
+        monkeypatch.setattr(module, "RANK_CAP", cap)
+    backend = search.get_backend()
+    o = corpus.o
+    columns = ["file_id", "department_id", "status", "priority", "year", "opened_at"]
+    checked = 0
+    for user in [o.asst_user, o.secretary_user, o.other_user]:
+        viewer = Viewer.of(user)
+        for words, filters in [
+            ("", {}),
+            ("pension", {}),
+            ("budget", {}),
+            ("", {"status": ["open", "closed"]}),
+        ]:
+            query = parse(words)
+            filtered = backend._filtered(Filters.from_mapping(filters))
+            rows = backend._newest_visible(viewer, query, filtered, columns, 100)
+            for sort in ["newest", "relevance"] if words else ["newest"]:
+                page = backend.search(
+                    viewer=viewer,
+                    query=query,
+                    filters=Filters.from_mapping(filters),
+                    sort=sort,
+                    cursor={},
+                    limit=20,
+                )
+                assert page.total == min(len(rows), cap), (user, words, filters)
+                assert page.total_is_capped == (len(rows) > cap)
+                facets = count_facets(r[1:5] for r in rows[:cap])
+                assert page.facets == facets, (user, words, filters, sort)
+                names = dict(
+                    Department.objects.filter(pk__in=facets["department"]).values_list(
+                        "pk", "name_en"
+                    )
+                )
+                assert {pk: n[0] for pk, n in page.department_names.items()} == names
+                if sort == "newest":
+                    assert page.ids == [r[0] for r in rows[: min(20, cap + 1)]]
+                    continue
+                newest = [r[0] for r in rows[:cap]]
+                with connection.cursor() as cursor:
+                    sql, params = pg_tsquery(query)
+                    cursor.execute(
+                        f"SELECT file_id, ts_rank(vector, {sql}, 1) FROM search_filedocument"  # noqa: S608
+                        " WHERE file_id = ANY(%s)",
+                        [*params, newest],
+                    )
+                    scores = dict(cursor.fetchall())
+                ranked = sorted(newest, key=lambda i: -scores[i])  # stable: newest first
+                assert page.ids == ranked and set(page.subjects) == set(ranked)
+                checked += 1
+    assert checked >= 6

@@ -229,7 +229,7 @@ def test_hits_written_in_python_are_what_the_template_loop_wrote():
     import re
 
     from django.template import engines
-    from django.utils.safestring import mark_safe
+    from django.utils.safestring import SafeString, mark_safe
 
     from search.types import Hit
     from workspace.search.views import hit_items
@@ -286,7 +286,41 @@ def test_hits_written_in_python_are_what_the_template_loop_wrote():
     def squeeze(html):  # whitespace as a browser reads it: any run is one space
         return re.sub(r"\s+", " ", html).strip()
 
-    ours = "\n".join(hit_items(hits))  # the page's loop puts nothing between items
-    assert squeeze(ours) == squeeze(expected)
+    ours = hit_items(hits)  # one string: nothing between the items, as the page's loop had
+    assert isinstance(ours, SafeString)
+    assert squeeze(ours.replace("</li><li", "</li> <li")) == squeeze(expected)
     assert "Finance &amp; &lt;Planning&gt;" in ours and "<mark>audit</mark>" in ours
     assert ours.count("badge-confidential") == 2 and ours.count("<span>· at SO &lt;x&gt;") == 2
+
+
+def test_marked_html_escapes_as_django_does_and_marks_only_the_engines_marks():
+    """``search.types.marked_html`` escapes through ``html.escape`` and builds its SafeString
+    directly (no lazy wrappers): the same text as Django's ``escape`` and ``mark_safe``, with
+    the engines' private-use marks turned into <mark> pairs and one left open closed."""
+    from django.utils.html import escape
+    from django.utils.safestring import SafeString, mark_safe
+
+    from search.types import MARK_END, MARK_START, marked_html
+
+    def django_way(text):
+        text = (text or "").replace("\x00", "")
+        out = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+        out += "</mark>" * max(0, out.count("<mark>") - out.count("</mark>"))
+        return mark_safe(out)  # noqa: S308 — the old way, escaped above
+
+    samples = [
+        None,
+        "",
+        "plain",
+        "Tom & \"Jerry\" <b>bold</b> 'quoted'",
+        f"the {MARK_START}audit{MARK_END} of <accounts> & more",
+        f"cut {MARK_START}inside a mark",
+        f"{MARK_START}a{MARK_END}\x00{MARK_START}b",
+        "اساتذہ کی <بھرتی> & تعلیم",
+    ]
+    for text in samples:
+        ours = marked_html(text)
+        assert isinstance(ours, SafeString)
+        assert str(ours) == str(django_way(text)), text
+    assert marked_html("<script>") == "&lt;script&gt;"
+    assert marked_html(f"{MARK_START}x") == "<mark>x</mark>"

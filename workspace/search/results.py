@@ -5,6 +5,8 @@ files the "go to file number" box finds. Given to the engine through
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 
@@ -76,17 +78,26 @@ def _visible_hit_rows(*, file_ids: list[int], post_ids: list[int], department_id
     )
 
 
+@lru_cache(maxsize=8)
+def _labels(language: str) -> tuple[dict, dict, dict]:
+    """The status, priority and grading labels in ``language`` (the active one: they are
+    translated when read here), once per process rather than 24 translations a page."""
+    return (
+        {value: str(label) for value, label in File.Status.choices},
+        {value: str(label) for value, label in Priority.choices},
+        {value: str(label) for value, label in Grading.choices},
+    )
+
+
 def load_hits(*, user, page: BackendPage) -> list[Hit]:
     """The page's hits, re-checked against ``workspace.access`` (one query). Plain values,
     not model instances: a page of 20 files with their department, section and post would
     build 80 of them to read a dozen columns."""
     if not page.ids:
         return []
-    # Each label translated once per page, not once per hit.
-    statuses = {value: str(label) for value, label in File.Status.choices}
-    priorities = {value: str(label) for value, label in Priority.choices}
-    gradings = {value: str(label) for value, label in Grading.choices}
-    in_urdu = (get_language() or "en").startswith("ur")
+    language = get_language() or "en"
+    statuses, priorities, gradings = _labels(language)
+    in_urdu = language.startswith("ur")
     posts = my_post_ids(user)
     rows = (
         {

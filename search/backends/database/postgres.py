@@ -240,7 +240,9 @@ class PostgresSearch:
 
         Returns (matches read, facets, [(file id, opened_at, score)] of the page, subjects,
         snippets)."""
-        columns = ["file_id", "department_id", "status", "priority", "year", "opened_at"]
+        # The row's ctid comes along so that ranking and highlighting fetch the row they
+        # need straight from its heap page (a TID scan), not through the primary key again.
+        columns = ["file_id", "department_id", "status", "priority", "year", "opened_at", "ctid"]
         union, params = self._pg_union(viewer, query, filtered, columns, RESULT_CAP + 1, walk=walk)
         newest = 'ORDER BY u."opened_at" DESC, u."file_id" DESC'
         with_words = query.has_positive
@@ -251,17 +253,17 @@ class PostgresSearch:
             # newest first (rn).
             page = f"""
                 SELECT p.file_id, p.opened_at, p.score,
-                    row_number() OVER (ORDER BY p.score DESC NULLS LAST, p.rn) AS pos
+                    row_number() OVER (ORDER BY p.score DESC NULLS LAST, p.rn) AS pos, p.ctid
                 FROM (
-                    SELECT c.file_id, c.opened_at, c.rn, (
+                    SELECT c.file_id, c.opened_at, c.rn, c.ctid, (
                         SELECT ts_rank(d.vector, tq.q, 1) FROM {TABLE} AS d
-                        WHERE d.file_id = c.file_id
+                        WHERE d.ctid = c.ctid
                     ) AS score
                     FROM c, tq WHERE c.rn <= %s
                 ) AS p ORDER BY pos OFFSET %s LIMIT %s"""  # noqa: S608
             page_params = [RANK_CAP, offset, limit]
         else:
-            page = "SELECT c.file_id, c.opened_at, NULL::real, c.rn FROM c WHERE c.rn <= %s"
+            page = "SELECT c.file_id, c.opened_at, NULL::real, c.rn, c.ctid FROM c WHERE c.rn <= %s"
             page_params = [limit + 1]
         # Only the rows shown are highlighted (ts_headline parses the text: ~0.1 ms a file);
         # the one after them only says that there is a next page.
@@ -279,39 +281,39 @@ class PostgresSearch:
                 "left(CASE WHEN d.notes_text <> '' THEN d.notes_text ELSE d.receipts_text END,"
                 f" {SNIPPET_WORDS * 40})"
             )
-        facet = (
-            "SELECT %s, {0}::text, count(*), NULL::bigint, NULL::timestamptz, NULL::real,"
-            " NULL::text FROM c WHERE c.rn <= %s GROUP BY {0}"
-        )
-        # The department facet carries the departments' names (no query for them after).
+        # The count and the four facets in one pass over the read (grouping sets), the count
+        # over all of it, the facets over its first RESULT_CAP rows; GROUPING() says which
+        # set a row is of (a bit for each column left out: 15 the count, 7 the departments,
+        # 11 the statuses, 13 the priorities, 14 the years). The departments' names are
+        # joined to their few rows after counting (no query for them after).
         department = Department._meta
         names_of = f'"{department.db_table}" AS dn ON dn."{department.pk.column}"'
-        department_facet = (
-            "SELECT %s, c.department_id::text, count(*), NULL::bigint, NULL::timestamptz,"  # noqa: S608
-            " NULL::real, json_build_array(max(dn.name_en), max(dn.name_ur))::text"
-            " FROM c JOIN " + names_of + " = c.department_id"
-            " WHERE c.rn <= %s GROUP BY c.department_id"
-        )
         sql = f"""
             WITH tq AS (SELECT {tsquery} AS q), c AS MATERIALIZED (
                 SELECT u.*, row_number() OVER ({newest}) AS rn FROM {union} {newest} LIMIT %s
+            ), f AS (
+                SELECT GROUPING(c.department_id, c.status, c.priority, c.year) AS g,
+                    c.department_id, c.status, c.priority, c.year, count(*) AS n,
+                    count(*) FILTER (WHERE c.rn <= %s) AS shown
+                FROM c
+                GROUP BY GROUPING SETS ((), (c.department_id), (c.status), (c.priority), (c.year))
             )
-            SELECT 'total', NULL::text, count(*), NULL::bigint, NULL::timestamptz,
-                NULL::real, NULL::text
-            FROM c
-            UNION ALL {department_facet}
-            UNION ALL {facet.format("c.status")}
-            UNION ALL {facet.format("c.priority")}
-            UNION ALL {facet.format("c.year")}
+            SELECT CASE f.g WHEN 15 THEN 'total' WHEN 7 THEN 'department' WHEN 11 THEN 'status'
+                    WHEN 13 THEN 'priority' ELSE 'year' END,
+                CASE f.g WHEN 7 THEN f.department_id::text WHEN 11 THEN f.status::text
+                    WHEN 13 THEN f.priority::text WHEN 14 THEN f.year::text END,
+                CASE WHEN f.g = 15 THEN f.n ELSE f.shown END, NULL::bigint, NULL::timestamptz,
+                NULL::real,
+                CASE WHEN f.g = 7 THEN json_build_array(dn.name_en, dn.name_ur)::text END
+            FROM f LEFT JOIN {names_of} = f.department_id AND f.g = 7
+            WHERE f.g = 15 OR (f.shown > 0 AND (f.g <> 7 OR dn.name_en IS NOT NULL))
             UNION ALL SELECT 'page',
                 CASE WHEN p.pos <= %s THEN {subject} END,
                 p.pos, p.file_id, p.opened_at, p.score,
                 CASE WHEN p.pos <= %s THEN {snippet} END
-            FROM tq, ({page}) AS p(file_id, opened_at, score, pos)
-            JOIN {TABLE} AS d ON d.file_id = p.file_id"""  # noqa: S608
-        params = [*tsquery_params, *params, RESULT_CAP + 1]
-        for name in ("department", "status", "priority", "year"):
-            params += [name, RESULT_CAP]
+            FROM tq, ({page}) AS p(file_id, opened_at, score, pos, ctid)
+            JOIN {TABLE} AS d ON d.ctid = p.ctid"""  # noqa: S608
+        params = [*tsquery_params, *params, RESULT_CAP + 1, RESULT_CAP]
         params.append(limit)
         if highlight and with_words:
             params.append(_SUBJECT_OPTIONS)
