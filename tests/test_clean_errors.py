@@ -13,7 +13,6 @@ from kernel.errors import ActionRefused
 from kernel.models import AuditEvent
 from tests.cgu.conftest import _media_in_tmp as _media_in_tmp  # noqa: F401 — CGU fixtures
 from tests.cgu.conftest import cgu  # noqa: F401
-from tests.workspace.conftest import desk  # noqa: F401
 from tests.workspace.helpers import diarise
 from workspace.models import Counter, Receipt
 

@@ -13,7 +13,6 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from tests.documents.corpus import text_pdf, upload
-from tests.workspace.conftest import desk  # noqa: F401  (the fixture)
 from tests.workspace.helpers import diarise, open_file
 from workspace.services import movement, notes
 

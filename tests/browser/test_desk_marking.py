@@ -5,7 +5,6 @@ receipt there — on a phone, in Urdu, with axe-core."""
 import pytest
 
 from tests.browser.conftest import axe_violations, login, screenshot
-from tests.workspace.conftest import desk  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,6 @@ from documents.models import PaperVersion
 from kernel.models import AuditEvent
 from tests.browser.conftest import axe_violations, login, screenshot
 from tests.documents.corpus import text_pdf
-from tests.workspace.conftest import desk  # noqa: F401  (the fixture)
 from workspace.models import File, Receipt
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,7 +6,6 @@ and Urdu pages keep Nastaliq. A note runs in its own script's direction on eithe
 import pytest
 
 from tests.browser.conftest import login
-from tests.workspace.conftest import desk  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

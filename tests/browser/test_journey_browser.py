@@ -5,7 +5,6 @@ Screenshots of each screen land in test-artifacts/screenshots/ for people to loo
 import pytest
 
 from tests.browser.conftest import axe_violations, login, screenshot
-from tests.workspace.conftest import desk  # noqa: F401  (the fixture)
 from workspace.models import DispatchEntry, File, Movement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

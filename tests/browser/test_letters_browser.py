@@ -8,7 +8,6 @@ from django.urls import reverse
 from letters import codes
 from letters.models import IssuedLetter, LetterTemplate, StandardText
 from tests.browser.conftest import axe_violations, login, screenshot
-from tests.workspace.conftest import desk  # noqa: F401  (the fixture)
 from tests.workspace.helpers import open_file
 from workspace.services import approvals, movement, notes
 

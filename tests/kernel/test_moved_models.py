@@ -12,7 +12,6 @@ from django.core.management import call_command
 
 from kernel.models import AuditEvent
 from tests.documents.corpus import text_pdf, upload
-from tests.workspace.conftest import desk  # noqa: F401  (the fixture)
 from tests.workspace.helpers import diarise, open_file
 from workspace.services import movement, notes
 

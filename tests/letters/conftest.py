@@ -3,7 +3,6 @@ through the workspace services (so the issue step renders and signs it)."""
 
 import pytest
 
-from tests.workspace.conftest import desk  # noqa: F401  (the fixture)
 from tests.workspace.helpers import open_file
 from workspace.models import Grading
 from workspace.services import approvals, movement, notes

@@ -14,7 +14,6 @@ from kernel.models import AuditEvent
 from organisation.models import Holding, Post
 from organisation.selectors import holds_post
 from tests.documents.corpus import text_pdf, upload
-from tests.workspace.conftest import desk  # noqa: F401  (the fixture)
 from tests.workspace.helpers import diarise, open_file
 from workspace.services import movement, notes
 
