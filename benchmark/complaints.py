@@ -2,6 +2,8 @@
 spread over KP's districts, a tenth of them past their time limit; then
 
 - ``complaints: file (service, no evidence)`` — the filing service as the public page calls it;
+- ``complaints: filing form (public)`` — the public page's empty form, with every district's
+  tehsils (``demo.tehsils``, written here if the database has none) under their districts;
 - ``complaints: cell queue`` — a DC office's complaint cell's queue, by time left;
 - ``complaints: status (API)`` — the citizen's status lookup by number and four digits;
 - ``complaints: DC's / Commissioner's / the Cell's dashboard`` — a district's, a division's
@@ -41,6 +43,7 @@ from complaints import figures as kept_figures
 from complaints import services
 from complaints.flows import HANDLE_PERMISSION, ComplaintFlow
 from complaints.models import Category, Complaint, ComplaintProcess, Level, Status
+from demo.tehsils import TEHSILS
 from organisation.models import (
     Department,
     District,
@@ -48,6 +51,7 @@ from organisation.models import (
     Holding,
     Post,
     Section,
+    Tehsil,
     TerritorialRole,
 )
 from workspace import tracking
@@ -109,6 +113,19 @@ def _category() -> Category:
         code="bench", defaults={"name_en": "Municipal services", "limit_days": 7}
     )
     return category
+
+
+def _tehsils() -> None:
+    """The province's tehsils (the demo's list) when the database has none: the filing
+    form lists them all."""
+    if Tehsil.objects.exists():
+        return
+    districts = {d.code: d for d in District.objects.all()}
+    Tehsil.objects.bulk_create(
+        Tehsil(district=districts[code], name_en=en, name_ur=ur)
+        for code, en, ur in TEHSILS
+        if code in districts
+    )
 
 
 def generate(n: int, cells: dict[int, Post], progress, seed: int = 21) -> int:
@@ -232,6 +249,7 @@ def figures(*, n_files: int, iterations: int, warmup: int, floor_ids, progress, 
     if only and not sweep_wanted and not any("complaint" in w.lower() for w in only):
         return []
     cells = _offices()
+    _tehsils()
     total = generate(n_files, cells, progress)
     users = {d: p.holdings.current().first().user for d, p in cells.items()}
     category = _category()
@@ -279,11 +297,19 @@ def figures(*, n_files: int, iterations: int, warmup: int, floor_ids, progress, 
 
         return call
 
+    def filing_form(i):
+        return _expect(anonymous.get(reverse("complaints:new")), 200)
+
     def public_stats(i):
         return _expect(anonymous.get(reverse("complaints:statistics")), 200)
 
     ops = [
         Op("complaints: file (service, no evidence)", file, note="one commit with its audit row"),
+        Op(
+            "complaints: filing form (public)",
+            filing_form,
+            note=f"{Tehsil.objects.count()} tehsils under their districts",
+        ),
         Op("complaints: cell queue", queue, note="a DC office's cell, by time left"),
         Op("complaints: status (API)", status, note="by number and four digits"),
         Op("complaints: DC's dashboard", dashboard(queue_users), note="one district"),

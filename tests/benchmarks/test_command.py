@@ -47,6 +47,7 @@ def test_benchmark_command_end_to_end():
         "generate: total",
         "search rebuild",
         "complaints: file (service, no evidence)",
+        "complaints: filing form (public)",
         "complaints: cell queue",
         "complaints: status (API)",
         "complaints: Commissioner's dashboard",
