@@ -737,3 +737,18 @@ def test_the_re_check_is_planned_as_when_sent_alone(corpus, settings):
         )
         timeout, ids = cursor.fetchone()
     assert timeout != "1234ms" and not ids
+
+
+@pytest.mark.postgres
+def test_relevance_pages_after_the_first_are_highlighted_too(corpus):
+    """The statement highlights the rows it shows: on relevance's second page those are
+    ranked past the first page's, and they are marked as the first page's are."""
+    from tests.search.factories import bulk_files
+
+    bulk_files(corpus.o, 25)
+    user = corpus.o.asst_user
+    first = search.search_files(user=user, query="budget", limit=10)
+    second = search.search_files(user=user, query="budget", cursor=first.next_cursor, limit=10)
+    assert len(first.hits) == len(second.hits) == 10
+    for page in (first, second):
+        assert all("<mark>" in h.subject_html for h in page.hits)

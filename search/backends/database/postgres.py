@@ -349,17 +349,19 @@ class PostgresSearch:
                 (SELECT array_agg(p.file_id) FROM p WHERE p.pos <= %s), '{{}}')::text, true),
                 NULL, NULL, NULL, NULL, NULL"""  # noqa: S608 — constants only
         params = [*tsquery_params, *params, RESULT_CAP + 1, RESULT_CAP, *page_params]
-        params.append(limit)
+        # The rows shown: a relevance page after the first is ranked past ``offset``.
+        shown = offset + limit
+        params.append(shown)
         if highlight and with_words:
             params.append(_SUBJECT_OPTIONS)
-        params.append(limit)
+        params.append(shown)
         if highlight and with_words:
             params += [HEADLINE_CHARS, _HEADLINE_OPTIONS]
         hit_rows = None
         if then is None:
             rows = self._fetch(sql, params)
         else:
-            params.append(offset + limit)
+            params.append(shown)
             rows, fetched = self._fetch(sql, params, then=then)
             hit_rows = hits.rows(fetched)
         total = 0
@@ -373,7 +375,7 @@ class PostgresSearch:
                 names[int(value)] = tuple(json.loads(text))
             elif kind == "page":
                 page_rows.append((n, file_id, opened_at, score))
-                if highlight and n <= limit:
+                if highlight and n <= shown:
                     subjects[file_id] = value
                     snippets[file_id] = text if with_words else first_words(text)
             elif kind != "ids":
