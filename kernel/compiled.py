@@ -243,6 +243,27 @@ class Bound(typing.NamedTuple):
     read: CompiledQuery
     values: dict
 
+    def statement(self) -> tuple[str, list] | None:
+        """The read's SQL and parameters, for a caller that sends it in one message with its
+        own statements (as ``together`` does; the search statement and the re-check of its
+        page): the caller reads the read's result with ``nextset`` and hands the rows to
+        ``rows``. None where the read cannot travel so — not PostgreSQL, or server-side
+        binding (one statement a message): then call the read alone."""
+        compiled, params = self.read._prepare(self.values)
+        if compiled[0] is None or _server_side_binding(compiled[0].db):
+            return None
+        return compiled[2], params
+
+    def rows(self, fetched: list) -> list:
+        """The rows the read alone would return, built from ``fetched``: the rows of its
+        ``statement()`` as the cursor returned them."""
+        compiled, params = self.read._prepare(self.values)
+        return self.read._rows(compiled, params, fetched)
+
+
+def _server_side_binding(db: str) -> bool:
+    return bool(connections[db].settings_dict["OPTIONS"].get("server_side_binding"))
+
 
 def together(*reads: Bound) -> list[list]:
     """Run compiled reads that do not depend on each other in one round trip; their rows, in
@@ -260,7 +281,7 @@ def together(*reads: Bound) -> list[list]:
         len(prepared) < 2
         or any(compiled[0] is None for _, compiled, _ in prepared)
         or len(dbs) != 1
-        or connections[next(iter(dbs))].settings_dict["OPTIONS"].get("server_side_binding")
+        or _server_side_binding(next(iter(dbs)))
     )
     if alone:
         return [bound.read(**bound.values) for bound in reads]

@@ -164,6 +164,10 @@ class BackendPage:
     # backend read them with the counts (the database backend on PostgreSQL); the facade
     # reads the names of any others.
     department_names: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # The rows of the index source's ``hits_read`` for ``ids``, when the backend ran it with
+    # its own statement (the database backend on PostgreSQL); else None and ``load_hits``
+    # reads them.
+    hit_rows: list | None = None
 
 
 @dataclass

@@ -630,3 +630,125 @@ def test_the_first_read_counts_facets_and_ranks_the_rows_it_read(corpus, monkeyp
                 assert page.ids == ranked and set(page.subjects) == set(ranked)
                 checked += 1
     assert checked >= 6
+
+
+def _without_hits_read(monkeypatch):
+    """The index source as the engine would see it without ``hits_read``: the page's hits
+    are then read after the statement, in a query of their own."""
+    import dataclasses
+
+    from search import sources
+
+    monkeypatch.setattr(sources, "_source", dataclasses.replace(sources.source(), hits_read=None))
+
+
+def _page(results):
+    return [
+        (h.file_id, h.subject_html, h.snippet_html, h.department, h.holding_post, h.score)
+        for h in results.hits
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_the_page_s_hits_travel_in_the_statement_s_message(corpus, monkeypatch, sort):
+    """On PostgreSQL the desk's re-check of the page (``hits_read``) goes in the search
+    statement's message, which leaves the shown page's ids for it: one query less, and the
+    same hits, facets and counts as when the hits are read on their own — for every user,
+    with words and without, on the first page and on the next (relevance's offset; newest
+    first's keyset page is read apart, and its hits with it)."""
+    from tests.search.factories import bulk_files
+
+    o = corpus.o
+    bulk_files(o, 25)
+    pages = []
+    for user in [o.asst_user, o.secretary_user, o.other_user]:
+        search.search_files(user=user, query="")  # the user's holdings, read once
+        for words in ["", "budget", "pension", "budget file"]:
+            cursor = None
+            for _ in range(3):
+                with CaptureQueriesContext(connection) as together:
+                    results = search.search_files(
+                        user=user, query=words, sort=sort, cursor=cursor, limit=10
+                    )
+                pages.append((user, words, cursor, results, len(together)))
+                cursor = results.next_cursor
+                if not cursor:
+                    break
+    _without_hits_read(monkeypatch)
+    shown = 0
+    for user, words, cursor, results, queries in pages:
+        with CaptureQueriesContext(connection) as apart:
+            alone = search.search_files(user=user, query=words, sort=sort, cursor=cursor, limit=10)
+        assert _page(results) == _page(alone), (user, words, cursor)
+        assert (results.total, results.total_is_capped, results.next_cursor) == (
+            alone.total,
+            alone.total_is_capped,
+            alone.next_cursor,
+        )
+        assert results.facets == alone.facets
+        keyset_page = cursor is not None and sort == "newest"
+        if alone.hits:
+            shown += 1
+            assert queries == len(apart) - (0 if keyset_page else 1), (user, words, cursor)
+    assert shown > 10 and any(c for _, _, c, r, _ in pages if r.hits)
+
+
+@pytest.mark.postgres
+def test_the_page_s_hits_are_re_checked_in_the_statement_s_message(corpus):
+    """The index may lag behind the desk (a file regraded, its reindex not yet run): the
+    hits read with the statement are still the desk's rule's, not the index's."""
+    from django.utils import timezone
+
+    c = corpus
+    user = c.o.asst_user
+    before = search.search_files(user=user, query="budget")
+    assert c.budget.pk in [h.file_id for h in before.hits]
+    # Regraded in the desk's table only: the index still says the assistant may see it.
+    File.objects.filter(pk=c.budget.pk).update(
+        grading=Grading.SECRET, holding_post=c.o.ds, updated_at=timezone.now()
+    )
+    from workspace.models import Movement
+
+    Movement.objects.filter(file=c.budget).delete()
+    with CaptureQueriesContext(connection) as queries:
+        after = search.search_files(user=user, query="budget")
+    assert c.budget.pk not in [h.file_id for h in after.hits]
+    assert any("current_setting('daftar.search_page_ids'" in q["sql"] for q in queries)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_re_check_is_planned_as_when_sent_alone(corpus, settings):
+    """Outside a transaction the statement and the re-check share one implicit transaction:
+    the re-check runs under the search's timeout but with the planner's own settings again
+    (no seqscan/bitmapscan switched off for it), and nothing of it outlives the message."""
+    settings.DAFTAR_SEARCH_TIMEOUT_MS = 1234
+    with CaptureQueriesContext(connection) as queries:
+        results = search.search_files(user=corpus.o.asst_user, query="budget")
+    assert [h.file_id for h in results.hits] == [corpus.budget.pk]
+    (sql,) = [q["sql"] for q in queries if "current_setting('daftar.search_page_ids'" in q["sql"]]
+    recheck = sql.rsplit("SET LOCAL max_parallel_workers_per_gather TO DEFAULT;", 1)[1]
+    assert "SET LOCAL enable_seqscan TO DEFAULT" in sql and "SET LOCAL" not in recheck
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('statement_timeout'),"
+            " current_setting('daftar.search_page_ids', true)"
+        )
+        timeout, ids = cursor.fetchone()
+    assert timeout != "1234ms" and not ids
+
+
+@pytest.mark.postgres
+def test_relevance_pages_after_the_first_are_highlighted_too(corpus):
+    """The statement highlights the rows it shows: on relevance's second page those are
+    ranked past the first page's, and they are marked as the first page's are."""
+    from tests.search.factories import bulk_files
+
+    bulk_files(corpus.o, 25)
+    user = corpus.o.asst_user
+    first = search.search_files(user=user, query="budget", limit=10)
+    second = search.search_files(user=user, query="budget", cursor=first.next_cursor, limit=10)
+    assert len(first.hits) == len(second.hits) == 10
+    for page in (first, second):
+        assert all("<mark>" in h.subject_html for h in page.hits)

@@ -16,11 +16,12 @@ from accounts import backends as auth_backends
 from kernel.compiled import compiled, together
 from organisation.models import Holding, Post
 from organisation.selectors import _current_holdings, _holding_of, my_department_ids, my_post_ids
+from search.sources import PAGE_IDS_SETTING, Viewer
 from tests.factories import UserFactory
 from tests.workspace.helpers import diarise, open_file, round_of_everything
 from workspace import access, time_limits
 from workspace.models import Draft, File, Grading, Movement, Priority
-from workspace.search.results import _visible_hit_rows
+from workspace.search.results import _visible_hit_rows, _visible_page_rows, hits_read
 from workspace.selectors import desk as sel
 from workspace.services import approvals, movement, notes
 from workspace.services import desk as services_desk
@@ -332,3 +333,42 @@ def test_reads_together_run_alone_with_server_side_binding(desk, monkeypatch):
         got = together(*reads)
     assert len(ctx.captured_queries) == 4
     assert [_rows(rows) for rows in got] == [_rows(b.read(**b.values)) for b in reads]
+
+
+def _page_ids(ids):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [PAGE_IDS_SETTING, ids])
+
+
+@pytest.mark.postgres
+def test_the_page_read_takes_its_ids_from_the_search_statement_s_setting(desk):
+    """``hits_read``: the same rows as the re-check given the ids as a value, the ids read
+    from the setting the search statement leaves (none when it left none), compiled or not;
+    its statement travels in another's message and its rows are built from what came back."""
+    mine = open_file(desk)
+    secret = open_file(desk, grading=Grading.SECRET)
+    theirs = open_file(desk, at=desk.other_so, user=desk.other_user)
+    ids = [mine.pk, secret.pk, theirs.pk]
+    for user in (desk.asst_user, desk.ds_user, desk.other_user):
+        values = {"post_ids": my_post_ids(user), "department_ids": my_department_ids(user)}
+        _page_ids("{" + ",".join(map(str, ids)) + "}")
+        expected = sorted(_visible_hit_rows(file_ids=ids, **values))
+        assert expected  # each user sees one of them at least
+        assert sorted(_visible_page_rows(**values)) == expected
+        assert sorted(_visible_page_rows.build(**values)) == expected
+        bound = hits_read(Viewer.of(user))
+        sql, params = bound.statement()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1; {sql}", params)
+            cursor.nextset()
+            fetched = cursor.fetchall()
+        assert sorted(bound.rows(fetched)) == expected
+        _page_ids("{}")
+        assert _visible_page_rows(**values) == []
+    assert {r[0] for r in expected} == {theirs.pk}  # the other department's officer
+
+
+@pytest.mark.postgres
+def test_a_bound_read_has_no_statement_to_share_with_server_side_binding(desk, monkeypatch):
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "server_side_binding", True)
+    assert hits_read(Viewer.of(desk.asst_user)).statement() is None

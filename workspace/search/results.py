@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, Exists, OuterRef
+from django.db.models.expressions import RawSQL
 from django.utils.translation import get_language
 
-from kernel.compiled import compiled
+from kernel.compiled import Bound, compiled
 from organisation.models import Department
 from organisation.selectors import my_department_ids, my_post_ids
+from search.sources import PAGE_IDS_SETTING, Viewer
 from search.types import BackendPage, FacetValue, Filters, Hit, marked_html
 from workspace import access
 from workspace.models import File, Grading, Priority
@@ -78,6 +80,31 @@ def _visible_hit_rows(*, file_ids: list[int], post_ids: list[int], department_id
     )
 
 
+@compiled  # as _visible_hit_rows, the page's ids left by the search statement in its message
+def _visible_page_rows(*, post_ids: list[int], department_ids: list[int]):
+    on_page = RawSQL(  # noqa: S611 — constants only
+        f'"{File._meta.db_table}"."{File._meta.pk.column}"'
+        f" = ANY(current_setting('{PAGE_IDS_SETTING}', true)::bigint[])",
+        [],
+        output_field=BooleanField(),
+    )
+    return (
+        access.files_visible_from(post_ids=post_ids, department_ids=department_ids)
+        .filter(on_page)
+        .order_by()
+        .values_list(*_HIT_COLUMNS)
+    )
+
+
+def hits_read(viewer: Viewer) -> Bound:
+    """``load_hits``'s read for the page whose file ids the search statement leaves in
+    ``PAGE_IDS_SETTING``: the database backend sends it in the statement's message
+    (``search.sources.IndexSource.hits_read``), which saves a round trip a search."""
+    return _visible_page_rows.bind(
+        post_ids=list(viewer.post_ids), department_ids=list(viewer.department_ids)
+    )
+
+
 @lru_cache(maxsize=8)
 def _labels(language: str) -> tuple[dict, dict, dict]:
     """The status, priority and grading labels in ``language`` (the active one: they are
@@ -90,7 +117,8 @@ def _labels(language: str) -> tuple[dict, dict, dict]:
 
 
 def load_hits(*, user, page: BackendPage) -> list[Hit]:
-    """The page's hits, re-checked against ``workspace.access`` (one query). Plain values,
+    """The page's hits, re-checked against ``workspace.access`` (one query, or none when the
+    backend read them with its statement: ``page.hit_rows``, by ``hits_read``). Plain values,
     not model instances: a page of 20 files with their department, section and post would
     build 80 of them to read a dozen columns."""
     if not page.ids:
@@ -98,9 +126,10 @@ def load_hits(*, user, page: BackendPage) -> list[Hit]:
     language = get_language() or "en"
     statuses, priorities, gradings = _labels(language)
     in_urdu = language.startswith("ur")
-    posts = my_post_ids(user)
-    rows = (
-        {
+    if page.hit_rows is not None:
+        rows = {row[0]: row for row in page.hit_rows}
+    elif posts := my_post_ids(user):
+        rows = {
             row[0]: row
             for row in _visible_hit_rows(
                 file_ids=list(page.ids),
@@ -108,9 +137,8 @@ def load_hits(*, user, page: BackendPage) -> list[Hit]:
                 department_ids=my_department_ids(user),
             )
         }
-        if posts
-        else {}
-    )
+    else:
+        rows = {}
     hits = []
     for file_id in page.ids:
         row = rows.get(file_id)

@@ -19,4 +19,5 @@ SOURCE = IndexSource(
     facet_values=results.facet_values,
     files_for=results.files_for,
     exact_numbers=results.exact_numbers,
+    hits_read=results.hits_read,
 )

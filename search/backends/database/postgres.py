@@ -19,7 +19,7 @@ from organisation.models import Department
 from search.backends.base import RANK_CAP, RESULT_CAP, count_facets
 from search.backends.database.common import SNIPPET_WORDS, TABLE, TS_CONFIG, first_words
 from search.query import ParsedQuery
-from search.sources import DEPARTMENT, GRADING, Viewer, source
+from search.sources import DEPARTMENT, GRADING, PAGE_IDS_SETTING, Viewer, source
 from search.types import MARK_END, MARK_START
 
 HEADLINE_CHARS = 8000
@@ -30,6 +30,12 @@ _HEADLINE_OPTIONS = (
     'MaxFragments=2, FragmentDelimiter=" … "'
 )
 _SUBJECT_OPTIONS = f'StartSel="{MARK_START}", StopSel="{MARK_END}", HighlightAll=true'
+# What a statement sent after the search statement in its message runs under again (the
+# search's timeout stays): the desk's re-check of the page is planned as when sent alone.
+_PLANNER_DEFAULTS = (
+    "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_bitmapscan TO DEFAULT;"
+    " SET LOCAL max_parallel_workers_per_gather TO DEFAULT"
+)
 
 
 def number_lexeme(fragment: str) -> str:
@@ -103,15 +109,30 @@ class PostgresSearch:
                         " SET LOCAL max_parallel_workers_per_gather TO DEFAULT"
                     )
 
-    def _fetch(self, sql: str, params: list) -> list[tuple]:
+    def _fetch(self, sql: str, params: list, *, then: tuple[str, list] | None = None):
         """Run one raw search statement, with the ``_timeout`` settings in front of it when
-        they are per statement; the rows of its (last) result."""
+        they are per statement; the rows of its (first) result.
+
+        With ``then`` (SQL and parameters), that statement follows in the same message, run
+        under the planner's own settings again (``_PLANNER_DEFAULTS``) but the same timeout:
+        returns (the statement's rows, ``then``'s rows)."""
         prefix = getattr(self._local, "prefix", "")
+        if then is not None:
+            sql = f"{sql}; {_PLANNER_DEFAULTS}; {then[0]}"
+            params = [*params, *then[1]]
         with connection.cursor() as cursor:
             cursor.execute(prefix + sql, params)
             while cursor.description is None and cursor.nextset():
                 pass
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+            if then is None:
+                return rows
+            more = cursor.nextset()
+            while more and cursor.description is None:
+                more = cursor.nextset()
+            if not more:
+                raise RuntimeError("the search statement's message returned no second result")
+            return rows, cursor.fetchall()
 
     def _pg_match(self, query: ParsedQuery, departments: tuple[int, ...]):
         """``_match`` on PostgreSQL: the tsquery over the vector, with ``departments`` also
@@ -231,15 +252,22 @@ class PostgresSearch:
         sql = " UNION ".join(s for s, _ in halves)
         return f"({sql}) AS u", [p for _, ps in halves for p in ps]
 
-    def _pg_first_read(self, viewer, query, filtered, *, walk, ranked, offset, limit, highlight):
+    def _pg_first_read(
+        self, viewer, query, filtered, *, walk, ranked, offset, limit, highlight, hits=None
+    ):
         """PostgreSQL: the capped read of the newest RESULT_CAP + 1 matches, and from it, in
         the same statement, their count, the facet counts and the page to show — the newest
         ``limit + 1``, or with ``ranked`` the RANK_CAP newest by relevance from ``offset`` —
         with the shown rows highlighted. Only the page and the counts come back to Python,
         whatever matches, in one round trip.
 
+        With ``hits`` (the index source's ``hits_read``, a ``kernel.compiled.Bound``, for a
+        first read whose page is the one shown), the statement also leaves the shown page's
+        file ids in ``PAGE_IDS_SETTING`` and the read follows it in the same message.
+
         Returns (matches read, facets, [(file id, opened_at, score)] of the page, subjects,
-        snippets)."""
+        snippets, department names, the rows of ``hits`` or None)."""
+        then = hits.statement() if hits is not None else None
         # The row's ctid comes along so that ranking and highlighting fetch the row they
         # need straight from its heap page (a TID scan), not through the primary key again.
         columns = ["file_id", "department_id", "status", "priority", "year", "opened_at", "ctid"]
@@ -288,6 +316,8 @@ class PostgresSearch:
         # joined to their few rows after counting (no query for them after).
         department = Department._meta
         names_of = f'"{department.db_table}" AS dn ON dn."{department.pk.column}"'
+        # With ``then``, the page is read twice (shown, and its ids): materialised, ranked once.
+        materialized = "MATERIALIZED " if then is not None else ""
         sql = f"""
             WITH tq AS (SELECT {tsquery} AS q), c AS MATERIALIZED (
                 SELECT u.*, row_number() OVER ({newest}) AS rn FROM {union} {newest} LIMIT %s
@@ -297,7 +327,7 @@ class PostgresSearch:
                     count(*) FILTER (WHERE c.rn <= %s) AS shown
                 FROM c
                 GROUP BY GROUPING SETS ((), (c.department_id), (c.status), (c.priority), (c.year))
-            )
+            ), p(file_id, opened_at, score, pos, ctid) AS {materialized}({page})
             SELECT CASE f.g WHEN 15 THEN 'total' WHEN 7 THEN 'department' WHEN 11 THEN 'status'
                     WHEN 13 THEN 'priority' ELSE 'year' END,
                 CASE f.g WHEN 7 THEN f.department_id::text WHEN 11 THEN f.status::text
@@ -311,17 +341,29 @@ class PostgresSearch:
                 CASE WHEN p.pos <= %s THEN {subject} END,
                 p.pos, p.file_id, p.opened_at, p.score,
                 CASE WHEN p.pos <= %s THEN {snippet} END
-            FROM tq, ({page}) AS p(file_id, opened_at, score, pos, ctid)
-            JOIN {TABLE} AS d ON d.ctid = p.ctid"""  # noqa: S608
-        params = [*tsquery_params, *params, RESULT_CAP + 1, RESULT_CAP]
-        params.append(limit)
+            FROM tq, p JOIN {TABLE} AS d ON d.ctid = p.ctid"""  # noqa: S608
+        if then is not None:
+            # The shown page's ids, for the read that follows in the message.
+            sql += f"""
+            UNION ALL SELECT 'ids', set_config('{PAGE_IDS_SETTING}', coalesce(
+                (SELECT array_agg(p.file_id) FROM p WHERE p.pos <= %s), '{{}}')::text, true),
+                NULL, NULL, NULL, NULL, NULL"""  # noqa: S608 — constants only
+        params = [*tsquery_params, *params, RESULT_CAP + 1, RESULT_CAP, *page_params]
+        # The rows shown: a relevance page after the first is ranked past ``offset``.
+        shown = offset + limit
+        params.append(shown)
         if highlight and with_words:
             params.append(_SUBJECT_OPTIONS)
-        params.append(limit)
+        params.append(shown)
         if highlight and with_words:
             params += [HEADLINE_CHARS, _HEADLINE_OPTIONS]
-        params += page_params
-        rows = self._fetch(sql, params)
+        hit_rows = None
+        if then is None:
+            rows = self._fetch(sql, params)
+        else:
+            params.append(shown)
+            rows, fetched = self._fetch(sql, params, then=then)
+            hit_rows = hits.rows(fetched)
         total = 0
         facets = count_facets([])
         page_rows, subjects, snippets, names = [], {}, {}, {}
@@ -333,13 +375,13 @@ class PostgresSearch:
                 names[int(value)] = tuple(json.loads(text))
             elif kind == "page":
                 page_rows.append((n, file_id, opened_at, score))
-                if highlight and n <= limit:
+                if highlight and n <= shown:
                     subjects[file_id] = value
                     snippets[file_id] = text if with_words else first_words(text)
-            else:
+            elif kind != "ids":
                 facets[kind][value if kind == "status" else int(value)] = n
         page_rows.sort()
-        return total, facets, [r[1:] for r in page_rows], subjects, snippets, names
+        return total, facets, [r[1:] for r in page_rows], subjects, snippets, names, hit_rows
 
     def _walk_is_cheaper(self, viewer: Viewer, query: ParsedQuery, filtered) -> bool:
         """For a word most of the department's files contain, walking the department's files

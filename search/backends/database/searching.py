@@ -164,10 +164,14 @@ class Searching(PostgresSearch, SqliteSearch):
         self, viewer, query, filtered, ranked, cursor, limit, highlight, *, walk
     ) -> BackendPage:
         offset = max(0, int(cursor.get("o") or 0)) if ranked else 0
-        subjects = snippets = None
+        subjects = snippets = hit_rows = None
         names: dict[int, tuple[str, str]] = {}
         if self.vendor == "postgresql":
-            read, facets, page, subjects, snippets, names = self._pg_first_read(
+            # When the first read's page is the page shown (not a newest-first page after the
+            # first), the desk's re-check of its files goes in the same message.
+            shown = ranked or not (cursor.get("t") and cursor.get("id"))
+            hits_read = source().hits_read if shown else None
+            read, facets, page, subjects, snippets, names, hit_rows = self._pg_first_read(
                 viewer,
                 query,
                 filtered,
@@ -176,6 +180,7 @@ class Searching(PostgresSearch, SqliteSearch):
                 offset=offset,
                 limit=limit,
                 highlight=highlight,
+                hits=hits_read(viewer) if hits_read is not None else None,
             )
         else:
             # One bounded read gives the count, the facets, the relevance candidates and
@@ -205,7 +210,7 @@ class Searching(PostgresSearch, SqliteSearch):
         else:
             after = cursor.get("t"), cursor.get("id")
             if after[0] and after[1]:
-                subjects = snippets = None  # another page than the first read's
+                subjects = snippets = hit_rows = None  # another page than the first read's
                 page = self._newest_visible(
                     viewer,
                     query,
@@ -234,6 +239,7 @@ class Searching(PostgresSearch, SqliteSearch):
             facets_capped=capped,
             next_cursor=next_cursor,
             department_names=names,
+            hit_rows=hit_rows,
         )
 
     def _highlight(self, ids: list[int], query: ParsedQuery) -> tuple[dict, dict]:
