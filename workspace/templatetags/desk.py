@@ -6,6 +6,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from django import template
+from django.template.defaulttags import CsrfTokenNode
 from django.utils import dateformat, timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import mark_safe
@@ -316,4 +317,120 @@ def desk_stay_rows(stays):
             f'<td class="num">{_esc(duration(s.seconds))}{"" if s.left else still}</td></tr>'
             for s in stays
         )
+    )
+
+
+# The file page's note sheet and its short lists, for the same reason and under the same rule
+# as the history above (session 13: the note paragraphs were ~6 template nodes each plus one a
+# flag cited and ~8 an approval, the pending receipts' list 2 a receipt, the park reasons 3 an
+# option; docs/benchmarks.md, "The file page's template (session 13)").
+# tests/workspace/test_note_paragraph_rows.py compares them with the template they replace, in
+# both languages.
+
+
+@register.simple_tag
+def note_paragraph(p, flag_urls, flag_word, hash_title, decision_labels):
+    """A note paragraph of ``workspace/file_detail.html`` up to its approvals: the ``<article>``
+    opening, the text with its flags linked, the flags it refers to, the signature and each
+    approval (the edit form and ``</article>`` stay in the template)."""
+    number = int(p.number)
+    parts = [
+        f'<article class="para{"" if p.is_final else " draft"}" id="para-{number}">\n'
+        f'        <p dir="auto"><span class="para-no">{number}.</span>'
+        f"{note_text(p.text, flag_urls)}</p>\n        "
+    ]
+    flags = p.cited_flags
+    if flags:
+        word = _esc(flag_word)
+        cited = ", ".join(
+            f'<a href="{_esc(f.read_urls[0])}" data-viewer>{word} {_esc(f.flag)}</a>'
+            if f.read_urls
+            else f"{word} {_esc(f.flag)}"
+            for f in flags
+        )
+        parts.append(f'<p class="muted cites">{_esc(_("Refers to"))} {cited}</p>')
+    draft = "" if p.is_final else f" · <strong>{_esc(_('draft'))}</strong>"
+    when = _esc(dated(timezone.template_localtime(p.created_at), "j M Y, H:i"))
+    parts.append(
+        f'\n        <p class="sig">{_who(p.author)} · {_esc(p.post.designation)} · {when}'
+        f"{draft}</p>\n        "
+    )
+    for a in p.approvals.all():
+        badge = "badge-open" if a.decision == "approved" else "badge-urgent"
+        at = _esc(dated(timezone.template_localtime(a.at), "j M Y, H:i"))
+        parts.append(
+            f'<p><span class="badge {badge}">{_esc(decision_labels.get(a.decision, a.decision))}'
+            f"</span> {_esc(a.post.designation)}, {at} "
+            f'<span class="muted mono" title="{_esc(hash_title)}">#{_esc(a.content_hash[:12])}'
+            "</span></p>"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 (every value is escaped)
+
+
+@register.simple_tag
+def receipt_options(receipts):
+    """``<option>``s of the officer's pending receipts (``selectors.desk.ReceiptChoice``)."""
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        "".join(f'<option value="{int(r.pk)}">{_esc(r.label)}</option>' for r in receipts)
+    )
+
+
+@register.simple_tag
+def choice_options(choices):
+    """``<option>``s of a field's ``(value, label)`` choices, the first one selected."""
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        "".join(
+            f'<option value="{_esc(value)}"{" selected" if i == 0 else ""}>{_esc(text)}</option>'
+            for i, (value, text) in enumerate(choices)
+        )
+    )
+
+
+# The "mark to" chooser (workspace/_mark_to.html, on the file page and a receipt's page at the
+# desk): its two lists were already written above; the rest was some twenty template nodes
+# (eight translations, the include itself). Written here as one tag under the same rule;
+# tests/workspace/test_note_paragraph_rows.py compares it with the template it replaces.
+_CSRF = CsrfTokenNode()
+
+
+@register.simple_tag(takes_context=True)
+def mark_to(context):
+    """The chooser of ``views.common.marking()``'s context: a GET form choosing the department,
+    and the POST form marking the paper to one of its posts."""
+    department = context["mark_department"]
+    this_desk = _("(this desk)")
+    due = (
+        f'<label for="mark-due">{_esc(_("Due by"))}</label>\n'
+        '    <input id="mark-due" type="date" name="due_on">'
+        if context.get("mark_due")
+        else ""
+    )
+    post_in = _("Post in %(department)s") % {"department": _esc(department.name)}
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        '\n<div id="mark" class="mark-to">\n'
+        '  <form method="get" action="#mark" class="mark-dept">\n'
+        f'    <label for="mark-dept">{_esc(_("Mark to a post in"))}</label>\n'
+        '    <div class="inline-field">\n'
+        '      <select id="mark-dept" name="mark_dept">'
+        f"{department_options(context['mark_departments'], department.pk, context['mark_home_id'], this_desk)}"  # noqa: E501
+        "</select>\n"
+        f'      <button class="btn btn-secondary" type="submit">{_esc(_("Show its posts"))}'
+        "</button>\n"
+        "    </div>\n"
+        "  </form>\n"
+        f'  <form method="post" action="{_esc(context["mark_action"])}">\n'
+        f"    {_CSRF.render(context)}\n"
+        f'    <label for="id_to_post">{post_in}</label>\n'
+        '    <select name="to_post" id="id_to_post" required>\n'
+        f'      <option value="">{_esc(_("Choose a post…"))}</option>\n'
+        f"      {post_options(context['marking_groups'])}\n"
+        "    </select>\n"
+        f"    {due}\n"
+        '    <label for="mark-remarks" class="visually-hidden">'
+        f"{_esc(_('Remarks'))}</label>\n"
+        '    <textarea id="mark-remarks" name="remarks" rows="2" '
+        f'placeholder="{_esc(_("Remarks (optional)"))}"></textarea>\n'
+        f'    <button class="btn btn-secondary" type="submit">{_esc(_("Mark"))}</button>\n'
+        "  </form>\n"
+        "</div>"
     )
