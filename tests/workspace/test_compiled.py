@@ -332,3 +332,19 @@ def test_reads_together_run_alone_with_server_side_binding(desk, monkeypatch):
         got = together(*reads)
     assert len(ctx.captured_queries) == 4
     assert [_rows(rows) for rows in got] == [_rows(b.read(**b.values)) for b in reads]
+
+
+@pytest.mark.postgres
+def test_the_mark_to_posts_compiled_give_what_the_plain_queryset_gives(desk):
+    Post.objects.filter(pk=desk.ds.pk).update(is_active=False)
+    for department in (desk.dept, desk.other_dept, desk.dead_dept):
+        rows = [
+            (p.pk, p.designation_en, p.section_id, p.section.code, p.section.name_en)
+            for p in sel._marking_posts(department_id=department.pk)
+        ]
+        assert rows == [
+            (p.pk, p.designation_en, p.section_id, p.section.code, p.section.name_en)
+            for p in sel._marking_posts.build(department_id=department.pk)
+        ]
+        assert desk.ds.pk not in [pk for pk, *_ in rows]
+        assert bool(rows) == (department != desk.dead_dept)

@@ -392,6 +392,49 @@ def choice_options(choices):
 # tests/workspace/test_note_paragraph_rows.py compares it with the template it replaces.
 _CSRF = CsrfTokenNode()
 
+# Its two lists were ~1.2 ms of a file page at the desk by themselves (forty-odd departments
+# and a department's posts, each name read in the active language and escaped): the same for
+# every page under one version of the lists (``selectors.desk.marking_version``: any change to
+# a department, section or post gives a new one) and one language, so they are written once
+# per process for each, beside the department and the language they were written for.
+_OPTIONS: dict = {}
+_OPTIONS_MAX = 512
+
+
+def _kept_html(key: tuple, write) -> str:
+    html_ = _OPTIONS.get(key)
+    if html_ is None:
+        if len(_OPTIONS) >= _OPTIONS_MAX:
+            _OPTIONS.clear()
+        html_ = _OPTIONS[key] = write()
+    return html_
+
+
+def _post_option_parts(groups) -> tuple:
+    """``post_options(groups)`` in pieces: ``((section's <optgroup> opening, ((post id,
+    <option>), …)), …)``, so one post can be left out when they are put together."""
+    return tuple(
+        (
+            f'<optgroup label="{html.escape(section.name)}">',
+            tuple(
+                (p.pk, f'<option value="{int(p.pk)}">{html.escape(p.designation)}</option>')
+                for p in posts
+            ),
+        )
+        for section, posts in groups
+    )
+
+
+def _posts_but(sections: tuple, exclude_id) -> str:
+    """What ``post_options`` writes for ``marking_choices(exclude_post_id=exclude_id)``:
+    ``exclude_id``'s option left out, and a section left with no post left out with it."""
+    out = []
+    for opening, options in sections:
+        kept = "".join(option for pk, option in options if pk != exclude_id)
+        if kept:
+            out.append(f"{opening}{kept}</optgroup>")
+    return "".join(out)
+
 
 @register.simple_tag(takes_context=True)
 def mark_to(context):
@@ -406,13 +449,31 @@ def mark_to(context):
         else ""
     )
     post_in = _("Post in %(department)s") % {"department": _esc(department.name)}
+    version, home_id = context.get("mark_version"), context["mark_home_id"]
+    if version:
+        key = (version, get_language(), department.pk)
+        departments = _kept_html(
+            (*key, "departments", home_id),
+            lambda: department_options(
+                context["mark_departments"], department.pk, home_id, this_desk
+            ),
+        )
+        sections = _kept_html(
+            (*key, "posts"), lambda: _post_option_parts(context["marking_all_groups"])
+        )
+        posts = _posts_but(sections, context["mark_exclude_id"])
+    else:
+        departments = department_options(
+            context["mark_departments"], department.pk, home_id, this_desk
+        )
+        posts = post_options(context["marking_groups"])
     return mark_safe(  # noqa: S308 (every value is escaped)
         '\n<div id="mark" class="mark-to">\n'
         '  <form method="get" action="#mark" class="mark-dept">\n'
         f'    <label for="mark-dept">{_esc(_("Mark to a post in"))}</label>\n'
         '    <div class="inline-field">\n'
         '      <select id="mark-dept" name="mark_dept">'
-        f"{department_options(context['mark_departments'], department.pk, context['mark_home_id'], this_desk)}"  # noqa: E501
+        f"{departments}"
         "</select>\n"
         f'      <button class="btn btn-secondary" type="submit">{_esc(_("Show its posts"))}'
         "</button>\n"
@@ -423,7 +484,7 @@ def mark_to(context):
         f'    <label for="id_to_post">{post_in}</label>\n'
         '    <select name="to_post" id="id_to_post" required>\n'
         f'      <option value="">{_esc(_("Choose a post…"))}</option>\n'
-        f"      {post_options(context['marking_groups'])}\n"
+        f"      {posts}\n"
         "    </select>\n"
         f"    {due}\n"
         '    <label for="mark-remarks" class="visually-hidden">'
