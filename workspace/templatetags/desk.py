@@ -2,6 +2,7 @@
 
 import html
 import re
+import time
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -14,6 +15,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from workspace import tracking
+from workspace.selectors.desk import LIVE_DEPARTMENTS_SECONDS
 
 register = template.Library()
 
@@ -392,22 +394,26 @@ def choice_options(choices):
 # tests/workspace/test_note_paragraph_rows.py compares it with the template it replaces.
 _CSRF = CsrfTokenNode()
 
-# Its two lists were ~1.2 ms of a file page at the desk by themselves (forty-odd departments
-# and a department's posts, each name read in the active language and escaped): the same for
-# every page under one version of the lists (``selectors.desk.marking_version``: any change to
-# a department, section or post gives a new one) and one language, so they are written once
-# per process for each, beside the department and the language they were written for.
-_OPTIONS: dict = {}
+# Its two lists were most of the chooser's ~1 ms a page (forty-odd departments and a
+# department's posts, each name read in the active language and escaped): the same for every
+# page under one version of the lists (``selectors.desk.marking_version``: any change to a
+# department, section or post gives a new one) and one language, so they are written once per
+# process for each, beside the department they list, and written again after
+# LIVE_DEPARTMENTS_SECONDS as the lists themselves are read again.
+_OPTIONS: dict = {}  # key -> (when written, html)
 _OPTIONS_MAX = 512
 
 
-def _kept_html(key: tuple, write) -> str:
-    html_ = _OPTIONS.get(key)
-    if html_ is None:
-        if len(_OPTIONS) >= _OPTIONS_MAX:
-            _OPTIONS.clear()
-        html_ = _OPTIONS[key] = write()
-    return html_
+def _kept_html(key: tuple, write):
+    now = time.monotonic()
+    hit = _OPTIONS.get(key)
+    if hit is not None and now - hit[0] < LIVE_DEPARTMENTS_SECONDS:
+        return hit[1]
+    if len(_OPTIONS) >= _OPTIONS_MAX:
+        _OPTIONS.clear()
+    value = write()
+    _OPTIONS[key] = (now, value)
+    return value
 
 
 def _post_option_parts(groups) -> tuple:
