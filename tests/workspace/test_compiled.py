@@ -372,3 +372,19 @@ def test_the_page_read_takes_its_ids_from_the_search_statement_s_setting(desk):
 def test_a_bound_read_has_no_statement_to_share_with_server_side_binding(desk, monkeypatch):
     monkeypatch.setitem(connection.settings_dict["OPTIONS"], "server_side_binding", True)
     assert hits_read(Viewer.of(desk.asst_user)).statement() is None
+
+
+@pytest.mark.postgres
+def test_the_mark_to_posts_compiled_give_what_the_plain_queryset_gives(desk):
+    Post.objects.filter(pk=desk.ds.pk).update(is_active=False)
+    for department in (desk.dept, desk.other_dept, desk.dead_dept):
+        rows = [
+            (p.pk, p.designation_en, p.section_id, p.section.code, p.section.name_en)
+            for p in sel._marking_posts(department_id=department.pk)
+        ]
+        assert rows == [
+            (p.pk, p.designation_en, p.section_id, p.section.code, p.section.name_en)
+            for p in sel._marking_posts.build(department_id=department.pk)
+        ]
+        assert desk.ds.pk not in [pk for pk, *_ in rows]
+        assert bool(rows) == (department != desk.dead_dept)

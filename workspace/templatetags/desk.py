@@ -2,10 +2,12 @@
 
 import html
 import re
+import time
 from datetime import date, datetime
 from functools import lru_cache
 
 from django import template
+from django.template.defaulttags import CsrfTokenNode
 from django.utils import dateformat, timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import mark_safe
@@ -13,6 +15,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from workspace import tracking
+from workspace.selectors.desk import LIVE_DEPARTMENTS_SECONDS
 
 register = template.Library()
 
@@ -316,4 +319,185 @@ def desk_stay_rows(stays):
             f'<td class="num">{_esc(duration(s.seconds))}{"" if s.left else still}</td></tr>'
             for s in stays
         )
+    )
+
+
+# The file page's note sheet and its short lists, for the same reason and under the same rule
+# as the history above (session 13: the note paragraphs were ~6 template nodes each plus one a
+# flag cited and ~8 an approval, the pending receipts' list 2 a receipt, the park reasons 3 an
+# option; docs/benchmarks.md, "The file page's template (session 13)").
+# tests/workspace/test_note_paragraph_rows.py compares them with the template they replace, in
+# both languages.
+
+
+@register.simple_tag
+def note_paragraph(p, flag_urls, flag_word, hash_title, decision_labels):
+    """A note paragraph of ``workspace/file_detail.html`` up to its approvals: the ``<article>``
+    opening, the text with its flags linked, the flags it refers to, the signature and each
+    approval (the edit form and ``</article>`` stay in the template)."""
+    number = int(p.number)
+    parts = [
+        f'<article class="para{"" if p.is_final else " draft"}" id="para-{number}">\n'
+        f'        <p dir="auto"><span class="para-no">{number}.</span>'
+        f"{note_text(p.text, flag_urls)}</p>\n        "
+    ]
+    flags = p.cited_flags
+    if flags:
+        word = _esc(flag_word)
+        cited = ", ".join(
+            f'<a href="{_esc(f.read_urls[0])}" data-viewer>{word} {_esc(f.flag)}</a>'
+            if f.read_urls
+            else f"{word} {_esc(f.flag)}"
+            for f in flags
+        )
+        parts.append(f'<p class="muted cites">{_esc(_("Refers to"))} {cited}</p>')
+    draft = "" if p.is_final else f" · <strong>{_esc(_('draft'))}</strong>"
+    when = _esc(dated(timezone.template_localtime(p.created_at), "j M Y, H:i"))
+    parts.append(
+        f'\n        <p class="sig">{_who(p.author)} · {_esc(p.post.designation)} · {when}'
+        f"{draft}</p>\n        "
+    )
+    for a in p.approvals.all():
+        badge = "badge-open" if a.decision == "approved" else "badge-urgent"
+        at = _esc(dated(timezone.template_localtime(a.at), "j M Y, H:i"))
+        parts.append(
+            f'<p><span class="badge {badge}">{_esc(decision_labels.get(a.decision, a.decision))}'
+            f"</span> {_esc(a.post.designation)}, {at} "
+            f'<span class="muted mono" title="{_esc(hash_title)}">#{_esc(a.content_hash[:12])}'
+            "</span></p>"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 (every value is escaped)
+
+
+@register.simple_tag
+def receipt_options(receipts):
+    """``<option>``s of the officer's pending receipts (``selectors.desk.ReceiptChoice``)."""
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        "".join(f'<option value="{int(r.pk)}">{_esc(r.label)}</option>' for r in receipts)
+    )
+
+
+@register.simple_tag
+def choice_options(choices):
+    """``<option>``s of a field's ``(value, label)`` choices, the first one selected."""
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        "".join(
+            f'<option value="{_esc(value)}"{" selected" if i == 0 else ""}>{_esc(text)}</option>'
+            for i, (value, text) in enumerate(choices)
+        )
+    )
+
+
+# The "mark to" chooser (workspace/_mark_to.html, on the file page and a receipt's page at the
+# desk): its two lists were already written above; the rest was some twenty template nodes
+# (eight translations, the include itself). Written here as one tag under the same rule;
+# tests/workspace/test_note_paragraph_rows.py compares it with the template it replaces.
+_CSRF = CsrfTokenNode()
+
+# Its two lists were most of the chooser's ~1 ms a page (forty-odd departments and a
+# department's posts, each name read in the active language and escaped): the same for every
+# page under one version of the lists (``selectors.desk.marking_version``: any change to a
+# department, section or post gives a new one) and one language, so they are written once per
+# process for each, beside the department they list, and written again after
+# LIVE_DEPARTMENTS_SECONDS as the lists themselves are read again.
+_OPTIONS: dict = {}  # key -> (when written, html)
+_OPTIONS_MAX = 512
+
+
+def _kept_html(key: tuple, write):
+    now = time.monotonic()
+    hit = _OPTIONS.get(key)
+    if hit is not None and now - hit[0] < LIVE_DEPARTMENTS_SECONDS:
+        return hit[1]
+    if len(_OPTIONS) >= _OPTIONS_MAX:
+        _OPTIONS.clear()
+    value = write()
+    _OPTIONS[key] = (now, value)
+    return value
+
+
+def _post_option_parts(groups) -> tuple:
+    """``post_options(groups)`` in pieces: ``((section's <optgroup> opening, ((post id,
+    <option>), …)), …)``, so one post can be left out when they are put together."""
+    return tuple(
+        (
+            f'<optgroup label="{html.escape(section.name)}">',
+            tuple(
+                (p.pk, f'<option value="{int(p.pk)}">{html.escape(p.designation)}</option>')
+                for p in posts
+            ),
+        )
+        for section, posts in groups
+    )
+
+
+def _posts_but(sections: tuple, exclude_id) -> str:
+    """What ``post_options`` writes for ``marking_choices(exclude_post_id=exclude_id)``:
+    ``exclude_id``'s option left out, and a section left with no post left out with it."""
+    out = []
+    for opening, options in sections:
+        kept = "".join(option for pk, option in options if pk != exclude_id)
+        if kept:
+            out.append(f"{opening}{kept}</optgroup>")
+    return "".join(out)
+
+
+@register.simple_tag(takes_context=True)
+def mark_to(context):
+    """The chooser of ``views.common.marking()``'s context: a GET form choosing the department,
+    and the POST form marking the paper to one of its posts."""
+    department = context["mark_department"]
+    this_desk = _("(this desk)")
+    due = (
+        f'<label for="mark-due">{_esc(_("Due by"))}</label>\n'
+        '    <input id="mark-due" type="date" name="due_on">'
+        if context.get("mark_due")
+        else ""
+    )
+    post_in = _("Post in %(department)s") % {"department": _esc(department.name)}
+    version, home_id = context.get("mark_version"), context["mark_home_id"]
+    if version:
+        key = (version, get_language(), department.pk)
+        departments = _kept_html(
+            (*key, "departments", home_id),
+            lambda: department_options(
+                context["mark_departments"], department.pk, home_id, this_desk
+            ),
+        )
+        sections = _kept_html(
+            (*key, "posts"), lambda: _post_option_parts(context["marking_all_groups"])
+        )
+        posts = _posts_but(sections, context["mark_exclude_id"])
+    else:
+        departments = department_options(
+            context["mark_departments"], department.pk, home_id, this_desk
+        )
+        posts = post_options(context["marking_groups"])
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        '\n<div id="mark" class="mark-to">\n'
+        '  <form method="get" action="#mark" class="mark-dept">\n'
+        f'    <label for="mark-dept">{_esc(_("Mark to a post in"))}</label>\n'
+        '    <div class="inline-field">\n'
+        '      <select id="mark-dept" name="mark_dept">'
+        f"{departments}"
+        "</select>\n"
+        f'      <button class="btn btn-secondary" type="submit">{_esc(_("Show its posts"))}'
+        "</button>\n"
+        "    </div>\n"
+        "  </form>\n"
+        f'  <form method="post" action="{_esc(context["mark_action"])}">\n'
+        f"    {_CSRF.render(context)}\n"
+        f'    <label for="id_to_post">{post_in}</label>\n'
+        '    <select name="to_post" id="id_to_post" required>\n'
+        f'      <option value="">{_esc(_("Choose a post…"))}</option>\n'
+        f"      {posts}\n"
+        "    </select>\n"
+        f"    {due}\n"
+        '    <label for="mark-remarks" class="visually-hidden">'
+        f"{_esc(_('Remarks'))}</label>\n"
+        '    <textarea id="mark-remarks" name="remarks" rows="2" '
+        f'placeholder="{_esc(_("Remarks (optional)"))}"></textarea>\n'
+        f'    <button class="btn btn-secondary" type="submit">{_esc(_("Mark"))}</button>\n'
+        "  </form>\n"
+        "</div>"
     )

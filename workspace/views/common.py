@@ -95,4 +95,8 @@ def marking(request, *, holding_post, action: str, due: bool = True) -> dict:
         "marking_groups": sel.marking_choices(
             department_id=department.pk, exclude_post_id=holding_post.pk, version=version
         ),
+        # For the chooser's options, written once per version and language (desk.mark_to).
+        "mark_version": version,
+        "marking_all_groups": sel.marking_choices(department_id=department.pk, version=version),
+        "mark_exclude_id": holding_post.pk,
     }
