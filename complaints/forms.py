@@ -30,7 +30,7 @@ class MultipleFileField(forms.FileField):
 
 class Select(forms.Select):
     """Django's ``Select``, its options written in one template loop rather than two
-    includes each (``complaints/widgets/select.html``): the same HTML, ~4x faster to render
+    includes each (``complaints/widgets/select.html``): the same HTML, ~3x faster to render
     for the filing form's 150 tehsils and 36 districts (docs/benchmarks.md, "The filing
     form")."""
 
