@@ -232,8 +232,10 @@ def entity_due_rows(rows) -> str:
     before, after = url_prefix("entity:period")
     states = entity_states()
     due = states["due"]
-    file_it = f'<span class="visually-hidden"> {_e(_("File the return"))}</span>'
-    see_it = f'<span class="visually-hidden"> {_e(_("See the return"))}</span>'
+    # Translated before formatting: makemessages does not read a call inside an f-string.
+    file_label, see_label = _("File the return"), _("See the return")
+    file_it = f'<span class="visually-hidden"> {_e(file_label)}</span>'
+    see_it = f'<span class="visually-hidden"> {_e(see_label)}</span>'
     date = _dates()
     overdue = ' class="overdue"'
     out = []

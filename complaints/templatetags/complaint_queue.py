@@ -23,9 +23,11 @@ def _esc(value) -> str:
 @register.simple_tag
 def complaint_queue_rows(rows):
     """The ``<tr>`` of each row the queue view made (``complaints.views.queue``)."""
-    escalated = f' <span class="badge badge-urgent">{_esc(_("escalated"))}</span>'
-    duplicate = f' <span class="badge">{_esc(_("duplicate"))}</span>'
-    moved_on = f' <span class="muted">({_esc(_("moved on"))})</span>'
+    # Translated before formatting: makemessages does not read a call inside an f-string.
+    words = {"escalated": _("escalated"), "duplicate": _("duplicate"), "moved on": _("moved on")}
+    escalated = f' <span class="badge badge-urgent">{_esc(words["escalated"])}</span>'
+    duplicate = f' <span class="badge">{_esc(words["duplicate"])}</span>'
+    moved_on = f' <span class="muted">({_esc(words["moved on"])})</span>'
     out = []
     for row in rows:
         left = _esc(row["time_left"])

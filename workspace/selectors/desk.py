@@ -22,6 +22,7 @@ from django.utils.text import Truncator
 
 from kernel.compiled import by_id, compiled, together
 from organisation.models import Department, Post, Section
+from organisation.selectors import my_holdings
 from workspace import access, time_limits
 from workspace.models import (
     Approval,
@@ -540,7 +541,10 @@ def desk_stays(file: File, movements: list[Movement]) -> list[Stay]:
 def receipts_for(*, user, limit: int = 100):
     """Receipts diarised in the user's sections or marked to their posts, newest first."""
     posts = access.my_post_ids(user)
-    sections = Post.objects.filter(pk__in=posts).values("section_id")
+    # The sections as values from the request's holdings, not a subquery: PostgreSQL cannot
+    # read "marked to my posts OR in a section of my posts (a subquery)" through the two
+    # indexes, and scanned every receipt (30 ms at 100k files; 8 ms as values).
+    sections = sorted({h.post.section_id for h in my_holdings(user)})
     return list(
         access.visible_receipts(user)
         .filter(Q(holding_post__in=posts) | Q(section__in=sections))
@@ -568,8 +572,7 @@ def dispatch_register(*, user, limit: int = 200):
     """The dispatch registers of the sections of the user's posts: the letters issued on files
     the user may see (a secret file's letter is not shown to a colleague who cannot open the
     file: ``access.visible_files``)."""
-    posts = access.my_post_ids(user)
-    sections = Post.objects.filter(pk__in=posts).values("section_id")
+    sections = sorted({h.post.section_id for h in my_holdings(user)})  # as receipts_for
     return list(
         DispatchEntry.objects.filter(
             section__in=sections, draft__file__in=access.visible_files(user)

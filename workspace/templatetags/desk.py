@@ -473,15 +473,18 @@ def mark_to(context):
             context["mark_departments"], department.pk, home_id, this_desk
         )
         posts = post_options(context["marking_groups"])
+    # Translated before formatting: makemessages does not read a call inside an f-string.
+    mark_in, show_posts = _("Mark to a post in"), _("Show its posts")
+    choose = _("Choose a post…")
     return mark_safe(  # noqa: S308 (every value is escaped)
         '\n<div id="mark" class="mark-to">\n'
         '  <form method="get" action="#mark" class="mark-dept">\n'
-        f'    <label for="mark-dept">{_esc(_("Mark to a post in"))}</label>\n'
+        f'    <label for="mark-dept">{_esc(mark_in)}</label>\n'
         '    <div class="inline-field">\n'
         '      <select id="mark-dept" name="mark_dept">'
         f"{departments}"
         "</select>\n"
-        f'      <button class="btn btn-secondary" type="submit">{_esc(_("Show its posts"))}'
+        f'      <button class="btn btn-secondary" type="submit">{_esc(show_posts)}'
         "</button>\n"
         "    </div>\n"
         "  </form>\n"
@@ -489,7 +492,7 @@ def mark_to(context):
         f"    {_CSRF.render(context)}\n"
         f'    <label for="id_to_post">{post_in}</label>\n'
         '    <select name="to_post" id="id_to_post" required>\n'
-        f'      <option value="">{_esc(_("Choose a post…"))}</option>\n'
+        f'      <option value="">{_esc(choose)}</option>\n'
         f"      {posts}\n"
         "    </select>\n"
         f"    {due}\n"
