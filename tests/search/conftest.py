@@ -7,15 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from organisation.models import Post
 from search import backends
-from tests.factories import (
-    DepartmentFactory,
-    HoldingFactory,
-    PostFactory,
-    SectionFactory,
-    UserFactory,
-)
 from workspace.models import Grading, Priority, SubjectHead
 from workspace.services import files, movement, notes, receipts
 
@@ -23,27 +15,13 @@ URDU_NOTE = "تعلیم کے شعبے میں اساتذہ کی بھرتی کا �
 
 
 @pytest.fixture
-def desk(org):
-    """``org`` (Finance: Secretary ← DS ← SO ← Assistant) plus a subject head, and the
-    Higher Education Department with one Section Officer."""
-    org.secretary.may_approve = True
-    org.secretary.save(update_fields=["may_approve"])
-    org.head = SubjectHead.objects.create(
-        department=org.dept, code="12", name_en="Budget estimates"
+def desk(desk):
+    """The suite's desk (tests/conftest.py), with the subject head of the Higher Education
+    Department that the corpus below files under."""
+    desk.other_head = SubjectHead.objects.create(
+        department=desk.other_dept, code="7", name_en="Grants"
     )
-    org.other_dept = DepartmentFactory(code="HED", name_en="Higher Education Department")
-    other_section = SectionFactory(department=org.other_dept, code="SO(Univ)")
-    org.other_so = PostFactory(
-        section=other_section,
-        level=Post.Level.SECTION_OFFICER,
-        designation_en="Section Officer (Universities)",
-    )
-    org.other_user = UserFactory(username="hed-so")
-    HoldingFactory(post=org.other_so, user=org.other_user)
-    org.other_head = SubjectHead.objects.create(
-        department=org.other_dept, code="7", name_en="Grants"
-    )
-    return org
+    return desk
 
 
 BACKENDS = ["database", "elasticsearch"]
