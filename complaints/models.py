@@ -89,7 +89,23 @@ class Level(models.IntegerChoices):
     PROVINCE = 3, _("Chief Secretary's Performance Management Cell")
 
 
-class Complaint(models.Model):
+class TrackedComplaint:
+    """What a complaint's number and status say, for the model and for the rows the queue
+    reads without it (``complaints.selectors.QueueRow``)."""
+
+    tracking_ref: str
+    status: str
+
+    @property
+    def display_ref(self) -> str:
+        return display(self.tracking_ref)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Complaint(TrackedComplaint, models.Model):
     tracking_ref = models.CharField(_("tracking number"), max_length=10, unique=True)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("category")
@@ -243,14 +259,6 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return self.display_ref
-
-    @property
-    def display_ref(self) -> str:
-        return display(self.tracking_ref)
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
 
 
 class Evidence(models.Model):

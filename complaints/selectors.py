@@ -9,11 +9,9 @@ from django.db import connection
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import get_language
 
 from complaints import access
 from complaints.models import (
-    OPEN_STATUSES,
     Category,
     Complaint,
     Event,
@@ -21,10 +19,10 @@ from complaints.models import (
     Level,
     OfficeFigure,
     Status,
+    TrackedComplaint,
     pick,
 )
 from organisation.models import District, Post, Section, TerritorialRole
-from workspace.tracking import display
 
 
 def queue(user, *, mine_only: bool = False):
@@ -44,7 +42,7 @@ PAGE = 50
 
 
 @dataclass(frozen=True)
-class QueueRow:
+class QueueRow(TrackedComplaint):
     """One line of the queue: what the screen shows of a complaint, its names already in the
     request's language (the category's, the district's and the office's)."""
 
@@ -60,14 +58,6 @@ class QueueRow:
     district: str
     office: str
 
-    @property
-    def display_ref(self) -> str:
-        return display(self.tracking_ref)
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
 
 @dataclass(frozen=True)
 class QueuePage:
@@ -77,11 +67,11 @@ class QueuePage:
     posts: list  # the posts the user holds (read once for the page)
 
 
+_C = Complaint._meta.db_table
+
+
 def _column(name: str) -> str:
     return f'"{_C}".' + connection.ops.quote_name(Complaint._meta.get_field(name).column)
-
-
-_C = Complaint._meta.db_table
 
 
 def _queue_parts(posts, mine_only: bool) -> list[tuple[str, list]]:
@@ -153,10 +143,6 @@ def _moment(value):
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
 
 
-def _bilingual(en: str, ur: str, urdu: bool) -> str:
-    return ur if urdu and ur else en  # as organisation.models.BilingualName.name
-
-
 def queue_page(user, *, mine_only: bool = False, after: str | None = None) -> QueuePage:
     """One page of the queue, after ``after`` (the ``next_cursor`` of the page before), in one
     statement: each way the user sees complaints read in the queue's order through its own
@@ -218,7 +204,6 @@ def queue_page(user, *, mine_only: bool = False, after: str | None = None) -> Qu
     with connection.cursor() as db:
         db.execute(statement, [*params, PAGE + 1])
         found = db.fetchall()
-    urdu = (get_language() or "en").startswith("ur")
     rows = [
         QueueRow(
             pk=r[0],
@@ -229,9 +214,9 @@ def queue_page(user, *, mine_only: bool = False, after: str | None = None) -> Qu
             due_at=_moment(r[5]),
             registered_at=_moment(r[6]),
             duplicate=bool(r[7]),
-            category=_bilingual(r[8], r[9], urdu),
-            district=_bilingual(r[10], r[11], urdu),
-            office=_bilingual(r[12], r[13], urdu),
+            category=pick(r[8], r[9]),
+            district=pick(r[10], r[11]),
+            office=pick(r[12], r[13]),
         )  # fmt: skip
         for r in found
     ]
