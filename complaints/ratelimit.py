@@ -5,15 +5,13 @@ cache). Fails closed when the cache is down, like the tracking lookup."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import logging
 import time
 
 from django.conf import settings
 from django.core.cache import caches
 
-from kernel.cache import add_count, available, count_and_peek
+from kernel.cache import add_count, available, count_and_peek, window_key
 
 logger = logging.getLogger("daftar.complaints")
 
@@ -31,9 +29,7 @@ class Unavailable(Exception):
 
 
 def _key(kind: str, value: str, window: int, now: float) -> tuple[str, int]:
-    digest = hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
-    bucket = int(now // window)
-    return f"complaints:rl:{kind}:{digest[:32]}:{bucket}", int((bucket + 1) * window - now) + 1
+    return window_key(f"complaints:rl:{kind}", value, window, now)
 
 
 @contextlib.contextmanager

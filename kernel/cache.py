@@ -24,10 +24,13 @@ not from Redis. The cache entry expires with the session's age; see the README's
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import pickle
 import time
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -141,6 +144,16 @@ def available(cache) -> bool:
 # ---- counters for rate limits (the tracking lookup's, the complaints' filing) ---------------
 # Fixed-window counts, readable with cache.get(). On Redis, INCRBY and EXPIRE NX in one
 # round trip instead of Django's add, exists and incr (three).
+
+
+def window_key(namespace: str, value: str, window: int, now: float) -> tuple[str, int]:
+    """The counter key of ``value`` for the fixed window of ``window`` seconds that ``now``
+    falls in, and the seconds until the next window begins. The value is an HMAC under the
+    secret key, so the cache holds no address, reference or mobile number."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+    bucket = int(now // window)
+    return f"{namespace}:{digest[:32]}:{bucket}", int((bucket + 1) * window - now) + 1
+
 
 _redis_clients: dict[int, object] = {}
 

@@ -17,8 +17,6 @@ go unchecked) with "try again shortly", and a warning without personal data is l
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import time
 from dataclasses import dataclass
@@ -26,7 +24,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 
-from kernel.cache import add_count, available, count_and_peek
+from kernel.cache import add_count, available, count_and_peek, window_key
 from kernel.client_ip import client_ip
 
 logger = logging.getLogger("daftar.portal")
@@ -66,10 +64,7 @@ def client_of(request) -> str:
 
 
 def _key(kind: str, value: str, limit: Limit, now: float) -> tuple[str, int]:
-    digest = hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
-    bucket = int(now // limit.window)
-    retry_after = int((bucket + 1) * limit.window - now) + 1
-    return f"portal:track:{kind}:{digest[:32]}:{bucket}", retry_after
+    return window_key(f"portal:track:{kind}", value, limit.window, now)
 
 
 def _cache():
