@@ -7,17 +7,16 @@ here under the README's rule for HTML outside templates (at least 1 ms a page, s
 written); ``tests/complaints/test_queue_rows.py`` compares it with the loop it replaced, in
 both languages, escaping included."""
 
-import html
-
 from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from kernel.html import escaped
+
 register = template.Library()
 
 
-def _esc(value) -> str:
-    return html.escape(str(value), quote=True)
+_esc = escaped
 
 
 @register.simple_tag

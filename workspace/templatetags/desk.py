@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from kernel.html import escaped
 from workspace import tracking
 from workspace.selectors.desk import LIVE_DEPARTMENTS_SECONDS
 
@@ -201,9 +202,7 @@ def note_text(text, flag_urls):
 # both languages.
 
 
-def _esc(value) -> str:
-    """What ``{{ value }}`` writes: a safe string as it is, anything else escaped."""
-    return value if hasattr(value, "__html__") else html.escape(str(value))
+_esc = escaped
 
 
 @register.simple_tag
