@@ -24,6 +24,17 @@ def diarise(o, **kwargs):
     return receipts.receipt_diarise(actor=o.asst_user, post=o.asst, **kwargs)
 
 
+def file_page_as(client, user, file, language: str):
+    """The file page as ``user`` reads it in ``language`` (call inside
+    ``translation.override(language)``, so what the test renders beside it is in the same
+    language)."""
+    client.cookies.load({"django_language": language})
+    client.force_login(user)
+    response = client.get(f"/desk/files/{file.pk}/")
+    assert response.status_code == 200
+    return response
+
+
 def api_client(user) -> APIClient:
     """An API client signed in with ``user``'s token, so each request loads the user afresh
     (as a real one does)."""

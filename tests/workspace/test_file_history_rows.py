@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from tests.workspace.helpers import open_file
+from tests.workspace.helpers import file_page_as, open_file
 from workspace.models import Movement
 from workspace.services import movement
 
@@ -42,10 +42,7 @@ def test_history_and_stays_are_what_the_template_loops_wrote(client, desk):
     )
     for language in ("en", "ur"):
         with translation.override(language):
-            client.cookies.load({"django_language": language})
-            client.force_login(desk.asst_user)
-            response = client.get(f"/desk/files/{file.pk}/")
-            assert response.status_code == 200
+            response = file_page_as(client, desk.asst_user, file, language)
             context = {
                 k: response.context[k] for k in ("movements", "stays", "kind_labels", "file")
             }

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from organisation.models import Post
 from tests.factories import PostFactory, SectionFactory
-from tests.workspace.helpers import diarise, open_file, round_of_everything
+from tests.workspace.helpers import diarise, file_page_as, open_file, round_of_everything
 from workspace.models import Enclosure
 from workspace.services import approvals, movement, notes
 from workspace.templatetags import desk as desk_tags
@@ -85,10 +85,7 @@ def test_paragraphs_and_options_are_what_the_template_wrote(client, desk):
     file = _a_file_with_everything(desk)
     for language in ("en", "ur"):
         with translation.override(language):
-            client.cookies.load({"django_language": language})
-            client.force_login(desk.asst_user)
-            response = client.get(f"/desk/files/{file.pk}/")
-            assert response.status_code == 200
+            response = file_page_as(client, desk.asst_user, file, language)
             keys = ("paragraphs", "flag_urls", "decision_labels", "pending_receipts", "park_form")
             context = {k: response.context[k] for k in keys}
             paragraphs = context["paragraphs"]
