@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from complaints import access, figures, selectors, services, stats
 from complaints.forms import (
+    FILING_CHOICES_SECONDS,
     AnswerForm,
     ComplaintForm,
     FeedbackForm,
@@ -99,7 +100,8 @@ def new(request):
             )
     elif request.method == "POST":
         status = 400
-    return render(request, "complaints/new.html", {"form": form, "refused": refused}, status=status)
+    context = {"form": form, "refused": refused, "choices_seconds": FILING_CHOICES_SECONDS}
+    return render(request, "complaints/new.html", context, status=status)
 
 
 @never_cache
