@@ -9,9 +9,8 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import caches
 
-from kernel.cache import add_count, available, count_and_peek, window_key
+from kernel.cache import CountsUnavailable, add_count, count_and_peek, counting, window_key
 
 logger = logging.getLogger("daftar.complaints")
 
@@ -24,39 +23,19 @@ def mobile_limit() -> tuple[int, int]:
     return tuple(getattr(settings, "DAFTAR_COMPLAINT_MOBILE_LIMIT", (5, 86400)))
 
 
-class Unavailable(Exception):
-    pass
-
-
 def _key(kind: str, value: str, window: int, now: float) -> tuple[str, int]:
     return window_key(f"complaints:rl:{kind}", value, window, now)
 
 
-@contextlib.contextmanager
-def _counting():
-    """Failures of the cache as ``Unavailable`` (the filing is refused: fails closed)."""
-    cache = caches["default"]
-    if not available(cache):
-        raise Unavailable
-    try:
-        yield
-    except Exception as exc:
-        logger.warning("complaint rate limiter unavailable (%s)", type(exc).__name__)
-        mark_down = getattr(cache, "_failed", None)
-        if mark_down is not None:
-            mark_down(exc)
-        raise Unavailable from exc
-
-
 def check(*, client: str, mobile: str) -> int:
     """Count one filing attempt by ``client``; 0 when it may go ahead, else the seconds to
-    wait. Raises ``Unavailable`` when the counts cannot be kept."""
+    wait. Raises ``kernel.cache.CountsUnavailable`` when the counts cannot be kept."""
     now = time.time()
     c_count, c_window = client_limit()
     m_count, m_window = mobile_limit()
     c_key, c_retry = _key("client", client, c_window, now)
     m_key, m_retry = _key("mobile", mobile, m_window, now)
-    with _counting():  # one round trip on Redis
+    with counting(logger, "complaint filing refused"):  # one round trip on Redis
         attempts, filed_from_mobile = count_and_peek(c_key, c_window + 1, m_key)
     if attempts > c_count:
         return c_retry
@@ -69,5 +48,5 @@ def filed(*, mobile: str) -> None:
     """Count a complaint filed from ``mobile``."""
     _, m_window = mobile_limit()
     m_key, _ = _key("mobile", mobile, m_window, time.time())
-    with contextlib.suppress(Unavailable), _counting():
+    with contextlib.suppress(CountsUnavailable), counting(logger, "filed complaint not counted"):
         add_count(m_key, m_window + 1)

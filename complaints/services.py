@@ -42,6 +42,7 @@ from complaints.models import (
 )
 from documents import storage
 from kernel import audit
+from kernel.cache import CountsUnavailable
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
 from kernel.locks import cap_lock_wait
 from kernel.tasks import enqueue_on_commit
@@ -126,7 +127,7 @@ def file_complaint(
         raise PermissionDenied
     try:
         retry = ratelimit.check(client=client, mobile=mobile or "")
-    except ratelimit.Unavailable:
+    except CountsUnavailable:
         raise unavailable() from None
     if retry:
         raise too_many(retry)

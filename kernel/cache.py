@@ -24,6 +24,7 @@ not from Redis. The cache entry expires with the session's age; see the README's
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -144,6 +145,28 @@ def available(cache) -> bool:
 # ---- counters for rate limits (the tracking lookup's, the complaints' filing) ---------------
 # Fixed-window counts, readable with cache.get(). On Redis, INCRBY and EXPIRE NX in one
 # round trip instead of Django's add, exists and incr (three).
+
+
+class CountsUnavailable(Exception):
+    """The cache cannot keep a rate limit's counts (Redis is down): the limit refuses."""
+
+
+@contextlib.contextmanager
+def counting(log: logging.Logger, what: str):
+    """Around a rate limit's reads and writes of its counts: a cache already found down, or
+    any failure inside, comes out as ``CountsUnavailable``, logged on ``log`` as "``what``:
+    cache unavailable" with the error's type only (nothing personal), and the degrading cache is
+    told, so requests stop waiting on Redis for a while. Both limits fail closed on it."""
+    cache = caches["default"]
+    if not available(cache):
+        raise CountsUnavailable
+    try:
+        yield
+    except Exception as exc:
+        log.warning("%s: cache unavailable (%s)", what, type(exc).__name__)
+        if isinstance(cache, DegradingRedisCache):
+            cache._failed(exc)
+        raise CountsUnavailable from exc
 
 
 def window_key(namespace: str, value: str, window: int, now: float) -> tuple[str, int]:

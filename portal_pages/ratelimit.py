@@ -17,6 +17,7 @@ go unchecked) with "try again shortly", and a warning without personal data is l
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 
-from kernel.cache import add_count, available, count_and_peek, window_key
+from kernel.cache import CountsUnavailable, add_count, count_and_peek, counting, window_key
 from kernel.client_ip import client_ip
 
 logger = logging.getLogger("daftar.portal")
@@ -80,15 +81,10 @@ def check(*, client: str, reference: str) -> Verdict:
     c_limit, r_limit = client_limit(), reference_limit()
     c_key, c_retry = _key("client", client, c_limit, now)
     r_key, r_retry = _key("ref", reference, r_limit, now)
-    if not available(_cache()):
-        return Verdict(False, UNAVAILABLE_RETRY, unavailable=True)
     try:
-        count, failures = count_and_peek(c_key, c_limit.window + 1, r_key)
-    except Exception as exc:  # the cache is down: refuse, and say so without personal data
-        logger.warning("tracking rate limiter unavailable (%s); lookup refused", type(exc).__name__)
-        mark_down = getattr(_cache(), "_failed", None)
-        if mark_down is not None:
-            mark_down(exc)
+        with counting(logger, "tracking lookup refused"):
+            count, failures = count_and_peek(c_key, c_limit.window + 1, r_key)
+    except CountsUnavailable:
         return Verdict(False, UNAVAILABLE_RETRY, unavailable=True)
     if count > c_limit.count:
         return Verdict(False, c_retry)
@@ -101,7 +97,8 @@ def record_failure(*, reference: str) -> None:
     """Count a failed lookup (unknown reference or wrong second factor alike)."""
     r_limit = reference_limit()
     r_key, _ = _key("ref", reference, r_limit, time.time())
-    try:
+    with (
+        contextlib.suppress(CountsUnavailable),
+        counting(logger, "failed tracking lookup not counted"),
+    ):
         add_count(r_key, r_limit.window + 1)
-    except Exception as exc:
-        logger.warning("tracking rate limiter unavailable (%s)", type(exc).__name__)
