@@ -7,7 +7,8 @@ published_figures``):
   ``entity_series``, ``department_series``, ``province_series``, ``kpi_by_department``,
   ``kpi_ranking``, ``not_reported``, and ``published_stamp`` with the cache keyed on it.
 - ``filing``: **staff** reads of who filed (on time, late, overdue) and who owes, i.e. the
-  CGU's compliance and escalations: ``compliance``, ``compliance_counts``, ``escalations``,
+  CGU's compliance and escalations: ``compliance``, ``compliance_counts``,
+  ``compliance_table`` (the compliance screen's, from plain values), ``escalations``,
   ``escalations_by_entity``.
 - ``returns``: **staff** reads of returns, every version: ``returns_list``, ``returns_page``,
   ``awaiting_review``, ``return_detail``, ``versions_of``.

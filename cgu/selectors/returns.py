@@ -126,8 +126,11 @@ def _newest_returns():
 
 @compiled
 def _value_counts(*, return_ids: list[int]):
+    # No ordering: KpiValue's Meta.ordering (return, KPI position) joined the return and KPI
+    # tables into the count, every return read to hash-join the page's ~550 values.
     return (
         KpiValue.objects.filter(kpi_return_id__any_of=return_ids)
+        .order_by()
         .values("kpi_return_id")
         .annotate(n=Count("id"))
         .values_list("kpi_return_id", "n")

@@ -32,10 +32,10 @@ def compliance(request, code=None):
     period = chosen_period(request, code)
     if period is None:
         raise Http404
-    report = filing.compliance(period)
+    report = filing.compliance_table(period)  # plain values: no instance per PSE
     state = request.GET.get("state") or None
     rows = report.with_state(state) if state in dict(STATES) else report.rows
-    rows = sorted(rows, key=lambda r: (-r.days_late if not r.filed else 0, r.entity.code))
+    rows = sorted(rows, key=lambda r: (-r.days_late if not r.filed else 0, r.entity_code))
     return render(
         request,
         "cgu/compliance.html",

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils.formats import date_format, localize
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cgu.models import KpiReturn
 from cgu.selectors.filing import FilingState
@@ -97,7 +97,9 @@ class _Filing:
 
 
 def compliance_rows(rows) -> list[str]:
-    """One ``<tr>`` per ``EntityCompliance`` row (see ``templates/cgu/compliance.html``)."""
+    """One ``<tr>`` per ``cgu.selectors.filing.FilingRow`` (see
+    ``templates/cgu/compliance.html``); each PSE's name in the active language as
+    ``BilingualName.name`` gives it, the language read once a page."""
     entity_url = url_prefix("cgu:entity")
     return_url = url_prefix("cgu:return", 2147483647)
     statuses = status_labels()
@@ -107,24 +109,26 @@ def compliance_rows(rows) -> list[str]:
         value: f'<span class="badge badge-channel-{value}">{_e(label)}</span>'
         for value, label in KpiReturn.Channel.choices
     }
+    urdu = (get_language() or "en").startswith("ur")
     out = []
     for row in rows:
-        entity, latest = row.entity, row.latest
-        channel = channels.get(latest.channel, "") if latest is not None else "—"
-        if latest is None:
-            latest_html = "—"
+        if row.latest_id is None:
+            latest_html = channel = "—"
         else:
+            channel = channels.get(row.latest_channel, "")
             latest_html = (
-                f'<a href="{return_url[0]}{latest.pk}{return_url[1]}">v{latest.version}</a> '
-                f"{statuses.get(latest.status) or _e(latest.status)}"
+                f'<a href="{return_url[0]}{row.latest_id}{return_url[1]}">'
+                f"v{row.latest_version}</a> "
+                f"{statuses.get(row.latest_status) or _e(row.latest_status)}"
             )
-        code = _e(entity.code)
-        href = f"{entity_url[0]}{_e(quote(entity.code, safe=_URL_SAFE))}{entity_url[1]}"
+        code = row.entity_code
+        name = row.name_ur if urdu and row.name_ur else row.name_en
+        href = f"{entity_url[0]}{_e(quote(code, safe=_URL_SAFE))}{entity_url[1]}"
         out.append(
             mark_safe(  # noqa: S308 — every value above is escaped by _e
-                f'<tr><th scope="row"><a href="{href}">{_e(entity.name)}</a> '
-                f'<span class="muted mono">{code}</span></th>'
-                f"<td>{_e(entity.department.code)}</td><td>{filing.badge(row)}</td>"
+                f'<tr><th scope="row"><a href="{href}">{_e(name)}</a> '
+                f'<span class="muted mono">{_e(code)}</span></th>'
+                f"<td>{_e(row.department_code)}</td><td>{filing.badge(row)}</td>"
                 f"<td>{date(row.first_received_on)}</td><td>{latest_html}</td>"
                 f"<td>{channel}</td>"
                 f'<td class="num">{int(row.reminders)}</td></tr>'

@@ -44,6 +44,8 @@ def _reads(cgu):
         (filing._active_entities_in_order, {}),
         (filing._period_returns, {"period_id": cgu.q3.pk}),
         (filing._reminder_counts, {"period_id": cgu.q3.pk}),
+        (filing._filing_rows_of, {"period_id": cgu.q3.pk}),
+        (filing._active_entity_names, {}),
         (registry.departments_with_entities, {}),
     ]
 

@@ -9,7 +9,13 @@ from django.core import mail
 from cgu.models import Reminder
 from cgu.selectors import filing
 from cgu.selectors.filing import FilingState
-from cgu.services import reminders_send, return_accept, return_send_back, return_submit
+from cgu.services import (
+    reminders_send,
+    return_accept,
+    return_resubmit,
+    return_send_back,
+    return_submit,
+)
 from kernel.errors import ActionRefused, PermissionDenied
 from kernel.models import AuditEvent
 from tests.cgu.conftest import hosp_rows, uni_rows
@@ -198,3 +204,145 @@ def test_counts_only_query_count_does_not_grow(cgu, period, django_assert_max_nu
         EntityFactory(code=f"Y{i}", department=cgu.hd)
     with django_assert_max_num_queries(3):
         assert filing.compliance_counts(period, on=ON).totals.expected == 27
+
+
+# ----------------------------------------------------------- the compliance screen's table
+
+
+def _mixed(cgu, period):
+    """The fixture's period plus what the screen's columns tell apart: a resubmitted
+    version, a return the entity filed itself, reminders, a name to escape and an entity
+    without an Urdu name."""
+    from cgu.models import KpiReturn
+
+    awkum = KpiReturn.objects.get(entity=cgu.uni2, period=period)
+    return_resubmit(
+        actor=cgu.asst_user, kpi_return=awkum, rows=uni_rows(), received_on=dt.date(2025, 11, 9)
+    )
+    icp = EntityFactory(code="ICP")
+    icp.name_en, icp.name_ur = 'I & <C> "P"', ""
+    icp.save(update_fields=["name_en", "name_ur"])
+    own = return_submit(
+        actor=cgu.asst_user,
+        entity=EntityFactory(code="A&B/1", department=cgu.hd),
+        period=period,
+        rows=uni_rows(),
+        received_on=dt.date(2025, 11, 20),
+    )
+    KpiReturn.objects.filter(pk=own.pk).update(channel=KpiReturn.Channel.ENTITY)
+    reminders_send(actor=cgu.so_user, period=period, on=ON)
+
+
+def _as_row(row):
+    latest = row.latest
+    return (
+        row.entity.code,
+        row.entity.name_en,
+        row.entity.name_ur,
+        row.entity.department.code,
+        row.state,
+        row.days_late,
+        row.first_received_on,
+        latest.pk if latest else None,
+        latest.version if latest else None,
+        latest.status if latest else None,
+        latest.channel if latest else None,
+        row.reminders,
+    )
+
+
+@pytest.mark.parametrize("on", [ON, dt.date(2025, 10, 31), dt.date(2025, 10, 1)])
+def test_table_agrees_with_the_full_report_row_by_row(
+    cgu, period, on, django_assert_max_num_queries
+):
+    _mixed(cgu, period)
+    full = filing.compliance(period, on=on)
+    with django_assert_max_num_queries(4):
+        table = filing.compliance_table(period, on=on)
+    assert [
+        (
+            r.entity_code,
+            r.name_en,
+            r.name_ur,
+            r.department_code,
+            r.state,
+            r.days_late,
+            r.first_received_on,
+            r.latest_id,
+            r.latest_version,
+            r.latest_status,
+            r.latest_channel,
+            r.reminders,
+        )
+        for r in table.rows
+    ] == [_as_row(r) for r in full.rows]
+    assert table.totals == full.totals and table.departments == full.departments
+    assert [r.entity_code for r in table.owing] == [r.entity.code for r in full.owing]
+    assert (table.self_filed, table.keyed_in) == (full.self_filed, full.keyed_in) != (0, 0)
+    for state in (FilingState.ON_TIME, FilingState.LATE, FilingState.OVERDUE):
+        assert [r.entity_code for r in table.with_state(state)] == [
+            r.entity.code for r in full.with_state(state)
+        ]
+    assert any(r.reminders for r in table.rows) and any(r.latest_version == 2 for r in table.rows)
+
+
+def _rows_as_main_wrote_them(rows) -> list[str]:
+    """``cgu.views.rows.compliance_rows`` as it was over ``EntityCompliance`` rows (main
+    before issue 20): the reference the plain-values rows must equal byte for byte."""
+    from urllib.parse import quote
+
+    from cgu.models import KpiReturn
+    from cgu.views.rows import _URL_SAFE, _dates, _e, _Filing, status_labels, url_prefix
+
+    entity_url = url_prefix("cgu:entity")
+    return_url = url_prefix("cgu:return", 2147483647)
+    statuses = status_labels()
+    filing_badge = _Filing()
+    date = _dates()
+    channels = {
+        value: f'<span class="badge badge-channel-{value}">{_e(label)}</span>'
+        for value, label in KpiReturn.Channel.choices
+    }
+    out = []
+    for row in rows:
+        entity, latest = row.entity, row.latest
+        channel = channels.get(latest.channel, "") if latest is not None else "—"
+        if latest is None:
+            latest_html = "—"
+        else:
+            latest_html = (
+                f'<a href="{return_url[0]}{latest.pk}{return_url[1]}">v{latest.version}</a> '
+                f"{statuses.get(latest.status) or _e(latest.status)}"
+            )
+        code = _e(entity.code)
+        href = f"{entity_url[0]}{_e(quote(entity.code, safe=_URL_SAFE))}{entity_url[1]}"
+        out.append(
+            f'<tr><th scope="row"><a href="{href}">{_e(entity.name)}</a> '
+            f'<span class="muted mono">{code}</span></th>'
+            f"<td>{_e(entity.department.code)}</td><td>{filing_badge.badge(row)}</td>"
+            f"<td>{date(row.first_received_on)}</td><td>{latest_html}</td>"
+            f"<td>{channel}</td>"
+            f'<td class="num">{int(row.reminders)}</td></tr>'
+        )
+    return out
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_screen_rows_are_byte_for_byte_mains(cgu, period, language):
+    from django.utils import translation
+
+    from cgu.views.rows import compliance_rows
+
+    _mixed(cgu, period)
+    for on in (ON, dt.date(2025, 10, 1)):
+        full = filing.compliance(period, on=on)
+        table = filing.compliance_table(period, on=on)
+        with translation.override(language):
+            ours = compliance_rows(table.rows)
+            expected = _rows_as_main_wrote_them(full.rows)
+        assert ours == expected
+        assert len(ours) == full.totals.expected
+    page = "".join(ours)
+    assert "A&amp;B/1" in page and "badge-channel-entity" in page
+    if language == "ur":
+        assert "ادارہ" in page and "I &amp; &lt;C&gt; &quot;P&quot;" in page  # no Urdu name
