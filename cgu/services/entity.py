@@ -40,6 +40,7 @@ from cgu.services.returns import (
 from cgu.tasks import keep_return_paper
 from kernel import audit
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
+from kernel.tasks import enqueue_on_commit
 
 INVITE_PREFIX = "inv_"
 
@@ -433,7 +434,7 @@ def draft_submit(*, actor, draft: EntityDraft) -> KpiReturn:
 def _submit(*, actor, draft, parsed, values, paper, version=None) -> KpiReturn:
     """``draft_submit``'s transaction: under the entity's lock, the draft still certified,
     no version waiting, the return's row, values, flow and audit; for typed figures
-    (``paper`` None) the background task that keeps their PDF is enqueued on commit."""
+    (``paper`` None) the background task that keeps their PDF is queued with it."""
     with transaction.atomic():
         entity = _lock_entity(draft.entity)
         draft = _lock_draft(draft)
@@ -476,5 +477,7 @@ def _submit(*, actor, draft, parsed, values, paper, version=None) -> KpiReturn:
             after={**_snapshot(kpi_return, values), "channel": "entity", "draft": draft.pk},
         )
         if paper is None:
-            transaction.on_commit(partial(keep_return_paper.enqueue, kpi_return.pk))
+            # With the database queue the job is written in this transaction (one commit,
+            # and a job exists exactly when its return does); otherwise after the commit.
+            enqueue_on_commit(keep_return_paper, kpi_return.pk)
     return kpi_return

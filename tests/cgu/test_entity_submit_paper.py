@@ -8,8 +8,10 @@ import io
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from cgu import originals, tasks
@@ -188,3 +190,27 @@ def test_submission_queries_do_not_grow_with_the_returns(
         counts.append(len(captured))
         assert r.version == n + 2
     assert len(set(counts)) == 1, counts
+
+
+def test_with_the_database_queue_the_paper_job_is_written_with_the_return(cgu, settings):
+    """The job rides the submission's own transaction (kernel.tasks.enqueue_on_commit): one
+    commit, and rolled back with it nothing is queued; committed, one job for that return."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    prep = _join(cgu, "focal@uop.edu.pk", EntityUser.Role.PREPARER)
+    head = _join(cgu, "vc@uop.edu.pk", EntityUser.Role.HEAD)
+    draft = draft_certify(
+        actor=head.user,
+        draft=draft_save(actor=prep.user, entity=cgu.uni, period=cgu.q3, rows=uni_rows()),
+    )
+
+    class Undone(Exception):
+        pass
+
+    with pytest.raises(Undone), transaction.atomic():
+        draft_submit(actor=prep.user, draft=draft)
+        assert DBTaskResult.objects.filter(task_path__endswith="keep_return_paper").count() == 1
+        raise Undone
+    assert not KpiReturn.objects.exists() and not DBTaskResult.objects.exists()
+    r = draft_submit(actor=prep.user, draft=draft)
+    jobs = DBTaskResult.objects.filter(task_path__endswith="keep_return_paper")
+    assert [job.args_kwargs["args"] for job in jobs] == [[r.pk]]
