@@ -388,3 +388,20 @@ def test_the_mark_to_posts_compiled_give_what_the_plain_queryset_gives(desk):
         ]
         assert desk.ds.pk not in [pk for pk, *_ in rows]
         assert bool(rows) == (department != desk.dead_dept)
+
+
+@pytest.mark.postgres
+def test_the_receipts_list_compiled_gives_what_the_plain_queryset_gives(desk):
+    """``selectors.desk.receipt_rows`` (compiled) against ``receipts_for`` (the plain rule):
+    the same receipts in the same order for officers who see different ones."""
+    secret = diarise(desk, subject="Secret", grading=Grading.SECRET, mark_to=desk.so)
+    file = open_file(desk, subject="On a file", receipt=diarise(desk, subject="Put on file"))
+    movement.file_mark(actor=desk.asst_user, file=file, to_post=desk.other_so)
+    diarise(desk, subject="Plain")
+    seen = {}
+    for user in (desk.asst_user, desk.so_user, desk.other_user, desk.ds_user):
+        rows = sel.receipt_rows(user=user)
+        assert [r.pk for r in rows] == [r.pk for r in sel.receipts_for(user=user)]
+        seen[user.pk] = {r.pk for r in rows}
+    assert secret.pk in seen[desk.so_user.pk] and secret.pk not in seen[desk.asst_user.pk]
+    assert sel._receipt_list_values._compiled

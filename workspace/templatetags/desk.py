@@ -261,6 +261,42 @@ def inbox_receipt_rows(receipts, receipt_url, now, priority_labels):
     )
 
 
+# The receipts list's rows (``workspace/receipts.html``): 100 a page, each a dozen template
+# nodes with two ``{% url %}``, a date and a status translated on every row. Written here
+# for the same reason and under the same rule as the inbox's rows above, from values
+# (``selectors.desk.receipt_rows``), the URLs reversed once and the labels translated once
+# a page. Session 14, interleaved request by request at 100k files: see docs/benchmarks.md
+# ("The receipts list and its API"). tests/workspace/test_receipt_list_rows.py compares
+# them with the template loop they replace, in both languages.
+
+
+@register.simple_tag
+def receipt_list_rows(receipts, receipt_url, file_url, status_labels):
+    """The ``<tr>`` of each ``selectors.desk.ReceiptRow`` on the receipts list."""
+    urdu = (get_language() or "en").startswith("ur")
+    receipt_url, file_url = _esc(receipt_url), _esc(file_url)
+    rows = []
+    for r in receipts:
+        status = _esc(status_labels.get(r.status, r.status))
+        if r.file_id is not None:
+            status += (
+                f' — <a class="file-number" href="{file_url}{int(r.file_id)}/">'
+                f"{_esc(r.file_number)}</a>"
+            )
+        rows.append(
+            "\n      <tr>\n"
+            f'        <td><a class="file-number" href="{receipt_url}{int(r.pk)}/">'
+            f"{_esc(r.diary_label)}</a></td>\n"
+            f"        <td>{_esc(dated(r.received_on))}</td>\n"
+            f"        <td>{_esc(r.sender)}</td>\n"
+            f"        <td>{_esc(r.subject)}</td>\n"
+            f"        <td>{status}</td>\n"
+            f"        <td>{_esc((urdu and r.at_ur) or r.at_en)}</td>\n"
+            "      </tr>\n    "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (every value is escaped)
+
+
 # The file page's history and its "time at each desk": a row per movement and per stay, the
 # longest loops on the page and the ones that grow with the file (its p95 is the files with
 # the longest histories). Written here for the same reason and under the same rule as the

@@ -19,13 +19,21 @@ from workspace.models import Receipt
 from workspace.selectors import desk as sel
 from workspace.services import files, receipts
 from workspace.views import reader
-from workspace.views.common import form_errors, marking, run
+from workspace.views.common import choice_labels, form_errors, marking, pk_url, run
 
 
 @login_required
 def receipt_list(request):
     return render(
-        request, "workspace/receipts.html", {"receipts": sel.receipts_for(user=request.user)}
+        request,
+        "workspace/receipts.html",
+        {
+            "receipts": sel.receipt_rows(user=request.user),
+            # Per-row constants, worked out once for up to 100 rows.
+            "receipt_url": pk_url("workspace:receipt"),
+            "file_url": pk_url("workspace:file"),
+            "status_labels": choice_labels(Receipt.Status.choices),
+        },
     )
 
 
