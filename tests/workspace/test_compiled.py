@@ -133,6 +133,46 @@ def test_file_page_reads_give_what_the_plain_querysets_give(desk):
     assert movement.came_from(file) == desk.so  # the round ends: SO sends it back down
 
 
+@pytest.mark.postgres
+def test_viewer_reads_give_what_the_plain_querysets_give(desk, settings, tmp_path):
+    """The reads of the viewer beside the note sheet: the file's own row, the version it
+    opens, the files and receipts a paper is on (``access.can_view_paper``), the paper's
+    versions and the version's stamped copies."""
+    from documents import selectors as papers
+    from tests.documents.corpus import text_pdf, upload
+    from workspace.services import correspondence
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    file = open_file(desk)
+    round_of_everything(desk, file, 0)
+    flagged = correspondence.paper_enclose(
+        actor=desk.asst_user, file=file, upload=upload("map.pdf", text_pdf(1))
+    ).paper
+    scan = sel._receipt_papers_of(file_id=file.pk)[0].paper
+    loose = diarise(desk, scans=[upload("loose.pdf", text_pdf(1))]).papers.get()
+    cases = [(sel._FILE_READS[sel.FILE_ONLY], {"pk": pk}) for pk in (file.pk, file.pk + 1000)]
+    for paper in (flagged, scan, loose):
+        cases += [
+            (sel._version_by_pk, {"version_id": paper.current_version_id}),
+            (access._files_with_paper, {"paper_id": paper.pk}),
+            (access._receipts_with_paper, {"paper_id": paper.pk}),
+            (papers._versions_of_paper, {"paper_id": paper.pk}),
+            (papers._renditions_of_version, {"version_id": paper.current_version_id}),
+        ]
+    cases.append((sel._version_by_pk, {"version_id": scan.current_version_id + 1000}))
+    for query, values in cases:
+        plain = list(query.build(**values))
+        assert _rows(query(**values)) == _rows(plain), (query.__name__, values)
+    # The cases were not trivially empty.
+    assert [f.pk for f in access._files_with_paper(paper_id=flagged.pk)] == [file.pk]
+    assert access._receipts_with_paper(paper_id=scan.pk)[0].file == file
+    assert access._receipts_with_paper(paper_id=loose.pk)[0].section.department == desk.dept
+    assert papers._renditions_of_version(version_id=scan.current_version_id)
+    assert sel.file_paper(file=file, version_id=loose.current_version_id) is None
+    version, enclosure = sel.file_paper(file=file, version_id=flagged.current_version_id)
+    assert (version.paper, enclosure.paper) == (flagged, flagged)
+
+
 def test_holdings_read_respects_the_time_given(desk):
     past = timezone.now() - timezone.timedelta(days=3650)
     assert _current_holdings(user_id=desk.so_user.pk, at=timezone.now())

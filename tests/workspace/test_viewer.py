@@ -6,11 +6,16 @@ opening's pass and the right to see the paper."""
 import re
 
 import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 
 from documents.services import paper_add_version
 from kernel.models import AuditEvent
 from tests.documents.corpus import png, text_pdf, upload
-from tests.workspace.helpers import diarise, open_file
+from tests.workspace.helpers import diarise, open_file, round_of_everything
+from workspace import access
+from workspace.models import Enclosure, Grading
 from workspace.services import approvals, correspondence, movement, notes
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +136,76 @@ def test_a_paper_not_on_the_file_does_not_open_in_its_viewer(client, desk, at_se
     client.force_login(desk.secretary_user)
     url = f"/desk/files/{file.pk}/read/{enclosure.paper.current_version_id}/"
     assert client.get(url).status_code == 404
+
+
+def _openings():
+    return AuditEvent.objects.filter(action="paper.open").count()
+
+
+def test_a_graded_files_papers_open_only_to_those_who_may_see_the_file(client, desk):
+    file = open_file(desk, subject="Postings", grading=Grading.CONFIDENTIAL)
+    enclosure = correspondence.paper_enclose(
+        actor=desk.asst_user, file=file, upload=upload("x.pdf", text_pdf(1))
+    )
+    url = f"/desk/files/{file.pk}/read/{enclosure.paper.current_version_id}/"
+    opened = _openings()
+    # A colleague of the department (who reads its files up to restricted) and an officer of
+    # another department: neither the panel nor the screen, and no opening is recorded.
+    for user in (desk.so_user, desk.other_user):
+        client.force_login(user)
+        assert client.get(url, {"partial": "1"}).status_code == 404
+        assert client.get(url).status_code == 404
+    assert _openings() == opened
+    client.force_login(desk.asst_user)  # the desk it is at
+    assert client.get(url, {"partial": "1"}).status_code == 200
+    assert _openings() == opened + 1
+
+
+def test_a_paper_its_rule_withholds_does_not_open_on_a_file_the_reader_sees(
+    client, desk, at_secretary, monkeypatch
+):
+    """The file's viewer asks the paper's own rule, not only the file's: a rule an app above
+    the desk registers (the CGU's, for a KPI return's papers) withholds a paper on a file the
+    reader sees."""
+    file, receipt = at_secretary
+    scan = receipt.papers.get()
+    withheld = [lambda user: ~Q(pk=scan.pk) if user.pk == desk.secretary_user.pk else None]
+    monkeypatch.setattr(access, "_paper_rules", withheld)
+    assert access.can_view_file(user=desk.secretary_user, file=file)
+    client.force_login(desk.secretary_user)
+    opened = _openings()
+    url = f"/desk/files/{file.pk}/read/{scan.current_version_id}/"
+    assert client.get(url, {"partial": "1"}).status_code == 404
+    assert client.get(url).status_code == 404
+    assert _openings() == opened
+    # Flag B, which the rule leaves alone, opens; and the scan opens to whom it does not bind.
+    flag_b = Enclosure.objects.get(file=file, flag="B").paper
+    assert client.get(f"/desk/files/{file.pk}/read/{flag_b.current_version_id}/").status_code == 200
+    client.force_login(desk.ds_user)
+    assert client.get(url, {"partial": "1"}).status_code == 200
+    assert _openings() == opened + 2
+
+
+def test_the_viewer_panel_does_not_grow_with_the_file(client, desk):
+    file = open_file(desk)
+    round_of_everything(desk, file, 0)
+    scan = Enclosure.objects.filter(file=file, receipt__isnull=False).get().receipt.papers.get()
+    url = f"/desk/files/{file.pk}/read/{scan.current_version_id}/"
+    client.force_login(desk.asst_user)
+    assert client.get(url, {"partial": "1"}).status_code == 200
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, {"partial": "1"}).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for n in range(1, 4):
+        round_of_everything(desk, file, n)
+    paper_add_version(actor=desk.asst_user, paper=scan, upload=upload("v2.pdf", text_pdf(2)))
+    assert count() == few
+    panel = client.get(url, {"partial": "1"}).content.decode()
+    assert 'aria-label="Versions"' in panel and "<bdi>Flag A</bdi>" in panel
 
 
 def test_the_receipt_page_shows_its_scan(client, desk, at_secretary):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import Truncator
 
+from documents.models import PaperVersion
 from kernel.compiled import by_id, compiled, together
 from organisation.models import Department, Post, Section
 from organisation.selectors import my_holdings
@@ -304,24 +305,32 @@ FILE_RELATED = (
     "opened_by",
 )
 FILE_PAGE_RELATED = (POST_RELATED, "holding_post__reports_to")
+# The file's own row, for a screen that shows nothing of its posts (the viewer beside the note
+# sheet): PostgreSQL plans every statement anew, and planning FILE_RELATED's seven joins took
+# longer than running them (docs/benchmarks.md, "The viewer beside the note sheet").
+FILE_ONLY = ()
 
 
 def _file_read(related: tuple):
     def build(*, pk: int):
-        return File.objects.select_related(*related).filter(pk=pk).order_by()
+        files = File.objects.select_related(*related) if related else File.objects.all()
+        return files.filter(pk=pk).order_by()
 
     build.__name__ = f"file_by_pk_with_{len(related)}_related"
     return compiled(build)
 
 
-_FILE_READS = {related: _file_read(related) for related in (FILE_RELATED, FILE_PAGE_RELATED)}
+_FILE_READS = {
+    related: _file_read(related) for related in (FILE_RELATED, FILE_PAGE_RELATED, FILE_ONLY)
+}
 
 
 def file_for(*, user, pk: int, related=FILE_RELATED) -> File | None:
     """The file if the user may see it, else None (the view answers 404). Read by its key and
     then checked (``access.can_view_file``): the rule as one query's OR and subquery cost
     ~2 ms a page to compile, for a row whose own columns mostly answer it. The read is
-    compiled once (``kernel.compiled``); ``related`` is FILE_RELATED or FILE_PAGE_RELATED."""
+    compiled once (``kernel.compiled``); ``related`` is FILE_RELATED, FILE_PAGE_RELATED or
+    FILE_ONLY."""
     file = _FILE_READS[related].first(pk=pk)
     return file if file is not None and access.can_view_file(user=user, file=file) else None
 
@@ -409,15 +418,32 @@ def _set_receipt_papers(enclosures, links) -> None:
         e.papers = [p for p in papers if p.current_version_id]
 
 
-def file_papers(*, file: File) -> dict[int, tuple]:
-    """``{paper_id: (paper, enclosure)}`` of every paper on the file — on an enclosure, or a
-    scan of a receipt on it: what the file's viewer may open."""
-    enclosures, links = together(
-        _enclosures_of.bind(file_id=file.pk), _receipt_papers_of.bind(file_id=file.pk)
+@compiled
+def _version_by_pk(*, version_id: int):
+    return PaperVersion.objects.filter(pk=version_id).order_by()
+
+
+def file_paper(*, file: File, version_id: int) -> tuple[PaperVersion, Enclosure] | None:
+    """A version of a paper on the file — on a flag, or a scan of a receipt on one — with the
+    flag it is on (its paper set as ``version.paper``), or None: what the file's viewer may
+    open. Read with the file's flags and scans in one round trip (``together``). Whether the
+    user may open the paper is not asked here: the opening asks it
+    (``documents.services.paper_open``), once."""
+    enclosures, links, versions = together(
+        _enclosures_of.bind(file_id=file.pk),
+        _receipt_papers_of.bind(file_id=file.pk),
+        _version_by_pk.bind(version_id=version_id),
     )
+    if not versions:
+        return None
     enclosures.sort(key=attrgetter("position"))
     _set_receipt_papers(enclosures, links)
-    return {p.pk: (p, e) for e in enclosures for p in e.papers}
+    on_file = {p.pk: (p, e) for e in enclosures for p in e.papers}
+    version = versions[0]
+    if version.paper_id not in on_file:
+        return None
+    version.paper, enclosure = on_file[version.paper_id]
+    return version, enclosure
 
 
 def file_page(*, file: File, receipts_at: list[int] | None = None) -> dict:

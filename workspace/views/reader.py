@@ -34,14 +34,15 @@ def _paper_context(request, version, *, back_url: str, base_url: str, label: str
     count = viewer.page_count(version) if viewer.can_show(version) else 0
     shown = min(count, viewer.MAX_PAGES)
     pages_url = reverse("documents:page_image", args=[version.pk, 1]).rsplit("/", 1)[0]
+    # Stamped copies (diary number, flag label) of the version shown: the version is the
+    # paper as received; the copy is offered beside it.
+    versions, copies = papers.versions_and_copies(version=version)
     return {
         "label": label,
         "paper": version.paper,
         "version": version,
-        "versions": list(papers.versions_of(paper=version.paper)),
-        # Stamped copies (diary number, flag label) of the version shown: the version is the
-        # paper as received; the copy is offered beside it.
-        "copies": papers.renditions_of(versions=[version]).get(version.pk, []),
+        "versions": versions,
+        "copies": copies,
         "pages": [
             {"number": n, "url": f"{pages_url}/{n}.png?t={token}"} for n in range(1, shown + 1)
         ],
@@ -55,17 +56,14 @@ def _paper_context(request, version, *, back_url: str, base_url: str, label: str
 @login_required
 def file_paper(request, pk, version_id):
     """A paper on the file — on a flag, or a scan of a receipt on it — in the file's viewer."""
-    file = sel.file_for(user=request.user, pk=pk)
+    file = sel.file_for(user=request.user, pk=pk, related=sel.FILE_ONLY)  # shows none of its posts
     if file is None:
         raise Http404
-    try:
-        version = papers.version_for(user=request.user, version_id=version_id)
-    except NotFound:
-        raise Http404 from None
-    on_file = sel.file_papers(file=file)
-    if version.paper_id not in on_file:
+    found = sel.file_paper(file=file, version_id=version_id)
+    if found is None:
         raise Http404
-    enclosure = on_file[version.paper_id][1]
+    # Whether the user may read the paper is asked once, by the opening (``_paper_context``).
+    version, enclosure = found
     label = f"{enclosure.flag}"
     return _render(
         request,
