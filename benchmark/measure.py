@@ -500,7 +500,7 @@ def approve_op(count: int, seed: int) -> Op | None:
     return Op(
         "approve (service)",
         call,
-        note="one commit each: approval, movement back down, flow step, audit row",
+        note="one commit each: approval, movement back down, flow step, audit row, signing queued",
         limit=len(plan),
     )
 

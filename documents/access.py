@@ -23,6 +23,8 @@ class PaperRule:
     can_view: Callable[..., bool]  # (*, user, paper)
     version_refusal: Callable[..., tuple[str, str] | None]  # (*, user, paper): why not, or None
     places: Callable[..., dict]  # (*, user, paper): the files and receipts it is on, seen
+    # (*, user, papers): the ids of those seen, as ``can_view`` for each would answer
+    seen_among: Callable[..., set] | None = None
 
 
 _rule: PaperRule | None = None
@@ -49,6 +51,14 @@ def visible_papers(user) -> QuerySet[Paper]:
 
 def can_view_paper(*, user, paper) -> bool:
     return _the_rule().can_view(user=user, paper=paper)
+
+
+def papers_seen(*, user, papers) -> set:
+    """The ids of ``papers`` that ``user`` may open (``can_view_paper`` of each)."""
+    rule = _the_rule()
+    if rule.seen_among is not None:
+        return rule.seen_among(user=user, papers=papers)
+    return {paper.pk for paper in papers if rule.can_view(user=user, paper=paper)}
 
 
 def version_refusal(*, user, paper) -> tuple[str, str] | None:

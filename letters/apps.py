@@ -13,7 +13,7 @@ class LettersConfig(AppConfig):
 
         audit_actions.register(LetterAction)
 
-        # Issuing renders and signs the letter, and every decision is signed, inside
+        # Issuing renders and signs the letter, and every decision queues its signature, inside
         # workspace's own services (workspace does not import this app: it is told here).
         from django.urls import reverse
 
@@ -25,7 +25,7 @@ class LettersConfig(AppConfig):
             return reverse("letters:letter", args=[entry.pk]) if entry.signed_sha256 else None
 
         approvals.register_issue_step(services.sign_issued_letter, letter_url=letter_url)
-        approvals.register_decision_step(services.sign_approval)
+        approvals.register_decision_step(services.queue_approval_signature)
 
         def insert_texts(draft):
             return (_("Insert a standard text"), reverse("letters:draft_texts", args=[draft.pk]))

@@ -1,12 +1,14 @@
 """The letters' writes: each is one function with a required ``actor``, its permission check
 first, one transaction, and its audit row in that transaction.
 
-``sign_issued_letter`` and ``sign_approval`` are steps of workspace's own issue and decision
-services (registered in ``apps.py``): they run inside those services' transactions, so a
-letter that cannot be rendered or signed leaves the draft unissued, with no number taken."""
+``sign_issued_letter`` and ``queue_approval_signature`` are steps of workspace's own issue and
+decision services (registered in ``apps.py``): they run inside those services' transactions, so
+a letter that cannot be rendered or signed leaves the draft unissued, with no number taken. A
+decision's signature is made by a background job the decision queues (``tasks.sign_approval``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
@@ -21,11 +23,12 @@ from django.utils.translation import gettext as _
 from kernel import audit
 from kernel.audit_actions import RecordActions
 from kernel.errors import NotFound, PermissionDenied, ValidationError
+from kernel.tasks import enqueue_on_commit
 from letters import codes, render, selectors, signing
 from letters.audit_actions import LetterAction
 from letters.models import EmailSent, IssuedLetter, LetterTemplate, SignedApproval, StandardText
 from organisation.selectors import my_department_ids
-from workspace.models import Draft
+from workspace.models import Approval, Draft
 from workspace.services import approvals, desk
 
 
@@ -94,20 +97,94 @@ def approval_statement(approval) -> bytes:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def sign_approval(*, actor, approval) -> SignedApproval:
-    """Decision step: the office signs the record of who approved (or returned) what."""
+def queue_approval_signature(*, actor, approval) -> None:
+    """Decision step: queue the office's signature of the decision (``tasks.sign_approval``),
+    written in the decision's own transaction (``kernel.tasks.enqueue_on_commit``): the job
+    exists if and only if the decision committed.
+
+    Signing is a job, not part of the decision: making the detached CMS signature took
+    ~20 ms of CPU (pyHanko's ASN.1), more than the rest of an approval and on its own over the
+    page rule (issue 20; docs/benchmarks.md "Approving"), and an office key on a token or HSM
+    is slower still. No screen reads the signed record; the decision itself, its content hash
+    and its audit row are written in the transaction as before. A job that was lost is queued
+    again by the scheduler (``letters_approvals``), one that failed (no key installed) too."""
     _in_transaction()
-    statement = approval_statement(approval)
-    signature, signer = signing.sign_statement(
-        statement, department=approval.post.section.department
+    from letters import tasks  # the tasks module imports this one
+
+    # The statement is written now (no query: the service's records are loaded), so the job
+    # signs the post's designation and the officer's name as they were at the decision.
+    enqueue_on_commit(tasks.sign_approval, approval.pk, approval_statement(approval).decode())
+
+
+def sign_approval(*, approval_id: int, statement: str | None = None) -> SignedApproval | None:
+    """The office signs the record of who approved (or returned) what; the background job
+    ``tasks.sign_approval`` calls this, with the statement the decision wrote (or none, when
+    the scheduler queues a lost one again: then it is written from the approval now). Signing
+    a signed approval changes nothing (answers its record); an approval that does not exist
+    answers None."""
+    with transaction.atomic():
+        # The approval's row locked (its trigger refuses changes; a lock is no change), so two
+        # jobs for one approval — the first, and the scheduler's requeue — sign it once.
+        approval = (
+            Approval.objects.select_for_update(of=("self",))
+            .select_related("file", "by", "post__section__department", "paragraph", "draft")
+            .filter(pk=approval_id)
+            .first()
+        )
+        if approval is None:
+            return None
+        signed = SignedApproval.objects.filter(approval_id=approval.pk).first()
+        if signed is not None:
+            return signed
+        if not _statement_of(approval, statement):
+            statement = approval_statement(approval).decode()
+        statement = statement.encode()
+        signature, signer = signing.sign_statement(
+            statement, department=approval.post.section.department
+        )
+        # No audit row: the decision's own row (written by the service, in its transaction)
+        # already records this action and its hash.
+        return SignedApproval.objects.create(
+            approval=approval,
+            statement=statement.decode(),
+            signature=signature,
+            signer_subject=signer[:300],
+        )
+
+
+def _statement_of(approval, statement: str | None) -> bool:
+    """Whether ``statement`` (the job's argument) is a statement of this approval and of the
+    words it decided on; a job's row is not trusted to say otherwise."""
+    try:
+        said = json.loads(statement or "")
+    except ValueError:
+        return False
+    return (
+        isinstance(said, dict)
+        and said.get("approval") == approval.pk
+        and said.get("content_hash") == approval.content_hash
+        and said.get("decision") == approval.decision
     )
-    # One row: the decision's own audit row (written by the service, same transaction) already
-    # records this action and its hash; a second row per approval would only cost the hot path.
-    return SignedApproval.objects.create(
-        approval=approval,
-        statement=statement.decode(),
-        signature=signature,
-        signer_subject=signer[:300],
+
+
+# An unsigned approval is looked for this long after its decision (older ones were signed, or
+# predate the signing), and not before a few minutes have passed (its job is still queued).
+SIGN_RETRY_WINDOW = dt.timedelta(days=2)
+SIGN_RETRY_AFTER = dt.timedelta(minutes=5)
+
+
+def unsigned_approvals(now: dt.datetime | None = None) -> list[int]:
+    """Approvals of the last ``SIGN_RETRY_WINDOW`` (but not the last few minutes) that have no
+    signed record: their job was lost or failed."""
+    now = now or timezone.now()
+    return list(
+        Approval.objects.filter(
+            signed__isnull=True,
+            at__gte=now - SIGN_RETRY_WINDOW,
+            at__lt=now - SIGN_RETRY_AFTER,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1000]
     )
 
 

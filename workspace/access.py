@@ -442,6 +442,61 @@ def _receipts_with_paper(*, paper_id: int):
     )
 
 
+def papers_seen(*, user, papers) -> set[int]:
+    """The ids of ``papers`` that ``user`` may open: ``can_view_paper`` for several papers at
+    once (an approved note's papers, frozen together), in a number of queries that does not
+    grow with them — the places of all of them, the visible files among theirs, their
+    receipts, each registered rule once. ``tests/workspace/test_list_visibility.py`` holds it
+    equal to ``can_view_paper`` for every user and paper of an office."""
+    papers = {paper.pk: paper for paper in papers}
+    if not papers or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    ids = list(papers)
+    files_of: dict[int, set[int]] = {pk: set() for pk in ids}
+    for paper_id, file_id in (
+        Enclosure.objects.filter(paper_id__in=ids).order_by().values_list("paper_id", "file_id")
+    ):
+        files_of[paper_id].add(file_id)
+    receipts_of: dict[int, set[int]] = {pk: set() for pk in ids}
+    receipts = {}
+    for link in Receipt.papers.through.objects.filter(paper_id__in=ids).select_related(
+        "receipt__section"
+    ):
+        receipts_of[link.paper_id].add(link.receipt_id)
+        receipts[link.receipt_id] = link.receipt
+    receipts = list(receipts.values())
+    # A receipt on a file is seen exactly as its file (``can_view_receipt``): its file is
+    # asked with the papers' own files, in one query.
+    all_files = set().union(*files_of.values(), (r.file_id for r in receipts if r.file_id))
+    seen_files = (
+        set(visible_files(user).filter(pk__in=all_files).values_list("pk", flat=True))
+        if all_files
+        else set()
+    )
+    seen_receipts = {
+        receipt.pk
+        for receipt in receipts
+        if (
+            receipt.file_id in seen_files
+            if receipt.file_id is not None
+            else can_view_receipt(user=user, receipt=receipt)
+        )
+    }
+    seen = set()
+    for pk, paper in papers.items():
+        if not files_of[pk] and not receipts_of[pk]:
+            if paper.created_by_id == user.pk:
+                seen.add(pk)
+        elif files_of[pk] & seen_files or receipts_of[pk] & seen_receipts:
+            seen.add(pk)
+    manager = Paper._default_manager
+    for rule in _paper_rules:
+        narrowed = rule(user)
+        if narrowed is not None and seen:
+            seen &= set(manager.filter(narrowed, pk__in=seen).values_list("pk", flat=True))
+    return seen
+
+
 def version_refusal(*, user, paper) -> tuple[str, str] | None:
     """Why ``user`` may not add a new version to ``paper`` now, or ``None`` if they may.
 

@@ -10,6 +10,7 @@ from documents.models import Paper
 from workspace.access import (
     can_view_paper,
     paper_visibility,
+    papers_seen,
     version_refusal,
     visible_files,
     visible_receipts,
@@ -39,4 +40,5 @@ RULE = PaperRule(
     can_view=can_view_paper,
     version_refusal=version_refusal,
     places=places_of,
+    seen_among=papers_seen,
 )

@@ -37,6 +37,7 @@ from complaints.tasks import requeue_landings
 from daftar.ops.models import JobRun
 from daftar.ops.queue import recover, stall_limit
 from documents.integrity import delete_orphans
+from letters.tasks import requeue_unsigned
 from portal_pages.eoffice import refresh_eoffice_figures
 
 logger = logging.getLogger("daftar.ops")
@@ -127,6 +128,10 @@ def _return_papers() -> str:
     return f"{requeue_return_papers()} return paper(s) enqueued again"
 
 
+def _unsigned_approvals() -> str:
+    return f"{requeue_unsigned()} decision(s) enqueued again to be signed"
+
+
 def _complaints_escalate() -> str:
     return f"{escalate_due()} complaint(s) escalated"
 
@@ -193,6 +198,12 @@ JOBS: list[Job] = [
         Every(5),
         _return_papers,
         description="enqueue again the PDFs of entities' typed returns that failed or were lost",
+    ),
+    Job(
+        "letters_approvals",
+        Every(5),
+        _unsigned_approvals,
+        description="decisions whose signature a lost or failed task left undone",
     ),
     Job(
         "complaints_escalate",

@@ -140,10 +140,14 @@ def test_a_failed_render_leaves_the_draft_unissued(desk, letterhead, monkeypatch
     assert not AuditEvent.objects.filter(action__in=["draft.issue", "letter.sign"]).exists()
 
 
-def test_every_decision_is_signed_by_the_office(desk, letterhead):
+def test_every_decision_is_signed_by_the_office(
+    desk, letterhead, django_capture_on_commit_callbacks
+):
     from asn1crypto import cms
 
-    issue_letter(desk)
+    # The signature is a background job the decision queues (inline here, once it commits).
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_letter(desk)
     approval = Approval.objects.get(draft__isnull=False)
     record = SignedApproval.objects.get(approval=approval)
     assert approval.content_hash in record.statement
@@ -165,3 +169,36 @@ def test_the_database_refuses_to_rewrite_a_signed_letter(desk, letterhead):
     letter = issue_letter(desk).letter
     with pytest.raises(DatabaseError, match="signed and final"), transaction.atomic():
         IssuedLetter.objects.filter(pk=letter.pk).update(pdf=b"%PDF-forged")
+
+
+def test_a_decision_queues_its_signature_in_its_own_transaction(desk, letterhead, settings):
+    """With the database queue the job's row is written with the decision (none for a refusal);
+    the job signs once however often it runs, and the scheduler queues a lost one again."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from letters import services, tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    issue_letter(desk)
+    approval = Approval.objects.get(draft__isnull=False)
+    job = DBTaskResult.objects.get(task_path="letters.tasks.sign_approval")
+    assert job.args_kwargs["args"][0] == approval.pk
+    assert not SignedApproval.objects.exists()  # nothing signed inside the decision
+    statement = job.args_kwargs["args"][1]
+    # Lost: found once its job has had time to run, within the retry window.
+    assert services.unsigned_approvals() == []  # just decided: its job may still be queued
+    later = timezone.now() + dt.timedelta(minutes=6)
+    assert services.unsigned_approvals(now=later) == [approval.pk]
+    assert services.unsigned_approvals(now=later + dt.timedelta(days=3)) == []
+    # A statement that is not this approval's is not signed; the approval's own is.
+    forged = statement.replace(approval.content_hash, "0" * 64)
+    services.sign_approval(approval_id=approval.pk, statement=forged)
+    assert SignedApproval.objects.get().statement == statement
+    assert tasks.sign_approval.call(approval.pk, statement) == f"signed approval {approval.pk}"
+    record = SignedApproval.objects.get(approval=approval)  # still the one
+    assert record.statement == statement  # the statement as it was at the decision
+    assert signing.check_statement(statement.encode(), bytes(record.signature))
+    assert services.unsigned_approvals(now=later) == []

@@ -116,7 +116,7 @@ def test_file_page_reads_give_what_the_plain_querysets_give(desk):
         (access._section_ids_of, {"department_ids": [desk.dept.pk, desk.other_dept.pk]}),
         (access._section_ids_of, {"department_ids": [desk.dept.pk]}),
         (approvals._paragraph_locked, {"pk": paragraphs[0].pk}),
-        (approvals._cited_or_puc, {"file_id": file.pk, "paragraph_id": paragraphs[0].pk}),
+        (approvals._papers_of_note, {"file_id": file.pk, "paragraph_id": paragraphs[0].pk}),
         (approvals._draft_locked, {"pk": Draft.objects.filter(file=file).first().pk}),
     ]
     for query, values in cases:

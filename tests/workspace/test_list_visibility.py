@@ -7,8 +7,9 @@
 - The uploader-only rule is for a paper on nothing: an uploader loses sight of a paper once
   it is on a receipt or file they cannot see (a secret receipt marked to a senior; after a
   transfer ends their holding).
-- ``can_view_receipt`` and ``can_view_paper`` (one object) agree with ``visible_receipts`` and
-  ``paper_visibility`` (lists) for every user and object of an office.
+- ``can_view_receipt`` and ``can_view_paper`` (one object) and ``papers_seen`` (several
+  papers) agree with ``visible_receipts`` and ``paper_visibility`` (lists) for every user and
+  object of an office.
 """
 
 import datetime as dt
@@ -261,6 +262,8 @@ def test_one_paper_and_the_paper_rule_as_a_list_agree_for_every_user(desk, colle
                 user,
                 paper.title,
             )
+        # The same rule for several papers at once (an approved note's papers, frozen together).
+        assert access.papers_seen(user=user, papers=papers) == seen, user
         views.add(frozenset(seen))
     assert len(views) >= 4  # the rule tells the users apart
 

@@ -12,7 +12,7 @@ from kernel.errors import ActionRefused, ValidationError
 from tests.documents.corpus import text_pdf, upload
 from tests.workspace.helpers import diarise, open_file
 from workspace import access
-from workspace.models import Enclosure, Receipt
+from workspace.models import Enclosure, Grading, Receipt
 from workspace.services import approvals, correspondence, movement, notes, numbering
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +121,70 @@ def test_papers_an_approved_note_rests_on_are_frozen(desk):
         paper_add_version(
             actor=desk.asst_user, paper=enclosure.paper, upload=upload("s2.pdf", text_pdf(1))
         )
+
+
+def _note_resting_on(desk, count: int):
+    """A file opened on a receipt with a scan (its PUC), ``count`` papers enclosed under flags
+    and a note citing them, put up to the Secretary."""
+    receipt = diarise(desk, scans=[upload("letter.pdf", text_pdf(1))])
+    file = open_file(desk, receipt=receipt)
+    flags = [
+        correspondence.paper_enclose(
+            actor=desk.asst_user, file=file, upload=upload(f"p{i}.pdf", text_pdf(1))
+        )
+        for i in range(count)
+    ]
+    para = notes.note_add(
+        actor=desk.asst_user, file=file, text="Sanction for approval.", refers_to_flags=flags
+    )
+    for user in [desk.asst_user, desk.so_user, desk.ds_user]:
+        movement.file_put_up(actor=user, file=file)
+    return file, para, [receipt.papers.get(), *(flag.paper for flag in flags)]
+
+
+def test_an_approval_freezes_its_papers_in_queries_that_do_not_grow_with_them(desk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kernel.models import AuditEvent
+
+    counts = []
+    for count in (2, 1, 4):  # the first warms the process's caches (content types)
+        file, para, papers = _note_resting_on(desk, count)
+        with CaptureQueriesContext(connection) as ctx:
+            approvals.note_decide(
+                actor=desk.secretary_user, file=file, paragraph=para, decision="approved"
+            )
+        counts.append(len(ctx.captured_queries))
+        for paper in papers:  # the receipt's scan (the PUC) and every flag cited
+            paper.refresh_from_db()
+            assert paper.is_frozen and paper.frozen_by == desk.secretary_user
+            assert paper.frozen_reason == f"Part of approved note {para}"
+        rows = AuditEvent.objects.filter(
+            action="paper.freeze", object_id__in=[str(p.pk) for p in papers]
+        )
+        assert rows.count() == len(papers)
+        assert {row.after["sha256"] for row in rows} == {p.current_version.sha256 for p in papers}
+    assert counts[1] == counts[2], counts
+
+
+def test_papers_freeze_refuses_a_paper_the_actor_cannot_see_and_freezes_none(desk):
+    from django.db import transaction
+
+    from documents.services import papers_freeze
+    from kernel.errors import PermissionDenied
+    from kernel.models import AuditEvent
+
+    seen = diarise(desk, scans=[upload("a.pdf", text_pdf(1))]).papers.get()
+    unseen = diarise(
+        desk, grading=Grading.SECRET, mark_to=desk.ds, scans=[upload("b.pdf", text_pdf(1))]
+    ).papers.get()
+    # In a transaction of its own (a refusal inside a caller's undoes the caller's: no savepoint).
+    with pytest.raises(PermissionDenied), transaction.atomic():
+        papers_freeze(actor=desk.asst_user, paper_ids=[seen.pk, unseen.pk], reason="Approved")
+    assert not Paper.objects.filter(frozen_at__isnull=False).exists()
+    assert not AuditEvent.objects.filter(action="paper.freeze").exists()
+    # Frozen once: a second freeze changes nothing and writes no row.
+    assert papers_freeze(actor=desk.asst_user, paper_ids=[seen.pk], reason="Approved") == [seen]
+    assert papers_freeze(actor=desk.asst_user, paper_ids=[seen.pk], reason="Again") == []
+    assert AuditEvent.objects.filter(action="paper.freeze").count() == 1

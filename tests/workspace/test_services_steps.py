@@ -126,9 +126,11 @@ def test_an_approval_is_tied_to_its_flow_step_without_reloading(desk):
     # (locked, with "already approved?"), where
     # it came from, cited papers, process (locked), desk task, route, desk task done, gateway
     # and its link, decide and its link, approval, next desk and its link, drafts, movement,
-    # file, the office's signed record of the decision (letters, a registered decision step:
-    # one INSERT), audit (2 on PostgreSQL, 3 on SQLite), COMMIT.
-    assert len(_in_transaction(ctx)) == 26  # PostgreSQL: + lock timeout, - 1 audit
+    # file, audit (2 on PostgreSQL, 3 on SQLite), COMMIT. The office's signature of the
+    # decision (letters, a registered decision step) is a background job: with the tests'
+    # inline backend it is queued after the commit; with the database queue its row is one
+    # INSERT here (issue 20).
+    assert len(_in_transaction(ctx)) == 25  # PostgreSQL: + lock timeout, - 1 audit
     tasks = list(FileFlow.task_class.objects.filter(process__fileprocess__file=file).order_by("pk"))
     route, decided, open_ = tasks[-3:]
     assert decided == decide and decided.status == STATUS.DONE

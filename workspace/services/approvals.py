@@ -12,7 +12,6 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from documents.models import Paper
 from kernel.compiled import compiled
 from kernel.errors import ActionRefused, ValidationError
 from organisation.models import Post
@@ -129,12 +128,18 @@ def _draft_locked(*, pk: int):
 
 
 @compiled
-def _cited_or_puc(*, file_id: int, paragraph_id: int):
+def _papers_of_note(*, file_id: int, paragraph_id: int):
+    # The papers an approved note rests on: those under the flags it cites and the PUC, and
+    # the scans of a receipt under one of them — (paper, receipt's scan) pairs, one statement
+    # whether or not there are any (a second one for the receipts' scans made the count vary).
+    # A note cites only its own file's flags (notes._references), so the file's enclosures
+    # are the whole candidate set: filtering on the file first keeps this an index scan of
+    # one file, not an OR across the M2M join of every enclosure.
     return (
         Enclosure.objects.filter(file_id=file_id)
         .filter(Q(cited_by=paragraph_id) | Q(is_puc=True))
-        .select_related("paper")
-        .order_by("position")
+        .values_list("paper_id", "receipt__papers")
+        .order_by()
     )
 
 
@@ -198,21 +203,10 @@ def _decide(*, actor, file, target, decision, remarks, send_to):
         )
         if is_paragraph and decision == Approval.Decision.APPROVED:
             # The papers an approved note rests on become immutable.
-            # A note cites only its own file's flags (notes._references), so the file's
-            # enclosures are the whole candidate set: filtering on the file first keeps this
-            # an index scan of one file, not an OR across the M2M join of every enclosure.
-            cited = _cited_or_puc(file_id=file.pk, paragraph_id=target.pk)
-            # The join repeats a PUC cited by several notes; one freeze per paper.
-            cited = list(cited)
-            cited_papers = {e.paper_id: e.paper for e in cited if e.paper_id}
-            # A receipt's scans are the letter the note rests on just as much.
-            receipt_ids = [e.receipt_id for e in cited if e.receipt_id]
-            if receipt_ids:
-                for paper in Paper.objects.filter(receipts__in=receipt_ids).distinct():
-                    cited_papers.setdefault(paper.pk, paper)
+            rows = _papers_of_note(file_id=file.pk, paragraph_id=target.pk)
             papers.freeze_all(
                 actor=actor,
-                papers=list(cited_papers.values()),
+                paper_ids={pk for row in rows for pk in row if pk is not None},
                 reason=_("Part of approved note %(para)s") % {"para": target},
             )
         if not is_paragraph:

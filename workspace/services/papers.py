@@ -47,8 +47,8 @@ def stamp_quietly(*, actor, version, text: str) -> None:
         logger.exception("Could not stamp paper version %s", version.pk)
 
 
-def freeze_all(*, actor, papers, reason: str) -> None:
-    """Make papers immutable (part of an approved note or an issued letter)."""
-    for paper in papers:
-        if paper is not None and not paper.is_frozen:
-            documents.paper_freeze(actor=actor, paper=paper, reason=reason)
+def freeze_all(*, actor, paper_ids, reason: str) -> None:
+    """Make papers immutable (part of an approved note or an issued letter): together, in
+    queries that do not grow with them (``documents.papers_freeze``; a ``paper_freeze`` each
+    cost a dozen). Papers frozen already are left as they are."""
+    documents.papers_freeze(actor=actor, paper_ids=paper_ids, reason=reason)
