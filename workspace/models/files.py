@@ -440,6 +440,10 @@ class Approval(models.Model):
         ordering = ["at"]
         verbose_name = _("approval")
         verbose_name_plural = _("approvals")
+        # The scheduler's letters_approvals looks for the decisions of the last two days that
+        # are still unsigned (letters.services.unsigned_approvals): without this it read every
+        # approval (66 ms at 100k files, ten times that at a million), every five minutes.
+        indexes = [models.Index(fields=["at"], name="approval_at")]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(paragraph__isnull=False) & Q(draft__isnull=True))
