@@ -1,7 +1,11 @@
 """Fixtures shared by the whole suite."""
 
+import os
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
@@ -25,6 +29,38 @@ TEST_CACHE = {
         "LOCATION": "daftar-tests",
     }
 }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """Each run's PostgreSQL test databases are its own: ``test_<name>_<run>_gw0``, not
+    pytest-django's ``test_<name>_gw0``. With the shared names, a second run started against
+    the same server (another checkout, a CI clone, a helper) dropped and re-created a database
+    the first run was using between two connections, and the first run's tests then met a
+    schema half-migrated by the other (session 14's red CI: ``django_content_type.name`` NOT
+    NULL, tables missing on one worker). ``<run>`` is xdist's id of the run, shared by its
+    workers, or the process id without xdist. pytest-django still drops them at the end."""
+    run = (os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"p{os.getpid()}")[:8]
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    for db in django_settings.DATABASES.values():
+        if db["ENGINE"] == "django.db.backends.sqlite3":
+            continue  # in memory: nothing shared
+        test = db.setdefault("TEST", {})
+        name = test.get("NAME") or f"test_{db['NAME']}"
+        # pytest-django has already added the worker's suffix (``_gw0``); the run goes before it.
+        if worker:
+            test["NAME"] = f"{name.removesuffix(f'_{worker}')}_{run}_{worker}"
+        else:
+            test["NAME"] = f"{name}_{run}"
+
+
+@pytest.fixture
+def restores_schema(transactional_db):
+    """For tests that migrate the database back and forward: whatever happens in the test, the
+    schema ends fully migrated, so a failure cannot leave the worker's later tests on an old
+    schema (they would fail for a reason that is not theirs)."""
+    yield
+    call_command("migrate", verbosity=0)
 
 
 @pytest.fixture(autouse=True)
@@ -156,7 +192,6 @@ def _fast_password_hashing(settings):
 
 # --- Browser tests (headless Chromium). The fixtures live here, once, so that every test
 # directory shares one session-wide browser: a second sync Playwright in the same worker fails.
-import os  # noqa: E402
 import shutil  # noqa: E402
 from pathlib import Path  # noqa: E402
 

@@ -15,7 +15,9 @@ from tests.documents.corpus import text_pdf, upload
 from tests.workspace.helpers import diarise, open_file
 from workspace.services import movement, notes
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# ``restores_schema``: a failure between the two migrations must not leave the worker's later
+# tests on the old schema.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restores_schema")]
 
 
 def _verify() -> str:

@@ -10,7 +10,9 @@ from workflows.models import FileProcess
 from workspace.flows import FileFlow
 from workspace.services import movement
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# ``restores_schema``: a failure between the two migrations must not leave the worker's later
+# tests on the old schema.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restores_schema")]
 
 
 def _stored():
