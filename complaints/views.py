@@ -455,16 +455,23 @@ def dashboard(request):
 
 
 def statistics(request, fmt: str = ""):
-    """The public figures per district and division, with CSV and JSON of the same numbers."""
-
-    data = stats.tables()
-    tables = [data["tables"]["districts"], data["tables"]["divisions"]]
-    if fmt == "csv":
-        return csv_response(None, "complaints-statistics", text=csv_text(tables))
-    if fmt == "json":
+    """The public figures per district and division, with CSV and JSON of the same numbers.
+    The page's tables and charts are a fragment kept per language under the published rows'
+    version (``complaints.stats.version``): written again only when the rows are read again."""
+    if fmt:
+        data = stats.tables()
+        tables = [data["tables"]["districts"], data["tables"]["divisions"]]
+        if fmt == "csv":
+            return csv_response(None, "complaints-statistics", text=csv_text(tables))
         return json_response(tables, "complaints-statistics")
     downloads = [
         ("CSV", reverse("complaints:statistics_csv")),
         ("JSON", reverse("complaints:statistics_json")),
     ]
-    return render(request, "complaints/statistics.html", {**data, "downloads": downloads})
+    context = {
+        "downloads": downloads,
+        "figures": SimpleLazyObject(stats.tables),  # read only when the fragment is written
+        "figures_version": stats.version(),
+        "fragment_seconds": stats.CACHE_SECONDS,
+    }
+    return render(request, "complaints/statistics.html", context)

@@ -4,9 +4,14 @@ JSON holding the same numbers, nothing naming a complaint or a person."""
 import csv
 import io
 
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from complaints import services
+from complaints import services, stats
 from tests.complaints.conftest import at, clock
 
 
@@ -52,3 +57,56 @@ def test_figures_per_district_and_division(ladder, client):
     assert ["1", "Peshawar", "2", "1", "50.0", "1", "1", "1.0", "50.0"] in lines
     page = client.get(reverse("complaints:statistics")).content.decode()
     assert "Peshawar" in page and quick.display_ref not in page and "0300000020" not in page
+
+
+# The page's tables and charts are kept per language under the published rows' version
+# (complaints.stats.version): what a visitor gets from the cache is what the page writes,
+# and new figures show once the rows are read again.
+NOT_KEPT = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # {% cache %} uses this one when it exists: nothing is kept, each page writes its tables.
+    "template_fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+
+
+def _page(client, language):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("complaints:statistics"), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def _figures(page: str) -> str:
+    """From the districts' section to the link to make a complaint: the kept fragment."""
+    start = page.index('<section class="section" aria-labelledby="districts-head">')
+    return page[start : page.index(reverse("complaints:new"), start)]
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_the_kept_tables_are_what_the_page_writes(ladder, client, language):
+    _file(ladder, ladder.peshawar, 1)
+    _file(ladder, ladder.mardan, 2)
+    first, _ = _page(client, language)
+    kept, kept_queries = _page(client, language)
+    with override_settings(CACHES=NOT_KEPT):
+        written, written_queries = _page(client, language)
+    assert _figures(kept) == _figures(written) == _figures(first)
+    # From the cache: no query at all; written, the kept figures and the districts are read.
+    assert kept_queries == 0 and written_queries >= 2
+    district = ladder.peshawar.name_ur if language == "ur" else ladder.peshawar.name_en
+    assert district in _figures(kept) and 'id="chart-data-districts"' in _figures(kept)
+    assert ("<td" in _figures(kept)) and (language != "ur" or 'lang="ur"' in kept)
+
+
+def test_new_figures_show_once_the_rows_are_read_again(ladder, client):
+    _file(ladder, ladder.peshawar, 1)
+    assert ladder.peshawar.name_en in _figures(_page(client, "en")[0])
+    _file(ladder, ladder.mardan, 2)
+    # Published figures are kept for ten minutes: the page still shows what was published.
+    assert ladder.mardan.name_en not in _figures(_page(client, "en")[0])
+    cache.delete(stats.KEY)  # as the ten minutes run out
+    page = _figures(_page(client, "en")[0])
+    assert ladder.mardan.name_en in page and ladder.peshawar.name_en in page
+    # The downloads read the same published rows.
+    rows = client.get(reverse("complaints:statistics_json")).json()["tables"]["districts"]["rows"]
+    assert {r["district"] for r in rows} == {ladder.peshawar.name_en, ladder.mardan.name_en}
