@@ -39,7 +39,11 @@ def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_
     the first run was using between two connections, and the first run's tests then met a
     schema half-migrated by the other (session 14's red CI: ``django_content_type.name`` NOT
     NULL, tables missing on one worker). ``<run>`` is xdist's id of the run, shared by its
-    workers, or the process id without xdist. pytest-django still drops them at the end."""
+    workers, or the process id without xdist. pytest-django still drops them at the end.
+    With ``--reuse-db`` the names stay pytest-django's: keeping a database for the next run
+    is asking for a name the next run will find."""
+    if request.config.getvalue("reuse_db"):
+        return
     run = (os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"p{os.getpid()}")[:8]
     worker = getattr(request.config, "workerinput", {}).get("workerid")
     for db in django_settings.DATABASES.values():
