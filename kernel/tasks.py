@@ -7,16 +7,25 @@
   for a refusal, nothing is lost if the process dies right after the commit), and it costs no
   commit of its own. Enqueued after the commit, each job was an INSERT and a COMMIT of its own;
   a complaint's filing queued two (its receipt at the cell and the citizen's SMS), two
-  commits on top of its own (session 13, docs/benchmarks.md "Filing a complaint").
+  commits on top of its own (session 13, docs/benchmarks.md "Filing a complaint"). A failure
+  to write the row fails the change with it: the database is what failed.
 - With any other backend (the embedded default runs tasks inline, ``ImmediateBackend``), the
   task is enqueued once the transaction has committed, so it never runs inside the change
   nor on a change that is rolled back. A failure to enqueue then is logged, not raised: the
-  change is made (``robust``), and the scheduler finds what a lost task left undone.
+  change is made (``robust``), and the scheduler finds what a lost task left undone; or it is
+  handed to ``on_failure(exc)``, which records it where the caller's repair looks.
+
+Outside a transaction (autocommit) the task is enqueued at once, by either backend.
+
+``once=True``, with the database queue: a job of the same task with the same arguments already
+written in this transaction (and not undone by a rollback to a savepoint since) is not written
+again, as when several actions on one file in one transaction each ask for its reindex. With
+another backend each call still queues its own job on commit, as before: there the "pending"
+mark would be a commit hook, and a test's transaction, which never commits, would keep it
+pending and swallow the jobs of the test's later changes.
 """
 
 from __future__ import annotations
-
-from functools import partial
 
 from django.db import transaction
 from django_tasks_db.backend import DatabaseBackend
@@ -26,8 +35,42 @@ def queued_in_database(task) -> bool:
     return isinstance(task.get_backend(), DatabaseBackend)
 
 
-def enqueue_on_commit(task, *args) -> None:
-    if queued_in_database(task) and transaction.get_connection().in_atomic_block:
+def enqueue_on_commit(task, *args, once: bool = False, on_failure=None) -> None:
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and queued_in_database(task):
+        job = (task.module_path, args)
+        if once and _written(connection, job):
+            return
         task.enqueue(*args)
-    else:
-        transaction.on_commit(partial(task.enqueue, *args), robust=True)
+        if once:
+            connection.on_commit(_Written(job))
+        return
+
+    def enqueue() -> None:
+        try:
+            task.enqueue(*args)
+        except Exception as exc:
+            if on_failure is None:
+                raise
+            on_failure(exc)
+
+    # A function, not a partial: Django names the callback by its __qualname__ when it logs
+    # a robust callback's failure, and a partial has none.
+    connection.on_commit(enqueue, robust=True)
+
+
+class _Written:
+    """A commit hook that does nothing: it marks ``job`` as written in this transaction.
+    Django drops the hooks of a savepoint rolled back, as the database drops the job's row."""
+
+    def __init__(self, job):
+        self.job = job
+
+    def __call__(self) -> None:
+        self.job = None  # the transaction committed (or a test ran its hooks): no longer ours
+
+
+def _written(connection, job) -> bool:
+    return any(
+        isinstance(hook, _Written) and hook.job == job for _, hook, _ in connection.run_on_commit
+    )
