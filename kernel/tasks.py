@@ -27,6 +27,8 @@ pending and swallow the jobs of the test's later changes.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 from django_tasks_db.backend import DatabaseBackend
 
@@ -46,17 +48,21 @@ def enqueue_on_commit(task, *args, once: bool = False, on_failure=None) -> None:
             connection.on_commit(_Written(job))
         return
 
-    def enqueue() -> None:
-        try:
-            task.enqueue(*args)
-        except Exception as exc:
-            if on_failure is None:
-                raise
-            on_failure(exc)
+    if on_failure is None:
+        hook = partial(task.enqueue, *args)
+    else:
+        hook = partial(_enqueue, task, args, on_failure)
+    # Django names a robust hook by its __qualname__ when it logs the hook's failure, and a
+    # partial has none: without one, the failure raised AttributeError instead of being logged.
+    hook.__qualname__ = f"{task.module_path}.enqueue"
+    connection.on_commit(hook, robust=True)
 
-    # A function, not a partial: Django names the callback by its __qualname__ when it logs
-    # a robust callback's failure, and a partial has none.
-    connection.on_commit(enqueue, robust=True)
+
+def _enqueue(task, args, on_failure) -> None:
+    try:
+        task.enqueue(*args)
+    except Exception as exc:
+        on_failure(exc)
 
 
 class _Written:
