@@ -59,7 +59,7 @@ def remove_file(file_id: int) -> None:
 def file_changed(file_id: int) -> None:
     """A file's indexed data changed: have it reindexed once the change commits.
 
-    Called inside the change's transaction (the desk's ``workspace.signals.file_changed``),
+    Called inside the change's transaction (the desk's ``file_changed_in_transaction``),
     or after it. The job is queued by ``kernel.tasks.enqueue_on_commit``: with the database
     queue its row is written in the change's own transaction (it exists if and only if the
     change commits, and costs no commit of its own); with another backend (the inline one of
