@@ -79,6 +79,7 @@ def file_changed(file_id: int) -> None:
 
 
 def _not_queued(file_id: int, exc: Exception) -> None:
+    # Inside the function: this package loads with the apps, before models may.
     from search.tasks import record_failure
 
     logger.error("Could not queue the reindex of file %s", file_id, exc_info=exc)
