@@ -17,12 +17,10 @@
 
 Outside a transaction (autocommit) the task is enqueued at once, by either backend.
 
-``once=True``, with the database queue: a job of the same task with the same arguments already
-written in this transaction (and not undone by a rollback to a savepoint since) is not written
-again, as when several actions on one file in one transaction each ask for its reindex. With
-another backend each call still queues its own job on commit, as before: there the "pending"
-mark would be a commit hook, and a test's transaction, which never commits, would keep it
-pending and swallow the jobs of the test's later changes.
+Each call queues its own job: several actions on one file in one transaction each write one
+(a job that runs twice must do no harm: a reindex reads the file as it is). Not written twice
+would need this transaction's pending hooks, which Django keeps in a private list
+(``connection.run_on_commit``); the rows are few and the second run cheap, so it is not done.
 """
 
 from __future__ import annotations
@@ -37,15 +35,10 @@ def queued_in_database(task) -> bool:
     return isinstance(task.get_backend(), DatabaseBackend)
 
 
-def enqueue_on_commit(task, *args, once: bool = False, on_failure=None) -> None:
+def enqueue_on_commit(task, *args, on_failure=None) -> None:
     connection = transaction.get_connection()
     if connection.in_atomic_block and queued_in_database(task):
-        job = (task.module_path, args)
-        if once and _written(connection, job):
-            return
         task.enqueue(*args)
-        if once:
-            connection.on_commit(_Written(job))
         return
 
     if on_failure is None:
@@ -63,20 +56,3 @@ def _enqueue(task, args, on_failure) -> None:
         task.enqueue(*args)
     except Exception as exc:
         on_failure(exc)
-
-
-class _Written:
-    """A commit hook that does nothing: it marks ``job`` as written in this transaction.
-    Django drops the hooks of a savepoint rolled back, as the database drops the job's row."""
-
-    def __init__(self, job):
-        self.job = job
-
-    def __call__(self) -> None:
-        self.job = None  # the transaction committed (or a test ran its hooks): no longer ours
-
-
-def _written(connection, job) -> bool:
-    return any(
-        isinstance(hook, _Written) and hook.job == job for _, hook, _ in connection.run_on_commit
-    )

@@ -64,8 +64,8 @@ def file_changed(file_id: int) -> None:
     queue its row is written in the change's own transaction (it exists if and only if the
     change commits, and costs no commit of its own); with another backend (the inline one of
     the embedded default) it is queued once the change commits, never inside it. Outside a
-    transaction it is queued at once. With the database queue, one job a file a transaction,
-    however many of the transaction's actions changed the file.
+    transaction it is queued at once. One job an action: a transaction of several actions on one
+    file queues one for each, and the reindexes after the first find nothing new.
 
     Never breaks the desk action after its commit: a failure to queue then is logged and
     recorded in ``search.PendingReindex`` for ``manage.py search_index check --repair``.
@@ -75,7 +75,7 @@ def file_changed(file_id: int) -> None:
     from kernel.tasks import enqueue_on_commit
     from search.tasks import reindex_file
 
-    enqueue_on_commit(reindex_file, file_id, once=True, on_failure=partial(_not_queued, file_id))
+    enqueue_on_commit(reindex_file, file_id, on_failure=partial(_not_queued, file_id))
 
 
 def _not_queued(file_id: int, exc: Exception) -> None:

@@ -5,8 +5,8 @@ made and before it commits: inside the change's own transaction, once a change's
 done (``desk.queue_reindex``). It may be sent more than once for one file in one
 transaction (an action inside another), and the transaction may still be rolled back after
 it. Search (connected in ``workspace/apps.py``) has the file reindexed once the change
-commits: with the database queue its job's row is written in the transaction (one a file a
-transaction), with another backend the job is queued on commit (``search.file_changed``).
+commits: with the database queue its job's row is written in the transaction, with another
+backend the job is queued on commit (``search.file_changed``).
 A receiver that acts outside the database must wait for the commit itself
 (``transaction.on_commit``, ``kernel.tasks.enqueue_on_commit``); one that raises fails the
 change."""

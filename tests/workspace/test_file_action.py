@@ -2,8 +2,8 @@
 audit). What a service relies on: its refusal leaves nothing and tells search nothing; a body
 that forgets its audit row is refused with everything undone; a committed action is told to
 search inside its transaction and reindexed once, after the commit; with the database queue
-the reindex job's row is written in the action's own transaction (no commit of its own), one
-a file a transaction, and none for a change rolled back or refused."""
+the reindex job's row is written in the action's own transaction (no commit of its own), and
+none for a change rolled back or refused."""
 
 import pytest
 from django.db import connection, transaction
@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 import search
 from kernel.errors import ActionRefused
 from kernel.models import AuditEvent
-from tests.workspace.helpers import diarise, open_file
+from tests.workspace.helpers import open_file
 from workspace import signals
 from workspace.audit_actions import DeskAction
 from workspace.models import File, Movement
@@ -190,21 +190,10 @@ def test_with_the_database_queue_nothing_is_queued_for_a_change_rolled_back_or_r
     assert File.objects.get(pk=file.pk).holding_post_id == desk.asst.pk
 
 
-def test_with_the_database_queue_one_job_a_file_a_transaction(desk, database_queue):
-    """Opening a file on a receipt puts the receipt on it (an action inside the opening): it
-    queued two jobs for the file, it queues one. A rollback to a savepoint takes its job with
-    it, and the next change in the transaction queues it again."""
-    receipt = diarise(desk)
-    DBTaskResult.objects.all().delete()
-    file = open_file(desk, receipt=receipt)
-    assert reindex_jobs() == [file.pk]
-
-    DBTaskResult.objects.all().delete()
-    with transaction.atomic():
-        notes.note_add(actor=desk.asst_user, file=file, text="First.")
-        notes.note_add(actor=desk.asst_user, file=file, text="Second.")
-    assert reindex_jobs() == [file.pk]
-
+def test_with_the_database_queue_a_rollback_to_a_savepoint_takes_its_job(desk, database_queue):
+    """One job an action, written with the action's rows: a rollback to a savepoint takes the
+    withdrawn action's job with it, and the kept one's stays."""
+    file = open_file(desk)
     DBTaskResult.objects.all().delete()
     with transaction.atomic():
         with pytest.raises(Undone), transaction.atomic():
