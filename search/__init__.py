@@ -4,8 +4,9 @@ Other apps use only what is here:
 
 - ``search_files(user=, query=, filters=, sort=, cursor=, limit=)`` → ``SearchResults``
 - ``go_to_number(user=, number=)`` → a ``File``, or a list of them (empty when none)
-- ``file_changed(file_id)`` and ``paper_text_extracted(version_id)``: the hooks the desk and
-  the documents app call after their changes commit; the index is updated by a background task
+- ``file_changed(file_id)`` and ``paper_text_extracted(version_id)``: the hooks the desk (in
+  its change's transaction) and the documents app (after its text is stored) call; the index
+  is updated by a background task once the change commits
 - ``index_file``, ``remove_file``, ``rebuild``, ``check``: upkeep (``manage.py search_index``)
 - ``health()`` for /healthz
 
@@ -22,6 +23,7 @@ This module is imported while Django loads apps: it imports models only inside f
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 logger = logging.getLogger("daftar.search")
 
@@ -55,30 +57,47 @@ def remove_file(file_id: int) -> None:
 
 
 def file_changed(file_id: int) -> None:
-    """A file's indexed data changed and the change is committed: queue its reindex.
+    """A file's indexed data changed: have it reindexed once the change commits.
 
-    Never raises: a failure to queue is recorded in ``search.PendingReindex`` for
-    ``manage.py search_index check --repair``, and must not break the desk action."""
+    Called inside the change's transaction (the desk's ``file_changed_in_transaction``),
+    or after it. The job is queued by ``kernel.tasks.enqueue_on_commit``: with the database
+    queue its row is written in the change's own transaction (it exists if and only if the
+    change commits, and costs no commit of its own); with another backend (the inline one of
+    the embedded default) it is queued once the change commits, never inside it. Outside a
+    transaction it is queued at once. One job an action: a transaction of several actions on one
+    file queues one for each, and the reindexes after the first find nothing new.
+
+    Never breaks the desk action after its commit: a failure to queue then is logged and
+    recorded in ``search.PendingReindex`` for ``manage.py search_index check --repair``.
+    (With the database queue inside the transaction, the job's row is written like the
+    change's own rows, and a database that cannot write it fails the change.)"""
     # Inside the function: this package loads with the apps, before models may.
-    from search.tasks import record_failure, reindex_file
+    from kernel.tasks import enqueue_on_commit
+    from search.tasks import reindex_file
 
-    try:
-        reindex_file.enqueue(file_id)
-    except Exception as exc:
-        logger.exception("Could not queue the reindex of file %s", file_id)
-        record_failure(file_id, exc, attempt=0)
+    enqueue_on_commit(reindex_file, file_id, on_failure=partial(_not_queued, file_id))
+
+
+def _not_queued(file_id: int, exc: Exception) -> None:
+    # Inside the function: this package loads with the apps, before models may.
+    from search.tasks import record_failure
+
+    logger.error("Could not queue the reindex of file %s", file_id, exc_info=exc)
+    record_failure(file_id, exc, attempt=0)
 
 
 def paper_text_extracted(version_id: int) -> None:
     """Called once a paper version's text is stored (``documents.signals.paper_text_stored``):
-    reindex the files the paper is on (the desk says which: ``IndexSource.files_with_paper``)."""
-    from django.db import transaction
+    reindex the files the paper is on (the desk says which: ``IndexSource.files_with_paper``).
 
+    The extraction task sends the signal after its own transaction has committed, so each
+    job is queued at once (``file_changed``); called inside a transaction, the jobs would
+    ride it as the desk's do."""
     # Inside the function: this package loads with the apps, before models may.
     from search.sources import source
 
     for file_id in source().files_with_paper(version_id):
-        transaction.on_commit(lambda file_id=file_id: file_changed(file_id))
+        file_changed(file_id)
 
 
 def rebuild(*, progress=None) -> int:

@@ -11,7 +11,8 @@ class SearchConfig(AppConfig):
     def ready(self):
         # The papers' layer sits below search and does not know it: it sends a signal, and
         # search listens (issue 20: layers run one way). The desk, above search, connects its
-        # own ``file_changed`` and gives search its index source (``workspace/apps.py``).
+        # own ``file_changed_in_transaction`` and gives search its index source
+        # (``workspace/apps.py``).
         # Imported here, as Django asks of ready(): the module imports models.
         from documents.signals import paper_text_stored
 

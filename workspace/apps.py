@@ -23,14 +23,15 @@ class WorkspaceConfig(AppConfig):
         from workspace.audit_actions import DeskAction, SubjectHeadAction
         from workspace.paper_rule import RULE
         from workspace.search.source import SOURCE
-        from workspace.signals import file_changed
+        from workspace.signals import file_changed_in_transaction
 
         audit_actions.register(DeskAction, SubjectHeadAction)
         paper_access.register(RULE)  # documents asks the desk who may see a paper
         # Search sits below the desk: the desk tells it what to index, who may see it and how
-        # a hit is shown, and has its file changes indexed.
+        # a hit is shown, and has its file changes indexed (the job queued in the change's own
+        # transaction, or on its commit: ``search.file_changed``).
         search_sources.register(SOURCE)
-        file_changed.connect(_file_changed, dispatch_uid="search.file_changed")
+        file_changed_in_transaction.connect(_file_changed, dispatch_uid="search.file_changed")
         # Subject heads are the desk's (files are opened under them) but kept in the admin
         # through the organisation's audited save, as complaints' categories are.
         ORG_FIELDS["workspace.subjecthead"] = ["department", "code", "name_en", "name_ur"]

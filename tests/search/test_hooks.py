@@ -1,5 +1,7 @@
-"""How the index learns of changes: the desk's after-commit hook, the documents app's
-"text extracted" hook, and retries of failed updates."""
+"""How the index learns of changes: the desk's hook (told inside the change's transaction, the
+file reindexed once it commits), the documents app's "text extracted" hook, and retries of
+failed updates. The database queue's side (the job's row in the change's own transaction, one
+a file a transaction) is in ``tests/workspace/test_file_action.py``."""
 
 import pytest
 
@@ -120,7 +122,9 @@ def test_a_failed_update_is_retried_then_left_pending_for_check(
     assert ids(search.search_files(user=desk.asst_user, query="swat")) == [file.pk]
 
 
-def test_a_retry_that_succeeds_clears_the_pending_entry(desk, monkeypatch):
+def test_a_retry_that_succeeds_clears_the_pending_entry(
+    desk, monkeypatch, django_capture_on_commit_callbacks
+):
     file = _open(desk)
     backend = search.get_backend()
     real = backend.index_files
@@ -133,13 +137,17 @@ def test_a_retry_that_succeeds_clears_the_pending_entry(desk, monkeypatch):
         return real(file_ids)
 
     monkeypatch.setattr(backend, "index_files", flaky)
-    search.file_changed(file.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        search.file_changed(file.pk)
+        assert attempts == []  # inline tasks run once the transaction commits
     assert len(attempts) == 2
     assert not PendingReindex.objects.exists()
     assert FileDocument.objects.filter(file=file).exists()
 
 
-def test_a_queueing_failure_is_recorded_not_raised(desk, monkeypatch):
+def test_a_queueing_failure_is_recorded_not_raised(
+    desk, monkeypatch, django_capture_on_commit_callbacks
+):
     file = _open(desk)
 
     def refuse(*args, **kwargs):
@@ -147,7 +155,26 @@ def test_a_queueing_failure_is_recorded_not_raised(desk, monkeypatch):
 
     backend = tasks.reindex_file.get_backend()
     monkeypatch.setattr(type(backend), "enqueue", refuse)
-    search.file_changed(file.pk)  # does not raise
+    with django_capture_on_commit_callbacks(execute=True):
+        search.file_changed(file.pk)  # does not raise
+    assert PendingReindex.objects.get(file_id=file.pk).attempts == 0
+    assert "task queue down" in PendingReindex.objects.get(file_id=file.pk).last_error
+
+
+def test_a_desk_action_whose_reindex_cannot_be_queued_is_made_and_the_file_left_pending(
+    desk, monkeypatch, django_capture_on_commit_callbacks
+):
+    """With the inline backend the job is queued after the commit: a queue that refuses it
+    then does not undo the action, and the file waits for ``check --repair``."""
+    file = _open(desk)
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("task queue down")
+
+    monkeypatch.setattr(type(tasks.reindex_file.get_backend()), "enqueue", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        notes.note_add(actor=desk.asst_user, file=file, text="Estimates for the abutments.")
+    assert file.paragraphs.count() == 1
     assert PendingReindex.objects.get(file_id=file.pk).attempts == 0
 
 

@@ -93,9 +93,10 @@ def file_action(*, actor, file_id: int, reindex: bool = True) -> Iterator[FileAc
 
     One transaction; the file's row locked first (``lock_file``: actions on one file queue in
     one order, the wait capped); the caller checks and does its work inside the block, and
-    writes its audit row with ``act.record``; once the transaction commits, search hears the
-    file changed (unless ``reindex`` is off: nothing it indexes changed). A refusal raised
-    inside leaves nothing written. A block that ends without an audit row is a bug in the
+    writes its audit row with ``act.record``; then, still in the transaction, search is told the
+    file changed (``queue_reindex``; unless ``reindex`` is off: nothing it indexes changed),
+    and the file is reindexed once the change commits. A refusal raised inside leaves nothing
+    written and nothing queued. A block that ends without an audit row is a bug in the
     service, and it is refused with everything undone::
 
         with desk.file_action(actor=actor, file_id=file.pk) as act:
@@ -109,7 +110,7 @@ def file_action(*, actor, file_id: int, reindex: bool = True) -> Iterator[FileAc
         if not act.recorded:
             raise RuntimeError("A file action ended without writing its audit row.")
         if reindex:
-            after_commit_reindex(act.file)
+            queue_reindex(act.file)
 
 
 # The reads every file action makes, compiled once (``kernel.compiled``).
@@ -287,8 +288,9 @@ def record_movement(
     )
 
 
-def after_commit_reindex(file: File) -> None:
-    """Tell whoever indexes files (search, through ``workspace.signals.file_changed``) that the
-    file changed, once the change is committed."""
-    file_id = file.pk
-    transaction.on_commit(lambda: signals.file_changed.send(sender=File, file_id=file_id))
+def queue_reindex(file: File) -> None:
+    """Tell whoever indexes files that the file changed, inside the change's transaction
+    (``workspace.signals.file_changed_in_transaction``): search writes its reindex job in that
+    transaction (database queue) or queues it once the change commits (inline tasks), so a
+    change rolled back queues nothing, and a committed one costs no commit of its own."""
+    signals.file_changed_in_transaction.send(sender=File, file_id=file.pk)

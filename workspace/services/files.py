@@ -81,5 +81,5 @@ def file_open(
         )
         if receipt is not None:
             correspondence.enclosure_add(actor=actor, file=file, receipt=receipt, is_puc=True)
-        desk.after_commit_reindex(file)
+        desk.queue_reindex(file)
     return file
