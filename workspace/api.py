@@ -86,7 +86,10 @@ class NewestVisibleFirst(NewestFirst):
 class _Rows(list):
     """A page's value rows, paged by DRF's ``CursorPagination.paginate_queryset`` as it pages
     a queryset: it orders them by ``id`` (either way), keeps those past the cursor's position
-    and slices them. Those two queryset methods, over the rows in memory."""
+    and slices them. Those two queryset methods, over the rows in memory. Written against
+    djangorestframework 3.18.3 (``CursorPagination.paginate_queryset`` calls ``order_by`` and
+    ``filter`` and slices, nothing else); ``tests/workspace/test_api_list_rows.py`` pages
+    every list forward and back through it and fails if a later version asks for more."""
 
     def order_by(self, field):
         return _Rows(sorted(self, key=operator.itemgetter("id"), reverse=field.startswith("-")))
