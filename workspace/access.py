@@ -134,6 +134,28 @@ def visible_file_ids(user, *, limit: int, beyond: int | None = None, newest_firs
     posts = my_post_ids(user)
     if not posts:
         return []
+    depts = my_department_ids(user)
+    first_page = beyond is None and newest_first and limit == FIRST_FILES
+    if first_page and connection.features.supports_slicing_ordering_in_compound:
+        # The first page, as the API opens it: compiled (``kernel.compiled``), since building
+        # and compiling the UNION of a branch per department and two per post was most of
+        # the read's CPU (1.6 → 0.3 ms a call for the benchmark's 50 officers, session 15).
+        ids = set(_first_file_ids(department_ids=tuple(depts), post_ids=tuple(posts)))
+    else:
+        branches = _file_id_branches(
+            depts, posts, limit=limit, beyond=beyond, newest_first=newest_first
+        )
+        if connection.features.supports_slicing_ordering_in_compound:
+            ids = set(_union_query(branches))  # one round trip
+        else:
+            ids = {pk for branch in branches for pk in branch}
+    return sorted(ids, reverse=newest_first)[:limit]
+
+
+FIRST_FILES = 51  # the API's first page of 50, and one more to know there is a next
+
+
+def _file_id_branches(depts, posts, *, limit: int, beyond=None, newest_first=True) -> list:
     field_order = "-{}" if newest_first else "{}"
     past = "lt" if newest_first else "gt"
 
@@ -143,17 +165,17 @@ def visible_file_ids(user, *, limit: int, beyond: int | None = None, newest_firs
         return qs.order_by(field_order.format(field)).values_list(field, flat=True)[:limit]
 
     branches = [
-        first(File.objects.filter(department_term(dept, lookup="exact")), "pk")
-        for dept in my_department_ids(user)
+        first(File.objects.filter(department_term(dept, lookup="exact")), "pk") for dept in depts
     ]
     for post in posts:
         branches.append(first(File.objects.filter(holder_term(post, lookup="exact")), "pk"))
         branches.append(first(Movement.objects.filter(to_post=post).distinct(), "file_id"))
-    if connection.features.supports_slicing_ordering_in_compound:
-        ids = set(branches[0].union(*branches[1:], all=True))  # one round trip
-    else:
-        ids = {pk for branch in branches for pk in branch}
-    return sorted(ids, reverse=newest_first)[:limit]
+    return branches
+
+
+@compiled
+def _first_file_ids(*, department_ids: tuple[int, ...], post_ids: tuple[int, ...]):
+    return _union_query(_file_id_branches(department_ids, post_ids, limit=FIRST_FILES))
 
 
 def can_view_file(*, user, file) -> bool:

@@ -4,6 +4,8 @@ write). Every write calls the same service as the screens; its domain errors ans
 
 from __future__ import annotations
 
+import operator
+
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,9 +20,7 @@ from workspace import access
 from workspace.models import Draft, NoteParagraph
 from workspace.selectors import desk as sel
 from workspace.serializers import (
-    FILE_LIST_FIELDS,
     FILE_LIST_RELATED,
-    RECEIPT_LIST_FIELDS,
     RECEIPT_LIST_RELATED,
     DecisionInput,
     DisposeInput,
@@ -39,6 +39,8 @@ from workspace.serializers import (
     ReceiptInput,
     ReceiptSerializer,
     RemarksInput,
+    file_rows_data,
+    receipt_rows_data,
 )
 from workspace.services import approvals, files, movement, notes, receipts
 
@@ -55,11 +57,11 @@ class NewestVisibleFirst(NewestFirst):
     """DRF's cursor pagination over ``-id`` — the same cursors, links and schema — whose page
     is taken from the ids ``access.visible_file_ids`` finds for it (bounded by the page size
     and the cursor's offset, whatever the number of files), not from the visibility rules
-    as one query, which PostgreSQL answered by walking the file table by id."""
+    as one query, which PostgreSQL answered by walking the file table by id. The page's
+    rows are values (``rows``), which the view writes as its serializer writes the models."""
 
     visible_ids = staticmethod(access.visible_file_ids)
-    related = FILE_LIST_RELATED
-    fields = FILE_LIST_FIELDS
+    rows = staticmethod(sel.api_file_rows)
 
     def paginate_queryset(self, queryset, request, view=None):
         cursor = self.decode_cursor(request)
@@ -77,12 +79,26 @@ class NewestVisibleFirst(NewestFirst):
         )
         # The ids are visible by construction; the rules are not applied to them again
         # (their custody test would hash every movement to the user's posts).
-        window = (
-            queryset.model.objects.filter(pk__in=ids)
-            .select_related(*self.related)
-            .only(*self.fields)
-        )
+        window = _Rows(self.rows(ids=ids) if ids else ())
         return super().paginate_queryset(window, request, view)
+
+
+class _Rows(list):
+    """A page's value rows, paged by DRF's ``CursorPagination.paginate_queryset`` as it pages
+    a queryset: it orders them by ``id`` (either way), keeps those past the cursor's position
+    and slices them. Those two queryset methods, over the rows in memory. Written against
+    djangorestframework 3.18.3 (``CursorPagination.paginate_queryset`` calls ``order_by`` and
+    ``filter`` and slices, nothing else); ``tests/workspace/test_api_list_rows.py`` pages
+    every list forward and back through it and fails if a later version asks for more."""
+
+    def order_by(self, field):
+        return _Rows(sorted(self, key=operator.itemgetter("id"), reverse=field.startswith("-")))
+
+    def filter(self, **past):
+        ((lookup, position),) = past.items()
+        beyond = {"id__lt": operator.lt, "id__gt": operator.gt}[lookup]
+        position = int(position)  # as the cursor carries it: a string (checked above)
+        return _Rows(row for row in self if beyond(row["id"], position))
 
 
 class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -94,6 +110,11 @@ class FileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_queryset(self):
         return access.visible_files(self.request.user).select_related(*FILE_LIST_RELATED)
+
+    def list(self, request, *args, **kwargs):
+        # The paginator finds the page and reads its rows (values, not models).
+        rows = self.paginate_queryset(None)
+        return self.get_paginated_response(file_rows_data(rows))
 
     def get_object(self):
         file = sel.file_for(user=self.request.user, pk=self.kwargs["pk"])
@@ -269,8 +290,7 @@ class NewestVisibleReceiptsFirst(NewestVisibleFirst):
     walk the whole receipt table by id for an officer who sees few receipts."""
 
     visible_ids = staticmethod(access.visible_receipt_ids)
-    related = RECEIPT_LIST_RELATED
-    fields = RECEIPT_LIST_FIELDS
+    rows = staticmethod(sel.api_receipt_rows)
 
 
 class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -282,6 +302,10 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         # The definition single-object lookups (retrieve, mark) check against; the list's
         # page is found by the paginator from access.visible_receipt_ids.
         return access.visible_receipts(self.request.user).select_related(*RECEIPT_LIST_RELATED)
+
+    def list(self, request, *args, **kwargs):
+        rows = self.paginate_queryset(None)  # as FileViewSet.list
+        return self.get_paginated_response(receipt_rows_data(rows))
 
     @extend_schema(request=ReceiptInput, responses={201: ReceiptSerializer})
     def create(self, request):

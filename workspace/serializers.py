@@ -1,6 +1,7 @@
 """The desk API's serializers (``workspace.api`` has the views): what a file, a receipt, a post,
 a paragraph, an enclosure, a movement and a draft look like in JSON, and the inputs each
-write action accepts. The ``*_LIST_FIELDS`` say which columns a list page loads for them.
+write action accepts. The list pages' rows are values, written by ``file_rows_data`` and
+``receipt_rows_data`` as the serializers write the models.
 """
 
 from __future__ import annotations
@@ -94,11 +95,14 @@ class FileSerializer(serializers.ModelSerializer):
         # Per serializer, so per request and in its language; a list shares its one child.
         labels = getattr(self, "_choice_labels", None)
         if labels is None:
-            labels = self._choice_labels = {
-                name: _Labels(File._meta.get_field(name).flatchoices)
-                for name in ("priority", "grading")
-            }
+            labels = self._choice_labels = _file_labels()
         return labels
+
+
+def _file_labels() -> dict:
+    return {
+        name: _Labels(File._meta.get_field(name).flatchoices) for name in ("priority", "grading")
+    }
 
 
 class _Labels(dict):
@@ -212,6 +216,73 @@ def _date(value):
     return None if value is None else _DATE.to_representation(value)
 
 
+# The API's list pages read their rows as values (``selectors.desk.api_file_rows``,
+# ``api_receipt_rows``: a page's 200-300 model instances were half of the receipts list's
+# Python); these write each row exactly as the serializer above writes the model (a test
+# compares them, in English and Urdu). A page of 50, CPU: receipts 0.16 ms (declared fields
+# over the models 3.8), files 0.9 ms (declared fields 12.3); session 15, 100k files.
+
+
+def file_rows_data(rows) -> list[dict]:
+    """``FileSerializer(files, many=True).data`` for the files as ``API_FILE_COLUMNS`` rows."""
+    labels = _file_labels()  # in the request's language
+    priority, grading = labels["priority"], labels["grading"]
+    return [
+        {
+            "id": row["id"],
+            "number": row["number"],
+            "subject": row["subject"],
+            "priority": priority[row["priority"]],
+            "grading": grading[row["grading"]],
+            "status": row["status"],
+            "holding_post": None if row["holding_post"] is None else _post_of_row(row),
+            "desk_since": _DATETIME.to_representation(row["desk_since"]),
+            "due_on": _date(row["due_on"]),
+            "opened_at": _DATETIME.to_representation(row["opened_at"]),
+        }
+        for row in rows
+    ]
+
+
+def receipt_rows_data(rows) -> list[dict]:
+    """``ReceiptSerializer(receipts, many=True).data`` for ``API_RECEIPT_COLUMNS`` rows."""
+    return [
+        {
+            "id": row["id"],
+            "diary": (
+                f"{row['section__department__code']}/{row['section__code']}"
+                f"/D-{row['diary_number']}/{row['diary_year']}"
+            ),  # as Receipt.diary_label
+            "sender": row["sender"],
+            "subject": row["subject"],
+            "letter_number": row["letter_number"],
+            "letter_date": _date(row["letter_date"]),
+            "received_on": _date(row["received_on"]),
+            "mode": row["mode"],
+            "priority": row["priority"],
+            "grading": row["grading"],
+            "status": row["status"],
+            "holding_post": _post_of_row(row),
+            "tracking_ref": row["tracking_ref"],
+            "outcome": row["outcome"],
+            "file": row["file"],
+        }
+        for row in rows
+    ]
+
+
+def _post_of_row(row) -> dict:
+    """``_post_dict`` of a row's ``holding_post__*`` values."""
+    return {
+        "id": row["holding_post"],
+        "designation_en": row["holding_post__designation_en"],
+        "designation_ur": row["holding_post__designation_ur"],
+        "section": row["holding_post__section__code"],
+        "department": row["holding_post__section__department__code"],
+        "level": row["holding_post__level"],
+    }
+
+
 class OpenFileInput(serializers.Serializer):
     post = serializers.PrimaryKeyRelatedField(queryset=Post.objects.all())
     subject_head = serializers.PrimaryKeyRelatedField(queryset=SubjectHead.objects.all())
@@ -267,13 +338,6 @@ class ReasonInput(serializers.Serializer):
 
 
 FILE_LIST_RELATED = ["holding_post__section__department"]
-# What FileSerializer reads, and no more (the subject is the only long column it needs).
-FILE_LIST_FIELDS = [
-    *("id", "number", "subject", "priority", "grading", "status"),
-    *("desk_since", "due_on", "opened_at", "holding_post"),
-    *("holding_post__designation_en", "holding_post__designation_ur", "holding_post__level"),
-    *("holding_post__section__code", "holding_post__section__department__code"),
-]
 
 
 class DisposeInput(serializers.Serializer):
@@ -300,12 +364,3 @@ class ReceiptInput(serializers.Serializer):
 
 
 RECEIPT_LIST_RELATED = ["holding_post__section__department", "section__department"]
-# What ReceiptSerializer reads (the diary label reads the section and its department).
-RECEIPT_LIST_FIELDS = [
-    *("id", "diary_year", "diary_number", "sender", "subject", "letter_number"),
-    *("letter_date", "received_on", "mode", "priority", "grading", "status"),
-    *("holding_post", "tracking_ref", "outcome", "file", "section"),
-    *("section__code", "section__department__code"),
-    *("holding_post__designation_en", "holding_post__designation_ur", "holding_post__level"),
-    *("holding_post__section__code", "holding_post__section__department__code"),
-]

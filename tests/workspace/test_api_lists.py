@@ -35,6 +35,31 @@ def test_visible_file_ids_follow_the_rules_of_visible_files(desk):
     assert not hidden & set(access.visible_file_ids(user, limit=100))
 
 
+@pytest.mark.postgres
+def test_the_first_page_read_compiled_agrees_with_the_rules(desk):
+    """The API's first page (``FIRST_FILES`` ids, newest first) is one compiled read on
+    PostgreSQL: the same ids as the rules give, for officers who see different files, before
+    and after there are more than a page of them."""
+    visibility_office(desk)
+    users = [desk.so_user, desk.asst_user, desk.other_user, desk.ds_user]
+    first = access.FIRST_FILES
+
+    def expected(user):
+        return sorted(access.visible_files(user).values_list("pk", flat=True), reverse=True)
+
+    for user in users:
+        assert access.visible_file_ids(user, limit=first) == expected(user)[:first]
+    for n in range(first + 2):
+        f = open_file(desk, subject=f"Bulk {n}", grading=n % 4)
+        if n % 5 == 0:
+            movement.file_mark(actor=desk.asst_user, file=f, to_post=desk.other_so)
+    for user in users:
+        assert access.visible_file_ids(user, limit=first) == expected(user)[:first]
+    assert len(expected(desk.asst_user)) > first
+    assert len({tuple(expected(u)[:first]) for u in users}) == len(users)
+    assert access._first_file_ids._compiled
+
+
 def test_the_list_pages_forward_and_back_through_the_visible_files(desk, monkeypatch):
     monkeypatch.setattr(api.NewestVisibleFirst, "page_size", 3)
     visible, _ = visibility_office(desk)

@@ -688,6 +688,41 @@ def receipt_for(*, user, pk: int) -> Receipt | None:
     )
 
 
+# The API's list pages (``workspace.api``): the rows of the ids its paginator took from
+# ``access.visible_file_ids`` / ``visible_receipt_ids`` (visible by construction; never ids
+# from a request), as values that ``serializers.file_rows_data`` / ``receipt_rows_data`` write
+# as the serializers write the models. As models, a page of 50 receipts was 300 instances (a
+# receipt, its section and department, its post with its section and department), 50 files
+# 200: reading a page took 7.1 ms CPU (files 6.1), as values 2.6, compiled 1.2 (building and
+# compiling the queryset was the rest). A request went 15.4-17.4 → 6.7 ms CPU p50 (receipts),
+# 17.1-18.8 → 9.5 (files), the JSON unchanged (session 15, at 100k files).
+API_FILE_COLUMNS = (
+    *("id", "number", "subject", "priority", "grading", "status"),
+    *("desk_since", "due_on", "opened_at", "holding_post"),
+    *("holding_post__designation_en", "holding_post__designation_ur", "holding_post__level"),
+    *("holding_post__section__code", "holding_post__section__department__code"),
+)
+API_RECEIPT_COLUMNS = (
+    *("id", "section__department__code", "section__code", "diary_number", "diary_year"),
+    *("sender", "subject", "letter_number", "letter_date", "received_on", "mode"),
+    *("priority", "grading", "status", "tracking_ref", "outcome", "file", "holding_post"),
+    *("holding_post__designation_en", "holding_post__designation_ur", "holding_post__level"),
+    *("holding_post__section__code", "holding_post__section__department__code"),
+)
+
+
+@compiled
+def api_file_rows(*, ids: list[int]):
+    """The files ``ids`` as ``API_FILE_COLUMNS`` values, in no order (the paginator's)."""
+    return File.objects.filter(pk__any_of=ids).order_by().values(*API_FILE_COLUMNS)
+
+
+@compiled
+def api_receipt_rows(*, ids: list[int]):
+    """The receipts ``ids`` as ``API_RECEIPT_COLUMNS`` values, in no order."""
+    return Receipt.objects.filter(pk__any_of=ids).order_by().values(*API_RECEIPT_COLUMNS)
+
+
 def dispatch_register(*, user, limit: int = 200):
     """The dispatch registers of the sections of the user's posts: the letters issued on files
     the user may see (a secret file's letter is not shown to a colleague who cannot open the
