@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from cgu.models import KpiDefinition, KpiReturn
+from cgu.models import KpiDefinition
 from cgu.selectors import _common, filing, published, registry, returns
 from cgu.services import return_accept
 from organisation.models import Department
@@ -23,7 +23,6 @@ def _same(query, **values):
 
 def _reads(cgu):
     dept_ids = sorted(Department.objects.values_list("pk", flat=True))
-    return_ids = sorted(KpiReturn.objects.values_list("pk", flat=True))
     kpi_ids = sorted(KpiDefinition.objects.values_list("pk", flat=True))
     return [
         (published._published_aggregate, {}),
@@ -37,8 +36,7 @@ def _reads(cgu):
         (registry._latest_ended, {"kind": cgu.q3.kind, "on": dt.date(2026, 1, 1)}),
         (registry._latest_ended, {"kind": cgu.q3.kind, "on": dt.date(1990, 1, 1)}),
         (registry._latest_ended, {"kind": "no such kind", "on": dt.date(2026, 1, 1)}),
-        (returns._newest_returns, {}),
-        (returns._value_counts, {"return_ids": return_ids}),
+        (returns._newest_return_values, {}),
         (registry.recent_periods, {}),
         (registry.active_kpis, {}),
         (filing._active_entities_in_order, {}),
