@@ -15,7 +15,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cgu.models import KpiReturn, KpiValue
-from kernel.compiled import compiled
+from cgu.selectors import registry
+from kernel.compiled import compiled, together
 
 
 def returns_list(
@@ -118,6 +119,28 @@ def returns_page(
         values = _newest_return_values()  # the list as the CGU opens it: compiled
     else:
         values = list(_filtered(status, period, department, cursor, limit))
+    return _page(values, limit)
+
+
+def returns_screen(
+    *, status: str | None = None, period=None, department=None, cursor: str | None = None
+) -> tuple[ReturnsPage, list, list]:
+    """What the returns list shows: ``returns_page`` under the filters, and its choosers'
+    periods (``registry.recent_periods``) and departments
+    (``registry.departments_with_entities``). For the list as the CGU opens it, the three
+    compiled reads go to PostgreSQL in one round trip (``kernel.compiled.together``)."""
+    if status or period or department or cursor:
+        page = returns_page(status=status, period=period, department=department, cursor=cursor)
+        return page, registry.recent_periods(), registry.departments_with_entities()
+    values, periods, departments = together(
+        _newest_return_values.bind(),
+        registry.recent_periods.bind(),
+        registry.departments_with_entities.bind(),
+    )
+    return _page(values, RETURNS_PAGE), periods, departments
+
+
+def _page(values: list, limit: int) -> ReturnsPage:
     more = len(values) > limit
     rows = [_row(v) for v in values[:limit]]
     return ReturnsPage(rows=rows, next_cursor=_encode_cursor(rows[-1]) if more else None)

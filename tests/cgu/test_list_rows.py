@@ -223,6 +223,70 @@ def test_returns_screen_is_the_bytes_main_wrote(so_client, cgu, varied, language
     assert so_client.get(reverse("cgu:returns")).status_code == 403
 
 
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_returns_screen_choosers_are_what_its_template_loops_wrote(
+    so_client, cgu, varied, language, settings
+):
+    """The status, period and department choosers, written in Python, are the options the
+    template's loops wrote, with nothing chosen and with a choice of each (a department code
+    to escape); a filter that matches nothing says so."""
+    from django.template import engines
+    from django.utils import translation
+
+    from cgu.models import KpiReturn
+    from cgu.selectors import registry
+
+    loops = engines["django"].from_string(
+        "{% load cgu_tags %}"
+        '{% for value, label in statuses %}<option value="{{ value }}"'
+        "{% if value == status %} selected{% endif %}>{{ label }}</option>{% endfor %}|"
+        '{% for p in periods %}<option value="{{ p.code }}"{% if p == period %} selected'
+        "{% endif %}>{{ p.code|ltr }}</option>{% endfor %}|"
+        '{% for d in departments %}<option value="{{ d.code }}"{% if d == department %} '
+        "selected{% endif %}>{{ d.name }}</option>{% endfor %}"
+    )
+    so_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    hed = type(cgu.hed).objects.get(pk=cgu.hed.pk)  # its code is P&D now
+    for status, period, department in [(None, None, None), ("accepted", cgu.q3, hed)]:
+        query = {"status": status, "period": period, "department": department}
+        query = {k: getattr(v, "code", v) for k, v in query.items() if v is not None}
+        page = so_client.get(reverse("cgu:returns"), query).content.decode()
+        with translation.override(language):
+            expected = loops.render(
+                {
+                    "statuses": KpiReturn.Status.choices,
+                    "periods": registry.recent_periods(),
+                    "departments": registry.departments_with_entities(),
+                    "status": status,
+                    "period": period,
+                    "department": department,
+                }
+            )
+        statuses, periods, departments = expected.split("|")
+        assert f"{_all(language)}</option>\n      {statuses}</select>" in page
+        for options in (periods, departments):
+            assert f"{_all(language)}</option>\n      {options}</select>" in page
+        if status:
+            assert 'value="accepted" selected>' in page and 'value="P&amp;D" selected>' in page
+    empty = so_client.get(reverse("cgu:returns"), {"status": "under_review"}).content.decode()
+    with translation.override(language):
+        assert f'<td colspan="9" class="empty">{_no_match()}</td>' in empty
+
+
+def _all(language):
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override(language):
+        return gettext("All")
+
+
+def _no_match():
+    from django.utils.translation import gettext
+
+    return gettext("No returns match.")
+
+
 def test_returns_list_query_count_does_not_grow_with_returns(so_client, cgu):
     from django.db import connection
 
