@@ -350,3 +350,47 @@ def test_dashboard_rows_and_links_are_what_its_template_wrote(cgu, language):
     assert "/departments/P&amp;D/" in ours  # the code as reverse() writes it, escaped
     if language == "en":  # (the Urdu page shows the entities' Urdu names)
         assert "A &amp; B &lt;&quot;quoted&quot;&gt;" in ours
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_dashboard_choosers_are_what_its_template_loops_wrote(
+    so_client, cgu, varied, language, settings
+):
+    """The dashboard's period and KPI choosers, written in Python from the reads it sends
+    together (cgu.selectors.overview), are the options its template loops wrote: the latest
+    ended quarter chosen by default, or the period and KPI asked for; a period that does
+    not exist is 404 as before."""
+    from django.template import engines
+    from django.utils import translation
+
+    from cgu.models import KpiDefinition
+    from cgu.selectors import registry
+
+    loops = engines["django"].from_string(
+        "{% load cgu_tags %}"
+        '{% for p in periods %}<option value="{{ p.code }}"{% if p == period %} selected'
+        "{% endif %}>{{ p.code|ltr }}</option>{% endfor %}|"
+        '{% for k in kpis %}<option value="{{ k.code }}"{% if k == kpi %} selected{% endif %}>'
+        "{{ k.name }}</option>{% endfor %}"
+    )
+    KpiDefinition.objects.filter(code="STAFF").update(name_en="Staff & <others>")
+    so_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for query, period, kpi in [
+        ({}, registry.current_period(), KpiDefinition.objects.get(code="UTIL_PCT")),
+        ({"period": "2025-Q2", "kpi": "STAFF"}, cgu.q2, KpiDefinition.objects.get(code="STAFF")),
+    ]:
+        page = so_client.get(reverse("cgu:dashboard"), query).content.decode()
+        with translation.override(language):
+            periods, kpis = loops.render(
+                {
+                    "periods": registry.recent_periods(),
+                    "kpis": registry.active_kpis(),
+                    "period": period,
+                    "kpi": kpi,
+                }
+            ).split("|")
+        assert f'<select id="id_period" name="period">\n        {periods}\n' in page
+        assert f'<select id="id_kpi" name="kpi">\n        {kpis}\n' in page
+        assert "selected" in periods and "selected" in kpis
+    assert "Staff &amp; &lt;others&gt;" in page or language == "ur"
+    assert so_client.get(reverse("cgu:dashboard"), {"period": "1999-Q1"}).status_code == 404
