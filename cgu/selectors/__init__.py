@@ -11,7 +11,8 @@ published_figures``):
   ``compliance_table`` (the compliance screen's, from plain values), ``escalations``,
   ``escalations_by_entity``.
 - ``returns``: **staff** reads of returns, every version: ``returns_list``, ``returns_page``
-  (its rows plain values), ``returns_screen`` (with its choosers), ``awaiting_review``, ``return_detail``, ``versions_of``.
+  (its rows plain values), ``returns_screen`` (with its choosers), ``awaiting_review``,
+  ``return_detail``, ``versions_of``.
 - ``registry``: the KPIs, periods and departments the CGU's screens choose from, the current
   and latest due period, and the staff list of PSEs (``entities_list``).
 - ``overview``: the CGU dashboard's reads that depend on nothing chosen, in one round trip.
