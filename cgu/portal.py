@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Subquery
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -24,9 +24,12 @@ from cgu.models import (
 )
 from cgu.selectors._common import _kpis_by_id, _periods_by_id, _q2
 from cgu.selectors.entity_portal import (
-    OPEN_DRAFT_STATES,
     due_periods,
     members_of,
+    open_draft_of,
+    period_by_code,
+    values_of,
+    versions_of,
 )
 from cgu.selectors.published import _cached_published, published_stamp
 
@@ -79,29 +82,35 @@ def due(entity: PublicSectorEntity, *, on: dt.date | None = None) -> list[DueRow
 
 
 def versions(entity: PublicSectorEntity, period: ReportingPeriod) -> list[KpiReturn]:
-    """Every version of the entity's return for ``period``, newest first, with its values."""
-    return list(
-        KpiReturn.objects.filter(entity=entity, period=period)
-        .select_related("period", "certified_by", "submitted_by")
-        .prefetch_related(
-            Prefetch(
-                "values",
-                queryset=KpiValue.objects.select_related("kpi").order_by(
-                    "kpi__position", "kpi__code"
-                ),
-            )
-        )
-        .order_by("-version")
-    )
+    """Every version of the entity's return for ``period``, newest first, with its values
+    (``version.values.all()``, with their KPIs, in the KPIs' order) — what
+    ``prefetch_related(Prefetch("values", …))`` gave, by two compiled reads
+    (``cgu.selectors.entity_portal``; tests/cgu/test_entity_portal_queries.py compares
+    them)."""
+    found = versions_of(entity_id=entity.pk, period_id=period.pk)
+    by_return: dict[int, list[KpiValue]] = {v.pk: [] for v in found}
+    if found:
+        for value in values_of(return_ids=list(by_return)):
+            by_return[value.kpi_return_id].append(value)
+    for version in found:
+        values = by_return[version.pk]
+        for value in values:
+            value.kpi_return = version  # as the prefetch sets the reverse relation
+        # The prefetch's own cache: ``version.values.all()`` answers from it, no query.
+        prefetched = version.values.get_queryset()
+        prefetched._result_cache = values
+        prefetched._prefetch_done = True
+        version._prefetched_objects_cache = {"values": prefetched}
+    return found
+
+
+def period_of(code: str) -> ReportingPeriod | None:
+    """The period of ``code``, or None."""
+    return period_by_code.first(code=code)
 
 
 def open_draft(entity: PublicSectorEntity, period: ReportingPeriod) -> EntityDraft | None:
-    return (
-        EntityDraft.objects.filter(entity=entity, period=period, state__in=OPEN_DRAFT_STATES)
-        .select_related("prepared_by", "certified_by")
-        .defer("upload_content")
-        .first()
-    )
+    return open_draft_of.first(entity_id=entity.pk, period_id=period.pk)
 
 
 def members(entity: PublicSectorEntity) -> list[EntityUser]:

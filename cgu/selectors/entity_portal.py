@@ -15,7 +15,7 @@ import datetime as dt
 from django.db.models import JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 
-from cgu.models import EntityDraft, EntityUser, KpiReturn, ReportingPeriod
+from cgu.models import EntityDraft, EntityUser, KpiReturn, KpiValue, ReportingPeriod
 from kernel.compiled import compiled
 
 DUE_PERIODS = 8  # the periods the portal lists: the latest ended ones
@@ -68,4 +68,50 @@ def members_of(*, entity_id: int):
     """Every person of the entity (active, invited or deactivated) with their user."""
     return (
         EntityUser.objects.filter(entity_id=entity_id).select_related("user").order_by("role", "pk")
+    )
+
+
+# The period page's reads (cgu.portal.open_draft, cgu.portal.versions): as plain querysets
+# Django compiled their SQL on every request, ~1.9 ms of CPU for the draft (none, mostly)
+# and ~3.5 for the versions with their figures (a prefetch), of a ~11 ms request (100k
+# benchmark copy, docs/benchmarks.md "The CGU's returns list, from values").
+
+
+@compiled
+def period_by_code(*, code: str):
+    """The period of a code (codes are unique), as the portal's URLs name it."""
+    return ReportingPeriod.objects.filter(code=code).order_by()[:1]
+
+
+@compiled
+def open_draft_of(*, entity_id: int, period_id: int):
+    """The entity's open draft for the period (at most one), without its uploaded file,
+    with the people who prepared and certified it."""
+    return (
+        EntityDraft.objects.filter(
+            entity_id=entity_id, period_id=period_id, state__in=OPEN_DRAFT_STATES
+        )
+        .select_related("prepared_by", "certified_by")
+        .defer("upload_content")
+        .order_by("-prepared_at", "-pk")[:1]  # as .first() orders it (Meta.ordering)
+    )
+
+
+@compiled
+def versions_of(*, entity_id: int, period_id: int):
+    """Every version of the entity's return for the period, newest first."""
+    return (
+        KpiReturn.objects.filter(entity_id=entity_id, period_id=period_id)
+        .select_related("period", "certified_by", "submitted_by")
+        .order_by("-version")
+    )
+
+
+@compiled
+def values_of(*, return_ids: list[int]):
+    """The figures of the returns, with their KPIs, in the KPIs' order."""
+    return (
+        KpiValue.objects.filter(kpi_return_id__any_of=return_ids)
+        .select_related("kpi")
+        .order_by("kpi__position", "kpi__code")
     )

@@ -44,7 +44,10 @@ def entity_member_required(view):
 
 
 def _period(code: str) -> ReportingPeriod:
-    return get_object_or_404(ReportingPeriod, code=code)
+    period = portal.period_of(code)
+    if period is None:
+        raise Http404
+    return period
 
 
 @entity_member_required

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from cgu.models import KpiDefinition
+from cgu.models import KpiDefinition, KpiReturn
 from cgu.selectors import _common, filing, published, registry, returns
 from cgu.services import return_accept
 from organisation.models import Department
@@ -69,7 +69,7 @@ def test_compiled_reads_agree_before_and_after_a_publication(cgu, submitted):
     assert page.rows and page.rows[0].value_count > 0
 
 
-def test_the_entity_portals_compiled_reads_agree(cgu, submitted):
+def test_the_entity_portals_compiled_reads_agree(cgu, submitted, django_assert_num_queries):
     """The portal's membership, due periods (with the latest version and the open draft of
     each, as JSON) and people, read compiled and plain: before anyone joined, then with a
     head, a preparer still invited, a returned return and the entity's draft after it."""
@@ -91,6 +91,18 @@ def test_the_entity_portals_compiled_reads_agree(cgu, submitted):
                 for on in (dt.date(1990, 1, 1), dt.date(2026, 1, 1), dt.date(2030, 1, 1))
             ],
             *[(entity_portal.members_of, {"entity_id": e.pk}) for e in (cgu.uni, cgu.uni2)],
+            *[(entity_portal.period_by_code, {"code": c}) for c in ("2025-Q3", "1999-Q1")],
+            *[
+                (read, {"entity_id": e.pk, "period_id": p.pk})
+                for read in (entity_portal.open_draft_of, entity_portal.versions_of)
+                for e in (cgu.uni, cgu.uni2)
+                for p in (cgu.q2, cgu.q3)
+            ],
+            (
+                entity_portal.values_of,
+                {"return_ids": list(KpiReturn.objects.values_list("pk", flat=True))},
+            ),
+            (entity_portal.values_of, {"return_ids": [submitted.pk]}),
         ]
 
     for query, values in reads():
@@ -107,7 +119,8 @@ def test_the_entity_portals_compiled_reads_agree(cgu, submitted):
     draft_save(actor=member.user, entity=cgu.uni, period=cgu.q3, rows=uni_rows())
     got = {}
     for query, values in reads():
-        got[(query.__name__, *values.values())] = _same(query, **values)
+        key = (tuple(v) if isinstance(v, list) else v for v in values.values())
+        got[(query.__name__, *key)] = _same(query, **values)
     assert got[("membership_of", member.user_id)][0].entity.department.pk == cgu.uni.department_id
     assert access.entity_membership(member.user).pk == member.pk
     assert access.entity_membership(cgu.outsider) is None
@@ -122,3 +135,47 @@ def test_the_entity_portals_compiled_reads_agree(cgu, submitted):
     }
     assert q3.draft_row["state"] == "draft"
     assert all(p.latest_row is None for p in got[("due_periods", cgu.uni2.pk, dt.date(2030, 1, 1))])
+    assert got[("open_draft_of", cgu.uni.pk, cgu.q3.pk)][0].state == "draft"
+    assert got[("period_by_code", "1999-Q1")] == []
+
+    # The period page's versions with their figures, as the prefetch gave them: a second
+    # version after the head certifies and submits the draft.
+    from django.db.models import Prefetch
+
+    from cgu import portal
+    from cgu.models import KpiValue
+    from cgu.services.entity import draft_certify, draft_submit
+
+    draft = draft_certify(actor=member.user, draft=portal.open_draft(cgu.uni, cgu.q3))
+    draft_submit(actor=member.user, draft=draft)
+
+    def figures(versions):
+        return [
+            (
+                v.pk,
+                v.period.code,
+                v.submitted_by_id,
+                [(x.pk, x.kpi.code, x.value, x.kpi_return is v) for x in v.values.all()],
+            )
+            for v in versions
+        ]
+
+    for entity in (cgu.uni, cgu.uni2):
+        plain = list(
+            KpiReturn.objects.filter(entity=entity, period=cgu.q3)
+            .select_related("period", "certified_by", "submitted_by")
+            .prefetch_related(
+                Prefetch(
+                    "values",
+                    queryset=KpiValue.objects.select_related("kpi").order_by(
+                        "kpi__position", "kpi__code"
+                    ),
+                )
+            )
+            .order_by("-version")
+        )
+        ours = portal.versions(entity, cgu.q3)
+        with django_assert_num_queries(0):  # every figure and KPI loaded
+            assert figures(ours) == figures(plain)
+    assert [v.version for v in ours] == [] and len(figures(plain)) == 0
+    assert [v.version for v in portal.versions(cgu.uni, cgu.q3)] == [2, 1]
