@@ -31,7 +31,13 @@ from cgu.selectors.entity_portal import (
     values_of,
     versions_of,
 )
-from cgu.selectors.published import _cached_published, published_stamp
+from cgu.selectors.published import (
+    _cached_published,
+    _published_aggregate,
+    published_stamp,
+    stamp_of,
+)
+from kernel.compiled import together
 
 
 @dataclass
@@ -67,8 +73,12 @@ def due(entity: PublicSectorEntity, *, on: dt.date | None = None) -> list[DueRow
     version's and its open draft's few fields, as the home page shows them; ``latest`` and
     ``draft`` are built from those fields only."""
     on = on or timezone.localdate()
+    return _due_rows(entity, due_periods(entity_id=entity.pk, on=on), on)
+
+
+def _due_rows(entity: PublicSectorEntity, periods: list, on: dt.date) -> list[DueRow]:
     rows = []
-    for p in due_periods(entity_id=entity.pk, on=on):
+    for p in periods:
         row = DueRow(
             period=p,
             latest=KpiReturn(entity=entity, period=p, **p.latest_row) if p.latest_row else None,
@@ -81,12 +91,35 @@ def due(entity: PublicSectorEntity, *, on: dt.date | None = None) -> list[DueRow
     return rows
 
 
+@dataclass
+class Home:
+    """The entity portal's home page's reads that depend on the entity alone."""
+
+    rows: list[DueRow]  # as ``due`` gives them
+    stamp: str  # ``published_stamp``, for ``benchmarks``
+    people: list[EntityUser]  # as ``members`` gives them; only if asked for
+
+
+def home(entity: PublicSectorEntity, *, with_people: bool, on: dt.date | None = None) -> Home:
+    """``due``, the published stamp and (for a head) ``members``: three compiled reads sent
+    to PostgreSQL in one round trip (``kernel.compiled.together``) rather than three."""
+    on = on or timezone.localdate()
+    reads = [due_periods.bind(entity_id=entity.pk, on=on), _published_aggregate.bind()]
+    if with_people:
+        reads.append(members_of.bind(entity_id=entity.pk))
+    periods, aggregate, *people = together(*reads)
+    return Home(
+        rows=_due_rows(entity, periods, on),
+        stamp=stamp_of(aggregate),
+        people=people[0] if people else [],
+    )
+
+
 def versions(entity: PublicSectorEntity, period: ReportingPeriod) -> list[KpiReturn]:
     """Every version of the entity's return for ``period``, newest first, with its values
     (``version.values.all()``, with their KPIs, in the KPIs' order) — what
     ``prefetch_related(Prefetch("values", …))`` gave, by two compiled reads
-    (``cgu.selectors.entity_portal``; tests/cgu/test_entity_portal_queries.py compares
-    them)."""
+    (``cgu.selectors.entity_portal``; tests/cgu/test_compiled_reads.py compares them)."""
     found = versions_of(entity_id=entity.pk, period_id=period.pk)
     by_return: dict[int, list[KpiValue]] = {v.pk: [] for v in found}
     if found:
@@ -167,7 +200,7 @@ def _published_figures_of(entity_id: int) -> list[tuple]:
     )
 
 
-def benchmarks(entity: PublicSectorEntity, *, periods=()) -> Benchmarks:
+def benchmarks(entity: PublicSectorEntity, *, periods=(), stamp: str | None = None) -> Benchmarks:
     """The entity's published figures for the latest period it has any, beside the median of
     its department's entities and of every entity in the province (published figures only).
     The figures and the medians are cached under ``published_stamp`` (as the CGU's other
@@ -176,8 +209,9 @@ def benchmarks(entity: PublicSectorEntity, *, periods=()) -> Benchmarks:
     reads), so a registry edit shows at once. ``periods``: periods the caller has read for
     this request (the home page's due periods), so the published period's is not read again.
     The stamp and the KPIs' names, and the period's when it is not among ``periods``; the
-    figures and the medians only when the stamp has moved."""
-    stamp = published_stamp()
+    figures and the medians only when the stamp has moved. ``stamp``: the
+    ``published_stamp`` the caller read for this request (``home``)."""
+    stamp = stamp or published_stamp()
     figures = _cached_published(
         f"entity-figures:{entity.pk}", lambda: _published_figures_of(entity.pk), stamp
     )

@@ -54,8 +54,9 @@ def _period(code: str) -> ReportingPeriod:
 def home(request):
     member = request.entity_member
     entity = member.entity
-    rows = portal.due(entity)
-    benchmarks = portal.benchmarks(entity, periods=[row.period for row in rows])
+    found = portal.home(entity, with_people=member.is_head)  # one round trip
+    rows = found.rows
+    benchmarks = portal.benchmarks(entity, periods=[row.period for row in rows], stamp=found.stamp)
     return render(
         request,
         "cgu/entity/home.html",
@@ -67,7 +68,7 @@ def home(request):
             # Built in Python, one f-string a row: see cgu/views/rows.py.
             "due_rows": entity_due_rows(rows),
             "figure_rows": entity_figure_rows(benchmarks.rows),
-            "people": portal.members(entity) if member.is_head else [],
+            "people": found.people,
         },
     )
 

@@ -179,3 +179,35 @@ def test_the_entity_portals_compiled_reads_agree(cgu, submitted, django_assert_n
             assert figures(ours) == figures(plain)
     assert [v.version for v in ours] == [] and len(figures(plain)) == 0
     assert [v.version for v in portal.versions(cgu.uni, cgu.q3)] == [2, 1]
+
+
+def test_the_entity_homes_reads_together_are_what_each_read_alone_gives(
+    cgu, submitted, django_assert_num_queries
+):
+    """``cgu.portal.home`` sends the due periods, the published stamp and the people in one
+    round trip: the same rows, stamp and people as ``due``, ``published_stamp`` and
+    ``members``, with and without the people, before and after a publication."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from cgu import portal
+    from cgu.services.entity import entity_user_invite, invitation_accept
+
+    member, key = entity_user_invite(
+        actor=cgu.asst_user, entity=cgu.uni, email="vc@uop.edu.pk", full_name="VC", role="head"
+    )
+    invitation_accept(actor=AnonymousUser(), key=key, password="x" * 20, password_again="x" * 20)
+
+    def rows(found):
+        return [(r.period.pk, r.status_key, r.days_left, r.overdue, r.needs_filing) for r in found]
+
+    for publish in (False, True):
+        if publish:
+            return_accept(actor=cgu.so_user, kpi_return=submitted)
+        for entity in (cgu.uni, cgu.uni2):
+            with django_assert_num_queries(1):
+                found = portal.home(entity, with_people=True)
+            assert rows(found.rows) == rows(portal.due(entity))
+            assert found.stamp == published.published_stamp()
+            assert [m.pk for m in found.people] == [m.pk for m in portal.members(entity)]
+            assert portal.home(entity, with_people=False).people == []
+    assert found.stamp.startswith("1.") and rows(found.rows)
