@@ -25,19 +25,13 @@ from cgu.models import (
 from cgu.selectors._common import _kpis_by_id, _periods_by_id, _q2
 from cgu.selectors.entity_portal import (
     due_periods,
+    home_reads,
     members_of,
     open_draft_of,
     period_by_code,
-    values_of,
-    versions_of,
+    versions_with_values,
 )
-from cgu.selectors.published import (
-    _cached_published,
-    _published_aggregate,
-    published_stamp,
-    stamp_of,
-)
-from kernel.compiled import together
+from cgu.selectors.published import _cached_published, published_stamp, stamp_of
 
 
 @dataclass
@@ -101,40 +95,17 @@ class Home:
 
 
 def home(entity: PublicSectorEntity, *, with_people: bool, on: dt.date | None = None) -> Home:
-    """``due``, the published stamp and (for a head) ``members``: three compiled reads sent
-    to PostgreSQL in one round trip (``kernel.compiled.together``) rather than three."""
+    """``due``, the published stamp and (for a head) ``members``, read in one round trip
+    (``cgu.selectors.entity_portal.home_reads``) rather than three."""
     on = on or timezone.localdate()
-    reads = [due_periods.bind(entity_id=entity.pk, on=on), _published_aggregate.bind()]
-    if with_people:
-        reads.append(members_of.bind(entity_id=entity.pk))
-    periods, aggregate, *people = together(*reads)
-    return Home(
-        rows=_due_rows(entity, periods, on),
-        stamp=stamp_of(aggregate),
-        people=people[0] if people else [],
-    )
+    periods, aggregate, people = home_reads(entity_id=entity.pk, on=on, with_people=with_people)
+    return Home(rows=_due_rows(entity, periods, on), stamp=stamp_of(aggregate), people=people)
 
 
 def versions(entity: PublicSectorEntity, period: ReportingPeriod) -> list[KpiReturn]:
     """Every version of the entity's return for ``period``, newest first, with its values
-    (``version.values.all()``, with their KPIs, in the KPIs' order) — what
-    ``prefetch_related(Prefetch("values", …))`` gave, by two compiled reads
-    (``cgu.selectors.entity_portal``; tests/cgu/test_compiled_reads.py compares them)."""
-    found = versions_of(entity_id=entity.pk, period_id=period.pk)
-    by_return: dict[int, list[KpiValue]] = {v.pk: [] for v in found}
-    if found:
-        for value in values_of(return_ids=list(by_return)):
-            by_return[value.kpi_return_id].append(value)
-    for version in found:
-        values = by_return[version.pk]
-        for value in values:
-            value.kpi_return = version  # as the prefetch sets the reverse relation
-        # The prefetch's own cache: ``version.values.all()`` answers from it, no query.
-        prefetched = version.values.get_queryset()
-        prefetched._result_cache = values
-        prefetched._prefetch_done = True
-        version._prefetched_objects_cache = {"values": prefetched}
-    return found
+    (``version.values.all()``, with their KPIs, in the KPIs' order)."""
+    return versions_with_values(entity_id=entity.pk, period_id=period.pk)
 
 
 def period_of(code: str) -> ReportingPeriod | None:

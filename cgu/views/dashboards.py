@@ -13,7 +13,7 @@ from cgu.selectors import filing, published, registry
 from cgu.selectors.overview import overview
 from cgu.selectors.returns import returns_list
 from cgu.views import cgu_staff_required, chosen_period
-from cgu.views.rows import awaiting_rows, code_links, options, period_options
+from cgu.views.rows import awaiting_rows, code_links
 from organisation.models import Department
 
 DEFAULT_KPI = "UTIL_PCT"
@@ -70,11 +70,9 @@ def dashboard(request):
                     charts.department_bar("chart-departments", kpi, period, figures)
                 )
     context["awaiting"] = basics.awaiting
-    # Built in Python, one f-string a row, link or option: see cgu/views/rows.py.
+    # Built in Python, one f-string a row or link: see cgu/views/rows.py.
     context["awaiting_rows"] = awaiting_rows(context["awaiting"])
     context["periods"] = basics.periods
-    context["period_options"] = period_options(basics.periods, period)
-    context["kpi_options"] = options([(k.code, k.name) for k in kpis], kpi.code if kpi else None)
     if period is not None:  # the departments of active PSEs, by code: the report has them
         context["departments"] = [c.department for c in context["report"].departments]
     else:

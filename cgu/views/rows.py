@@ -16,7 +16,6 @@ from urllib.parse import quote
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.formats import date_format, localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, ngettext
@@ -24,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from cgu.models import KpiReturn
 from cgu.selectors.filing import FilingState
-from cgu.templatetags.cgu_tags import ltr
 
 # What ``reverse`` leaves unquoted in a path argument (RFC 3986 sub-delims and ~:@).
 _URL_SAFE = "!$&'()*+,;=~:@"
@@ -176,33 +174,6 @@ def return_rows(returns) -> list[str]:
             )
         )
     return out
-
-
-def options(choices, selected) -> str:
-    """The ``<option>``s of a chooser, as the template loop
-    ``<option value="{{ value }}"{% if value == selected %} selected{% endif %}>{{ label }}``
-    wrote them (a template loop with a comparison and two variables cost ~15 µs an option):
-    ``choices`` are ``(value, label)`` pairs, both escaped as ``{{ }}`` escapes them — a
-    label already safe (``ltr``) is kept as it is."""
-    return mark_safe(  # noqa: S308 — every value and label is escaped
-        "".join(
-            f'<option value="{_e(value)}"{" selected" if value == selected else ""}>'
-            f"{conditional_escape(label)}</option>"
-            for value, label in choices
-        )
-    )
-
-
-def period_options(periods, period) -> str:
-    """``options`` of the CGU's period choosers: each period's code, left to right (``ltr``),
-    the chosen ``period`` (or None) selected."""
-    return options([(p.code, ltr(p.code)) for p in periods], period.code if period else None)
-
-
-def department_options(departments, department) -> str:
-    """``options`` of the department choosers: code and name, ``department`` selected."""
-    chosen = department.code if department else None
-    return options([(d.code, d.name) for d in departments], chosen)
 
 
 def code_links(name: str, items) -> str:

@@ -227,9 +227,10 @@ def test_returns_screen_is_the_bytes_main_wrote(so_client, cgu, varied, language
 def test_returns_screen_choosers_are_what_its_template_loops_wrote(
     so_client, cgu, varied, language, settings
 ):
-    """The status, period and department choosers, written in Python, are the options the
-    template's loops wrote, with nothing chosen and with a choice of each (a department code
-    to escape); a filter that matches nothing says so."""
+    """The status, period and department choosers, from the reads the first page sends
+    together (``returns_screen``), are the options main's template loops wrote, with nothing
+    chosen and with a choice of each (a department code to escape); a filter that matches
+    nothing says so."""
     from django.template import engines
     from django.utils import translation
 
@@ -356,8 +357,8 @@ def test_dashboard_rows_and_links_are_what_its_template_wrote(cgu, language):
 def test_dashboard_choosers_are_what_its_template_loops_wrote(
     so_client, cgu, varied, language, settings
 ):
-    """The dashboard's period and KPI choosers, written in Python from the reads it sends
-    together (cgu.selectors.overview), are the options its template loops wrote: the latest
+    """The dashboard's period and KPI choosers, from the reads it sends together
+    (cgu.selectors.overview), are the options main's template loops wrote: the latest
     ended quarter chosen by default, or the period and KPI asked for; a period that does
     not exist is 404 as before."""
     from django.template import engines
