@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Subquery
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -24,11 +24,14 @@ from cgu.models import (
 )
 from cgu.selectors._common import _kpis_by_id, _periods_by_id, _q2
 from cgu.selectors.entity_portal import (
-    OPEN_DRAFT_STATES,
     due_periods,
+    home_reads,
     members_of,
+    open_draft_of,
+    period_by_code,
+    versions_with_values,
 )
-from cgu.selectors.published import _cached_published, published_stamp
+from cgu.selectors.published import _cached_published, published_stamp, stamp_of
 
 
 @dataclass
@@ -64,8 +67,12 @@ def due(entity: PublicSectorEntity, *, on: dt.date | None = None) -> list[DueRow
     version's and its open draft's few fields, as the home page shows them; ``latest`` and
     ``draft`` are built from those fields only."""
     on = on or timezone.localdate()
+    return _due_rows(entity, due_periods(entity_id=entity.pk, on=on), on)
+
+
+def _due_rows(entity: PublicSectorEntity, periods: list, on: dt.date) -> list[DueRow]:
     rows = []
-    for p in due_periods(entity_id=entity.pk, on=on):
+    for p in periods:
         row = DueRow(
             period=p,
             latest=KpiReturn(entity=entity, period=p, **p.latest_row) if p.latest_row else None,
@@ -78,30 +85,36 @@ def due(entity: PublicSectorEntity, *, on: dt.date | None = None) -> list[DueRow
     return rows
 
 
+@dataclass
+class Home:
+    """The entity portal's home page's reads that depend on the entity alone."""
+
+    rows: list[DueRow]  # as ``due`` gives them
+    stamp: str  # ``published_stamp``, for ``benchmarks``
+    people: list[EntityUser]  # as ``members`` gives them; only if asked for
+
+
+def home(entity: PublicSectorEntity, *, with_people: bool, on: dt.date | None = None) -> Home:
+    """``due``, the published stamp and (for a head) ``members``, read in one round trip
+    (``cgu.selectors.entity_portal.home_reads``) rather than three."""
+    on = on or timezone.localdate()
+    periods, aggregate, people = home_reads(entity_id=entity.pk, on=on, with_people=with_people)
+    return Home(rows=_due_rows(entity, periods, on), stamp=stamp_of(aggregate), people=people)
+
+
 def versions(entity: PublicSectorEntity, period: ReportingPeriod) -> list[KpiReturn]:
-    """Every version of the entity's return for ``period``, newest first, with its values."""
-    return list(
-        KpiReturn.objects.filter(entity=entity, period=period)
-        .select_related("period", "certified_by", "submitted_by")
-        .prefetch_related(
-            Prefetch(
-                "values",
-                queryset=KpiValue.objects.select_related("kpi").order_by(
-                    "kpi__position", "kpi__code"
-                ),
-            )
-        )
-        .order_by("-version")
-    )
+    """Every version of the entity's return for ``period``, newest first, with its values
+    (``version.values.all()``, with their KPIs, in the KPIs' order)."""
+    return versions_with_values(entity_id=entity.pk, period_id=period.pk)
+
+
+def period_of(code: str) -> ReportingPeriod | None:
+    """The period of ``code``, or None."""
+    return period_by_code.first(code=code)
 
 
 def open_draft(entity: PublicSectorEntity, period: ReportingPeriod) -> EntityDraft | None:
-    return (
-        EntityDraft.objects.filter(entity=entity, period=period, state__in=OPEN_DRAFT_STATES)
-        .select_related("prepared_by", "certified_by")
-        .defer("upload_content")
-        .first()
-    )
+    return open_draft_of.first(entity_id=entity.pk, period_id=period.pk)
 
 
 def members(entity: PublicSectorEntity) -> list[EntityUser]:
@@ -158,7 +171,7 @@ def _published_figures_of(entity_id: int) -> list[tuple]:
     )
 
 
-def benchmarks(entity: PublicSectorEntity, *, periods=()) -> Benchmarks:
+def benchmarks(entity: PublicSectorEntity, *, periods=(), stamp: str | None = None) -> Benchmarks:
     """The entity's published figures for the latest period it has any, beside the median of
     its department's entities and of every entity in the province (published figures only).
     The figures and the medians are cached under ``published_stamp`` (as the CGU's other
@@ -167,8 +180,9 @@ def benchmarks(entity: PublicSectorEntity, *, periods=()) -> Benchmarks:
     reads), so a registry edit shows at once. ``periods``: periods the caller has read for
     this request (the home page's due periods), so the published period's is not read again.
     The stamp and the KPIs' names, and the period's when it is not among ``periods``; the
-    figures and the medians only when the stamp has moved."""
-    stamp = published_stamp()
+    figures and the medians only when the stamp has moved. ``stamp``: the
+    ``published_stamp`` the caller read for this request (``home``)."""
+    stamp = stamp or published_stamp()
     figures = _cached_published(
         f"entity-figures:{entity.pk}", lambda: _published_figures_of(entity.pk), stamp
     )

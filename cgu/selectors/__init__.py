@@ -10,10 +10,12 @@ published_figures``):
   CGU's compliance and escalations: ``compliance``, ``compliance_counts``,
   ``compliance_table`` (the compliance screen's, from plain values), ``escalations``,
   ``escalations_by_entity``.
-- ``returns``: **staff** reads of returns, every version: ``returns_list``, ``returns_page``,
-  ``awaiting_review``, ``return_detail``, ``versions_of``.
+- ``returns``: **staff** reads of returns, every version: ``returns_list``, ``returns_page``
+  (its rows plain values), ``returns_screen`` (with its choosers), ``awaiting_review``,
+  ``return_detail``, ``versions_of``.
 - ``registry``: the KPIs, periods and departments the CGU's screens choose from, the current
   and latest due period, and the staff list of PSEs (``entities_list``).
+- ``overview``: the CGU dashboard's reads that depend on nothing chosen, in one round trip.
 - ``entity_portal``: the entity portal's every-page reads, compiled: an entity user's
   ``membership_of``, the home's ``due_periods`` and the entity's ``members_of``; the rules
   stay with their callers (``cgu.access.entity_membership``, ``cgu.portal``).

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cgu.models import KpiReturn, PublicSectorEntity, Reminder, ReportingPeriod
 from cgu.selectors._common import _departments_by_id, _q2
-from kernel.compiled import compiled
+from kernel.compiled import compiled, together
 from organisation.models import Department
 
 ESCALATE_AFTER_DAYS = 30
@@ -153,14 +153,15 @@ class PeriodCounts:
 def compliance_counts(period: ReportingPeriod, *, on: dt.date | None = None) -> PeriodCounts:
     """The counts of ``compliance`` (same rules, same figures) from plain values, with no
     model instance per PSE or return: for screens that show only the counts (the
-    dashboard). Three queries whatever the number of PSEs."""
+    dashboard). Three queries whatever the number of PSEs, the first two in one round trip
+    (``kernel.compiled.together``)."""
     on = on or timezone.localdate()
     first: dict[int, dt.date] = {}
     latest: dict[int, str] = {}
-    for entity_id, received_on, status in _filings_of(period_id=period.pk):
+    filings, entities = together(_filings_of.bind(period_id=period.pk), _active_entities.bind())
+    for entity_id, received_on, status in filings:
         first.setdefault(entity_id, received_on)
         latest[entity_id] = status
-    entities = _active_entities()
     departments = _departments_by_id(dept for _pk, dept in entities)
     totals = ComplianceCounts(department=None)
     per_dept: dict[int, ComplianceCounts] = {}

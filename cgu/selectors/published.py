@@ -121,7 +121,13 @@ def published_stamp() -> str:
     (its ``decided_at`` is the newest). Published figures never change in place: returns
     and their values are read-only after entry (``cgu.services``, read-only admin). One
     aggregate over the partial index ``kpireturn_published``."""
-    n, top, last = _published_aggregate.first() or (0, None, None)
+    return stamp_of(_published_aggregate())
+
+
+def stamp_of(rows: list) -> str:
+    """``published_stamp`` from the rows of ``_published_aggregate`` (read by a caller that
+    sends it with its other reads, ``kernel.compiled.together``)."""
+    n, top, last = rows[0] if rows else (0, None, None)
     return f"{n}.{top}.{last.isoformat() if last else '-'}"
 
 

@@ -10,7 +10,8 @@ from cgu import charts
 from cgu.charts import fmt
 from cgu.models import EntityType, KpiDefinition, PublicSectorEntity, ReportingPeriod
 from cgu.selectors import filing, published, registry
-from cgu.selectors.returns import awaiting_review, returns_list
+from cgu.selectors.overview import overview
+from cgu.selectors.returns import returns_list
 from cgu.views import cgu_staff_required, chosen_period
 from cgu.views.rows import awaiting_rows, code_links
 from organisation.models import Department
@@ -38,8 +39,11 @@ def _matrix(series_list, periods_limit: int = 8):
 
 @cgu_staff_required
 def dashboard(request):
-    period = chosen_period(request)
-    kpis = registry.active_kpis()
+    # The reads that depend on nothing chosen, in one round trip (cgu.selectors.overview).
+    chosen = bool(request.GET.get("period"))
+    basics = overview(latest_period=not chosen)
+    period = chosen_period(request) if chosen else basics.latest_period
+    kpis = basics.kpis
     kpi = _chosen_kpi(request, kpis)
     context = {"period": period, "kpis": kpis, "kpi": kpi, "charts": []}
     if period is not None:
@@ -47,7 +51,7 @@ def dashboard(request):
         context["report"] = report
         context["charts"].append(charts.compliance_chart("chart-compliance", report))
     if kpi is not None:
-        stamp = published.published_stamp()  # once for both cached figures
+        stamp = basics.stamp  # once for both cached figures
         trend = published.province_series(
             kind=ReportingPeriod.Kind.QUARTERLY, kpi=kpi, cached=True, stamp=stamp
         )
@@ -65,10 +69,10 @@ def dashboard(request):
                 context["charts"].append(
                     charts.department_bar("chart-departments", kpi, period, figures)
                 )
-    context["awaiting"] = awaiting_review()
+    context["awaiting"] = basics.awaiting
     # Built in Python, one f-string a row or link: see cgu/views/rows.py.
     context["awaiting_rows"] = awaiting_rows(context["awaiting"])
-    context["periods"] = registry.recent_periods()
+    context["periods"] = basics.periods
     if period is not None:  # the departments of active PSEs, by code: the report has them
         context["departments"] = [c.department for c in context["report"].departments]
     else:

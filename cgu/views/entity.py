@@ -44,15 +44,19 @@ def entity_member_required(view):
 
 
 def _period(code: str) -> ReportingPeriod:
-    return get_object_or_404(ReportingPeriod, code=code)
+    period = portal.period_of(code)
+    if period is None:
+        raise Http404
+    return period
 
 
 @entity_member_required
 def home(request):
     member = request.entity_member
     entity = member.entity
-    rows = portal.due(entity)
-    benchmarks = portal.benchmarks(entity, periods=[row.period for row in rows])
+    found = portal.home(entity, with_people=member.is_head)  # one round trip
+    rows = found.rows
+    benchmarks = portal.benchmarks(entity, periods=[row.period for row in rows], stamp=found.stamp)
     return render(
         request,
         "cgu/entity/home.html",
@@ -64,7 +68,7 @@ def home(request):
             # Built in Python, one f-string a row: see cgu/views/rows.py.
             "due_rows": entity_due_rows(rows),
             "figure_rows": entity_figure_rows(benchmarks.rows),
-            "people": portal.members(entity) if member.is_head else [],
+            "people": found.people,
         },
     )
 

@@ -15,7 +15,7 @@ from cgu import access, intake, services
 from cgu.charts import isolate
 from cgu.forms import ReturnEntryForm, ReturnStartForm, SendBackForm
 from cgu.models import KpiReturn, PublicSectorEntity, ReportingPeriod
-from cgu.selectors import registry, returns
+from cgu.selectors import returns
 from cgu.views import cgu_staff_required
 from cgu.views.rows import return_rows
 from kernel.errors import ActionRefused, NotFound, PermissionDenied, ValidationError
@@ -40,7 +40,7 @@ def return_list(request):
     department = (
         Department.objects.filter(code=wanted_department).first() if wanted_department else None
     )
-    page = returns.returns_page(
+    page, periods, departments = returns.returns_screen(
         status=status, period=period, department=department, cursor=request.GET.get("after")
     )
     query = {k: v for k, v in request.GET.items() if k != "after"}
@@ -48,7 +48,7 @@ def return_list(request):
         request,
         "cgu/return_list.html",
         {
-            # Built in Python, one format_html a row: see cgu/views/rows.py.
+            # Built in Python, one f-string a row: see cgu/views/rows.py.
             "rows": return_rows(page.rows),
             "next_url": f"?{urlencode({**query, 'after': page.next_cursor})}"
             if page.next_cursor
@@ -58,8 +58,8 @@ def return_list(request):
             "period": period,
             "department": department,
             "statuses": KpiReturn.Status.choices,
-            "periods": registry.recent_periods(),
-            "departments": registry.departments_with_entities(),
+            "periods": periods,
+            "departments": departments,
         },
     )
 

@@ -50,13 +50,21 @@ def status_labels() -> dict[str, str]:
 
 
 def _dates():
-    """``date -> "j M Y"``, formatted once per distinct date (returns arrive in bunches)."""
+    """``date -> "j M Y"``, formatted once per distinct date (returns arrive in bunches),
+    the month's name translated once per distinct month: Django's ``date_format`` took
+    ~0.05 ms a date, a third of the returns list's rows (32 dates on a page). "j M Y" is
+    Django's ``j`` (the day), ``M`` (``date_format(value, "M")``) and ``Y`` (``%04d``)
+    joined by spaces, so the text is the same (tests/cgu/test_list_rows.py)."""
     seen: dict = {None: "—"}
+    months: dict = {}
 
     def fmt(value) -> str:
         text = seen.get(value)
         if text is None:
-            text = seen[value] = _e(date_format(value, "j M Y"))
+            month = months.get(value.month)
+            if month is None:
+                month = months[value.month] = date_format(value, "M")
+            text = seen[value] = _e(f"{value.day} {month} {value.year:04d}")
         return text
 
     return fmt
@@ -137,35 +145,32 @@ def compliance_rows(rows) -> list[str]:
     return out
 
 
-def _person(user) -> str:
-    return _e(user.get_full_name() or user.username)
-
-
 def return_rows(returns) -> list[str]:
-    """One ``<tr>`` per ``KpiReturn`` of ``cgu.selectors.returns.returns_page``
-    (``value_count`` set; entity, department, period and both users loaded), as
-    ``cgu/return_list.html`` shows."""
+    """One ``<tr>`` per ``cgu.selectors.returns.ReturnRow`` of ``returns_page``, as
+    ``cgu/return_list.html`` shows it; each PSE's name in the active language as
+    ``BilingualName.name`` gives it, the language read once a page."""
     return_url = url_prefix("cgu:return", 2147483647)
     statuses = status_labels()
     published = f' <span class="badge badge-accepted">{_e(_("published"))}</span>'
     late = f' <span class="badge badge-late">{_e(_("late"))}</span>'
     date = _dates()
+    urdu = (get_language() or "en").startswith("ur")
     out = []
     for r in returns:
-        entity = r.entity
+        reviewer = r.reviewed_by
         out.append(
             mark_safe(  # noqa: S308 — every value above is escaped by _e
                 f'<tr><th scope="row"><a href="{return_url[0]}{r.pk}{return_url[1]}">'
-                f'{_e(entity.name)}</a> <span class="muted mono">{_e(entity.code)}</span></th>'
-                f"<td>{_e(entity.department.code)}</td>"
-                f'<td><span class="nowrap">\u2066{_e(r.period.code)}\u2069</span></td>'
+                f'{_e(r.name(urdu))}</a> <span class="muted mono">{_e(r.entity_code)}</span></th>'
+                f"<td>{_e(r.department_code)}</td>"
+                f'<td><span class="nowrap">\u2066{_e(r.period_code)}\u2069</span></td>'
                 f'<td class="num">{int(r.version)}</td>'
                 f"<td>{statuses.get(r.status) or _e(r.status)}"
                 f"{published if r.is_published else ''}</td>"
                 f'<td class="num">{int(r.value_count)}</td>'
                 f"<td>{date(r.received_on)}{late if r.is_late else ''}</td>"
-                f"<td>{_person(r.submitted_by)}</td>"
-                f"<td>{_person(r.reviewed_by) if r.reviewed_by_id else '—'}</td></tr>"
+                f"<td>{_e(r.submitted_by)}</td>"
+                f"<td>{'—' if reviewer is None else _e(reviewer)}</td></tr>"
             )
         )
     return out

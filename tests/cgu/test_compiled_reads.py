@@ -23,7 +23,6 @@ def _same(query, **values):
 
 def _reads(cgu):
     dept_ids = sorted(Department.objects.values_list("pk", flat=True))
-    return_ids = sorted(KpiReturn.objects.values_list("pk", flat=True))
     kpi_ids = sorted(KpiDefinition.objects.values_list("pk", flat=True))
     return [
         (published._published_aggregate, {}),
@@ -37,8 +36,7 @@ def _reads(cgu):
         (registry._latest_ended, {"kind": cgu.q3.kind, "on": dt.date(2026, 1, 1)}),
         (registry._latest_ended, {"kind": cgu.q3.kind, "on": dt.date(1990, 1, 1)}),
         (registry._latest_ended, {"kind": "no such kind", "on": dt.date(2026, 1, 1)}),
-        (returns._newest_returns, {}),
-        (returns._value_counts, {"return_ids": return_ids}),
+        (returns._newest_return_values, {}),
         (registry.recent_periods, {}),
         (registry.active_kpis, {}),
         (filing._active_entities_in_order, {}),
@@ -71,7 +69,7 @@ def test_compiled_reads_agree_before_and_after_a_publication(cgu, submitted):
     assert page.rows and page.rows[0].value_count > 0
 
 
-def test_the_entity_portals_compiled_reads_agree(cgu, submitted):
+def test_the_entity_portals_compiled_reads_agree(cgu, submitted, django_assert_num_queries):
     """The portal's membership, due periods (with the latest version and the open draft of
     each, as JSON) and people, read compiled and plain: before anyone joined, then with a
     head, a preparer still invited, a returned return and the entity's draft after it."""
@@ -93,6 +91,18 @@ def test_the_entity_portals_compiled_reads_agree(cgu, submitted):
                 for on in (dt.date(1990, 1, 1), dt.date(2026, 1, 1), dt.date(2030, 1, 1))
             ],
             *[(entity_portal.members_of, {"entity_id": e.pk}) for e in (cgu.uni, cgu.uni2)],
+            *[(entity_portal.period_by_code, {"code": c}) for c in ("2025-Q3", "1999-Q1")],
+            *[
+                (read, {"entity_id": e.pk, "period_id": p.pk})
+                for read in (entity_portal.open_draft_of, entity_portal.versions_of)
+                for e in (cgu.uni, cgu.uni2)
+                for p in (cgu.q2, cgu.q3)
+            ],
+            (
+                entity_portal.values_of,
+                {"return_ids": list(KpiReturn.objects.values_list("pk", flat=True))},
+            ),
+            (entity_portal.values_of, {"return_ids": [submitted.pk]}),
         ]
 
     for query, values in reads():
@@ -109,7 +119,8 @@ def test_the_entity_portals_compiled_reads_agree(cgu, submitted):
     draft_save(actor=member.user, entity=cgu.uni, period=cgu.q3, rows=uni_rows())
     got = {}
     for query, values in reads():
-        got[(query.__name__, *values.values())] = _same(query, **values)
+        key = (tuple(v) if isinstance(v, list) else v for v in values.values())
+        got[(query.__name__, *key)] = _same(query, **values)
     assert got[("membership_of", member.user_id)][0].entity.department.pk == cgu.uni.department_id
     assert access.entity_membership(member.user).pk == member.pk
     assert access.entity_membership(cgu.outsider) is None
@@ -124,3 +135,79 @@ def test_the_entity_portals_compiled_reads_agree(cgu, submitted):
     }
     assert q3.draft_row["state"] == "draft"
     assert all(p.latest_row is None for p in got[("due_periods", cgu.uni2.pk, dt.date(2030, 1, 1))])
+    assert got[("open_draft_of", cgu.uni.pk, cgu.q3.pk)][0].state == "draft"
+    assert got[("period_by_code", "1999-Q1")] == []
+
+    # The period page's versions with their figures, as the prefetch gave them: a second
+    # version after the head certifies and submits the draft.
+    from django.db.models import Prefetch
+
+    from cgu import portal
+    from cgu.models import KpiValue
+    from cgu.services.entity import draft_certify, draft_submit
+
+    draft = draft_certify(actor=member.user, draft=portal.open_draft(cgu.uni, cgu.q3))
+    draft_submit(actor=member.user, draft=draft)
+
+    def figures(versions):
+        return [
+            (
+                v.pk,
+                v.period.code,
+                v.submitted_by_id,
+                [(x.pk, x.kpi.code, x.value, x.kpi_return is v) for x in v.values.all()],
+            )
+            for v in versions
+        ]
+
+    for entity in (cgu.uni, cgu.uni2):
+        plain = list(
+            KpiReturn.objects.filter(entity=entity, period=cgu.q3)
+            .select_related("period", "certified_by", "submitted_by")
+            .prefetch_related(
+                Prefetch(
+                    "values",
+                    queryset=KpiValue.objects.select_related("kpi").order_by(
+                        "kpi__position", "kpi__code"
+                    ),
+                )
+            )
+            .order_by("-version")
+        )
+        ours = portal.versions(entity, cgu.q3)
+        with django_assert_num_queries(0):  # every figure and KPI loaded
+            assert figures(ours) == figures(plain)
+    assert [v.version for v in ours] == [] and len(figures(plain)) == 0
+    assert [v.version for v in portal.versions(cgu.uni, cgu.q3)] == [2, 1]
+
+
+def test_the_entity_homes_reads_together_are_what_each_read_alone_gives(
+    cgu, submitted, django_assert_num_queries
+):
+    """``cgu.portal.home`` sends the due periods, the published stamp and the people in one
+    round trip: the same rows, stamp and people as ``due``, ``published_stamp`` and
+    ``members``, with and without the people, before and after a publication."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from cgu import portal
+    from cgu.services.entity import entity_user_invite, invitation_accept
+
+    member, key = entity_user_invite(
+        actor=cgu.asst_user, entity=cgu.uni, email="vc@uop.edu.pk", full_name="VC", role="head"
+    )
+    invitation_accept(actor=AnonymousUser(), key=key, password="x" * 20, password_again="x" * 20)
+
+    def rows(found):
+        return [(r.period.pk, r.status_key, r.days_left, r.overdue, r.needs_filing) for r in found]
+
+    for publish in (False, True):
+        if publish:
+            return_accept(actor=cgu.so_user, kpi_return=submitted)
+        for entity in (cgu.uni, cgu.uni2):
+            with django_assert_num_queries(1):
+                found = portal.home(entity, with_people=True)
+            assert rows(found.rows) == rows(portal.due(entity))
+            assert found.stamp == published.published_stamp()
+            assert [m.pk for m in found.people] == [m.pk for m in portal.members(entity)]
+            assert portal.home(entity, with_people=False).people == []
+    assert found.stamp.startswith("1.") and rows(found.rows)
